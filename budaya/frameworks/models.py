@@ -1,0 +1,236 @@
+"""Value frameworks (capability 1): shared reference texts and their adoption by governments.
+
+A framework's text (values, behaviour guides, manifestations) is reference data shared by the
+governments that adopt it; adoptions and agency slogans are tenant data.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from budaya.org.models import TenantModel, Unit
+
+
+def comparable(text: str) -> str:
+    """Wording only: case, punctuation and spacing do not make two texts differ."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.casefold()).split())
+
+
+class Regulation(models.Model):
+    """The legal basis of a framework (e.g. Peraturan Wali Kota Serang Nomor 34 Tahun 2023)."""
+
+    slug = models.SlugField(_("identifier"), max_length=80, unique=True)
+    issuer = models.CharField(_("issuer"), max_length=200)
+    kind = models.CharField(_("kind of regulation"), max_length=120)
+    number = models.CharField(_("number"), max_length=40)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.TextField(_("title"))
+    enacted_on = models.DateField(_("date enacted"), null=True, blank=True)
+    promulgated_on = models.DateField(_("date promulgated"), null=True, blank=True)
+    gazette = models.CharField(
+        _("gazette"),
+        max_length=200,
+        blank=True,
+        help_text=_("Where it was promulgated, e.g. Berita Daerah Kota Serang Tahun 2023 Nomor 311."),
+    )
+    effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="revokes",
+        verbose_name=_("revoked by"),
+    )
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_source = models.CharField(
+        _("article that revokes it"), max_length=120, blank=True
+    )
+
+    class Meta:
+        ordering = ["-year", "issuer", "number"]
+        verbose_name = _("regulation")
+        verbose_name_plural = _("regulations")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.issuer} Nomor {self.number} Tahun {self.year}"
+
+
+class ValueFramework(models.Model):
+    slug = models.SlugField(_("identifier"), max_length=60, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("value framework")
+        verbose_name_plural = _("value frameworks")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:detail", args=[self.slug])
+
+
+class FrameworkVersion(models.Model):
+    """One published text of a framework; once adopted it is never edited, a change is a new version."""
+
+    framework = models.ForeignKey(
+        ValueFramework, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    legal_basis = models.ForeignKey(
+        Regulation,
+        on_delete=models.PROTECT,
+        related_name="framework_versions",
+        verbose_name=_("legal basis"),
+    )
+    tagline = models.CharField(_("employer-branding tagline"), max_length=200, blank=True)
+    tagline_source = models.CharField(_("source of the tagline"), max_length=120, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    # SHA-256 of the canonical export of this version: an import of the same text is a no-op.
+    content_hash = models.CharField(max_length=64, editable=False)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["framework", "-number"]
+        verbose_name = _("framework version")
+        verbose_name_plural = _("framework versions")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "number"], name="framework_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.name} v{self.number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("frameworks:version", args=[self.framework.slug, self.number])
+
+
+class CoreValue(models.Model):
+    version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="values")
+    order = models.PositiveSmallIntegerField(_("order"))
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    definition = models.TextField(_("definition"), blank=True)
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    # Where another article names the value differently (T Pasal 6(1) lists "komitmen" where
+    # Pasal 6(2)(d) defines "Melayani"), both are kept as written and the difference is shown.
+    variant_name = models.CharField(_("name as written elsewhere"), max_length=120, blank=True)
+    variant_source = models.CharField(_("source of that name"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["version", "order"]
+        verbose_name = _("core value")
+        verbose_name_plural = _("core values")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="core_value_code_unique"),
+            models.UniqueConstraint(fields=["version", "order"], name="core_value_order_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_discrepancy(self) -> bool:
+        return bool(self.variant_name) and comparable(self.variant_name) != comparable(self.name)
+
+
+class BehaviourGuide(models.Model):
+    """Panduan perilaku (S Pasal 7: three per value)."""
+
+    value = models.ForeignKey(CoreValue, on_delete=models.CASCADE, related_name="guides")
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    # S Pasal 7 and Tabel 3 word some guides differently; both are kept.
+    variant_text = models.TextField(_("text as written elsewhere"), blank=True)
+    variant_source = models.CharField(_("source of that text"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["value", "order"]
+        verbose_name = _("behaviour guide")
+        verbose_name_plural = _("behaviour guides")
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def has_discrepancy(self) -> bool:
+        return bool(self.variant_text) and comparable(self.variant_text) != comparable(self.text)
+
+
+class BehaviourManifestation(models.Model):
+    """Perwujudan perilaku (S Tabel 3): observable behaviour, the unit of measurement."""
+
+    value = models.ForeignKey(
+        CoreValue, on_delete=models.CASCADE, related_name="manifestations"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    source = models.CharField(_("source"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["value", "order"]
+        verbose_name = _("behaviour manifestation")
+        verbose_name_plural = _("behaviour manifestations")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Adoption(TenantModel):
+    """A government adopts one framework version from a date; earlier adoptions stay as history."""
+
+    version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+        verbose_name=_("framework version"),
+    )
+    adopted_from = models.DateField(_("adopted from"))
+    adopted_until = models.DateField(_("adopted until"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=255,
+        blank=True,
+        help_text=_("The regulation or decree by which the government adopted it."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["government", "-adopted_from"]
+        verbose_name = _("adoption")
+        verbose_name_plural = _("adoptions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "adopted_from"], name="adoption_one_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.government} — {self.version}"
+
+
+class Slogan(TenantModel):
+    """An agency's own slogan linked to values (S Tabel 2 no. 1, evidence a)."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="slogans", verbose_name=_("agency")
+    )
+    text = models.CharField(_("slogan"), max_length=255)
+    values = models.ManyToManyField(CoreValue, related_name="slogans", verbose_name=_("values"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "text"]
+        verbose_name = _("slogan")
+        verbose_name_plural = _("slogans")
+
+    def __str__(self) -> str:
+        return self.text

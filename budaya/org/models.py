@@ -1,0 +1,188 @@
+"""Governments (the tenants), their units as a tree, and their employees."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Government(models.Model):
+    """A regional government: one tenant of the system (glossary: Pemerintah Daerah)."""
+
+    class Kind(models.TextChoices):
+        KOTA = "kota", _("City (Kota)")
+        KABUPATEN = "kabupaten", _("Regency (Kabupaten)")
+        PROVINSI = "provinsi", _("Province (Provinsi)")
+
+    class TimeZone(models.TextChoices):
+        WIB = "Asia/Jakarta", _("WIB (UTC+7)")
+        WITA = "Asia/Makassar", _("WITA (UTC+8)")
+        WIT = "Asia/Jayapura", _("WIT (UTC+9)")
+
+    # The head's title follows the kind (UU 23/2014): Wali Kota, Bupati, Gubernur.
+    HEAD_TITLES = {Kind.KOTA: "Wali Kota", Kind.KABUPATEN: "Bupati", Kind.PROVINSI: "Gubernur"}
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("short address name"), max_length=60, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kemendagri_code = models.CharField(
+        _("Kemendagri code"),
+        max_length=13,
+        unique=True,
+        help_text=_("Region code of the Ministry of Home Affairs, e.g. 36.71."),
+    )
+    head_title = models.CharField(_("title of the head"), max_length=40)
+    timezone = models.CharField(
+        _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB
+    )
+    logo = models.ImageField(_("logo"), upload_to="governments/logos/", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("government")
+        verbose_name_plural = _("governments")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.head_title:
+            self.head_title = self.HEAD_TITLES[Government.Kind(self.kind)]
+        super().save(*args, **kwargs)
+
+
+class TenantModel(models.Model):
+    """Every tenant-owned table carries its government (distribution column for Citus)."""
+
+    government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, verbose_name=_("government")
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Unit(TenantModel):
+    """An agency (Perangkat Daerah, no parent) or a sub-unit (with a parent)."""
+
+    class Kind(models.TextChoices):
+        SETDA = "setda", _("Regional Secretariat (Sekretariat Daerah)")
+        SETWAN = "setwan", _("DPRD Secretariat (Sekretariat DPRD)")
+        INSPEKTORAT = "inspektorat", _("Inspectorate (Inspektorat)")
+        DINAS = "dinas", _("Service (Dinas)")
+        BADAN = "badan", _("Agency (Badan)")
+        SATPOL_PP = "satpol_pp", _("Civil Service Police (Satpol PP)")
+        KECAMATAN = "kecamatan", _("District (Kecamatan)")
+        KELURAHAN = "kelurahan", _("Sub-district (Kelurahan)")
+        KANTOR = "kantor", _("Office (Kantor)")
+        RSUD = "rsud", _("Regional Hospital (RSUD)")
+        UPTD = "uptd", _("Technical Unit (UPTD)")
+        UPTB = "uptb", _("Agency Technical Unit (UPTB)")
+        BAGIAN = "bagian", _("Section (Bagian)")
+        BIDANG = "bidang", _("Division (Bidang)")
+        SEKSI = "seksi", _("Subsection (Seksi/Subbagian)")
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    # Materialised path of ids ("12/40/"), so a subtree is one indexed prefix query.
+    path = models.CharField(max_length=255, editable=False, db_index=True, default="")
+    active_from = models.DateField(_("active from"), null=True, blank=True)
+    active_to = models.DateField(_("active until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "code"], name="unit_code_per_government")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_agency(self) -> bool:
+        return self.parent_id is None
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().save(*args, **kwargs)
+        parent_path = self.parent.path if self.parent_id and self.parent else ""
+        path = f"{parent_path}{self.pk}/"
+        if path != self.path:
+            self.path = path
+            Unit.objects.filter(pk=self.pk).update(path=path)
+
+
+class Employee(TenantModel):
+    """A civil servant (ASN): PNS with a NIP, or PPPK with an NI PPPK.
+
+    Only what the programme needs is kept (UU 27/2022 on personal data): no address,
+    phone or religion.
+    """
+
+    class Sex(models.TextChoices):
+        MALE = "L", _("Male")
+        FEMALE = "P", _("Female")
+
+    class Status(models.TextChoices):
+        PNS = "PNS", "PNS"
+        PPPK = "PPPK", "PPPK"
+
+    class PositionKind(models.TextChoices):
+        STRUCTURAL = "struktural", _("Structural")
+        FUNCTIONAL = "fungsional", _("Functional")
+        EXECUTOR = "pelaksana", _("Executor (pelaksana)")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="employees", verbose_name=_("unit")
+    )
+    nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True)
+    ni_pppk = models.CharField(_("NI PPPK"), max_length=30, null=True, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    front_title = models.CharField(_("front title"), max_length=40, blank=True)
+    back_title = models.CharField(_("back title"), max_length=60, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
+    status = models.CharField(_("status"), max_length=4, choices=Status.choices)
+    rank = models.CharField(_("rank/grade"), max_length=6, blank=True)
+    echelon = models.CharField(_("echelon"), max_length=5, blank=True)
+    position_name = models.CharField(_("position"), max_length=255, blank=True)
+    position_kind = models.CharField(
+        _("position kind"), max_length=12, choices=PositionKind.choices, blank=True
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("employee")
+        verbose_name_plural = _("employees")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "nip"],
+                condition=models.Q(nip__isnull=False),
+                name="employee_nip_per_government",
+            ),
+            models.UniqueConstraint(
+                fields=["government", "ni_pppk"],
+                condition=models.Q(ni_pppk__isnull=False),
+                name="employee_ni_pppk_per_government",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        name = f"{self.front_title} {self.name}".strip()
+        return f"{name}, {self.back_title}" if self.back_title else name

@@ -1,0 +1,30 @@
+"""Production settings: everything of the embedded default, hardened.
+
+Select with ``DJANGO_SETTINGS_MODULE=budaya.settings.production``. ``manage.py check --deploy``
+must be clean with these settings (CI runs it).
+"""
+
+from budaya.settings import *  # noqa: F403
+from budaya.settings import env, envbool, envint
+
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY")
+if not SECRET_KEY:
+    # A fixed key in production would let anyone forge sessions; refuse to start instead.
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_HSTS_PRELOAD = True
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+LANGUAGE_COOKIE_HTTPONLY = True
+
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+}

@@ -1,0 +1,16 @@
+// Small behaviours that must not live inline (the Content Security Policy forbids inline script).
+document.addEventListener("submit", function (event) {
+  // Destructive actions ask first: <form data-confirm="Hapus ...?">.
+  var form = event.target;
+  var question = form.getAttribute && form.getAttribute("data-confirm");
+  if (question && !window.confirm(question)) {
+    event.preventDefault();
+  }
+});
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print]");
+  if (button) {
+    event.preventDefault();
+    window.print();
+  }
+});

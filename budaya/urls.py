@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from budaya import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("frameworks/", include("budaya.frameworks.urls")),
+    path("governments/", include("budaya.org.urls")),
+]
+
+if settings.DEBUG:
+    from django.contrib import admin
+
+    urlpatterns.append(path("django-admin/", admin.site.urls))
