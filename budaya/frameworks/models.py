@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -35,9 +36,14 @@ class Regulation(models.Model):
         _("gazette"),
         max_length=200,
         blank=True,
-        help_text=_("Where it was promulgated, e.g. Berita Daerah Kota Serang Tahun 2023 Nomor 311."),
+        help_text=_(
+            "Where it was promulgated, e.g. Berita Daerah Kota Serang Tahun 2023 Nomor 311."
+        ),
     )
     effective_on = models.DateField(_("effective date"), null=True, blank=True)
+    effective_source = models.CharField(
+        _("article that sets the effective date"), max_length=120, blank=True
+    )
     revoked_by = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -47,9 +53,7 @@ class Regulation(models.Model):
         verbose_name=_("revoked by"),
     )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
-    revocation_source = models.CharField(
-        _("article that revokes it"), max_length=120, blank=True
-    )
+    revocation_source = models.CharField(_("article that revokes it"), max_length=120, blank=True)
 
     class Meta:
         ordering = ["-year", "issuer", "number"]
@@ -57,7 +61,16 @@ class Regulation(models.Model):
         verbose_name_plural = _("regulations")
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.issuer} Nomor {self.number} Tahun {self.year}"
+        return f"{self.kind_and_issuer} Nomor {self.number} Tahun {self.year}"
+
+    @property
+    def kind_and_issuer(self) -> str:
+        """ "Peraturan Wali Kota" + "Wali Kota Serang" reads "Peraturan Wali Kota Serang"."""
+        kind, issuer = self.kind.split(), self.issuer.split()
+        for size in range(min(len(kind), len(issuer)), 0, -1):
+            if [w.casefold() for w in kind[-size:]] == [w.casefold() for w in issuer[:size]]:
+                return " ".join(kind + issuer[size:])
+        return " ".join(kind + issuer)
 
 
 class ValueFramework(models.Model):
@@ -78,11 +91,9 @@ class ValueFramework(models.Model):
 
 
 class FrameworkVersion(models.Model):
-    """One published text of a framework; once adopted it is never edited, a change is a new version."""
+    """One published text of a framework; it is never edited, a change is a new version."""
 
-    framework = models.ForeignKey(
-        ValueFramework, on_delete=models.PROTECT, related_name="versions"
-    )
+    framework = models.ForeignKey(ValueFramework, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
     legal_basis = models.ForeignKey(
         Regulation,
@@ -168,9 +179,7 @@ class BehaviourGuide(models.Model):
 class BehaviourManifestation(models.Model):
     """Perwujudan perilaku (S Tabel 3): observable behaviour, the unit of measurement."""
 
-    value = models.ForeignKey(
-        CoreValue, on_delete=models.CASCADE, related_name="manifestations"
-    )
+    value = models.ForeignKey(CoreValue, on_delete=models.CASCADE, related_name="manifestations")
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("text"))
     source = models.CharField(_("source"), max_length=120, blank=True)
@@ -194,12 +203,21 @@ class Adoption(TenantModel):
         verbose_name=_("framework version"),
     )
     adopted_from = models.DateField(_("adopted from"))
+    # The last day in force (inclusive); empty while the adoption is open.
     adopted_until = models.DateField(_("adopted until"), null=True, blank=True)
     decision = models.CharField(
         _("decision"),
         max_length=255,
         blank=True,
         help_text=_("The regulation or decree by which the government adopted it."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -224,13 +242,42 @@ class Slogan(TenantModel):
         Unit, on_delete=models.PROTECT, related_name="slogans", verbose_name=_("agency")
     )
     text = models.CharField(_("slogan"), max_length=255)
-    values = models.ManyToManyField(CoreValue, related_name="slogans", verbose_name=_("values"))
+    values = models.ManyToManyField(
+        CoreValue, through="SloganValue", related_name="slogans", verbose_name=_("values")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["unit", "text"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "unit", "text"], name="slogan_text_per_unit"
+            )
+        ]
         verbose_name = _("slogan")
         verbose_name_plural = _("slogans")
 
     def __str__(self) -> str:
         return self.text
+
+
+class SloganValue(TenantModel):
+    """A slogan's link to a value; carries the government like every tenant row (Citus)."""
+
+    slogan = models.ForeignKey(Slogan, on_delete=models.CASCADE, related_name="value_links")
+    value = models.ForeignKey(CoreValue, on_delete=models.PROTECT, related_name="slogan_links")
+
+    class Meta:
+        verbose_name = _("slogan value")
+        verbose_name_plural = _("slogan values")
+        constraints = [
+            models.UniqueConstraint(fields=["slogan", "value"], name="slogan_value_unique")
+        ]

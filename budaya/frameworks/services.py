@@ -1,0 +1,811 @@
+"""Writes of frameworks: import and export of the framework file format, adoption, slogans.
+
+The file format is documented in docs/framework-format.md and described by
+data/framework.schema.json. Every write runs in one transaction: an invalid file writes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+
+from budaya.frameworks.models import (
+    Adoption,
+    BehaviourGuide,
+    BehaviourManifestation,
+    CoreValue,
+    FrameworkVersion,
+    Regulation,
+    Slogan,
+    SloganValue,
+    ValueFramework,
+)
+from budaya.org.models import Government, Unit
+
+FORMAT = "budaya-framework/1"
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SCHEMA_PATH = DATA_DIR / "framework.schema.json"
+# Framework slugs that would collide with the app's own addresses under /frameworks/.
+RESERVED_SLUGS = {"import", "governments", "schema", "new"}
+MAX_FILE_SIZE = 1024 * 1024
+
+Path_ = tuple[str | int, ...]
+
+
+class FrameworkFileError(Exception):
+    """A framework file that cannot be imported; ``messages`` says why, in the active language."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class AdoptionError(Exception):
+    """An adoption the rules do not allow; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    version: FrameworkVersion
+    # False when a version with exactly this content already existed (nothing was written).
+    created: bool
+    framework_created: bool = False
+
+
+@dataclass
+class ParsedFramework:
+    """A validated framework file, normalised to the canonical form the hash is taken over."""
+
+    data: dict[str, Any]
+    content_hash: str
+    source_name: str = ""
+    existing: FrameworkVersion | None = field(default=None)
+
+    @property
+    def framework(self) -> dict[str, Any]:
+        return self.data["framework"]
+
+    @property
+    def version(self) -> dict[str, Any]:
+        return self.data["version"]
+
+    @property
+    def legal_basis(self) -> dict[str, Any]:
+        slug = self.version["legal_basis"]
+        return next(r for r in self.data["regulations"] if r["slug"] == slug)
+
+    @property
+    def values(self) -> list[dict[str, Any]]:
+        return self.version["values"]
+
+    def count(self, key: str) -> int:
+        return sum(len(value[key]) for value in self.values)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+# --- Reading YAML with line numbers ----------------------------------------------------------
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates: dates stay text, so the schema and our checks see them."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class _Located:
+    """The document and, for each JSON path, the line (1-based) where it is written."""
+
+    data: Any
+    lines: dict[Path_, int]
+
+    def line(self, path: Path_) -> int:
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, 1)
+
+
+def _format_path(path: Path_) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or _("(the whole file)")
+
+
+def _message(lines: _Located, path: Path_, text: str) -> tuple[int, str]:
+    line = lines.line(path)
+    return line, _("Line %(line)s, %(path)s: %(message)s") % {
+        "line": line,
+        "path": _format_path(path),
+        "message": text,
+    }
+
+
+def _locate(text: str) -> _Located:
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            raise FrameworkFileError([_("The file is empty.")])
+        lines: dict[Path_, int] = {}
+        problems: list[tuple[int, str]] = []
+        seen: set[int] = set()
+
+        def walk(node: yaml.Node, path: Path_) -> None:
+            if id(node) in seen:
+                # Aliases could make a small file expand enormously; the format has no use for them.
+                problems.append(
+                    (node.start_mark.line + 1, _("Anchors and aliases (&, *) are not allowed."))
+                )
+                return
+            seen.add(id(node))
+            lines.setdefault(path, node.start_mark.line + 1)
+            if isinstance(node, yaml.MappingNode):
+                keys: set[str] = set()
+                for key_node, value_node in node.value:
+                    key = str(key_node.value)
+                    if key in keys:
+                        line = key_node.start_mark.line + 1
+                        problems.append(
+                            (
+                                line,
+                                _("Line %(line)s, %(path)s: %(message)s")
+                                % {
+                                    "line": line,
+                                    "path": _format_path((*path, key)),
+                                    "message": _("this field is written twice."),
+                                },
+                            )
+                        )
+                    keys.add(key)
+                    lines[(*path, key)] = key_node.start_mark.line + 1
+                    walk(value_node, (*path, key))
+            elif isinstance(node, yaml.SequenceNode):
+                for index, item in enumerate(node.value):
+                    walk(item, (*path, index))
+
+        walk(node, ())
+        if problems:
+            raise FrameworkFileError([text for _line, text in sorted(problems)])
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = mark.line + 1 if mark else 1
+        column = mark.column + 1 if mark else 1
+        raise FrameworkFileError(
+            [
+                _("Line %(line)s, column %(column)s: this is not valid YAML (%(problem)s).")
+                % {"line": line, "column": column, "problem": error.problem or error}
+            ]
+        ) from error
+    except yaml.YAMLError as error:
+        message = _("This is not valid YAML (%(problem)s).") % {"problem": error}
+        raise FrameworkFileError([message]) from error
+    finally:
+        loader.dispose()
+    return _Located(data, lines)
+
+
+# --- Validation ------------------------------------------------------------------------------
+
+
+def _type_name(name: str) -> str:
+    labels = {
+        "string": _("text"),
+        "integer": _("a whole number"),
+        "object": _("a mapping of fields"),
+        "array": _("a list"),
+        "number": _("a number"),
+        "boolean": _("true or false"),
+        "null": _("empty"),
+    }
+    return labels.get(name, name)
+
+
+def _schema_messages(located: _Located) -> list[tuple[int, str]]:
+    validator = Draft202012Validator(schema())
+    messages: list[tuple[int, str]] = []
+    for error in validator.iter_errors(located.data):
+        messages.extend(_explain(located, error))
+    return messages
+
+
+def _explain(located: _Located, error: SchemaError) -> list[tuple[int, str]]:
+    path: Path_ = tuple(error.absolute_path)
+    kind = error.validator
+    value = error.validator_value
+    if kind == "required":
+        missing = [name for name in value if name not in (error.instance or {})]
+        return [
+            _message(located, path, _("the required field “%(field)s” is missing.") % {"field": f})
+            for f in missing
+        ]
+    if kind == "additionalProperties":
+        known = set(error.schema.get("properties", {}))
+        return [
+            _message(located, (*path, key), _("unknown field “%(field)s”.") % {"field": key})
+            for key in error.instance
+            if key not in known
+        ]
+    if kind == "type":
+        names = value if isinstance(value, list) else [value]
+        text = _("must be %(type)s.") % {"type": _(" or ").join(_type_name(n) for n in names)}
+    elif kind == "const":
+        text = _("must be “%(value)s”.") % {"value": value}
+    elif kind == "pattern" and "[0-9]{4}-" in value:
+        text = _("must be a date written as YYYY-MM-DD, e.g. 2023-06-26.")
+    elif kind == "pattern":
+        text = _("may hold only lowercase letters, digits and single hyphens, e.g. “berakhlak”.")
+    elif kind == "minLength":
+        text = _("must not be empty.")
+    elif kind == "maxLength":
+        text = _("may be at most %(count)s characters long.") % {"count": value}
+    elif kind == "minimum":
+        text = _("must be at least %(count)s.") % {"count": value}
+    elif kind == "maximum":
+        text = _("must be at most %(count)s.") % {"count": value}
+    elif kind == "minItems":
+        text = _("needs at least %(count)s item.") % {"count": value}
+    else:
+        text = _("is not valid (%(detail)s).") % {"detail": error.message}
+    return [_message(located, path, text)]
+
+
+def _real_date(text: str | None) -> datetime.date | None:
+    if not text:
+        return None
+    return datetime.date.fromisoformat(text)
+
+
+def _semantic_messages(located: _Located) -> list[tuple[int, str]]:
+    """Rules a schema cannot say: unique codes and orders, real dates, references that resolve."""
+    data = located.data
+    messages: list[tuple[int, str]] = []
+
+    def say(path: Path_, text: str) -> None:
+        messages.append(_message(located, path, text))
+
+    slug = data["framework"]["slug"]
+    if slug in RESERVED_SLUGS:
+        say(("framework", "slug"), _("“%(slug)s” is reserved; choose another.") % {"slug": slug})
+
+    regulations = data["regulations"]
+    by_slug: dict[str, dict[str, Any]] = {}
+    for index, regulation in enumerate(regulations):
+        path: Path_ = ("regulations", index)
+        if regulation["slug"] in by_slug:
+            say(
+                (*path, "slug"),
+                _("the identifier “%(slug)s” is used more than once.")
+                % {"slug": regulation["slug"]},
+            )
+        by_slug.setdefault(regulation["slug"], regulation)
+        dates: dict[str, datetime.date | None] = {}
+        for name in ("enacted_on", "promulgated_on", "effective_on", "revoked_on"):
+            try:
+                dates[name] = _real_date(regulation.get(name))
+            except ValueError:
+                say((*path, name), _("“%(date)s” is not a real date.") % {"date": regulation[name]})
+                dates[name] = None
+        enacted, promulgated = dates["enacted_on"], dates["promulgated_on"]
+        if enacted and promulgated and promulgated < enacted:
+            say(
+                (*path, "promulgated_on"),
+                _("a regulation cannot be promulgated before it is enacted."),
+            )
+        revoked = dates["revoked_on"]
+        for name in ("enacted_on", "effective_on"):
+            earlier = dates[name]
+            if revoked and earlier and revoked < earlier:
+                say(
+                    (*path, "revoked_on"),
+                    _("the revocation date lies before the regulation's own dates."),
+                )
+                break
+        revoked_by = regulation.get("revoked_by")
+        if revoked_by == regulation["slug"]:
+            say((*path, "revoked_by"), _("a regulation cannot revoke itself."))
+        if regulation.get("revoked_on") and not revoked_by:
+            say((*path, "revoked_by"), _("a revocation date needs the regulation that revokes it."))
+
+    for index, regulation in enumerate(regulations):
+        revoked_by = regulation.get("revoked_by")
+        if (
+            revoked_by
+            and revoked_by not in by_slug
+            and not Regulation.objects.filter(slug=revoked_by).exists()
+        ):
+            say(
+                ("regulations", index, "revoked_by"),
+                _("no regulation “%(slug)s” in this file or in the database.")
+                % {"slug": revoked_by},
+            )
+
+    basis = data["version"]["legal_basis"]
+    if basis not in by_slug:
+        say(
+            ("version", "legal_basis"),
+            _("no regulation “%(slug)s” in the list “regulations” of this file.") % {"slug": basis},
+        )
+    else:
+        # Every regulation in the file must hang on the legal basis, so an export writes them all.
+        related = {basis, by_slug[basis].get("revoked_by")}
+        for index, regulation in enumerate(regulations):
+            if regulation["slug"] not in related and regulation.get("revoked_by") != basis:
+                say(
+                    ("regulations", index),
+                    _(
+                        "this regulation is neither the legal basis, nor revoked by it, "
+                        "nor the one that revokes it."
+                    ),
+                )
+
+    codes: set[str] = set()
+    orders: set[int] = set()
+    for index, value in enumerate(data["version"]["values"]):
+        path = ("version", "values", index)
+        if value["code"] in codes:
+            say(
+                (*path, "code"),
+                _("the code “%(code)s” is used more than once.") % {"code": value["code"]},
+            )
+        if value["order"] in orders:
+            say(
+                (*path, "order"),
+                _("the order %(order)s is used more than once.") % {"order": value["order"]},
+            )
+        codes.add(value["code"])
+        orders.add(value["order"])
+        if value.get("variant_name") and not value.get("variant_source"):
+            say((*path, "variant_source"), _("say where the other name is written."))
+        for key in ("guides", "manifestations"):
+            item_orders: set[int] = set()
+            for item_index, item in enumerate(value.get(key, [])):
+                if item["order"] in item_orders:
+                    say(
+                        (*path, key, item_index, "order"),
+                        _("the order %(order)s is used more than once.") % {"order": item["order"]},
+                    )
+                item_orders.add(item["order"])
+                if item.get("variant_text") and not item.get("variant_source"):
+                    say(
+                        (*path, key, item_index, "variant_source"),
+                        _("say where the other text is written."),
+                    )
+    return messages
+
+
+# --- The canonical form ----------------------------------------------------------------------
+
+_REGULATION_TEXT = ("issuer", "kind", "title", "gazette", "effective_source", "revocation_source")
+_REGULATION_DATES = ("enacted_on", "promulgated_on", "effective_on", "revoked_on")
+
+
+def _text(value: Any) -> str:
+    return str(value).strip() if value is not None else ""
+
+
+def _normalise(data: dict[str, Any]) -> dict[str, Any]:
+    """Defaults filled in, text trimmed, lists in order: two files that mean the same are equal."""
+    regulations = []
+    for regulation in data["regulations"]:
+        item: dict[str, Any] = {"slug": regulation["slug"], "number": _text(regulation["number"])}
+        item["year"] = regulation["year"]
+        for name in _REGULATION_TEXT:
+            item[name] = _text(regulation.get(name))
+        for name in _REGULATION_DATES:
+            item[name] = regulation.get(name) or None
+        item["revoked_by"] = regulation.get("revoked_by") or None
+        regulations.append(item)
+    values = []
+    for value in sorted(data["version"]["values"], key=lambda v: v["order"]):
+        values.append(
+            {
+                "code": value["code"],
+                "order": value["order"],
+                **{
+                    name: _text(value.get(name))
+                    for name in ("name", "definition", "source", "variant_name", "variant_source")
+                },
+                "guides": [
+                    {
+                        "order": guide["order"],
+                        **{
+                            name: _text(guide.get(name))
+                            for name in ("text", "source", "variant_text", "variant_source")
+                        },
+                    }
+                    for guide in sorted(value.get("guides", []), key=lambda g: g["order"])
+                ],
+                "manifestations": [
+                    {
+                        "order": item["order"],
+                        "text": _text(item["text"]),
+                        "source": _text(item.get("source")),
+                    }
+                    for item in sorted(value.get("manifestations", []), key=lambda m: m["order"])
+                ],
+            }
+        )
+    version = data["version"]
+    return {
+        "format": FORMAT,
+        "framework": {
+            "slug": data["framework"]["slug"],
+            "name": _text(data["framework"]["name"]),
+            "description": _text(data["framework"].get("description")),
+        },
+        "regulations": sorted(regulations, key=lambda r: r["slug"]),
+        "version": {
+            "legal_basis": version["legal_basis"],
+            "tagline": _text(version.get("tagline")),
+            "tagline_source": _text(version.get("tagline_source")),
+            "notes": _text(version.get("notes")),
+            "values": values,
+        },
+    }
+
+
+def _hash(normalised: dict[str, Any]) -> str:
+    canonical = json.dumps(normalised, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def parse_framework(text: str, *, source_name: str = "") -> ParsedFramework:
+    """Read and check a framework file without writing anything (the import preview uses it)."""
+    if len(text.encode("utf-8")) > MAX_FILE_SIZE:
+        raise FrameworkFileError([_("The file is larger than 1 MB.")])
+    located = _locate(text)
+    messages = _schema_messages(located)
+    if not messages:
+        messages = _semantic_messages(located)
+    if messages:
+        raise FrameworkFileError([text for _line, text in sorted(messages, key=lambda m: m[0])])
+    normalised = _normalise(located.data)
+    content_hash = _hash(normalised)
+    existing = (
+        FrameworkVersion.objects.filter(
+            framework__slug=normalised["framework"]["slug"], content_hash=content_hash
+        )
+        .select_related("framework")
+        .first()
+    )
+    return ParsedFramework(normalised, content_hash, source_name, existing)
+
+
+def import_framework(text: str, *, source_name: str = "") -> ImportResult:
+    """Import a framework file: a new version when its content is new, nothing when it is not."""
+    parsed = parse_framework(text, source_name=source_name)
+    with transaction.atomic():
+        framework, framework_created = ValueFramework.objects.select_for_update().get_or_create(
+            slug=parsed.framework["slug"],
+            defaults={
+                "name": parsed.framework["name"],
+                "description": parsed.framework["description"],
+            },
+        )
+        existing = framework.versions.filter(content_hash=parsed.content_hash).first()
+        if existing is not None:
+            return ImportResult(existing, created=False)
+        if (framework.name, framework.description) != (
+            parsed.framework["name"],
+            parsed.framework["description"],
+        ):
+            framework.name = parsed.framework["name"]
+            framework.description = parsed.framework["description"]
+            framework.save(update_fields=["name", "description"])
+        regulations = _save_regulations(parsed.data["regulations"])
+        number = (framework.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+        version = FrameworkVersion.objects.create(
+            framework=framework,
+            number=number,
+            legal_basis=regulations[parsed.version["legal_basis"]],
+            tagline=parsed.version["tagline"],
+            tagline_source=parsed.version["tagline_source"],
+            notes=parsed.version["notes"],
+            content_hash=parsed.content_hash,
+        )
+        _save_values(version, parsed.values)
+    return ImportResult(version, created=True, framework_created=framework_created)
+
+
+def _save_regulations(items: list[dict[str, Any]]) -> dict[str, Regulation]:
+    """Regulations are facts shared by frameworks: the file's account of them is the latest."""
+    saved: dict[str, Regulation] = {}
+    for item in items:
+        fields = {name: item[name] for name in (*_REGULATION_TEXT, "number", "year")}
+        fields.update({name: _real_date(item[name]) for name in _REGULATION_DATES})
+        saved[item["slug"]], _created = Regulation.objects.update_or_create(
+            slug=item["slug"], defaults=fields
+        )
+    for item in items:
+        regulation = saved[item["slug"]]
+        target = item["revoked_by"]
+        revoked_by = (saved.get(target) or Regulation.objects.get(slug=target)) if target else None
+        if regulation.revoked_by_id != (revoked_by.pk if revoked_by else None):
+            regulation.revoked_by = revoked_by
+            regulation.save(update_fields=["revoked_by"])
+    return saved
+
+
+def _save_values(version: FrameworkVersion, values: list[dict[str, Any]]) -> None:
+    guides: list[BehaviourGuide] = []
+    manifestations: list[BehaviourManifestation] = []
+    for item in values:
+        value = CoreValue.objects.create(
+            version=version,
+            order=item["order"],
+            code=item["code"],
+            name=item["name"],
+            definition=item["definition"],
+            source=item["source"],
+            variant_name=item["variant_name"],
+            variant_source=item["variant_source"],
+        )
+        guides.extend(BehaviourGuide(value=value, **guide) for guide in item["guides"])
+        manifestations.extend(
+            BehaviourManifestation(value=value, **manifestation)
+            for manifestation in item["manifestations"]
+        )
+    BehaviourGuide.objects.bulk_create(guides)
+    BehaviourManifestation.objects.bulk_create(manifestations)
+
+
+def load_shipped_frameworks() -> list[FrameworkVersion]:
+    """Import every framework file shipped in data/ (idempotent: known content is left alone)."""
+    return [
+        import_framework(path.read_text(encoding="utf-8"), source_name=path.name).version
+        for path in sorted(DATA_DIR.glob("*.yaml"))
+    ]
+
+
+# --- Export ----------------------------------------------------------------------------------
+
+
+def version_document(version: FrameworkVersion) -> dict[str, Any]:
+    """The canonical form of a stored version (the same shape ``_normalise`` gives a file)."""
+    basis = version.legal_basis
+    regulations = {basis.pk: basis}
+    regulations.update({r.pk: r for r in basis.revokes.all()})
+    if basis.revoked_by_id:
+        regulations[basis.revoked_by_id] = Regulation.objects.get(pk=basis.revoked_by_id)
+    values = version.values.prefetch_related("guides", "manifestations")
+    return {
+        "format": FORMAT,
+        "framework": {
+            "slug": version.framework.slug,
+            "name": version.framework.name,
+            "description": version.framework.description,
+        },
+        "regulations": sorted(
+            (_regulation_document(r) for r in regulations.values()), key=lambda r: r["slug"]
+        ),
+        "version": {
+            "legal_basis": basis.slug,
+            "tagline": version.tagline,
+            "tagline_source": version.tagline_source,
+            "notes": version.notes,
+            "values": [
+                {
+                    "code": value.code,
+                    "order": value.order,
+                    "name": value.name,
+                    "definition": value.definition,
+                    "source": value.source,
+                    "variant_name": value.variant_name,
+                    "variant_source": value.variant_source,
+                    "guides": [
+                        {
+                            "order": guide.order,
+                            "text": guide.text,
+                            "source": guide.source,
+                            "variant_text": guide.variant_text,
+                            "variant_source": guide.variant_source,
+                        }
+                        for guide in value.guides.all()
+                    ],
+                    "manifestations": [
+                        {"order": item.order, "text": item.text, "source": item.source}
+                        for item in value.manifestations.all()
+                    ],
+                }
+                for value in values
+            ],
+        },
+    }
+
+
+def _regulation_document(regulation: Regulation) -> dict[str, Any]:
+    document: dict[str, Any] = {
+        "slug": regulation.slug,
+        "number": regulation.number,
+        "year": regulation.year,
+    }
+    document.update({name: getattr(regulation, name) for name in _REGULATION_TEXT})
+    for name in _REGULATION_DATES:
+        day = getattr(regulation, name)
+        document[name] = day.isoformat() if day else None
+    document["revoked_by"] = regulation.revoked_by.slug if regulation.revoked_by else None
+    return document
+
+
+_KEY_ORDER = {
+    "regulation": (
+        "slug", "issuer", "kind", "number", "year", "title", "enacted_on", "promulgated_on",
+        "gazette", "effective_on", "effective_source", "revoked_by", "revoked_on",
+        "revocation_source",
+    ),
+}  # fmt: skip
+
+
+def _compact(item: dict[str, Any], order: Iterable[str] | None = None) -> dict[str, Any]:
+    """Readable output: empty optional fields are left out (the import fills them in again)."""
+    keys = list(order) if order else list(item)
+    return {key: item[key] for key in keys if item.get(key) not in ("", None, [])}
+
+
+class _Dumper(yaml.SafeDumper):
+    pass
+
+
+def _represent_text(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    # Long texts fold onto several lines; yaml keeps their words exactly.
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
+def export_framework(slug: str, version: int | None = None) -> str:
+    """The YAML file of a framework version (the latest when no number is given)."""
+    versions = FrameworkVersion.objects.select_related("framework", "legal_basis__revoked_by")
+    versions = versions.filter(framework__slug=slug)
+    chosen = (
+        versions.get(number=version)
+        if version is not None
+        else versions.order_by("-number").first()
+    )
+    if chosen is None:
+        raise FrameworkVersion.DoesNotExist(slug)
+    document = version_document(chosen)
+    basis_slug = document["version"]["legal_basis"]
+    # The legal basis first, then the regulations it revokes, then the one that revokes it.
+    regulations = sorted(
+        document["regulations"],
+        key=lambda r: (r["slug"] != basis_slug, r["revoked_by"] != basis_slug, r["slug"]),
+    )
+    output = {
+        "format": FORMAT,
+        "framework": _compact(document["framework"]),
+        "regulations": [_compact(r, _KEY_ORDER["regulation"]) for r in regulations],
+        "version": _compact(
+            {
+                **document["version"],
+                "values": [
+                    _compact(
+                        {
+                            **value,
+                            "guides": [_compact(g) for g in value["guides"]],
+                            "manifestations": [_compact(m) for m in value["manifestations"]],
+                        }
+                    )
+                    for value in document["version"]["values"]
+                ],
+            }
+        ),
+    }
+    header = (
+        f"# {chosen.framework.name}, version {chosen.number} (sha256 {chosen.content_hash}).\n"
+        "# Format: docs/framework-format.md; schema: /frameworks/schema.json\n"
+    )
+    body = yaml.dump(
+        output, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, indent=2
+    )
+    return header + body
+
+
+# --- Adoption and slogans --------------------------------------------------------------------
+
+
+def adopt_version(
+    *,
+    government: Government,
+    version: FrameworkVersion,
+    adopted_from: datetime.date,
+    decision: str = "",
+    user: Any = None,
+) -> Adoption:
+    """The government adopts ``version`` from a date; the adoption before it ends the day before."""
+    with transaction.atomic():
+        # Lock the government row so two adoptions cannot race past the checks below.
+        Government.objects.select_for_update().filter(pk=government.pk).first()
+        latest = (
+            Adoption.objects.filter(government=government)
+            .select_related("version__framework")
+            .order_by("-adopted_from")
+            .first()
+        )
+        if latest is not None:
+            if adopted_from <= latest.adopted_from:
+                raise AdoptionError(
+                    _(
+                        "The adoption must start after %(date)s, the start of the adoption "
+                        "in force (%(version)s)."
+                    )
+                    % {"date": _date(latest.adopted_from), "version": latest.version}
+                )
+            if latest.version_id == version.pk:
+                raise AdoptionError(
+                    _("%(version)s is already the adopted version.") % {"version": version}
+                )
+        basis = version.legal_basis
+        if basis.revoked_on and adopted_from >= basis.revoked_on:
+            raise AdoptionError(
+                _("Its legal basis, %(regulation)s, was revoked on %(date)s.")
+                % {"regulation": basis, "date": _date(basis.revoked_on)}
+            )
+        if latest is not None:
+            latest.adopted_until = adopted_from - datetime.timedelta(days=1)
+            latest.save(update_fields=["adopted_until"])
+        try:
+            return Adoption.objects.create(
+                government=government,
+                version=version,
+                adopted_from=adopted_from,
+                decision=decision.strip(),
+                created_by=user if getattr(user, "pk", None) else None,
+            )
+        except IntegrityError as error:
+            raise AdoptionError(_("An adoption on that date already exists.")) from error
+
+
+def _date(day: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "j F Y")
+
+
+def add_slogan(*, unit: Unit, text: str, values: Iterable[CoreValue], user: Any = None) -> Slogan:
+    """An agency's slogan linked to values of the adopted version (S Tabel 2 no. 1 a)."""
+    with transaction.atomic():
+        slogan = Slogan.objects.create(
+            government_id=unit.government_id,
+            unit=unit,
+            text=text.strip(),
+            created_by=user if getattr(user, "pk", None) else None,
+        )
+        SloganValue.objects.bulk_create(
+            SloganValue(government_id=unit.government_id, slogan=slogan, value=value)
+            for value in values
+        )
+    return slogan
+
+
+def remove_slogan(slogan: Slogan) -> None:
+    with transaction.atomic():
+        SloganValue.objects.filter(government_id=slogan.government_id, slogan=slogan).delete()
+        slogan.delete()
