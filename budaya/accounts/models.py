@@ -25,7 +25,10 @@ UNIT_SCOPED_ROLES = {Role.UNIT_HEAD, Role.UNIT_TEAM, Role.EMPLOYEE}
 
 
 class User(AbstractUser):
-    email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
+    # Unique and optional: sign-in accepts an e-mail address; not every employee has one.
+    email = models.EmailField(  # type: ignore[assignment]
+        _("e-mail address"), unique=True, null=True, blank=True
+    )
     employee = models.OneToOneField(
         Employee,
         on_delete=models.SET_NULL,
@@ -34,6 +37,12 @@ class User(AbstractUser):
         related_name="user",
         verbose_name=_("employee"),
     )
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        # An empty address is no address: unique e-mail must allow many users without one.
+        if not self.email:
+            self.email = None
+        super().save(*args, **kwargs)
 
     def role_names(self) -> set[str]:
         """Every role this user holds, in any government (cached per instance)."""

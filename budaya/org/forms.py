@@ -8,7 +8,9 @@ class GovernmentForm(forms.ModelForm):
     class Meta:
         model = Government
         fields = ["name", "slug", "kind", "kemendagri_code", "head_title", "timezone", "logo"]
-        help_texts = {"head_title": _("Left empty, it follows the kind: Wali Kota, Bupati or Gubernur.")}
+        help_texts = {
+            "head_title": _("Left empty, it follows the kind: Wali Kota, Bupati or Gubernur.")
+        }
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -20,7 +22,7 @@ class GovernmentForm(forms.ModelForm):
         parts = code.split(".")
         if not all(part.isdigit() and len(part) == 2 for part in parts) or len(parts) > 2:
             raise forms.ValidationError(
-                _("Write the Kemendagri code as two-digit groups separated by dots, e.g. 36 or 36.71.")
+                _("Write the Kemendagri code as two-digit groups with dots, e.g. 36 or 36.71.")
             )
         kind = self.cleaned_data.get("kind")
         if kind == Government.Kind.PROVINSI and len(parts) != 1:

@@ -111,10 +111,6 @@ class Unit(TenantModel):
     def __str__(self) -> str:
         return self.name
 
-    @property
-    def is_agency(self) -> bool:
-        return self.parent_id is None
-
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().save(*args, **kwargs)
         parent_path = self.parent.path if self.parent_id and self.parent else ""
@@ -122,6 +118,10 @@ class Unit(TenantModel):
         if path != self.path:
             self.path = path
             Unit.objects.filter(pk=self.pk).update(path=path)
+
+    @property
+    def is_agency(self) -> bool:
+        return self.parent_id is None
 
 
 class Employee(TenantModel):

@@ -14,9 +14,10 @@ from budaya.org.selectors import governments_visible_to
 
 
 def _can_edit(user, government: Government) -> bool:  # type: ignore[no-untyped-def]
-    return user.has_role(Role.SYSTEM_ADMIN) or user.role_grants.filter(
-        role=Role.CITY_ADMIN, government=government
-    ).exists()
+    return (
+        user.has_role(Role.SYSTEM_ADMIN)
+        or user.role_grants.filter(role=Role.CITY_ADMIN, government=government).exists()
+    )
 
 
 @login_required
@@ -71,7 +72,7 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def government_logo(request: HttpRequest, slug: str) -> HttpResponse:
+def government_logo(request: HttpRequest, slug: str) -> FileResponse:
     """Uploaded files are served only through a scoped view, never from a public folder."""
     government = get_object_or_404(governments_visible_to(request.user), slug=slug)
     if not government.logo:

@@ -6,9 +6,9 @@ configuration at all. Production overrides live in ``budaya.settings.production`
 
 import os
 from pathlib import Path
+from typing import Any
 
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -137,7 +137,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Bahasa Indonesia first, English second. The language follows the user's choice
 # (cookie), never the browser's Accept-Language: see budaya.middleware.
 LANGUAGE_CODE = "id"
-LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# Each language is named in itself, so the switch reads right whatever the current language.
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
 LANGUAGE_COOKIE_NAME = "budaya_language"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 LOCALE_PATHS = [BASE_DIR / "budaya" / "locale"]
@@ -146,12 +147,15 @@ USE_TZ = True
 TIME_ZONE = env("TIME_ZONE", "Asia/Jakarta")
 
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT = Path(env("STATIC_ROOT", str(DATA_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# The embedded setup serves static files straight from the apps (no collectstatic step).
+WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", True)
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(DATA_DIR / "media")))
 # Uploaded files are never served from a public URL; views check the reader's scope first.
 MEDIA_URL = "/media/"
 
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
@@ -181,12 +185,21 @@ if env("REDIS_URL"):
 # Django's task framework: tasks run in-process by default (embedded setup).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-EMAIL_HOST = env("EMAIL_HOST", "localhost")
-EMAIL_PORT = envint("EMAIL_PORT", 25)
-EMAIL_HOST_USER = env("EMAIL_HOST_USER")
-EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
-EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+# Console mail in the embedded default; SMTP when EMAIL_HOST is set (production).
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
+if env("EMAIL_HOST"):
+    MAILERS["default"] = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env("EMAIL_HOST"),
+            "port": envint("EMAIL_PORT", 587),
+            "username": env("EMAIL_HOST_USER"),
+            "password": env("EMAIL_HOST_PASSWORD"),
+            "use_tls": envbool("EMAIL_USE_TLS", True),
+        },
+    }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "budaya@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
