@@ -185,21 +185,26 @@ if env("REDIS_URL"):
 # Django's task framework: tasks run in-process by default (embedded setup).
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
-# Console mail in the embedded default; SMTP when EMAIL_HOST is set (production).
-MAILERS: dict[str, dict[str, Any]] = {
-    "default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
-}
-if env("EMAIL_HOST"):
-    MAILERS["default"] = {
+
+def smtp_mailer() -> dict[str, Any]:
+    return {
         "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
         "OPTIONS": {
-            "host": env("EMAIL_HOST"),
+            "host": env("EMAIL_HOST", "localhost"),
             "port": envint("EMAIL_PORT", 587),
             "username": env("EMAIL_HOST_USER"),
             "password": env("EMAIL_HOST_PASSWORD"),
             "use_tls": envbool("EMAIL_USE_TLS", True),
         },
     }
+
+
+# Console mail in the embedded default; SMTP when EMAIL_HOST is set, and always in production.
+MAILERS: dict[str, dict[str, Any]] = {
+    "default": smtp_mailer()
+    if env("EMAIL_HOST")
+    else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "budaya@localhost")
 
 SESSION_COOKIE_HTTPONLY = True

@@ -5,7 +5,7 @@ must be clean with these settings (CI runs it).
 """
 
 from budaya.settings import *  # noqa: F403
-from budaya.settings import env, envbool, envint
+from budaya.settings import env, envbool, envint, smtp_mailer
 
 DEBUG = False
 SECRET_KEY = env("SECRET_KEY")
@@ -14,6 +14,8 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+
+MAILERS = {"default": smtp_mailer()}
 
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
