@@ -1,0 +1,522 @@
+"""Reading employee rosters as BKD/SIASN exports really are, and planning what an import does.
+
+Reading and planning write nothing: `plan_import` returns what would happen to every row (new,
+updated, unchanged, rejected with reasons) so the user sees it before confirming. Writing is
+`services.apply_employee_import`, all or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from budaya.org.grades import (
+    GradeError,
+    normalise_echelon,
+    normalise_pns_rank,
+    normalise_pppk_grade,
+)
+from budaya.org.models import Employee, Unit
+from budaya.org.nip import NIPError, normalise, parse
+
+# Canonical fields and the headers that exports use for them (compared case- and
+# punctuation-insensitively). A government's remembered mapping is tried first.
+FIELD_ALIASES: dict[str, list[str]] = {
+    "nip": ["nip", "nip baru", "nip 18", "nip/nik", "nomor induk pegawai"],
+    "ni_pppk": ["ni pppk", "nipppk", "nomor induk pppk", "ni_pppk"],
+    "name": ["nama", "nama lengkap", "nama pegawai", "nama asn", "name"],
+    "front_title": ["gelar depan", "glr depan", "gelar dpn"],
+    "back_title": ["gelar belakang", "gelar blkg", "glr belakang", "gelar blk"],
+    "sex": ["jenis kelamin", "jk", "l/p", "kelamin", "sex", "gender"],
+    "status": ["status", "status pegawai", "jenis pegawai", "status asn", "kedudukan"],
+    "rank": ["gol", "golongan", "pangkat/gol", "pangkat", "gol ruang", "gol akhir nama",
+             "golongan ruang", "pangkat golongan", "rank"],
+    "echelon": ["eselon", "eselon nama", "esl", "echelon"],
+    "position_name": ["jabatan", "nama jabatan", "jabatan nama", "position"],
+    "position_kind": ["jenis jabatan", "jenis jabatan nama", "kelompok jabatan"],
+    "unit": ["unit kerja", "unor", "unor nama", "satuan kerja", "unit", "sub unit kerja"],
+    "agency": ["perangkat daerah", "opd", "skpd", "unor induk", "unor induk nama", "instansi",
+               "unit kerja induk"],
+}  # fmt: skip
+REQUIRED_FIELDS = ("name", "unit")
+FIELD_LABELS = {
+    "nip": "NIP",
+    "ni_pppk": "NI PPPK",
+    "name": "Nama",
+    "front_title": "Gelar depan",
+    "back_title": "Gelar belakang",
+    "sex": "Jenis kelamin",
+    "status": "Status",
+    "rank": "Pangkat/golongan",
+    "echelon": "Eselon",
+    "position_name": "Jabatan",
+    "position_kind": "Jenis jabatan",
+    "unit": "Unit kerja",
+    "agency": "Perangkat daerah",
+}
+# The fields an import may change on an employee.
+EMPLOYEE_FIELDS = (
+    "nip", "ni_pppk", "name", "front_title", "back_title", "sex", "status", "rank",
+    "echelon", "position_name", "position_kind", "unit_id",
+)  # fmt: skip
+HEADER_SEARCH_ROWS = 30
+
+
+class RosterError(ValueError):
+    """The file as a whole cannot be read (no header, unknown format): nothing is imported."""
+
+
+def squash(text: object) -> str:
+    return " ".join(re.sub(r"[^\w/]+", " ", str(text or "").casefold()).split())
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def read_cells(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    """Rows of the first sheet (XLSX) or of a CSV, numbered as the user sees them (from 1)."""
+    suffix = path.suffix.lower()
+    if suffix in {".xlsx", ".xlsm"}:
+        yield from _read_xlsx(path)
+    elif suffix in {".csv", ".txt"}:
+        yield from _read_csv(path)
+    else:
+        raise RosterError(
+            _("Upload an XLSX or CSV file (this one is %(suffix)s).") % {"suffix": suffix}
+        )
+
+
+def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        # read_only streams the sheet: memory does not grow with the number of rows.
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise RosterError(_("The file is not a readable XLSX workbook.")) from error
+    try:
+        sheet = workbook.worksheets[0]
+        for number, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield number, list(row)
+    finally:
+        workbook.close()
+
+
+def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Older Excel on Windows saves CSV in the ANSI code page.
+        text = raw.decode("cp1252", errors="replace")
+    sample = text[:8192]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t|")
+    except csv.Error:
+        dialect = csv.excel
+    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+
+
+# --- Header and columns --------------------------------------------------------------------
+
+
+@dataclass
+class Header:
+    row_number: int
+    # Canonical field → column index.
+    columns: dict[str, int]
+    # Every header cell as written, by column index (for the mapping page).
+    cells: list[str]
+
+    def unmapped_cells(self) -> list[str]:
+        used = set(self.columns.values())
+        return [cell for index, cell in enumerate(self.cells) if cell and index not in used]
+
+
+def match_columns(cells: list[Any], remembered: dict[str, str]) -> dict[str, int]:
+    """Map header cells to fields: the government's remembered headers first, then aliases."""
+    squashed = [squash(cell) for cell in cells]
+    columns: dict[str, int] = {}
+    for field_name, header in remembered.items():
+        if squash(header) in squashed:
+            columns[field_name] = squashed.index(squash(header))
+    for field_name, aliases in FIELD_ALIASES.items():
+        if field_name in columns:
+            continue
+        for alias in aliases:
+            if alias in squashed and squashed.index(alias) not in columns.values():
+                columns[field_name] = squashed.index(alias)
+                break
+    return columns
+
+
+def find_header(
+    rows: Iterable[tuple[int, list[Any]]], remembered: dict[str, str]
+) -> tuple[Header, Iterator[tuple[int, list[Any]]]]:
+    """The header is the first row, among the first 30, that names a name and a unit column.
+
+    Exports put a title, the date and blank rows above it; those are passed over.
+    """
+    iterator = iter(rows)
+    for number, cells in iterator:
+        columns = match_columns(cells, remembered)
+        if all(required in columns for required in REQUIRED_FIELDS) and (
+            "nip" in columns or "ni_pppk" in columns
+        ):
+            header = Header(number, columns, [str(cell or "").strip() for cell in cells])
+            return header, iterator
+        if number >= HEADER_SEARCH_ROWS:
+            break
+    raise RosterError(
+        _(
+            "No header row was found in the first %(rows)d rows. The file needs columns for "
+            "NIP (or NI PPPK), Nama and Unit kerja; set their names on the column mapping page "
+            "if your export calls them differently."
+        )
+        % {"rows": HEADER_SEARCH_ROWS}
+    )
+
+
+# --- Rows ----------------------------------------------------------------------------------
+
+FRONT_TITLE = re.compile(r"^((?:(?:Prof|Dr|Drs|Dra|Ir|H|Hj|dr|drg|apt|Ns|R|Hc)\.?\s+)+)", re.I)
+
+
+def split_titles(name: str) -> tuple[str, str, str]:
+    """'Dr. H. Ahmad Fiktif, S.E., M.Si.' → ('Dr. H.', 'Ahmad Fiktif', 'S.E., M.Si.')."""
+    name = " ".join(name.split())
+    front = ""
+    match = FRONT_TITLE.match(name)
+    if match:
+        front = match.group(1).strip()
+        name = name[match.end() :]
+    back = ""
+    if "," in name:
+        name, back = (part.strip() for part in name.split(",", 1))
+    return front, name, back
+
+
+SEX_WORDS = {
+    "l": "L", "laki laki": "L", "laki": "L", "pria": "L", "m": "L", "male": "L", "1": "L",
+    "p": "P", "perempuan": "P", "wanita": "P", "f": "P", "female": "P", "w": "P", "2": "P",
+}  # fmt: skip
+POSITION_KINDS = {
+    "struktural": "struktural",
+    "jabatan struktural": "struktural",
+    "fungsional": "fungsional",
+    "jabatan fungsional": "fungsional",
+    "fungsional tertentu": "fungsional",
+    "jabatan fungsional tertentu": "fungsional",
+    "pelaksana": "pelaksana",
+    "jabatan pelaksana": "pelaksana",
+    "fungsional umum": "pelaksana",
+    "jabatan fungsional umum": "pelaksana",
+}
+
+
+@dataclass
+class UnitIndex:
+    """Units of one government, matched by name regardless of case and surrounding spaces."""
+
+    by_name: dict[str, list[Unit]]
+    by_id: dict[int, Unit]
+
+    @classmethod
+    def for_government(cls, government_id: int) -> UnitIndex:
+        by_name: dict[str, list[Unit]] = {}
+        by_id: dict[int, Unit] = {}
+        for unit in Unit.objects.filter(government_id=government_id).only(
+            "id", "name", "short_name", "path", "parent_id", "active_to"
+        ):
+            by_id[unit.pk] = unit
+            for key in {squash(unit.name), squash(unit.short_name)} - {""}:
+                by_name.setdefault(key, []).append(unit)
+        return cls(by_name, by_id)
+
+    def resolve(self, unit_name: str, agency_name: str) -> tuple[Unit | None, str]:
+        """The unit, or None and the reason (with the closest existing name proposed)."""
+        candidates = self.by_name.get(squash(unit_name), [])
+        if agency_name and candidates:
+            agencies = self.by_name.get(squash(agency_name), [])
+            paths = [agency.path for agency in agencies]
+            candidates = [u for u in candidates if any(u.path.startswith(p) for p in paths)]
+        if len(candidates) == 1:
+            return candidates[0], ""
+        if len(candidates) > 1:
+            return None, _(
+                "The unit “%(unit)s” exists in several agencies; add a Perangkat daerah column "
+                "to say which."
+            ) % {"unit": unit_name}
+        proposal = difflib.get_close_matches(squash(unit_name), list(self.by_name), n=1, cutoff=0.6)
+        if proposal:
+            closest = self.by_name[proposal[0]][0].name
+            return None, _("Unknown unit “%(unit)s”. Did you mean “%(closest)s”?") % {
+                "unit": unit_name,
+                "closest": closest,
+            }
+        return None, _("Unknown unit “%(unit)s”.") % {"unit": unit_name}
+
+
+@dataclass
+class RowResult:
+    row_numbers: list[int]
+    data: dict[str, Any] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    raw: list[Any] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return self.data.get("nip") or f"pppk:{self.data.get('ni_pppk') or ''}"
+
+
+def _cell(cells: list[Any], columns: dict[str, int], name: str) -> Any:
+    index = columns.get(name)
+    if index is None or index >= len(cells):
+        return None
+    value = cells[index]
+    return value.strip() if isinstance(value, str) else value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return " ".join(str(value).split())
+
+
+def read_row(number: int, cells: list[Any], columns: dict[str, int], units: UnitIndex) -> RowResult:
+    result = RowResult([number], raw=cells)
+    data = result.data
+    errors = result.errors
+
+    name = _text(_cell(cells, columns, "name"))
+    front, name, back = split_titles(name)
+    data["name"] = name
+    data["front_title"] = _text(_cell(cells, columns, "front_title")) or front
+    data["back_title"] = _text(_cell(cells, columns, "back_title")) or back
+    if not name:
+        errors.append(_("The name is empty."))
+
+    sex_value = squash(_cell(cells, columns, "sex"))
+    data["sex"] = SEX_WORDS.get(sex_value, "")
+
+    status_value = squash(_cell(cells, columns, "status"))
+    ni_pppk = _text(_cell(cells, columns, "ni_pppk")).replace(" ", "")
+    nip_raw = _cell(cells, columns, "nip")
+    if "pppk" in status_value or (ni_pppk and not nip_raw):
+        data["status"] = Employee.Status.PPPK
+    else:
+        data["status"] = Employee.Status.PNS
+
+    data["nip"] = None
+    data["ni_pppk"] = ni_pppk or None
+    if data["status"] == Employee.Status.PNS:
+        try:
+            nip = parse(nip_raw, sex=data["sex"] or None)
+            data["nip"] = nip.value
+            data["sex"] = data["sex"] or nip.sex
+        except NIPError as error:
+            errors.append(str(error))
+    elif not ni_pppk:
+        # PPPK exports often carry the NI PPPK in the NIP column.
+        try:
+            ni_pppk = normalise(nip_raw)
+        except NIPError as error:
+            errors.append(str(error))
+        data["ni_pppk"] = ni_pppk or None
+        if not ni_pppk:
+            errors.append(_("A PPPK employee needs an NI PPPK."))
+    if not data["sex"]:
+        errors.append(_("The sex is missing or unknown (write L or P)."))
+
+    rank_value = _cell(cells, columns, "rank")
+    try:
+        if data["status"] == Employee.Status.PNS:
+            data["rank"] = normalise_pns_rank(rank_value)
+        else:
+            data["rank"] = normalise_pppk_grade(rank_value)
+    except GradeError as error:
+        errors.append(str(error))
+    try:
+        data["echelon"] = normalise_echelon(_cell(cells, columns, "echelon"))
+    except GradeError as error:
+        errors.append(str(error))
+
+    data["position_name"] = _text(_cell(cells, columns, "position_name"))
+    kind = squash(_cell(cells, columns, "position_kind"))
+    data["position_kind"] = POSITION_KINDS.get(kind, "")
+    if not data["position_kind"] and data.get("echelon"):
+        data["position_kind"] = Employee.PositionKind.STRUCTURAL
+    if kind and not data["position_kind"]:
+        result.notes.append(_("Unknown position kind “%(kind)s” left empty.") % {"kind": kind})
+
+    unit_name = _text(_cell(cells, columns, "unit"))
+    agency_name = _text(_cell(cells, columns, "agency"))
+    if not unit_name:
+        errors.append(_("The unit is empty."))
+    else:
+        unit, reason = units.resolve(unit_name, agency_name)
+        if unit is None:
+            errors.append(reason)
+        else:
+            data["unit_id"] = unit.pk
+    return result
+
+
+def is_blank(cells: list[Any]) -> bool:
+    return all(cell is None or str(cell).strip() == "" for cell in cells)
+
+
+# --- Planning ------------------------------------------------------------------------------
+
+
+@dataclass
+class Change:
+    row_numbers: list[int]
+    data: dict[str, Any]
+    employee_id: int | None = None
+    # Field → (before, after), for updates.
+    differences: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Rejection:
+    row_numbers: list[int]
+    reasons: list[str]
+    raw: list[Any]
+
+
+@dataclass
+class ImportPlan:
+    header: Header
+    new: list[Change] = field(default_factory=list)
+    updated: list[Change] = field(default_factory=list)
+    unchanged: list[Change] = field(default_factory=list)
+    rejected: list[Rejection] = field(default_factory=list)
+    merged: list[list[int]] = field(default_factory=list)
+    possibly_left: list[int] = field(default_factory=list)
+    rows_read: int = 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "new": len(self.new),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "rejected": len(self.rejected),
+            "merged": len(self.merged),
+            "possibly_left": len(self.possibly_left),
+            "rows": self.rows_read,
+        }
+
+
+def _merge(first: RowResult, other: RowResult) -> str:
+    """Fold a duplicate row of the same employee into the first; the reason if they conflict."""
+    for name, value in other.data.items():
+        current = first.data.get(name)
+        if current in (None, "") and value not in (None, ""):
+            first.data[name] = value
+        elif value not in (None, "") and current != value:
+            return _("Rows %(rows)s are the same employee with different %(field)s.") % {
+                "rows": ", ".join(str(n) for n in [*first.row_numbers, *other.row_numbers]),
+                "field": FIELD_LABELS.get(name.removesuffix("_id"), name),
+            }
+    first.row_numbers.extend(other.row_numbers)
+    return ""
+
+
+def plan_import(
+    path: Path,
+    *,
+    government_id: int,
+    remembered: dict[str, str] | None = None,
+    full_roster: bool = False,
+    progress: Callable[[int], None] | None = None,
+) -> ImportPlan:
+    """Read the file and decide, row by row, what an import would do. Writes nothing."""
+    header, rows = find_header(read_cells(path), remembered or {})
+    plan = ImportPlan(header)
+    units = UnitIndex.for_government(government_id)
+
+    by_key: dict[str, RowResult] = {}
+    conflicts: dict[str, list[str]] = {}
+    for number, cells in rows:
+        if is_blank(cells):
+            continue
+        plan.rows_read += 1
+        if progress and plan.rows_read % 500 == 0:
+            progress(plan.rows_read)
+        result = read_row(number, cells, header.columns, units)
+        if result.errors:
+            plan.rejected.append(Rejection([number], result.errors, cells))
+            continue
+        key = result.key
+        if key in by_key:
+            reason = _merge(by_key[key], result)
+            if reason:
+                conflicts.setdefault(key, []).append(reason)
+                by_key[key].row_numbers.extend(result.row_numbers)
+            continue
+        by_key[key] = result
+
+    existing = {
+        (row["nip"] or f"pppk:{row['ni_pppk']}"): row
+        for row in Employee.objects.filter(government_id=government_id).values(
+            "id", "active", *EMPLOYEE_FIELDS
+        )
+    }
+    for key, result in by_key.items():
+        if key in conflicts:
+            plan.rejected.append(Rejection(result.row_numbers, conflicts[key], result.raw))
+            continue
+        if len(result.row_numbers) > 1:
+            plan.merged.append(result.row_numbers)
+        change = Change(result.row_numbers, result.data, notes=result.notes)
+        current = existing.get(key)
+        if current is None:
+            plan.new.append(change)
+            continue
+        change.employee_id = current["id"]
+        change.differences = {
+            name: (current[name], result.data.get(name))
+            for name in EMPLOYEE_FIELDS
+            if name in result.data and current[name] != result.data[name]
+        }
+        if not current["active"]:
+            change.differences["active"] = (False, True)
+        (plan.updated if change.differences else plan.unchanged).append(change)
+
+    if full_roster:
+        # A rejected row is no proof that its employee left: those keys count as seen too.
+        seen = set(by_key)
+        for rejection in plan.rejected:
+            seen.update(_raw_keys(rejection.raw, header.columns))
+        plan.possibly_left = sorted(
+            row["id"] for key, row in existing.items() if row["active"] and key not in seen
+        )
+    return plan
+
+
+def _raw_keys(cells: list[Any], columns: dict[str, int]) -> set[str]:
+    """Best-effort keys of a rejected row, so its employee is not also flagged as having left."""
+    keys = set()
+    for name, prefix in (("nip", ""), ("ni_pppk", "pppk:")):
+        try:
+            value = normalise(_cell(cells, columns, name))
+        except NIPError:
+            continue
+        if value:
+            keys.add(prefix + value)
+    return keys

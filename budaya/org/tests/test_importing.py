@@ -1,0 +1,338 @@
+"""Planning an employee import from messy BKD/SIASN exports (issue 4). Planning writes nothing."""
+
+import pytest
+from openpyxl import Workbook
+
+from budaya.org.importing import RosterError, plan_import, split_titles
+from budaya.org.models import Employee, Unit
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ["No", "NIP BARU", "Nama", "L/P", "Status", "Gol", "Eselon", "Jabatan", "Unit Kerja"]
+
+
+@pytest.fixture
+def units(government):
+    dinas = Unit.objects.create(
+        government=government, kind="dinas", code="D1", name="Dinas Pendidikan"
+    )
+    Unit.objects.create(
+        government=government, kind="bidang", code="D1.1", name="Bidang Pembinaan SD", parent=dinas
+    )
+    kecamatan = Unit.objects.create(
+        government=government, kind="kecamatan", code="K1", name="Kecamatan Karawaci"
+    )
+    Unit.objects.create(
+        government=government, kind="seksi", code="K1.1", name="Sekretariat", parent=kecamatan
+    )
+    Unit.objects.create(
+        government=government, kind="seksi", code="D1.2", name="Sekretariat", parent=dinas
+    )
+    return dinas
+
+
+def write_xlsx(path, rows, title_rows=2):
+    workbook = Workbook()
+    sheet = workbook.active
+    for _ in range(title_rows):
+        sheet.append(["DAFTAR PEGAWAI PEMERINTAH KOTA TANGERANG"])
+    sheet.append([])
+    for row in rows:
+        sheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def test_header_found_under_title_rows_and_messy_cells_normalised(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [1, "'19850315 201001 1 002", "Dr. H. Ahmad Fiktif, S.E., M.Si.", "L", "PNS", "IV/a", "Eselon II/b", "Kepala Dinas", "  dinas PENDIDIKAN "],
+            [2, "199001012015032001", "Siti Contoh", "P", "PNS", "Penata Muda (III/a)", "-", "Analis", "Bidang Pembinaan SD"],
+        ],
+    )  # fmt: skip
+    plan = plan_import(path, government_id=government.pk)
+    assert plan.header.row_number == 4
+    assert plan.counts["new"] == 2 and plan.counts["rejected"] == 0
+    first = plan.new[0].data
+    assert first["nip"] == "198503152010011002"
+    assert (first["front_title"], first["name"], first["back_title"]) == (
+        "Dr. H.",
+        "Ahmad Fiktif",
+        "S.E., M.Si.",
+    )
+    assert first["echelon"] == "II.b"
+    assert first["position_kind"] == "struktural"
+    assert first["unit_id"] == units.pk
+    assert plan.new[1].data["rank"] == "III/a"
+    assert Employee.objects.count() == 0
+
+
+def test_a_nip_excel_turned_into_a_number_is_rejected_with_the_fix(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [
+                1,
+                1.98503152010011e17,
+                "Ahmad Fiktif",
+                "L",
+                "PNS",
+                "IV/a",
+                "",
+                "Staf",
+                "Dinas Pendidikan",
+            ],
+        ],
+    )
+    plan = plan_import(path, government_id=government.pk)
+    assert plan.counts["rejected"] == 1
+    rejection = plan.rejected[0]
+    assert rejection.row_numbers == [5]
+    assert "Text" in rejection.reasons[0] or "Teks" in rejection.reasons[0]
+
+
+def test_unknown_unit_proposes_the_closest_and_ambiguous_unit_asks_for_the_agency(
+    tmp_path, government, units
+):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [
+                1,
+                "198503152010011002",
+                "Ahmad Fiktif",
+                "L",
+                "PNS",
+                "III/a",
+                "",
+                "Staf",
+                "Dinas Pendidkan",
+            ],
+            [
+                2,
+                "199001012015032001",
+                "Siti Contoh",
+                "P",
+                "PNS",
+                "III/a",
+                "",
+                "Staf",
+                "Sekretariat",
+            ],
+        ],
+    )
+    plan = plan_import(path, government_id=government.pk)
+    reasons = {tuple(r.row_numbers): " ".join(r.reasons) for r in plan.rejected}
+    assert "Dinas Pendidikan" in reasons[(5,)]
+    assert "Perangkat daerah" in reasons[(6,)] or "Perangkat Daerah" in reasons[(6,)]
+
+
+def test_an_agency_column_disambiguates_units_of_the_same_name(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            [*HEADER, "Perangkat Daerah"],
+            [
+                1,
+                "199001012015032001",
+                "Siti Contoh",
+                "P",
+                "PNS",
+                "III/a",
+                "",
+                "Staf",
+                "Sekretariat",
+                "Kecamatan Karawaci",
+            ],
+        ],
+    )
+    plan = plan_import(path, government_id=government.pk)
+    assert plan.counts["new"] == 1
+    assert Unit.objects.get(pk=plan.new[0].data["unit_id"]).parent.name == "Kecamatan Karawaci"
+
+
+def test_duplicate_rows_merge_and_conflicting_duplicates_are_rejected(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [
+                1,
+                "198503152010011002",
+                "Ahmad Fiktif",
+                "L",
+                "PNS",
+                "III/a",
+                "",
+                "",
+                "Dinas Pendidikan",
+            ],
+            [
+                2,
+                "198503152010011002",
+                "Ahmad Fiktif",
+                "L",
+                "PNS",
+                "III/a",
+                "",
+                "Analis",
+                "Dinas Pendidikan",
+            ],
+            [
+                3,
+                "199001012015032001",
+                "Siti Contoh",
+                "P",
+                "PNS",
+                "III/a",
+                "",
+                "Staf",
+                "Dinas Pendidikan",
+            ],
+            [
+                4,
+                "199001012015032001",
+                "Siti Contoh",
+                "P",
+                "PNS",
+                "III/b",
+                "",
+                "Staf",
+                "Dinas Pendidikan",
+            ],
+        ],
+    )
+    plan = plan_import(path, government_id=government.pk)
+    assert plan.merged == [[5, 6]]
+    assert plan.new[0].data["position_name"] == "Analis"
+    assert [r.row_numbers for r in plan.rejected] == [[7, 8]]
+    assert "Pangkat" in plan.rejected[0].reasons[0]
+
+
+def test_sex_must_agree_with_the_nip(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [
+                1,
+                "198503152010011002",
+                "Ahmad Fiktif",
+                "P",
+                "PNS",
+                "III/a",
+                "",
+                "",
+                "Dinas Pendidikan",
+            ],
+        ],
+    )
+    assert plan_import(path, government_id=government.pk).counts["rejected"] == 1
+
+
+def test_pppk_rows_use_the_ni_pppk_and_grades(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            HEADER,
+            [
+                1,
+                "'2023 0123 4567 8",
+                "Rina Fiktif",
+                "P",
+                "PPPK",
+                "IX",
+                "",
+                "Guru",
+                "Dinas Pendidikan",
+            ],
+        ],
+    )
+    plan = plan_import(path, government_id=government.pk)
+    data = plan.new[0].data
+    assert (data["status"], data["nip"], data["ni_pppk"], data["rank"]) == (
+        "PPPK",
+        None,
+        "2023012345678",
+        "IX",
+    )
+
+
+def test_csv_with_semicolons_and_a_bom(tmp_path, government, units):
+    path = tmp_path / "roster.csv"
+    path.write_text(
+        "\ufeffNIP;Nama;Jenis Kelamin;Golongan;Unit Kerja\n198503152010011002;Ahmad Fiktif;Laki-laki;III/a;Dinas Pendidikan\n",
+        encoding="utf-8",
+    )
+    plan = plan_import(path, government_id=government.pk)
+    assert plan.counts["new"] == 1
+
+
+def test_existing_employees_are_unchanged_updated_or_possibly_left(tmp_path, government, units):
+    employee = Employee.objects.create(
+        government=government,
+        unit=units,
+        nip="198503152010011002",
+        name="Ahmad Fiktif",
+        sex="L",
+        status="PNS",
+        rank="III/c",
+    )
+    other = Employee.objects.create(
+        government=government,
+        unit=units,
+        nip="199001012015032001",
+        name="Siti Contoh",
+        sex="P",
+        status="PNS",
+        rank="III/a",
+    )
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [HEADER, [1, employee.nip, employee.name, "L", "PNS", "III/d", "", "", employee.unit.name]],
+    )
+    plan = plan_import(path, government_id=government.pk, full_roster=True)
+    assert plan.counts["updated"] == 1
+    assert plan.updated[0].differences["rank"] == ("III/c", "III/d")
+    assert plan.possibly_left == [other.pk]
+
+
+def test_a_file_without_a_recognisable_header_is_refused(tmp_path, government):
+    path = write_xlsx(tmp_path / "roster.xlsx", [["a", "b"], [1, 2]])
+    with pytest.raises(RosterError):
+        plan_import(path, government_id=government.pk)
+
+
+def test_a_remembered_mapping_reads_unusual_headers(tmp_path, government, units):
+    path = write_xlsx(
+        tmp_path / "roster.xlsx",
+        [
+            ["Nomor Pegawai", "Nama", "JK", "Tempat Tugas"],
+            ["198503152010011002", "Ahmad Fiktif", "L", "Dinas Pendidikan"],
+        ],
+    )
+    with pytest.raises(RosterError):
+        plan_import(path, government_id=government.pk)
+    plan = plan_import(
+        path,
+        government_id=government.pk,
+        remembered={"nip": "Nomor Pegawai", "unit": "Tempat Tugas"},
+    )
+    assert plan.counts["new"] == 1
+
+
+@pytest.mark.parametrize(
+    ("written", "parts"),
+    [
+        ("Ahmad Fiktif", ("", "Ahmad Fiktif", "")),
+        ("Drs. Budi Contoh, M.M.", ("Drs.", "Budi Contoh", "M.M.")),
+        ("Hj. Siti  Contoh,S.Pd", ("Hj.", "Siti Contoh", "S.Pd")),
+        ("dr. Rina Fiktif, Sp.A", ("dr.", "Rina Fiktif", "Sp.A")),
+    ],
+)
+def test_titles_are_split_from_names(written, parts):
+    assert split_titles(written) == parts
