@@ -1,22 +1,33 @@
-"""Reads of frameworks (reference data, readable by every signed-in user) and adoptions."""
+"""Reads of frameworks (reference data, readable by every signed-in user) and adoptions.
+
+Adoptions and slogans are tenant data: every read of them starts from the governments or the
+agencies the user may see or act on.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from budaya.frameworks.models import Adoption
-from budaya.org.models import Government
+from budaya.accounts.models import Role
+from budaya.frameworks.models import Adoption, FrameworkVersion, Slogan, ValueFramework
+from budaya.org.models import Government, Unit
+from budaya.org.selectors import governments_visible_to
 
 
 def current_adoptions(governments: Iterable[Government]) -> dict[int, Adoption]:
-    """The adoption in force today for each government, keyed by government id (one query)."""
+    """The adoption in force today for each government, keyed by government id (one query).
+
+    ``adopted_until`` is the last day in force: adopting a new version closes the previous
+    adoption on the day before the new one starts.
+    """
     today = timezone.localdate()
     adoptions = (
         Adoption.objects.filter(government__in=list(governments), adopted_from__lte=today)
-        .filter(Q(adopted_until__isnull=True) | Q(adopted_until__gt=today))
+        .filter(Q(adopted_until__isnull=True) | Q(adopted_until__gte=today))
         .select_related("version__framework")
         .order_by("government_id", "-adopted_from")
     )
@@ -24,3 +35,72 @@ def current_adoptions(governments: Iterable[Government]) -> dict[int, Adoption]:
     for adoption in adoptions:
         current.setdefault(adoption.government_id, adoption)
     return current
+
+
+def frameworks_with_versions() -> QuerySet[ValueFramework]:
+    """Every framework with its versions, their legal basis and counts (three queries)."""
+    versions = FrameworkVersion.objects.select_related("legal_basis__revoked_by").annotate(
+        value_count=Count("values", distinct=True)
+    )
+    return ValueFramework.objects.prefetch_related(Prefetch("versions", queryset=versions))
+
+
+def version_for_page(slug: str, number: int) -> QuerySet[FrameworkVersion]:
+    return FrameworkVersion.objects.select_related("framework", "legal_basis__revoked_by").filter(
+        framework__slug=slug, number=number
+    )
+
+
+def can_import(user: Any) -> bool:
+    """Frameworks are shared reference data: system and city administrators may load them."""
+    return bool(user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN, Role.CITY_ADMIN))
+
+
+def governments_administered_by(user: Any) -> QuerySet[Government]:
+    """Governments where the user may adopt a framework (city administrator of it)."""
+    if not user.is_authenticated:
+        return Government.objects.none()
+    if user.has_role(Role.SYSTEM_ADMIN):
+        return Government.objects.all()
+    return Government.objects.filter(
+        rolegrant__user=user, rolegrant__role=Role.CITY_ADMIN
+    ).distinct()
+
+
+def adoption_history(government: Government) -> QuerySet[Adoption]:
+    return (
+        Adoption.objects.filter(government=government)
+        .select_related("version__framework", "version__legal_basis")
+        .order_by("-adopted_from")
+    )
+
+
+def agencies_for_slogans(user: Any, government: Government) -> QuerySet[Unit]:
+    """Agencies whose slogans the user may add or remove.
+
+    City administrators act for every agency of their government; a unit head or unit team whose
+    role covers a whole agency acts for that agency only.
+    """
+    agencies = Unit.objects.filter(government=government, parent__isnull=True)
+    if not user.is_authenticated:
+        return agencies.none()
+    if governments_administered_by(user).filter(pk=government.pk).exists():
+        return agencies
+    return agencies.filter(
+        rolegrant__user=user,
+        rolegrant__government=government,
+        rolegrant__role__in=[Role.UNIT_HEAD, Role.UNIT_TEAM],
+    ).distinct()
+
+
+def slogans_of(government: Government) -> QuerySet[Slogan]:
+    return (
+        Slogan.objects.filter(government=government)
+        .select_related("unit")
+        .prefetch_related("values")
+        .order_by("unit__name", "text")
+    )
+
+
+def visible_governments(user: Any) -> QuerySet[Government]:
+    return governments_visible_to(user)

@@ -234,18 +234,20 @@ def _schema_messages(located: _Located) -> list[tuple[int, str]]:
 def _explain(located: _Located, error: SchemaError) -> list[tuple[int, str]]:
     path: Path_ = tuple(error.absolute_path)
     kind = error.validator
-    value = error.validator_value
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    schema_part: Any = error.schema
     if kind == "required":
-        missing = [name for name in value if name not in (error.instance or {})]
+        missing = [name for name in value if name not in (instance or {})]
         return [
             _message(located, path, _("the required field “%(field)s” is missing.") % {"field": f})
             for f in missing
         ]
     if kind == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
+        known = set(schema_part.get("properties", {}))
         return [
             _message(located, (*path, key), _("unknown field “%(field)s”.") % {"field": key})
-            for key in error.instance
+            for key in instance
             if key not in known
         ]
     if kind == "type":

@@ -1,14 +1,52 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from __future__ import annotations
 
-from budaya.frameworks.models import FrameworkVersion, ValueFramework
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from budaya.frameworks import selectors, services
+from budaya.frameworks.forms import AdoptionForm, FrameworkUploadForm, SloganForm
+from budaya.frameworks.models import CoreValue, FrameworkVersion, Slogan, ValueFramework
+from budaya.org.models import Government
+
+PENDING_IMPORT = "frameworks_pending_import"
 
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = ValueFramework.objects.prefetch_related("versions__legal_basis")
-    return render(request, "frameworks/framework_list.html", {"frameworks": frameworks})
+    frameworks = list(selectors.frameworks_with_versions())
+    governments = list(selectors.visible_governments(request.user))
+    current = selectors.current_adoptions(governments)
+    adopted_by: dict[int, list[Government]] = {}
+    for government in governments:
+        if government.pk in current:
+            adopted_by.setdefault(current[government.pk].version_id, []).append(government)
+    rows = [
+        (framework, [(v, adopted_by.get(v.pk, [])) for v in framework.versions.all()])
+        for framework in frameworks
+    ]
+    administered = set(
+        selectors.governments_administered_by(request.user).values_list("pk", flat=True)
+    )
+    government_rows = [
+        (government, current.get(government.pk), government.pk in administered)
+        for government in governments
+    ]
+    return render(
+        request,
+        "frameworks/framework_list.html",
+        {
+            "rows": rows,
+            "government_rows": government_rows,
+            "can_import": selectors.can_import(request.user),
+        },
+    )
 
 
 @login_required
@@ -16,16 +54,206 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = get_object_or_404(ValueFramework, slug=slug)
     latest = framework.versions.order_by("-number").first()
     if latest is None:
-        return render(request, "frameworks/framework_list.html", {"frameworks": [framework]})
+        raise Http404
     return redirect(latest)
 
 
 @login_required
 def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_object_or_404(
-        FrameworkVersion.objects.select_related("framework", "legal_basis"),
-        framework__slug=slug,
-        number=number,
-    )
+    version = get_object_or_404(selectors.version_for_page(slug, number))
     values = version.values.prefetch_related("guides", "manifestations")
-    return render(request, "frameworks/version_detail.html", {"version": version, "values": values})
+    governments = list(selectors.visible_governments(request.user))
+    adopted_by = [
+        adoption.government
+        for adoption in selectors.current_adoptions(governments).values()
+        if adoption.version_id == version.pk
+    ]
+    return render(
+        request,
+        "frameworks/version_detail.html",
+        {
+            "version": version,
+            "values": values,
+            "predecessors": version.legal_basis.revokes.all(),
+            "other_versions": version.framework.versions.exclude(pk=version.pk),
+            "adopted_by": adopted_by,
+        },
+    )
+
+
+@login_required
+def version_export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    version = get_object_or_404(selectors.version_for_page(slug, number))
+    text = services.export_framework(version.framework.slug, version.number)
+    response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
+    filename = f"{version.framework.slug}-v{version.number}.yaml"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+def schema(request: HttpRequest) -> HttpResponse:
+    """The published JSON Schema of the framework format (public, like the format's docs)."""
+    body = json.dumps(services.schema(), ensure_ascii=False, indent=2)
+    return HttpResponse(body, content_type="application/schema+json; charset=utf-8")
+
+
+@login_required
+def framework_import(request: HttpRequest) -> HttpResponse:
+    """Upload, preview, confirm: nothing is written until the user has seen what the file holds."""
+    if not selectors.can_import(request.user):
+        raise PermissionDenied
+    form = FrameworkUploadForm()
+    errors: list[str] = []
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_import(request)
+    if request.method == "POST":
+        form = FrameworkUploadForm(request.POST, request.FILES)
+        if form.is_valid():
+            text = form.cleaned_data["file"]
+            file_name = str(getattr(request.FILES.get("file"), "name", "") or "")
+            try:
+                parsed = services.parse_framework(text, source_name=file_name)
+            except services.FrameworkFileError as error:
+                errors = error.messages
+            else:
+                request.session[PENDING_IMPORT] = {"text": text, "name": file_name}
+                latest = (
+                    FrameworkVersion.objects.filter(framework__slug=parsed.framework["slug"])
+                    .order_by("-number")
+                    .first()
+                )
+                return render(
+                    request,
+                    "frameworks/import_preview.html",
+                    {
+                        "parsed": parsed,
+                        "latest": latest,
+                        "file_name": file_name,
+                        "guide_count": parsed.count("guides"),
+                        "manifestation_count": parsed.count("manifestations"),
+                    },
+                )
+    return render(request, "frameworks/import.html", {"form": form, "errors": errors})
+
+
+def _confirm_import(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING_IMPORT)
+    if not pending:
+        messages.error(request, _("Nothing to import: upload the file again."))
+        return redirect("frameworks:import")
+    try:
+        parsed = services.parse_framework(pending["text"])
+        if parsed.content_hash != request.POST.get("content_hash"):
+            messages.error(request, _("The file changed since the preview: upload it again."))
+            return redirect("frameworks:import")
+        result = services.import_framework(pending["text"], source_name=pending["name"])
+    except services.FrameworkFileError as error:
+        form = FrameworkUploadForm()
+        return render(request, "frameworks/import.html", {"form": form, "errors": error.messages})
+    finally:
+        request.session.pop(PENDING_IMPORT, None)
+    if result.created:
+        messages.success(request, _("%(version)s was imported.") % {"version": result.version})
+    else:
+        messages.info(
+            request,
+            _("Nothing changed: the file is identical to %(version)s.")
+            % {"version": result.version},
+        )
+    return redirect(result.version)
+
+
+def _administered_government(request: HttpRequest, slug: str) -> Government:
+    """404 when the user cannot see the government at all, 403 when they may not act on it."""
+    government = get_object_or_404(selectors.visible_governments(request.user), slug=slug)
+    if not selectors.governments_administered_by(request.user).filter(pk=government.pk).exists():
+        raise PermissionDenied
+    return government
+
+
+@login_required
+def adoption(request: HttpRequest, government: str) -> HttpResponse:
+    chosen = _administered_government(request, government)
+    form = AdoptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            adopted = services.adopt_version(
+                government=chosen,
+                version=form.cleaned_data["version"],
+                adopted_from=form.cleaned_data["adopted_from"],
+                decision=form.cleaned_data["decision"],
+                user=request.user,
+            )
+        except services.AdoptionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(government)s adopted %(version)s.")
+                % {"government": chosen, "version": adopted.version},
+            )
+            return redirect("frameworks:adoption", government=chosen.slug)
+    return render(
+        request,
+        "frameworks/adoption.html",
+        {
+            "government": chosen,
+            "form": form,
+            "history": selectors.adoption_history(chosen),
+            "current": selectors.current_adoptions([chosen]).get(chosen.pk),
+        },
+    )
+
+
+@login_required
+def slogans(request: HttpRequest, government: str) -> HttpResponse:
+    chosen = get_object_or_404(selectors.visible_governments(request.user), slug=government)
+    current = selectors.current_adoptions([chosen]).get(chosen.pk)
+    units = selectors.agencies_for_slogans(request.user, chosen)
+    values = (
+        CoreValue.objects.filter(version=current.version_id)
+        if current
+        else CoreValue.objects.none()
+    )
+    can_edit = units.exists()
+    form = SloganForm(request.POST or None, units=units, values=values)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        if current and form.is_valid():
+            unit = form.cleaned_data["unit"]
+            text = form.cleaned_data["text"].strip()
+            if Slogan.objects.filter(government=chosen, unit=unit, text=text).exists():
+                form.add_error("text", _("This agency already has this slogan."))
+            else:
+                services.add_slogan(
+                    unit=unit, text=text, values=form.cleaned_data["values"], user=request.user
+                )
+                messages.success(request, _("The slogan was added."))
+                return redirect("frameworks:slogans", government=chosen.slug)
+    manageable = set(units.values_list("pk", flat=True)) if can_edit else set()
+    return render(
+        request,
+        "frameworks/slogans.html",
+        {
+            "government": chosen,
+            "current": current,
+            "slogans": selectors.slogans_of(chosen),
+            "form": form,
+            "can_edit": can_edit,
+            "manageable": manageable,
+        },
+    )
+
+
+@login_required
+@require_POST
+def slogan_delete(request: HttpRequest, government: str, pk: int) -> HttpResponse:
+    chosen = get_object_or_404(selectors.visible_governments(request.user), slug=government)
+    slogan = get_object_or_404(Slogan.objects.filter(government=chosen), pk=pk)
+    if not selectors.agencies_for_slogans(request.user, chosen).filter(pk=slogan.unit_id).exists():
+        raise PermissionDenied
+    services.remove_slogan(slogan)
+    messages.success(request, _("The slogan was removed."))
+    return redirect("frameworks:slogans", government=chosen.slug)
