@@ -39,6 +39,7 @@ class AdoptionForm(forms.Form):
         queryset=FrameworkVersion.objects.select_related("framework", "legal_basis").order_by(
             "framework__name", "-number"
         ),
+        empty_label=_("— choose a version —"),
     )
     adopted_from = forms.DateField(
         label=_("Adopted from"),
@@ -54,7 +55,9 @@ class AdoptionForm(forms.Form):
 
 
 class SloganForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("Agency"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Unit.objects.none(), empty_label=_("— choose an agency —")
+    )
     text = forms.CharField(label=_("Slogan"), max_length=255)
     values = forms.ModelMultipleChoiceField(
         label=_("Values it expresses"),

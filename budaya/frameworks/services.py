@@ -143,7 +143,15 @@ def _message(lines: _Located, path: Path_, text: str) -> tuple[int, str]:
 
 
 def _locate(text: str) -> _Located:
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        message = _("Line %(line)s: the file holds a character YAML does not allow (%(code)s).") % {
+            "line": line,
+            "code": f"U+{error.character:04X}" if isinstance(error.character, int) else "?",
+        }
+        raise FrameworkFileError([message]) from error
     try:
         node = loader.get_single_node()
         if node is None:

@@ -61,7 +61,12 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_object_or_404(selectors.version_for_page(slug, number))
-    values = version.values.prefetch_related("guides", "manifestations")
+    values = list(version.values.prefetch_related("guides", "manifestations"))
+    differing = [
+        value
+        for value in values
+        if value.has_discrepancy or any(guide.has_discrepancy for guide in value.guides.all())
+    ]
     governments = list(selectors.visible_governments(request.user))
     adopted_by = [
         adoption.government
@@ -74,6 +79,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
         {
             "version": version,
             "values": values,
+            "differing": differing,
             "predecessors": version.legal_basis.revokes.all(),
             "other_versions": version.framework.versions.exclude(pk=version.pk),
             "adopted_by": adopted_by,

@@ -203,6 +203,12 @@ def test_the_legal_basis_must_be_in_the_file(contoh_text):
     assert message.startswith(f"Baris {line}, version.legal_basis: ")
 
 
+@pytest.mark.usefixtures("indonesian")
+def test_a_control_character_is_refused_with_its_line():
+    [message] = refused("format: budaya-framework/1\nframework: \x1f\n")
+    assert message.startswith("Baris 2: berkas memuat karakter")
+
+
 def test_an_empty_file_and_aliases_are_refused():
     assert refused("")
     bomb = "a: &a [1, 2]\nb: [*a, *a]\n"

@@ -322,10 +322,11 @@ def test_unit_head_manages_only_the_slogans_of_their_agency(
     assert list(Slogan.objects.values_list("text", flat=True)) == ["Ok"]
 
 
+@pytest.mark.parametrize("count", [1, 8])
 def test_slogan_list_query_count(
-    client, city_admin, government, agency, adopted, django_assert_max_num_queries
+    client, city_admin, government, agency, adopted, django_assert_max_num_queries, count
 ):
-    for index in range(5):
+    for index in range(count):
         services.add_slogan(unit=agency, text=f"Slogan {index}", values=adopted.values.all()[:2])
     client.force_login(city_admin)
     with django_assert_max_num_queries(14):
