@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,12 @@ from budaya.accounts.models import Role, RoleGrant, User
 from budaya.org.models import Employee, Government, Unit
 
 PASSWORD = "kata-sandi-uji-yang-panjang"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings) -> None:
+    # The production hasher costs a third of a second per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -65,6 +72,85 @@ def employee(agency) -> Employee:
         sex="L",
         status="PNS",
         rank="III/c",
+    )
+
+
+@dataclass
+class World:
+    """Two governments; in the first, two agencies (one with a sub-unit) and a user for every
+    role, unit-scoped roles on the first agency. Everything a permission check needs to build
+    the arguments of a route from "own" objects and from objects it must not reach."""
+
+    government: Government
+    other_government: Government
+    agency: Unit
+    sub_unit: Unit
+    other_agency: Unit
+    foreign_agency: Unit
+    employee: Employee
+    other_employee: Employee
+    foreign_employee: Employee
+    users: dict[str, User]
+    foreign_user: User
+    other_agency_user: User
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def user(self, role: str) -> User:
+        return self.users[role]
+
+
+def _employee(unit: Unit, nip: str, name: str) -> Employee:
+    return Employee.objects.create(
+        government=unit.government, unit=unit, nip=nip, name=name, sex="P", status="PNS"
+    )
+
+
+@pytest.fixture
+def world(government, other_government, make_user) -> World:
+    agency = Unit.objects.create(
+        government=government, kind=Unit.Kind.DINAS, code="1.01", name="Dinas Pendidikan"
+    )
+    sub_unit = Unit.objects.create(
+        government=government,
+        parent=agency,
+        kind=Unit.Kind.BIDANG,
+        code="1.01.1",
+        name="Bidang Sekolah Dasar",
+    )
+    other_agency = Unit.objects.create(
+        government=government, kind=Unit.Kind.DINAS, code="1.02", name="Dinas Kesehatan"
+    )
+    foreign_agency = Unit.objects.create(
+        government=other_government, kind=Unit.Kind.DINAS, code="1.01", name="Dinas Pendidikan"
+    )
+    employee = _employee(sub_unit, "199001012015032001", "Siti Contoh")
+    other_employee = _employee(other_agency, "199102022016042002", "Rina Contoh")
+    foreign_employee = _employee(foreign_agency, "199203032017052003", "Dewi Contoh")
+    users: dict[str, User] = {
+        Role.SYSTEM_ADMIN: make_user("w.sysadmin", Role.SYSTEM_ADMIN),
+        Role.CITY_ADMIN: make_user("w.admin", Role.CITY_ADMIN, government),
+        Role.LEADERSHIP: make_user("w.sekda", Role.LEADERSHIP, government),
+        Role.UNIT_HEAD: make_user("w.kepala", Role.UNIT_HEAD, government, agency),
+        Role.UNIT_TEAM: make_user("w.tim", Role.UNIT_TEAM, government, agency),
+        Role.EMPLOYEE: make_user("w.pegawai", Role.EMPLOYEE, government, agency, employee=employee),
+    }
+    foreign_user = make_user("w.admin.serang", Role.CITY_ADMIN, other_government)
+    other_agency_user = make_user(
+        "w.tim.kesehatan", Role.UNIT_TEAM, government, other_agency, employee=other_employee
+    )
+    return World(
+        government=government,
+        other_government=other_government,
+        agency=agency,
+        sub_unit=sub_unit,
+        other_agency=other_agency,
+        foreign_agency=foreign_agency,
+        employee=employee,
+        other_employee=other_employee,
+        foreign_employee=foreign_employee,
+        users=users,
+        foreign_user=foreign_user,
+        other_agency_user=other_agency_user,
     )
 
 

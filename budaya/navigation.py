@@ -31,6 +31,9 @@ NAV_ITEMS = [
     NavItem(_("Home"), "home", EVERY_ROLE, ""),
     NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, "frameworks"),
     NavItem(_("Governments"), "org:government_list", ADMINS, "governments"),
+    NavItem(_("Users and roles"), "accounts:user_list", ADMINS, "users"),
+    NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, "audit"),
+    NavItem(_("My account"), "accounts:account", EVERY_ROLE, "account"),
 ]
 
 

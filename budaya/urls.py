@@ -4,17 +4,15 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from budaya import views
+from budaya.accounts.views import SignInView
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("budaya.accounts.urls")),
     path("frameworks/", include("budaya.frameworks.urls")),
     path("governments/", include("budaya.org.urls")),
 ]

@@ -1,12 +1,19 @@
-"""Users and the roles they hold in a government (and, where it applies, an agency subtree)."""
+"""Users, the roles they hold in a government (and, where it applies, an agency subtree),
+their second factor, and the append-only, hash-chained audit trail."""
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from budaya.org.models import Employee, Government, Unit
+
+if TYPE_CHECKING:
+    from budaya.accounts.scoping import TenantScope
 
 
 class Role(models.TextChoices):
@@ -21,7 +28,9 @@ class Role(models.TextChoices):
 
 
 # Roles whose grant is limited to an agency subtree.
-UNIT_SCOPED_ROLES = {Role.UNIT_HEAD, Role.UNIT_TEAM, Role.EMPLOYEE}
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_TEAM, Role.EMPLOYEE})
+# Roles for which the production settings may require a second factor.
+ADMIN_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
 
 
 class User(AbstractUser):
@@ -44,18 +53,45 @@ class User(AbstractUser):
             self.email = None
         super().save(*args, **kwargs)
 
+    def _grants(self) -> list[tuple[str, int | None, str | None]]:
+        cached: list[tuple[str, int | None, str | None]] | None = getattr(self, "_grant_rows", None)
+        if cached is None:
+            if self.pk is None:
+                cached = []
+            else:
+                cached = list(self.role_grants.values_list("role", "government_id", "unit__path"))
+            if self.is_superuser:
+                cached.append((Role.SYSTEM_ADMIN, None, None))
+            self._grant_rows = cached
+        return cached
+
+    def forget_roles(self) -> None:
+        """Drop the per-instance cache after a grant or revoke."""
+        for name in ("_grant_rows", "_scopes"):
+            self.__dict__.pop(name, None)
+
     def role_names(self) -> set[str]:
         """Every role this user holds, in any government (cached per instance)."""
-        cached: set[str] | None = getattr(self, "_role_names", None)
-        if cached is None:
-            cached = set(self.role_grants.values_list("role", flat=True))
-            if self.is_superuser:
-                cached.add(Role.SYSTEM_ADMIN)
-            self._role_names = cached
-        return cached
+        return {role for role, _government, _path in self._grants()}
 
     def has_role(self, *roles: str) -> bool:
         return bool(self.role_names() & set(roles))
+
+    def tenant_scope(self, roles: Iterable[str] | None = None) -> TenantScope:
+        """What this user may see (or, with ``roles``, act on as one of those roles)."""
+        from budaya.accounts.scoping import scope_of
+
+        key = frozenset(roles) if roles is not None else None
+        scopes: dict[Any, TenantScope] = self.__dict__.setdefault("_scopes", {})
+        if key not in scopes:
+            scopes[key] = scope_of(self._grants(), key)
+        return scopes[key]
+
+    @property
+    def needs_second_factor(self) -> bool:
+        from django.conf import settings
+
+        return bool(settings.BUDAYA_REQUIRE_2FA_FOR_ADMINS and self.role_names() & ADMIN_ROLES)
 
 
 class RoleGrant(models.Model):
@@ -82,6 +118,14 @@ class RoleGrant(models.Model):
         help_text=_("For unit-scoped roles: the agency whose subtree the role covers."),
     )
     granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
+    )
 
     class Meta:
         verbose_name = _("role grant")
@@ -99,3 +143,142 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         where = self.unit or self.government or _("all governments")
         return f"{self.get_role_display()} — {where}"
+
+
+class TwoFactorDevice(models.Model):
+    """A TOTP authenticator (RFC 6238) confirmed by the user."""
+
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="totp", verbose_name=_("user")
+    )
+    # Base32 secret shared with the authenticator app.
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+    # The last 30-second step accepted: a code is accepted once only (no replay).
+    last_step = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class AuditAction(models.TextChoices):
+    CREATE = "create", _("Create")
+    UPDATE = "update", _("Update")
+    DELETE = "delete", _("Delete")
+    GRANT = "grant", _("Grant role")
+    REVOKE = "revoke", _("Revoke role")
+    INVITE = "invite", _("Invite")
+    ENABLE_2FA = "enable_2fa", _("Enable two-factor sign-in")
+    DISABLE_2FA = "disable_2fa", _("Disable two-factor sign-in")
+    OTHER = "other", _("Other")
+
+
+class AppendOnlyError(Exception):
+    """An attempt to change or remove an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
+        raise AppendOnlyError("Audit entries are append-only.")
+
+    def visible_to(self, user: Any) -> AuditEntryQuerySet:
+        """City administrators read their government's trail; system administrators the
+        system-level entries and the life of government records (no tenant content)."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        admin = user.tenant_scope([Role.CITY_ADMIN])
+        query = models.Q(government_id__in=admin.governments)
+        system = user.tenant_scope([Role.SYSTEM_ADMIN])
+        if system.all_content:
+            query |= models.Q(government__isnull=False)
+        if system.all_governments:
+            query |= models.Q(government__isnull=True) | models.Q(object_type="org.government")
+        if not (admin.governments or system.all_governments):
+            return self.none()
+        return self.filter(query)
+
+
+class AuditChain(models.Model):
+    """The head of one hash chain: one per government, one for system-level entries.
+
+    Writers lock this row (SELECT ... FOR UPDATE) before appending, so two concurrent writers of
+    the same government cannot both link to the same previous entry and fork the chain.
+    """
+
+    key = models.CharField(max_length=40, primary_key=True)
+    length = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class AuditEntry(models.Model):
+    """One change: who, when, from where, what, the fields before and after.
+
+    Append-only: refused here and, below the ORM, by database triggers (migration 0002).
+    ``hash`` is SHA-256 over the canonical JSON of the entry including ``previous_hash``; see
+    ``budaya.accounts.audit``.
+    """
+
+    chain = models.CharField(max_length=40, editable=False)
+    sequence = models.BigIntegerField(editable=False)
+    government = models.ForeignKey(
+        Government,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("government"),
+    )
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("actor"),
+    )
+    actor_repr = models.CharField(_("actor"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"))
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(_("object type"), max_length=100)
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=255)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    previous_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        constraints = [
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_sequence_per_chain")
+        ]
+        indexes = [
+            models.Index(fields=["government", "-at"], name="audit_government_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Audit entries are append-only.")

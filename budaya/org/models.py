@@ -2,8 +2,75 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def _scope(user: Any, roles: Any) -> Any:
+    """The user's tenant scope (``budaya.accounts.scoping.TenantScope``), or None when signed out.
+
+    Duck-typed on purpose: accounts imports org, so org must not import accounts.
+    """
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.tenant_scope(roles)
+
+
+class GovernmentQuerySet(models.QuerySet["Government"]):
+    def visible_to(self, user: Any, roles: Any = None) -> GovernmentQuerySet:
+        """Governments the user holds a role in; every government for a system administrator."""
+        scope = _scope(user, roles)
+        if scope is None:
+            return self.none()
+        if scope.all_governments or scope.all_content:
+            return self
+        return self.filter(pk__in=scope.member_governments)
+
+
+class TenantQuerySet(models.QuerySet[Any]):
+    """The one entry point for reads of tenant data: ``Model.objects.visible_to(user)``.
+
+    City administrators and leadership see their government whole; unit heads, unit teams and
+    employees see their agency subtree in models that belong to a unit (``scope_unit_path``),
+    and their government's rows in models that do not (adoptions, periods). A system
+    administrator sees no tenant content unless BUDAYA_SYSTEM_ADMIN_SEES_CONTENT is set.
+    ``roles`` narrows the grants that count, to check what a user may act on, e.g.
+    ``Unit.objects.visible_to(user, roles=[Role.CITY_ADMIN])``.
+    """
+
+    def visible_to(self, user: Any, roles: Any = None) -> TenantQuerySet:
+        scope = _scope(user, roles)
+        if scope is None:
+            return self.none()
+        if scope.all_content:
+            return self
+        unit_path = scope_unit_path(self.model)
+        query = models.Q(government_id__in=scope.governments)
+        for government, path in scope.subtrees:
+            if unit_path:
+                query |= models.Q(government_id=government, **{f"{unit_path}__startswith": path})
+            else:
+                query |= models.Q(government_id=government)
+        if not (scope.governments or scope.subtrees):
+            return self.none()
+        return self.filter(query)
+
+
+def scope_unit_path(model: type[models.Model]) -> str | None:
+    """The lookup to the materialised unit path of a tenant model, or None if it has no unit."""
+    declared = getattr(model, "scope_unit_path", None)
+    if declared is not None:
+        return declared or None
+    try:
+        field = model._meta.get_field("unit")
+    except Exception:
+        return None
+    return "unit__path" if field.is_relation else None
+
+
+TenantManager = models.Manager.from_queryset(TenantQuerySet)
 
 
 class Government(models.Model):
@@ -38,6 +105,8 @@ class Government(models.Model):
     logo = models.ImageField(_("logo"), upload_to="governments/logos/", blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = GovernmentQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("government")
@@ -58,6 +127,8 @@ class TenantModel(models.Model):
     government = models.ForeignKey(
         Government, on_delete=models.PROTECT, verbose_name=_("government")
     )
+
+    objects = TenantManager()
 
     class Meta:
         abstract = True
@@ -99,6 +170,9 @@ class Unit(TenantModel):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
+
+    # A unit is in a subtree when its own path starts with the subtree's path.
+    scope_unit_path = "path"
 
     class Meta:
         ordering = ["path"]

@@ -10,14 +10,11 @@ from budaya.frameworks.selectors import current_adoptions
 from budaya.org import services
 from budaya.org.forms import GovernmentForm
 from budaya.org.models import Government
-from budaya.org.selectors import governments_visible_to
+from budaya.org.selectors import governments_administered_by, governments_visible_to
 
 
 def _can_edit(user, government: Government) -> bool:  # type: ignore[no-untyped-def]
-    return (
-        user.has_role(Role.SYSTEM_ADMIN)
-        or user.role_grants.filter(role=Role.CITY_ADMIN, government=government).exists()
-    )
+    return governments_administered_by(user).filter(pk=government.pk).exists()
 
 
 @login_required
@@ -52,7 +49,7 @@ def government_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = GovernmentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        government = services.create_government(form)
+        government = services.create_government(form, request.user, request)
         messages.success(request, _("Government %(name)s was created.") % {"name": government})
         return redirect("org:government_detail", slug=government.slug)
     return render(request, "org/government_form.html", {"form": form})
@@ -65,7 +62,7 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
         raise PermissionDenied
     form = GovernmentForm(request.POST or None, request.FILES or None, instance=government)
     if request.method == "POST" and form.is_valid():
-        services.update_government(form)
+        services.update_government(form, request.user, request)
         messages.success(request, _("The changes were saved."))
         return redirect("org:government_detail", slug=government.slug)
     return render(request, "org/government_form.html", {"form": form, "government": government})

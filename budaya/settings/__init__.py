@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "budaya.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -120,6 +121,8 @@ else:
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# Sign-in by user name, e-mail address or NIP (budaya.accounts.backends).
+AUTHENTICATION_BACKENDS = ["budaya.accounts.backends.UsernameEmailOrNipBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -209,7 +212,21 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "budaya@localhost")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends after a working day at most, and when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 60 * 60)
+
+# Accounts: lockout of repeated failed sign-ins (per account and address, in the cache).
+BUDAYA_LOGIN_MAX_FAILURES = envint("BUDAYA_LOGIN_MAX_FAILURES", 5)
+BUDAYA_LOGIN_FAILURE_WINDOW = envint("BUDAYA_LOGIN_FAILURE_WINDOW", 15 * 60)
+BUDAYA_LOGIN_LOCKOUT = envint("BUDAYA_LOGIN_LOCKOUT", 15 * 60)
+# Two-factor sign-in (TOTP) is optional for everyone; production may require it of
+# system and city administrators.
+BUDAYA_REQUIRE_2FA_FOR_ADMINS = envbool("BUDAYA_REQUIRE_2FA_FOR_ADMINS", False)
+BUDAYA_TOTP_ISSUER = env("BUDAYA_TOTP_ISSUER", SITE_NAME)
+# The system administrator is technical: governments yes, their content no, unless set.
+BUDAYA_SYSTEM_ADMIN_SEES_CONTENT = envbool("BUDAYA_SYSTEM_ADMIN_SEES_CONTENT", False)
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -26,6 +26,8 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 LANGUAGE_COOKIE_SECURE = True
 LANGUAGE_COOKIE_HTTPONLY = True
+# Administrators must sign in with a second factor in production (unless explicitly turned off).
+BUDAYA_REQUIRE_2FA_FOR_ADMINS = envbool("BUDAYA_REQUIRE_2FA_FOR_ADMINS", True)
 
 WHITENOISE_USE_FINDERS = False
 STORAGES["staticfiles"] = {  # noqa: F405

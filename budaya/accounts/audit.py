@@ -1,0 +1,235 @@
+"""The audit trail: one ``record()`` call per change, inside the writer's transaction.
+
+Chains. Entries are hash-chained per government (key ``g<id>``) and in one system chain
+(``system``) for entries without a government (system administrator grants, ...). One chain per
+government keeps every row of a government together (Citus distributes by ``government_id``)
+and lets writers of different governments append without waiting for each other.
+
+Hash. ``hash = sha256(canonical JSON of the entry's fields, previous_hash included)``; the
+canonical JSON has sorted keys, no spaces and UTF-8 text, and the time is written in UTC with
+microseconds. The first entry of a chain links to the empty string.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, models
+from django.http import HttpRequest
+from django.utils import timezone
+
+from budaya.accounts.models import AuditAction, AuditChain, AuditEntry
+from budaya.org.models import Government
+
+HASHED_FIELDS = (
+    "chain",
+    "sequence",
+    "government_id",
+    "actor_id",
+    "actor_repr",
+    "at",
+    "remote_addr",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "before",
+    "after",
+    "previous_hash",
+)
+
+
+def object_type(obj_or_model: Any) -> str:
+    """``app_label.model``: how the trail and the history URL name a kind of object."""
+    return obj_or_model._meta.label_lower
+
+
+def snapshot(obj: models.Model, fields: Iterable[str] | None = None) -> dict[str, Any]:
+    """The concrete fields of a row as JSON-ready values (foreign keys by id, files by name)."""
+    values: dict[str, Any] = {}
+    for field in obj._meta.concrete_fields:
+        if fields is not None and field.name not in fields:
+            continue
+        value = getattr(obj, field.attname)
+        if isinstance(field, models.FileField):
+            value = value.name if value else ""
+        values[field.name] = value
+    return _jsonable(values)
+
+
+def changed(before: dict[str, Any], after: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, so an entry shows what was changed."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def _jsonable(value: Any) -> Any:
+    # Stored exactly as hashed: dates, decimals and UUIDs become the strings JSON reads back.
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False))
+
+
+def _client_address(request: HttpRequest | None) -> str | None:
+    # REMOTE_ADDR only: X-Forwarded-For is set by the client unless a proxy rewrites it.
+    if request is None:
+        return None
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _government_of(obj: Any) -> Government | None:
+    if isinstance(obj, Government):
+        return obj
+    government_id = getattr(obj, "government_id", None)
+    return Government(pk=government_id) if government_id else None
+
+
+def canonical(values: dict[str, Any]) -> bytes:
+    return json.dumps(
+        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
+    ).encode()
+
+
+def _hashed_values(entry: AuditEntry) -> dict[str, Any]:
+    values = {name: getattr(entry, name) for name in HASHED_FIELDS}
+    at: datetime.datetime = values["at"]
+    values["at"] = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return values
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(canonical(_hashed_values(entry))).hexdigest()
+
+
+def record(
+    actor: Any,
+    action: str,
+    obj: Any,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    *,
+    government: Government | bool | None = True,
+    object_repr: str | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain of the object's government, in the caller's transaction.
+
+    ``government=True`` (the default) takes the government from the object; pass one, or None
+    for a system-level entry. Refuses to run outside a transaction: the entry must commit or
+    roll back with the change it describes.
+    """
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit.record() must run inside the writer's transaction.")
+    if government is True:
+        government = _government_of(obj)
+    assert government is None or isinstance(government, Government)
+    key = f"g{government.pk}" if government is not None else "system"
+    # The lock: every writer of this chain waits here until the previous one commits.
+    chain, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
+    signed_in = actor is not None and getattr(actor, "is_authenticated", False)
+    entry = AuditEntry(
+        chain=key,
+        sequence=chain.length + 1,
+        government_id=government.pk if government is not None else None,
+        actor_id=actor.pk if signed_in else None,
+        actor_repr=actor.get_username() if signed_in else "",
+        at=timezone.now(),
+        remote_addr=_client_address(request),
+        action=AuditAction(action).value,
+        object_type=object_type(obj),
+        object_id=str(obj.pk),
+        object_repr=(object_repr if object_repr is not None else str(obj))[:255],
+        before=_jsonable(before) if before is not None else None,
+        after=_jsonable(after) if after is not None else None,
+        previous_hash=chain.last_hash,
+    )
+    entry.hash = compute_hash(entry)
+    entry.save()
+    AuditChain.objects.filter(pk=key).update(length=entry.sequence, last_hash=entry.hash)
+    return entry
+
+
+@dataclass(frozen=True)
+class BrokenLink:
+    chain: str
+    sequence: int
+    entry_id: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"entry {self.entry_id}" if self.entry_id else "chain head"
+        return f"chain {self.chain}, position {self.sequence} ({where}): {self.reason}"
+
+
+def _chain_problems(key: str, head: AuditChain | None) -> Iterator[BrokenLink]:
+    previous_hash = ""
+    expected = 1
+    entries = AuditEntry.objects.filter(chain=key).order_by("sequence").iterator(chunk_size=2000)
+    for entry in entries:
+        if entry.sequence != expected:
+            yield BrokenLink(key, expected, entry.pk, f"entry missing (found {entry.sequence})")
+            return
+        if entry.previous_hash != previous_hash:
+            yield BrokenLink(key, entry.sequence, entry.pk, "previous hash does not match")
+            return
+        if compute_hash(entry) != entry.hash:
+            yield BrokenLink(key, entry.sequence, entry.pk, "content does not match its hash")
+            return
+        previous_hash = entry.hash
+        expected += 1
+    if head is None or head.length != expected - 1 or head.last_hash != previous_hash:
+        yield BrokenLink(key, expected - 1, None, "entries at the end of the chain are missing")
+
+
+def verify() -> BrokenLink | None:
+    """The first broken link, chain by chain; None when every chain is whole."""
+    heads = {head.key: head for head in AuditChain.objects.all()}
+    keys = sorted(set(heads) | set(AuditEntry.objects.values_list("chain", flat=True).distinct()))
+    for key in keys:
+        for problem in _chain_problems(key, heads.get(key)):
+            return problem
+    return None
+
+
+# --- Append-only below the ORM: triggers (installed by migration 0002) ---------------------
+
+TABLE = "accounts_auditentry"
+SQLITE_TRIGGERS = [
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
+    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+]
+POSTGRES_TRIGGERS = [
+    f"CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
+    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+    f"CREATE OR REPLACE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
+    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()",
+]
+DROP = {
+    "sqlite": [
+        f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
+        f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
+    ],
+    "postgresql": [
+        f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
+        f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
+    ],
+}
+
+
+def install_triggers(schema_connection: Any) -> None:
+    statements = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}
+    with schema_connection.cursor() as cursor:
+        for statement in statements.get(schema_connection.vendor, []):
+            cursor.execute(statement)
+
+
+def drop_triggers(schema_connection: Any) -> None:
+    with schema_connection.cursor() as cursor:
+        for statement in DROP.get(schema_connection.vendor, []):
+            cursor.execute(statement)

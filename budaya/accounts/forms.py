@@ -1,0 +1,182 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from budaya.accounts import throttle
+from budaya.accounts.models import UNIT_SCOPED_ROLES, User
+from budaya.org.models import Employee, Government, Unit
+
+
+def _lockout_message(seconds: int) -> str:
+    minutes = max((seconds + 59) // 60, 1)
+    return ngettext(
+        "Too many failed sign-in attempts. Try again in %(minutes)d minute.",
+        "Too many failed sign-in attempts. Try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
+
+
+class SignInForm(AuthenticationForm):
+    """Password step: user name, e-mail or NIP, with lockout after repeated failures."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct user name (or e-mail or NIP) and password. "
+            "Note that the password is case-sensitive."
+        ),
+    }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = _("User name, e-mail or NIP")
+        self.fields["username"].widget.attrs["autocomplete"] = "username"
+
+    def clean(self) -> dict[str, Any]:
+        identifier = self.cleaned_data.get("username") or ""
+        locked = throttle.locked_for(identifier, self.request)
+        if locked:
+            raise forms.ValidationError(_lockout_message(locked), code="locked")
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            if self.cleaned_data.get("password"):
+                throttle.failed(identifier, self.request)
+                locked = throttle.locked_for(identifier, self.request)
+                if locked:
+                    raise forms.ValidationError(_lockout_message(locked), code="locked") from None
+            raise
+        throttle.succeeded(identifier, self.request)
+        return cleaned
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app"),
+        max_length=8,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(_("Enter the six digits shown in your authenticator app."))
+        return code
+
+
+class RoleGrantForm(forms.Form):
+    """Only the governments the granting user administers, and only their agencies."""
+
+    role = forms.ChoiceField(label=_("Role"))
+    government = forms.ModelChoiceField(label=_("Government"), queryset=Government.objects.none())
+    unit = forms.ModelChoiceField(
+        label=_("Agency"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Required for unit head, unit team and employee: the role covers this agency."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        governments: QuerySet[Government],
+        units: QuerySet[Unit],
+        roles: list[tuple[str, Any]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_queryset("government", governments)
+        self._set_queryset("unit", units.select_related("government"))
+        role_field = self.fields["role"]
+        assert isinstance(role_field, forms.ChoiceField)
+        role_field.choices = roles
+        if governments.count() == 1:
+            self.fields["government"].initial = governments.first()
+
+    def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = queryset
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        role, government, unit = (cleaned.get(k) for k in ("role", "government", "unit"))
+        if role in UNIT_SCOPED_ROLES:
+            if unit is None:
+                self.add_error("unit", _("Choose the agency this role covers."))
+            elif government is not None and unit.government_id != government.pk:
+                self.add_error("unit", _("This agency belongs to another government."))
+        elif unit is not None:
+            cleaned["unit"] = None
+        return cleaned
+
+
+class InviteForm(RoleGrantForm):
+    username = forms.SlugField(label=_("User name"), max_length=150)
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("E-mail address"))
+    nip = forms.CharField(
+        label=_("NIP"),
+        max_length=18,
+        required=False,
+        help_text=_("Links the account to the employee with this NIP in the chosen government."),
+    )
+
+    field_order = ["username", "first_name", "last_name", "email", "nip", "role", "government"]
+
+    def clean_username(self) -> str:
+        username = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This user name is taken."))
+        return username
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"]
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(_("An account with this e-mail address exists already."))
+        return email
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        nip, government = cleaned.get("nip"), cleaned.get("government")
+        cleaned["employee"] = None
+        if nip and government is not None:
+            employee = Employee.objects.filter(government=government, nip=nip).first()
+            if employee is None:
+                self.add_error("nip", _("No employee of this government has this NIP."))
+            elif hasattr(employee, "user"):
+                self.add_error("nip", _("This employee already has an account."))
+            else:
+                cleaned["employee"] = employee
+        return cleaned
+
+
+class AuditFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    actor = forms.CharField(label=_("By (user name)"), required=False, max_length=150)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
+        from budaya.accounts.models import AuditAction
+
+        super().__init__(*args, **kwargs)
+        type_field, action_field = self.fields["object_type"], self.fields["action"]
+        assert isinstance(type_field, forms.ChoiceField)
+        assert isinstance(action_field, forms.ChoiceField)
+        type_field.choices = [("", _("All"))] + [(t, t) for t in object_types]
+        action_field.choices = [("", _("All")), *AuditAction.choices]

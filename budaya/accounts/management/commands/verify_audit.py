@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from budaya.accounts import audit
+from budaya.accounts.models import AuditChain, AuditEntry
+
+
+class Command(BaseCommand):
+    help = "Check every hash chain of the audit trail; report the first broken link."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        broken = audit.verify()
+        if broken is not None:
+            self.stderr.write(f"The audit trail is broken: {broken}")
+            raise SystemExit(1)
+        entries, chains = AuditEntry.objects.count(), AuditChain.objects.count()
+        self.stdout.write(f"The audit trail is whole: {entries} entries in {chains} chains.")

@@ -1,0 +1,308 @@
+"""Who may reach each route: the registry behind the permission test and docs/permissions.md.
+
+Every named route of ``budaya.urls`` has one entry here. ``budaya/tests/test_permissions.py``
+walks the URL configuration, fails on a route missing from this registry, and checks each entry
+for every role with objects of the user's own agency and government, of a second agency, and of
+a second government. ``manage.py permissions_doc`` writes the matrix to docs/permissions.md.
+
+To add a route: add an ``Access`` with the roles that may reach it, how to build its arguments
+from the test world (``budaya.conftest.World``: ``w.government``, ``w.agency``, ``w.extras``...),
+and, for object routes, ``Foreign`` variants whose objects must answer 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from budaya.accounts.models import UNIT_SCOPED_ROLES, Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed in"
+EVERY_ROLE = frozenset(Role.values)
+ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
+CITY_ADMIN = frozenset({Role.CITY_ADMIN})
+ALL_BUT_SYSTEM = EVERY_ROLE - {Role.SYSTEM_ADMIN}
+UNIT_ROLES = frozenset(UNIT_SCOPED_ROLES)
+
+Args = Callable[[Any], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """Arguments naming an object that the roles in ``hidden_from`` must not reach (404)."""
+
+    label: str
+    args: Args
+    hidden_from: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Access:
+    action: str
+    # PUBLIC, SIGNED_IN (any role) or the roles that may reach it.
+    who: str | frozenset[str]
+    args: Args | None = None
+    foreign: tuple[Foreign, ...] = ()
+    method: str = "GET"
+    data: Args | None = None
+    # What part of the data an allowed role reaches, for the matrix.
+    scope: str = ""
+
+    def allows(self, role: str | None) -> bool:
+        if self.who == PUBLIC:
+            return True
+        if role is None:
+            return False
+        if self.who == SIGNED_IN:
+            return True
+        assert isinstance(self.who, frozenset)
+        return role in self.who
+
+
+def other_government(args: Args, hidden_from: frozenset[str] = ALL_BUT_SYSTEM) -> Foreign:
+    return Foreign("second government", args, hidden_from)
+
+
+def other_agency(args: Args, hidden_from: frozenset[str] = UNIT_ROLES) -> Foreign:
+    return Foreign("second agency", args, hidden_from)
+
+
+def _gov(w: Any) -> dict[str, Any]:
+    return {"slug": w.government.slug}
+
+
+def _foreign_gov(w: Any) -> dict[str, Any]:
+    return {"slug": w.other_government.slug}
+
+
+ROUTES: dict[str, Access] = {
+    # --- The shell -----------------------------------------------------------------------
+    "home": Access("Home page: own governments", SIGNED_IN),
+    "healthz": Access("Health check for monitoring", PUBLIC),
+    "set_language": Access("Switch the language", PUBLIC),
+    "login": Access("Sign in", PUBLIC),
+    "logout": Access("Sign out", PUBLIC, method="POST"),
+    # --- Accounts ------------------------------------------------------------------------
+    "accounts:sign_in_code": Access("Sign in: second-factor code", PUBLIC),
+    "accounts:password_reset": Access("Ask for a password reset link", PUBLIC),
+    "accounts:password_reset_done": Access("Password reset: link sent", PUBLIC),
+    "accounts:password_reset_confirm": Access(
+        "Choose a password from an e-mailed link",
+        PUBLIC,
+        args=lambda w: {"uidb64": "MQ", "token": "set-password"},
+    ),
+    "accounts:password_reset_complete": Access("Password reset: done", PUBLIC),
+    "accounts:account": Access("Own account and roles", SIGNED_IN, scope="own account"),
+    "accounts:password_change": Access("Change own password", SIGNED_IN, scope="own account"),
+    "accounts:password_change_done": Access("Password changed", SIGNED_IN),
+    "accounts:two_factor": Access("Set up two-factor sign-in", SIGNED_IN, scope="own account"),
+    "accounts:user_list": Access(
+        "List users and their roles",
+        ADMINS,
+        scope="users of own governments; system administrator: all users",
+    ),
+    "accounts:user_invite": Access(
+        "Invite a user with a role",
+        ADMINS,
+        scope="city administrator: every role but system administrator, in own government; "
+        "system administrator: city administrators",
+    ),
+    "accounts:user_detail": Access(
+        "A user's roles; grant a role",
+        ADMINS,
+        args=lambda w: {"pk": w.user(Role.EMPLOYEE).pk},
+        foreign=(other_government(lambda w: {"pk": w.foreign_user.pk}),),
+        scope="users of own governments",
+    ),
+    "accounts:grant_revoke": Access(
+        "Revoke a role",
+        ADMINS,
+        method="POST",
+        args=lambda w: {"pk": w.extras["second_admin"].pk, "grant": w.extras["second_grant"].pk},
+        foreign=(
+            other_government(
+                lambda w: {"pk": w.foreign_user.pk, "grant": w.extras["foreign_grant"].pk}
+            ),
+        ),
+        scope="grants in own government; system administrator: city administrator grants",
+    ),
+    "accounts:audit_list": Access(
+        "Browse and filter the audit trail",
+        ADMINS,
+        scope="own government's trail; system administrator: system-level entries",
+    ),
+    "accounts:audit_object": Access(
+        "History of one object",
+        ADMINS,
+        args=lambda w: {"object_type": "org.government", "object_id": str(w.government.pk)},
+        foreign=(
+            other_government(
+                lambda w: {"object_type": "org.government", "object_id": w.other_government.pk}
+            ),
+            Foreign(
+                "second government's agency",
+                lambda w: {"object_type": "org.unit", "object_id": w.foreign_agency.pk},
+                EVERY_ROLE,
+            ),
+        ),
+        scope="objects of own government",
+    ),
+    # --- Governments -----------------------------------------------------------------------
+    "org:government_list": Access("List governments", ADMINS),
+    "org:government_create": Access("Create a government", frozenset({Role.SYSTEM_ADMIN})),
+    "org:government_detail": Access(
+        "Read a government",
+        SIGNED_IN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+        scope="own governments; system administrator: all",
+    ),
+    "org:government_edit": Access(
+        "Edit a government",
+        ADMINS,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+        scope="own government; system administrator: all",
+    ),
+    "org:government_logo": Access(
+        "A government's logo",
+        SIGNED_IN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+    ),
+    # --- Value frameworks (reference data; adoption and slogans are tenant data) -----------------
+    "frameworks:list": Access("List value frameworks", SIGNED_IN),
+    "frameworks:schema": Access("JSON Schema of the framework format", PUBLIC),
+    "frameworks:import": Access("Import a framework file", ADMINS),
+    "frameworks:detail": Access(
+        "A framework (its latest version)",
+        SIGNED_IN,
+        args=lambda w: {"slug": w.extras["version"].framework.slug},
+    ),
+    "frameworks:version": Access(
+        "A framework version",
+        SIGNED_IN,
+        args=lambda w: {
+            "slug": w.extras["version"].framework.slug,
+            "number": w.extras["version"].number,
+        },
+    ),
+    "frameworks:export": Access(
+        "Export a framework version",
+        SIGNED_IN,
+        args=lambda w: {
+            "slug": w.extras["version"].framework.slug,
+            "number": w.extras["version"].number,
+        },
+    ),
+    "frameworks:adoption": Access(
+        "Adopt a framework version for a government",
+        ADMINS,
+        args=lambda w: {"government": w.government.slug},
+        foreign=(other_government(lambda w: {"government": w.other_government.slug}),),
+        scope="own government",
+    ),
+    "frameworks:slogans": Access(
+        "Agency slogans of a government",
+        SIGNED_IN,
+        args=lambda w: {"government": w.government.slug},
+        foreign=(other_government(lambda w: {"government": w.other_government.slug}),),
+        scope="own government; unit roles add slogans of their agency",
+    ),
+    "frameworks:slogan_delete": Access(
+        "Remove an agency slogan",
+        frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM}),
+        method="POST",
+        args=lambda w: {"government": w.government.slug, "pk": w.extras["slogan"].pk},
+        foreign=(
+            other_agency(
+                lambda w: {"government": w.government.slug, "pk": w.extras["other_slogan"].pk},
+                hidden_from=frozenset({Role.UNIT_HEAD, Role.UNIT_TEAM}),
+            ),
+            other_government(
+                lambda w: {
+                    "government": w.other_government.slug,
+                    "pk": w.extras["foreign_slogan"].pk,
+                }
+            ),
+        ),
+        scope="city administrator: own government; unit head and team: own agency",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    pattern: str
+    callback: Any = field(compare=False)
+
+
+def walk(urlconf: str | None = None) -> Iterator[Route]:
+    """Every route of the URL configuration, included ones too, with its full name."""
+
+    def visit(patterns: list[Any], prefix: str, namespace: str) -> Iterator[Route]:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+                yield from visit(entry.url_patterns, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                pattern = prefix + str(entry.pattern)
+                name = f"{namespace}{entry.name}" if entry.name else f"(unnamed) /{pattern}"
+                yield Route(name, "/" + pattern, entry.callback)
+
+    yield from visit(get_resolver(urlconf).url_patterns, "", "")
+
+
+ROLE_ORDER = [
+    Role.SYSTEM_ADMIN,
+    Role.CITY_ADMIN,
+    Role.LEADERSHIP,
+    Role.UNIT_HEAD,
+    Role.UNIT_TEAM,
+    Role.EMPLOYEE,
+]
+
+
+def matrix_markdown(urlconf: str | None = None) -> str:
+    """docs/permissions.md: generated, never edited by hand."""
+    from django.utils import translation
+
+    lines = [
+        "# Permissions: who may do what",
+        "",
+        "Generated by `manage.py permissions_doc` from `budaya/accounts/permissions.py`, the",
+        "registry that `budaya/tests/test_permissions.py` checks against every route, for every",
+        "role, with objects of a second agency and of a second government (which answer 404).",
+        "Do not edit by hand; a test fails when this file is stale.",
+        "",
+        "Scopes: a city administrator and leadership see their government whole; a unit head,",
+        "unit team and employee see their agency and its sub-units; a system administrator sees",
+        "every government's record but none of its content (BUDAYA_SYSTEM_ADMIN_SEES_CONTENT).",
+        "",
+        "✓ may, · may not (403, or 404 for objects outside the scope), public: no sign-in needed.",
+        "",
+    ]
+    with translation.override("en"):
+        header = ["Action", "Route", *[str(Role(role).label) for role in ROLE_ORDER], "Scope"]
+    lines.append("| " + " | ".join(header) + " |")
+    lines.append("|" + "---|" * len(header))
+    for route in walk(urlconf):
+        access = ROUTES.get(route.name)
+        if access is None:
+            continue
+        if access.who == PUBLIC:
+            cells = ["public"] * len(ROLE_ORDER)
+        else:
+            cells = ["✓" if access.allows(role) else "·" for role in ROLE_ORDER]
+        method = "" if access.method == "GET" else f" ({access.method})"
+        lines.append(
+            f"| {access.action} | `{route.pattern}`{method} | "
+            + " | ".join(cells)
+            + f" | {access.scope} |"
+        )
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,208 @@
+"""Writes of accounts: grants, revocations, invitations, second factors. Each is one
+transaction with its audit entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyotp
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from budaya.accounts import audit, selectors
+from budaya.accounts.models import (
+    UNIT_SCOPED_ROLES,
+    AuditAction,
+    Role,
+    RoleGrant,
+    TwoFactorDevice,
+    User,
+)
+from budaya.org.models import Employee, Government, Unit
+
+
+def _grant_fields(grant: RoleGrant) -> dict[str, Any]:
+    return {
+        "user": grant.user.get_username(),
+        "role": grant.role,
+        "government": grant.government_id,
+        "unit": grant.unit_id,
+    }
+
+
+def _check_grant(actor: Any, role: str, government: Government, unit: Unit | None) -> None:
+    """Refuse what the form should already have refused: the service is the last line."""
+    if role not in {value for value, _label in selectors.grantable_roles(actor, government)}:
+        raise PermissionDenied
+    if role in UNIT_SCOPED_ROLES:
+        if unit is None or unit.government_id != government.pk:
+            raise PermissionDenied
+    elif unit is not None:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def grant_role(
+    actor: Any,
+    user: User,
+    role: str,
+    government: Government,
+    unit: Unit | None = None,
+    request: HttpRequest | None = None,
+) -> RoleGrant:
+    _check_grant(actor, role, government, unit)
+    grant, created = RoleGrant.objects.get_or_create(
+        user=user,
+        role=role,
+        government=government,
+        unit=unit if role in UNIT_SCOPED_ROLES else None,
+        defaults={"granted_by": actor if actor.is_authenticated else None},
+    )
+    if created:
+        audit.record(actor, AuditAction.GRANT, grant, after=_grant_fields(grant), request=request)
+    user.forget_roles()
+    return grant
+
+
+@transaction.atomic
+def revoke_role(actor: Any, grant: RoleGrant, request: HttpRequest | None = None) -> None:
+    if (
+        grant.government is None
+        or not selectors.grants_administered_by(actor).filter(pk=grant.pk).exists()
+    ):
+        raise PermissionDenied
+    if grant.user_id == actor.pk and grant.role == Role.CITY_ADMIN:
+        # Nobody removes their own administration by accident; another administrator may.
+        raise PermissionDenied
+    audit.record(actor, AuditAction.REVOKE, grant, before=_grant_fields(grant), request=request)
+    grant.delete()
+    grant.user.forget_roles()
+
+
+@transaction.atomic
+def invite_user(
+    actor: Any,
+    *,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str,
+    role: str,
+    government: Government,
+    unit: Unit | None,
+    employee: Employee | None,
+    request: HttpRequest,
+) -> User:
+    """Create the account without a password and e-mail a link to choose one."""
+    _check_grant(actor, role, government, unit)
+    if employee is not None and employee.government_id != government.pk:
+        raise PermissionDenied
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        employee=employee,
+    )
+    user.set_unusable_password()
+    user.save()
+    audit.record(
+        actor,
+        AuditAction.INVITE,
+        user,
+        after={"username": username, "email": email, "employee": employee and employee.pk},
+        request=request,
+        government=government,
+    )
+    grant_role(actor, user, role, government, unit, request)
+    # Sent once the account exists for sure: a rolled-back invitation sends nothing.
+    transaction.on_commit(lambda: send_invitation(user, government, request))
+    return user
+
+
+def set_password_link(user: User, request: HttpRequest) -> str:
+    path = reverse(
+        "accounts:password_reset_confirm",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
+    )
+    return request.build_absolute_uri(path)
+
+
+def send_invitation(user: User, government: Government, request: HttpRequest) -> None:
+    context = {
+        "user": user,
+        "government": government,
+        "link": set_password_link(user, request),
+        "site_name": settings.SITE_NAME,
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    }
+    subject = _("Your %(site)s account") % {"site": settings.SITE_NAME}
+    body = render_to_string("accounts/email/invitation.txt", context)
+    EmailMessage(subject, body, to=[user.email or ""]).send()
+
+
+# --- Second factor ------------------------------------------------------------------------
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    return pyotp.TOTP(secret).provisioning_uri(
+        name=user.get_username(), issuer_name=settings.BUDAYA_TOTP_ISSUER
+    )
+
+
+def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
+    """The time step a code belongs to (one step either side for clock drift), or None."""
+    totp = pyotp.TOTP(secret)
+    now = timezone.now()
+    current = totp.timecode(now)
+    for step in (current, current - 1, current + 1):
+        if step > last_step and pyotp.utils.strings_equal(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+@transaction.atomic
+def enable_totp(user: User, secret: str, code: str, request: HttpRequest) -> bool:
+    step = _accepted_step(secret, code, 0)
+    if step is None:
+        return False
+    TwoFactorDevice.objects.filter(user=user).delete()
+    TwoFactorDevice.objects.create(user=user, secret=secret, last_step=step)
+    audit.record(user, AuditAction.ENABLE_2FA, user, request=request, government=None)
+    return True
+
+
+@transaction.atomic
+def check_totp(user: User, code: str) -> bool:
+    device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
+    if device is None:
+        return False
+    step = _accepted_step(device.secret, code, device.last_step)
+    if step is None:
+        return False
+    device.last_step = step
+    device.save(update_fields=["last_step"])
+    return True
+
+
+@transaction.atomic
+def disable_totp(user: User, request: HttpRequest) -> None:
+    TwoFactorDevice.objects.filter(user=user).delete()
+    audit.record(user, AuditAction.DISABLE_2FA, user, request=request, government=None)

@@ -1,0 +1,177 @@
+"""The audit trail: append-only, hash-chained per government, verified by a command."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import DatabaseError, IntegrityError, connection, transaction
+
+from budaya.accounts import audit
+from budaya.accounts.models import AppendOnlyError, AuditAction, AuditChain, AuditEntry, Role
+from budaya.org.models import Government
+
+pytestmark = pytest.mark.django_db
+
+
+def write(actor, obj, **kwargs) -> AuditEntry:
+    with transaction.atomic():
+        return audit.record(actor, AuditAction.UPDATE, obj, **kwargs)
+
+
+def verify() -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("verify_audit", stdout=out, stderr=err)
+    except SystemExit as exit:
+        return int(exit.code or 0), out.getvalue() + err.getvalue()
+    return 0, out.getvalue() + err.getvalue()
+
+
+def test_entries_chain_per_government(world):
+    admin = world.user(Role.CITY_ADMIN)
+    first = write(admin, world.agency, before={"name": "A"}, after={"name": "B"})
+    second = write(admin, world.employee)
+    foreign = write(world.foreign_user, world.foreign_agency)
+    assert first.previous_hash == ""
+    assert second.previous_hash == first.hash
+    assert (first.chain, second.sequence) == (f"g{world.government.pk}", 2)
+    assert foreign.chain == f"g{world.other_government.pk}" and foreign.previous_hash == ""
+    assert first.actor_repr == "w.admin" and first.object_type == "org.unit"
+    assert verify() == (0, "The audit trail is whole: 3 entries in 2 chains.\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_record_refuses_to_run_outside_a_transaction(world):
+    with pytest.raises(RuntimeError):
+        audit.record(None, AuditAction.OTHER, world.agency)
+
+
+def test_the_model_refuses_update_and_delete(world):
+    entry = write(world.user(Role.CITY_ADMIN), world.agency)
+    entry.object_repr = "changed"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.filter(pk=entry.pk).update(object_repr="changed")
+    with pytest.raises(AppendOnlyError):
+        AuditEntry.objects.all().delete()
+
+
+def test_the_database_refuses_update_and_delete(world):
+    entry = write(world.user(Role.CITY_ADMIN), world.agency)
+    audit.install_triggers(connection)  # as migration 0002 does (the suite runs without)
+    for statement in (
+        "UPDATE accounts_auditentry SET object_repr = 'x' WHERE id = %s",
+        "DELETE FROM accounts_auditentry WHERE id = %s",
+    ):
+        with (
+            pytest.raises((IntegrityError, DatabaseError)),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(statement, [entry.pk])
+    audit.drop_triggers(connection)
+
+
+def _tamper(sql: str, params: list) -> None:
+    # What someone with database access could do once the triggers are dropped.
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+@pytest.mark.parametrize(
+    ("sql", "reason"),
+    [
+        ("UPDATE accounts_auditentry SET object_repr = 'x' WHERE sequence = 2", "its hash"),
+        ('UPDATE accounts_auditentry SET after = \'{"name": "C"}\' WHERE sequence = 2', "its hash"),
+        ("DELETE FROM accounts_auditentry WHERE sequence = 2", "entry missing"),
+        ("DELETE FROM accounts_auditentry WHERE sequence = 3", "at the end"),
+        ("UPDATE accounts_auditentry SET previous_hash = 'x' WHERE sequence = 3", "previous hash"),
+    ],
+)
+def test_tampering_is_detected_at_the_first_broken_link(world, sql, reason):
+    admin = world.user(Role.CITY_ADMIN)
+    for name in ("A", "B", "C"):
+        write(admin, world.agency, after={"name": name})
+    assert verify()[0] == 0
+    _tamper(sql, [])
+    code, output = verify()
+    assert code == 1
+    assert reason in output
+    assert f"chain g{world.government.pk}" in output
+
+
+def test_a_rehashed_forgery_still_breaks_the_next_link(world):
+    admin = world.user(Role.CITY_ADMIN)
+    entries = [write(admin, world.agency, after={"n": n}) for n in range(3)]
+    forged = AuditEntry.objects.get(pk=entries[1].pk)
+    forged.after = {"n": 99}
+    new_hash = audit.compute_hash(forged)
+    _tamper(
+        "UPDATE accounts_auditentry SET after = %s, hash = %s WHERE id = %s",
+        ['{"n": 99}', new_hash, forged.pk],
+    )
+    code, output = verify()
+    assert code == 1 and "position 3" in output and "previous hash" in output
+
+
+def test_chain_head_is_locked_and_advanced(world):
+    write(world.user(Role.CITY_ADMIN), world.agency)
+    head = AuditChain.objects.get(key=f"g{world.government.pk}")
+    assert head.length == 1 and head.last_hash == AuditEntry.objects.get().hash
+
+
+def test_government_create_and_update_are_audited(world, client):
+    client.force_login(world.user(Role.SYSTEM_ADMIN))
+    client.post(
+        "/governments/new/",
+        {
+            "name": "Kota Cilegon",
+            "slug": "kota-cilegon",
+            "kind": "kota",
+            "kemendagri_code": "36.72",
+            "timezone": "Asia/Jakarta",
+        },
+    )
+    cilegon = Government.objects.get(slug="kota-cilegon")
+    client.post(
+        "/governments/kota-cilegon/edit/",
+        {
+            "name": "Kota Cilegon",
+            "slug": "kota-cilegon",
+            "kind": "kota",
+            "kemendagri_code": "36.72",
+            "head_title": "Wali Kota",
+            "timezone": "Asia/Makassar",
+        },
+    )
+    created, updated = AuditEntry.objects.filter(object_id=str(cilegon.pk)).order_by("sequence")
+    assert created.action == "create" and created.after["name"] == "Kota Cilegon"
+    assert created.remote_addr == "127.0.0.1" and created.actor_repr == "w.sysadmin"
+    assert updated.before == {"timezone": "Asia/Jakarta"}
+    assert updated.after == {"timezone": "Asia/Makassar"}
+
+
+def test_city_admin_browses_and_filters_the_trail(world, client):
+    admin = world.user(Role.CITY_ADMIN)
+    write(admin, world.agency, after={"name": "Dinas Baru"})
+    write(admin, world.employee)
+    write(world.foreign_user, world.foreign_agency, after={"name": "RAHASIA SERANG"})
+    client.force_login(admin)
+    page = client.get("/audit/").content.decode()
+    assert "Dinas Baru" in page and "RAHASIA SERANG" not in page
+    filtered = client.get("/audit/", {"object_type": "org.employee"}).content.decode()
+    assert "Siti Contoh" in filtered and "Dinas Baru" not in filtered
+    nothing = client.get("/audit/", {"action": "delete"}).content.decode()
+    assert "Dinas Baru" not in nothing
+    history = client.get(f"/audit/object/org.unit/{world.agency.pk}/")
+    assert history.status_code == 200 and "Dinas Baru" in history.content.decode()
+    assert client.get(f"/audit/object/org.unit/{world.foreign_agency.pk}/").status_code == 404
+    assert client.get("/audit/object/nothing.here/1/").status_code == 404
+
+
+def test_audit_pages_are_for_administrators(world, client):
+    client.force_login(world.user(Role.LEADERSHIP))
+    assert client.get("/audit/").status_code == 403

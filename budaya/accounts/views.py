@@ -1,0 +1,354 @@
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordResetForm
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budaya.accounts import selectors, services, throttle
+from budaya.accounts.forms import (
+    AuditFilterForm,
+    CodeForm,
+    InviteForm,
+    RoleGrantForm,
+    SignInForm,
+    _lockout_message,
+)
+from budaya.accounts.middleware import SECOND_FACTOR_DONE
+from budaya.accounts.models import User
+
+# The password step passed, the code step pending: {user, backend, next, at}.
+PENDING_SIGN_IN = "budaya_pending_sign_in"
+PENDING_SECONDS = 5 * 60
+ENROL_SECRET = "budaya_totp_secret"  # noqa: S105 (a session key, not a secret)
+AUDIT_PAGE_SIZE = 50
+
+
+def _require_role(request: HttpRequest, *roles: str) -> None:
+    if not request.user.has_role(*roles):  # type: ignore[union-attr]
+        raise PermissionDenied
+
+
+# --- Sign-in ------------------------------------------------------------------------------
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        user = form.get_user()
+        if hasattr(user, "totp"):
+            # No session yet: only a note that the password was right, for five minutes.
+            self.request.session[PENDING_SIGN_IN] = {
+                "user": user.pk,
+                "backend": user.backend,
+                "next": self.get_success_url(),
+                "at": time.time(),
+            }
+            return redirect("accounts:sign_in_code")
+        return super().form_valid(form)
+
+
+def _safe_next(request: HttpRequest, url: str) -> str:
+    allowed = url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return url if allowed else reverse("home")
+
+
+def sign_in_code(request: HttpRequest) -> HttpResponse:
+    """The second step: a TOTP code, for users who enrolled an authenticator."""
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(PENDING_SIGN_IN, None)
+        return redirect("login")
+    user = get_object_or_404(User, pk=pending["user"], is_active=True)
+    identifier = f"totp:{user.pk}"
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        locked = throttle.locked_for(identifier, request)
+        if locked:
+            form.add_error(None, _lockout_message(locked))
+        elif services.check_totp(user, form.cleaned_data["code"]):
+            throttle.succeeded(identifier, request)
+            del request.session[PENDING_SIGN_IN]
+            login(request, user, backend=pending["backend"])
+            request.session[SECOND_FACTOR_DONE] = True
+            return redirect(_safe_next(request, pending["next"]))
+        else:
+            throttle.failed(identifier, request)
+            form.add_error("code", _("This code is not right or was used already."))
+    return render(request, "accounts/sign_in_code.html", {"form": form})
+
+
+class ResetForm(PasswordResetForm):
+    def get_users(self, email: str) -> Any:
+        # Invited accounts have no password yet: they may ask for a new link too.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+# Our own template names: django.contrib.admin ships registration/password_* templates that
+# would win over ours (it comes first in INSTALLED_APPS).
+password_reset = auth_views.PasswordResetView.as_view(
+    form_class=ResetForm,
+    template_name="accounts/password_reset_form.html",
+    email_template_name="accounts/password_reset_email.html",
+    subject_template_name="accounts/password_reset_subject.txt",
+    success_url=reverse_lazy("accounts:password_reset_done"),
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="accounts/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="accounts/password_reset_confirm.html",
+    success_url=reverse_lazy("accounts:password_reset_complete"),
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="accounts/password_reset_complete.html"
+)
+password_change = auth_views.PasswordChangeView.as_view(
+    template_name="accounts/password_change_form.html",
+    success_url=reverse_lazy("accounts:password_change_done"),
+)
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="accounts/password_change_done.html"
+)
+
+
+# --- Own account ----------------------------------------------------------------------------
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    grants = user.role_grants.select_related("government", "unit")  # type: ignore[union-attr]
+    return render(
+        request,
+        "accounts/account.html",
+        {"grants": grants, "has_totp": hasattr(user, "totp")},
+    )
+
+
+@login_required
+def two_factor(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    enrolled = hasattr(user, "totp")
+    form = CodeForm(request.POST or None)
+    if enrolled:
+        if request.method == "POST" and form.is_valid():
+            if user.needs_second_factor:
+                raise PermissionDenied
+            if services.check_totp(user, form.cleaned_data["code"]):
+                services.disable_totp(user, request)
+                messages.success(request, _("Two-factor sign-in is off."))
+                return redirect("accounts:account")
+            form.add_error("code", _("This code is not right or was used already."))
+        return render(
+            request, "accounts/two_factor.html", {"form": form, "enrolled": True, "user": user}
+        )
+    secret = request.session.get(ENROL_SECRET) or services.new_totp_secret()
+    request.session[ENROL_SECRET] = secret
+    if request.method == "POST" and form.is_valid():
+        if services.enable_totp(user, secret, form.cleaned_data["code"], request):
+            del request.session[ENROL_SECRET]
+            request.session[SECOND_FACTOR_DONE] = True
+            messages.success(request, _("Two-factor sign-in is on."))
+            return redirect("accounts:account")
+        form.add_error("code", _("This code is not right. Check the time on your phone."))
+    return render(
+        request,
+        "accounts/two_factor.html",
+        {
+            "form": form,
+            "enrolled": False,
+            "secret": secret,
+            "uri": services.provisioning_uri(user, secret),
+        },
+    )
+
+
+# --- Users and roles (administrators) ---------------------------------------------------------
+
+
+def _grants_prefetch(request: HttpRequest) -> Prefetch:
+    return Prefetch(
+        "role_grants",
+        queryset=selectors.grants_visible_to(request.user).select_related("government", "unit"),
+        to_attr="visible_grants",
+    )
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    _require_role(request, *selectors.ADMINISTRATORS)
+    users = (
+        selectors.users_visible_to(request.user)
+        .select_related("employee")
+        .prefetch_related(_grants_prefetch(request))
+        .order_by("username")
+    )
+    page = Paginator(users, 50).get_page(request.GET.get("page"))
+    return render(request, "accounts/user_list.html", {"page": page})
+
+
+def _grant_form_kwargs(request: HttpRequest) -> dict[str, Any]:
+    return {
+        "governments": selectors.administered_governments(request.user),
+        "units": selectors.grantable_units(request.user),
+        "roles": selectors.grantable_roles(request.user),
+    }
+
+
+@login_required
+def user_invite(request: HttpRequest) -> HttpResponse:
+    _require_role(request, *selectors.ADMINISTRATORS)
+    form = InviteForm(request.POST or None, **_grant_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.invite_user(
+            request.user,
+            username=data["username"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            role=data["role"],
+            government=data["government"],
+            unit=data["unit"],
+            employee=data["employee"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("%(user)s was invited: an e-mail with a link to choose a password is on its way.")
+            % {"user": user.get_username()},
+        )
+        return redirect("accounts:user_detail", pk=user.pk)
+    return render(request, "accounts/user_invite.html", {"form": form})
+
+
+@login_required
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    _require_role(request, *selectors.ADMINISTRATORS)
+    shown = get_object_or_404(
+        selectors.users_visible_to(request.user)
+        .select_related("employee__unit")
+        .prefetch_related(_grants_prefetch(request)),
+        pk=pk,
+    )
+    form = RoleGrantForm(request.POST or None, **_grant_form_kwargs(request))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.grant_role(
+            request.user, shown, data["role"], data["government"], data["unit"], request
+        )
+        messages.success(request, _("The role was granted."))
+        return redirect("accounts:user_detail", pk=shown.pk)
+    revocable = set(
+        selectors.grants_administered_by(request.user)
+        .filter(user=shown)
+        .values_list("pk", flat=True)
+    )
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {"shown": shown, "form": form, "revocable": revocable},
+    )
+
+
+@login_required
+@require_POST
+def grant_revoke(request: HttpRequest, pk: int, grant: int) -> HttpResponse:
+    _require_role(request, *selectors.ADMINISTRATORS)
+    shown = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
+    revoked = get_object_or_404(
+        selectors.grants_administered_by(request.user), pk=grant, user=shown
+    )
+    services.revoke_role(request.user, revoked, request)
+    messages.success(request, _("The role was revoked."))
+    return redirect("accounts:user_detail", pk=shown.pk)
+
+
+# --- Audit trail ------------------------------------------------------------------------------
+
+
+@login_required
+def audit_list(request: HttpRequest) -> HttpResponse:
+    _require_role(request, *selectors.ADMINISTRATORS)
+    entries = selectors.audit_entries(request.user)
+    object_types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
+    form = AuditFilterForm(request.GET or None, object_types=object_types)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["date_from"]:
+            entries = entries.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            entries = entries.filter(at__date__lte=data["date_to"])
+        if data["actor"]:
+            entries = entries.filter(actor_repr__iexact=data["actor"].strip())
+        if data["object_type"]:
+            entries = entries.filter(object_type=data["object_type"])
+        if data["action"]:
+            entries = entries.filter(action=data["action"])
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/audit_list.html",
+        {"form": form, "page": page, "query": query.urlencode()},
+    )
+
+
+def _object_in_scope(request: HttpRequest, object_type: str, object_id: str) -> bool:
+    try:
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return False
+    if model is User:
+        queryset: Any = selectors.users_visible_to(request.user)
+    elif hasattr(model._default_manager, "visible_to"):
+        queryset = model._default_manager.visible_to(request.user)  # type: ignore[attr-defined]
+    else:
+        return False
+    try:
+        return bool(queryset.filter(pk=object_id).exists())
+    except (ValueError, TypeError):
+        return False
+
+
+@login_required
+def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
+    """The history of one object: what object pages link to."""
+    _require_role(request, *selectors.ADMINISTRATORS)
+    entries = selectors.audit_entries(request.user).filter(
+        object_type=object_type, object_id=object_id
+    )
+    if not entries.exists() and not _object_in_scope(request, object_type, object_id):
+        raise Http404
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    latest = entries.first()
+    return render(
+        request,
+        "accounts/audit_object.html",
+        {
+            "page": page,
+            "object_type": object_type,
+            "object_id": object_id,
+            "object_repr": latest.object_repr if latest else f"{object_type} #{object_id}",
+        },
+    )
