@@ -175,3 +175,28 @@ def test_city_admin_browses_and_filters_the_trail(world, client):
 def test_audit_pages_are_for_administrators(world, client):
     client.force_login(world.user(Role.LEADERSHIP))
     assert client.get("/audit/").status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_fork_the_chain(world):
+    import threading
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers by itself (IMMEDIATE transactions)")
+    barrier = threading.Barrier(4)
+
+    def writer() -> None:
+        try:
+            barrier.wait()
+            with transaction.atomic():
+                audit.record(None, AuditAction.OTHER, world.agency)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(AuditEntry.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4]
+    assert verify()[0] == 0
