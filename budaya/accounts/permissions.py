@@ -201,7 +201,7 @@ ROUTES: dict[str, Access] = {
     ),
     "frameworks:adoption": Access(
         "Adopt a framework version for a government",
-        ADMINS,
+        CITY_ADMIN,
         args=lambda w: {"government": w.government.slug},
         foreign=(other_government(lambda w: {"government": w.other_government.slug}),),
         scope="own government",
@@ -215,7 +215,7 @@ ROUTES: dict[str, Access] = {
     ),
     "frameworks:slogan_delete": Access(
         "Remove an agency slogan",
-        frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM}),
+        frozenset({Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM}),
         method="POST",
         args=lambda w: {"government": w.government.slug, "pk": w.extras["slogan"].pk},
         foreign=(

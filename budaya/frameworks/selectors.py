@@ -57,19 +57,18 @@ def can_import(user: Any) -> bool:
 
 
 def governments_administered_by(user: Any) -> QuerySet[Government]:
-    """Governments where the user may adopt a framework (city administrator of it)."""
-    if not user.is_authenticated:
-        return Government.objects.none()
-    if user.has_role(Role.SYSTEM_ADMIN):
-        return Government.objects.all()
-    return Government.objects.filter(
-        rolegrant__user=user, rolegrant__role=Role.CITY_ADMIN
-    ).distinct()
+    """Governments where the user may adopt a framework: city administrator of it.
+
+    A system administrator creates governments and appoints their administrators; adopting a
+    framework and managing slogans is the government's own content (product.md, roles).
+    """
+    return Government.objects.visible_to(user, roles=[Role.CITY_ADMIN])
 
 
-def adoption_history(government: Government) -> QuerySet[Adoption]:
+def adoption_history(user: Any, government: Government) -> QuerySet[Adoption]:
     return (
-        Adoption.objects.filter(government=government)
+        Adoption.objects.visible_to(user)
+        .filter(government=government)
         .select_related("version__framework", "version__legal_basis")
         .order_by("-adopted_from")
     )
@@ -78,24 +77,18 @@ def adoption_history(government: Government) -> QuerySet[Adoption]:
 def agencies_for_slogans(user: Any, government: Government) -> QuerySet[Unit]:
     """Agencies whose slogans the user may add or remove.
 
-    City administrators act for every agency of their government; a unit head or unit team whose
-    role covers a whole agency acts for that agency only.
+    City administrators act for every agency of their government; a unit head or unit team acts
+    for the agencies in its subtree.
     """
-    agencies = Unit.objects.filter(government=government, parent__isnull=True)
-    if not user.is_authenticated:
-        return agencies.none()
-    if governments_administered_by(user).filter(pk=government.pk).exists():
-        return agencies
-    return agencies.filter(
-        rolegrant__user=user,
-        rolegrant__government=government,
-        rolegrant__role__in=[Role.UNIT_HEAD, Role.UNIT_TEAM],
-    ).distinct()
+    return Unit.objects.visible_to(
+        user, roles=[Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM]
+    ).filter(government=government, parent__isnull=True)
 
 
-def slogans_of(government: Government) -> QuerySet[Slogan]:
+def slogans_of(user: Any, government: Government) -> QuerySet[Slogan]:
     return (
-        Slogan.objects.filter(government=government)
+        Slogan.objects.visible_to(user)
+        .filter(government=government)
         .select_related("unit")
         .prefetch_related("values")
         .order_by("unit__name", "text")

@@ -18,10 +18,13 @@ from typing import Any
 import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
+from budaya.accounts import audit
+from budaya.accounts.models import AuditAction
 from budaya.frameworks.models import (
     Adoption,
     BehaviourGuide,
@@ -507,7 +510,9 @@ def parse_framework(text: str, *, source_name: str = "") -> ParsedFramework:
     return ParsedFramework(normalised, content_hash, source_name, existing)
 
 
-def import_framework(text: str, *, source_name: str = "") -> ImportResult:
+def import_framework(
+    text: str, *, source_name: str = "", user: Any = None, request: HttpRequest | None = None
+) -> ImportResult:
     """Import a framework file: a new version when its content is new, nothing when it is not."""
     parsed = parse_framework(text, source_name=source_name)
     with transaction.atomic():
@@ -540,6 +545,20 @@ def import_framework(text: str, *, source_name: str = "") -> ImportResult:
             content_hash=parsed.content_hash,
         )
         _save_values(version, parsed.values)
+        # Frameworks are shared reference data: the entry goes to the system chain.
+        audit.record(
+            user,
+            AuditAction.CREATE,
+            version,
+            after={
+                "framework": framework.slug,
+                "number": version.number,
+                "content_hash": version.content_hash,
+                "source": source_name,
+            },
+            request=request,
+            government=None,
+        )
     return ImportResult(version, created=True, framework_created=framework_created)
 
 
@@ -748,6 +767,7 @@ def adopt_version(
     adopted_from: datetime.date,
     decision: str = "",
     user: Any = None,
+    request: HttpRequest | None = None,
 ) -> Adoption:
     """The government adopts ``version`` from a date; the adoption before it ends the day before."""
     with transaction.atomic():
@@ -779,18 +799,32 @@ def adopt_version(
                 % {"regulation": basis, "date": _date(basis.revoked_on)}
             )
         if latest is not None:
+            before = audit.snapshot(latest, ["adopted_until"])
             latest.adopted_until = adopted_from - datetime.timedelta(days=1)
             latest.save(update_fields=["adopted_until"])
-        try:
-            return Adoption.objects.create(
-                government=government,
-                version=version,
-                adopted_from=adopted_from,
-                decision=decision.strip(),
-                created_by=user if getattr(user, "pk", None) else None,
+            audit.record(
+                user,
+                AuditAction.UPDATE,
+                latest,
+                before=before,
+                after=audit.snapshot(latest, ["adopted_until"]),
+                request=request,
             )
+        try:
+            with transaction.atomic():
+                adoption = Adoption.objects.create(
+                    government=government,
+                    version=version,
+                    adopted_from=adopted_from,
+                    decision=decision.strip(),
+                    created_by=user if getattr(user, "pk", None) else None,
+                )
         except IntegrityError as error:
             raise AdoptionError(_("An adoption on that date already exists.")) from error
+        audit.record(
+            user, AuditAction.CREATE, adoption, after=audit.snapshot(adoption), request=request
+        )
+        return adoption
 
 
 def _date(day: datetime.date) -> str:
@@ -799,8 +833,16 @@ def _date(day: datetime.date) -> str:
     return date_format(day, "j F Y")
 
 
-def add_slogan(*, unit: Unit, text: str, values: Iterable[CoreValue], user: Any = None) -> Slogan:
+def add_slogan(
+    *,
+    unit: Unit,
+    text: str,
+    values: Iterable[CoreValue],
+    user: Any = None,
+    request: HttpRequest | None = None,
+) -> Slogan:
     """An agency's slogan linked to values of the adopted version (S Tabel 2 no. 1 a)."""
+    values = list(values)
     with transaction.atomic():
         slogan = Slogan.objects.create(
             government_id=unit.government_id,
@@ -812,10 +854,21 @@ def add_slogan(*, unit: Unit, text: str, values: Iterable[CoreValue], user: Any 
             SloganValue(government_id=unit.government_id, slogan=slogan, value=value)
             for value in values
         )
+        audit.record(
+            user, AuditAction.CREATE, slogan, after=_slogan_snapshot(slogan), request=request
+        )
     return slogan
 
 
-def remove_slogan(slogan: Slogan) -> None:
+def _slogan_snapshot(slogan: Slogan) -> dict[str, Any]:
+    values = list(slogan.values.order_by("pk").values_list("pk", flat=True))
+    return {**audit.snapshot(slogan, ["unit", "text"]), "values": values}
+
+
+def remove_slogan(slogan: Slogan, *, user: Any = None, request: HttpRequest | None = None) -> None:
     with transaction.atomic():
+        audit.record(
+            user, AuditAction.DELETE, slogan, before=_slogan_snapshot(slogan), request=request
+        )
         SloganValue.objects.filter(government_id=slogan.government_id, slogan=slogan).delete()
         slogan.delete()

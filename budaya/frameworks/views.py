@@ -153,7 +153,9 @@ def _confirm_import(request: HttpRequest) -> HttpResponse:
         if parsed.content_hash != request.POST.get("content_hash"):
             messages.error(request, _("The file changed since the preview: upload it again."))
             return redirect("frameworks:import")
-        result = services.import_framework(pending["text"], source_name=pending["name"])
+        result = services.import_framework(
+            pending["text"], source_name=pending["name"], user=request.user, request=request
+        )
     except services.FrameworkFileError as error:
         form = FrameworkUploadForm()
         return render(request, "frameworks/import.html", {"form": form, "errors": error.messages})
@@ -190,6 +192,7 @@ def adoption(request: HttpRequest, government: str) -> HttpResponse:
                 adopted_from=form.cleaned_data["adopted_from"],
                 decision=form.cleaned_data["decision"],
                 user=request.user,
+                request=request,
             )
         except services.AdoptionError as error:
             form.add_error(None, str(error))
@@ -206,7 +209,7 @@ def adoption(request: HttpRequest, government: str) -> HttpResponse:
         {
             "government": chosen,
             "form": form,
-            "history": selectors.adoption_history(chosen),
+            "history": selectors.adoption_history(request.user, chosen),
             "current": selectors.current_adoptions([chosen]).get(chosen.pk),
         },
     )
@@ -234,7 +237,11 @@ def slogans(request: HttpRequest, government: str) -> HttpResponse:
                 form.add_error("text", _("This agency already has this slogan."))
             else:
                 services.add_slogan(
-                    unit=unit, text=text, values=form.cleaned_data["values"], user=request.user
+                    unit=unit,
+                    text=text,
+                    values=form.cleaned_data["values"],
+                    user=request.user,
+                    request=request,
                 )
                 messages.success(request, _("The slogan was added."))
                 return redirect("frameworks:slogans", government=chosen.slug)
@@ -245,7 +252,7 @@ def slogans(request: HttpRequest, government: str) -> HttpResponse:
         {
             "government": chosen,
             "current": current,
-            "slogans": selectors.slogans_of(chosen),
+            "slogans": selectors.slogans_of(request.user, chosen),
             "form": form,
             "can_edit": can_edit,
             "manageable": manageable,
@@ -257,9 +264,12 @@ def slogans(request: HttpRequest, government: str) -> HttpResponse:
 @require_POST
 def slogan_delete(request: HttpRequest, government: str, pk: int) -> HttpResponse:
     chosen = get_object_or_404(selectors.visible_governments(request.user), slug=government)
-    slogan = get_object_or_404(Slogan.objects.filter(government=chosen), pk=pk)
+    # Out of the reader's scope: 404; in scope but not theirs to manage: 403.
+    slogan = get_object_or_404(
+        Slogan.objects.visible_to(request.user).filter(government=chosen), pk=pk
+    )
     if not selectors.agencies_for_slogans(request.user, chosen).filter(pk=slogan.unit_id).exists():
         raise PermissionDenied
-    services.remove_slogan(slogan)
+    services.remove_slogan(slogan, user=request.user, request=request)
     messages.success(request, _("The slogan was removed."))
     return redirect("frameworks:slogans", government=chosen.slug)

@@ -235,6 +235,8 @@ class Employee(TenantModel):
         _("position kind"), max_length=12, choices=PositionKind.choices, blank=True
     )
     active = models.BooleanField(_("active"), default=True)
+    # Set when a full-roster import did not list this employee; never deleted for that.
+    possibly_left_since = models.DateField(_("possibly left since"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -260,3 +262,69 @@ class Employee(TenantModel):
     def full_name(self) -> str:
         name = f"{self.front_title} {self.name}".strip()
         return f"{name}, {self.back_title}" if self.back_title else name
+
+
+class ColumnMapping(TenantModel):
+    """The header a government's roster export uses for one field (remembered between imports)."""
+
+    field = models.CharField(_("field"), max_length=20)
+    header = models.CharField(_("column header"), max_length=120)
+
+    class Meta:
+        ordering = ["government", "field"]
+        verbose_name = _("column mapping")
+        verbose_name_plural = _("column mappings")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "field"], name="column_mapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.field} ← {self.header}"
+
+
+class EmployeeImport(TenantModel):
+    """One upload of a roster: planned first (dry run), applied only when confirmed."""
+
+    class Status(models.TextChoices):
+        PLANNING = "planning", _("Reading the file")
+        PLANNED = "planned", _("Ready to confirm")
+        APPLYING = "applying", _("Importing")
+        APPLIED = "applied", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    file = models.FileField(_("file"), upload_to="imports/employees/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    full_roster = models.BooleanField(
+        _("this file is the full roster"),
+        default=False,
+        help_text=_("Employees missing from a full roster are flagged as possibly left."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNING
+    )
+    rows_done = models.PositiveIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    counts = models.JSONField(default=dict, blank=True)
+    # What the dry run found: rejected rows with reasons, updates with their differences, etc.
+    report = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("employee import")
+        verbose_name_plural = _("employee imports")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def percent(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, round(100 * self.rows_done / self.rows_total))

@@ -112,6 +112,9 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("DB_NAME", str(DATA_DIR / "budaya.sqlite3")),
+            # A file, not memory, in tests too: concurrent writers then wait for each other as
+            # they do in the embedded setup (shared-cache memory databases fail them instead).
+            "TEST": {"NAME": str(DATA_DIR / "test_budaya.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
@@ -185,8 +188,9 @@ if env("REDIS_URL"):
         }
     }
 
-# Django's task framework: tasks run in-process by default (embedded setup).
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Django's task framework. The embedded default runs tasks in background threads of the web
+# process (budaya.tasks.ThreadBackend): no broker or worker to run.
+TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "budaya.tasks.ThreadBackend")}}
 
 
 def smtp_mailer() -> dict[str, Any]:

@@ -158,13 +158,6 @@ def check_route(client, name: str, access: Access, world) -> list[str]:
 
 ALL_ROUTES = list(walk())
 
-# Routes of other apps that do not yet answer as the matrix says; each names the change needed.
-# strict xfail: when the app is fixed the test turns red here, and the entry must go.
-KNOWN_DEVIATIONS = {
-    "frameworks:slogan_delete": "a slogan of another agency answers 403, not 404: look the "
-    "slogan up in agencies_for_slogans(user, government) before deciding",
-}
-
 
 def test_every_route_is_in_the_registry():
     missing = sorted({route.name for route in ALL_ROUTES} - set(ROUTES))
@@ -176,19 +169,7 @@ def test_the_registry_has_no_stale_entries():
     assert stale == [], f"Registry entries without a route: {stale}"
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            route.name,
-            marks=pytest.mark.xfail(reason=KNOWN_DEVIATIONS[route.name], strict=True),
-        )
-        if route.name in KNOWN_DEVIATIONS
-        else route.name
-        for route in ALL_ROUTES
-        if route.name in ROUTES
-    ],
-)
+@pytest.mark.parametrize("name", [route.name for route in ALL_ROUTES if route.name in ROUTES])
 def test_route_answers_each_role_as_the_matrix_says(client, full_world, name):
     assert check_route(client, name, ROUTES[name], full_world) == []
 

@@ -181,8 +181,6 @@ def test_audit_pages_are_for_administrators(world, client):
 def test_concurrent_writers_do_not_fork_the_chain(world):
     import threading
 
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite serialises writers by itself (IMMEDIATE transactions)")
     barrier = threading.Barrier(4)
 
     def writer() -> None:

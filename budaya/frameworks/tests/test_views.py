@@ -212,7 +212,7 @@ def test_adoption_before_the_current_one_or_of_the_same_version_is_refused(
 
 
 def test_adoption_is_scoped_to_the_admins_own_government(
-    client, city_admin, make_user, government, other_government, shipped
+    client, city_admin, make_user, government, other_government, agency, shipped
 ):
     client.force_login(city_admin)
     url = reverse("frameworks:adoption", args=[other_government.slug])
@@ -221,7 +221,7 @@ def test_adoption_is_scoped_to_the_admins_own_government(
         client.post(url, {"version": shipped["prima"].pk, "adopted_from": "2020-01-01"}).status_code
         == 404
     )
-    client.force_login(make_user("pegawai", Role.EMPLOYEE, government))
+    client.force_login(make_user("pegawai", Role.EMPLOYEE, government, unit=agency))
     assert client.get(reverse("frameworks:adoption", args=[government.slug])).status_code == 403
     assert not Adoption.objects.exists()
 
@@ -293,7 +293,7 @@ def test_slogans_are_scoped_to_the_government(
     assert response.status_code == 200 and Slogan.objects.count() == 1
     # An employee sees the slogans but may not add or remove them.
     own = services.add_slogan(unit=agency, text="Milik Tangerang", values=[])
-    client.force_login(make_user("pegawai", Role.EMPLOYEE, government))
+    client.force_login(make_user("pegawai", Role.EMPLOYEE, government, unit=agency))
     url = reverse("frameworks:slogans", args=[government.slug])
     page = client.get(url).content.decode()
     assert "Milik Tangerang" in page and "Milik Serang" not in page

@@ -1,0 +1,128 @@
+"""Applying an employee import: confirmed first, all or nothing, idempotent, audited (issue 4)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook
+
+from budaya.accounts.audit import verify
+from budaya.accounts.models import AuditEntry, Role
+from budaya.org import services
+from budaya.org.models import Employee, EmployeeImport, Unit
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+HEADER = ["NIP", "Nama", "L/P", "Gol", "Eselon", "Jabatan", "Unit Kerja"]
+
+
+def roster(rows) -> SimpleUploadedFile:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR NOMINATIF PEGAWAI"])
+    sheet.append(HEADER)
+    for row in rows:
+        sheet.append(row)
+    from io import BytesIO
+
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("duk.xlsx", buffer.getvalue())
+
+
+ROWS = [
+    ["198503152010011002", "Ahmad Fiktif, S.E.", "L", "III/c", "", "Analis", "Dinas Pendidikan"],
+    ["199001012015032001", "Siti Contoh", "P", "III/a", "", "Pengelola", "Dinas Pendidikan"],
+    ["bukan-nip", "Salah Satu", "L", "III/a", "", "", "Dinas Pendidikan"],
+]
+
+
+@pytest.fixture
+def admin(make_user, government):
+    return make_user("admin.import", Role.CITY_ADMIN, government)
+
+
+def run(government, admin, rows, full_roster=False) -> EmployeeImport:
+    job = services.start_employee_import(
+        government=government, upload=roster(rows), full_roster=full_roster, actor=admin
+    )
+    job.refresh_from_db()
+    return job
+
+
+def test_dry_run_writes_no_employee_until_confirmed(government, agency, admin):
+    job = run(government, admin, ROWS)
+    assert job.status == EmployeeImport.Status.PLANNED
+    assert job.counts["new"] == 2 and job.counts["rejected"] == 1
+    assert job.report["rejected"][0]["rows"] == [5]
+    assert Employee.objects.count() == 0
+
+    services.confirm_employee_import(job, admin)
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.APPLIED
+    names = sorted(Employee.objects.values_list("name", "back_title", "unit__name"))
+    assert names == [
+        ("Ahmad Fiktif", "S.E.", "Dinas Pendidikan"),
+        ("Siti Contoh", "", "Dinas Pendidikan"),
+    ]
+    # Every new employee has its audit entry, in a chain that verifies.
+    assert AuditEntry.objects.filter(object_type="org.employee", action="create").count() == 2
+    assert verify() is None
+
+
+def test_importing_the_same_file_again_changes_nothing(government, agency, admin):
+    services.confirm_employee_import(run(government, admin, ROWS), admin)
+    before = list(Employee.objects.order_by("pk").values())
+    entries = AuditEntry.objects.count()
+    again = run(government, admin, ROWS)
+    assert (
+        again.counts["new"] == 0 and again.counts["updated"] == 0 and again.counts["unchanged"] == 2
+    )
+    services.confirm_employee_import(again, admin)
+    assert list(Employee.objects.order_by("pk").values()) == before
+    # Only the import's own entries (upload, confirmation, summary), none for employees.
+    assert AuditEntry.objects.filter(object_type="org.employee").count() == 2
+    assert AuditEntry.objects.count() == entries + 3
+
+
+def test_a_full_roster_flags_missing_employees_and_never_deletes_them(government, agency, admin):
+    services.confirm_employee_import(run(government, admin, ROWS), admin)
+    job = run(government, admin, ROWS[:1], full_roster=True)
+    assert job.counts["possibly_left"] == 1
+    services.confirm_employee_import(job, admin)
+    siti = Employee.objects.get(nip="199001012015032001")
+    assert siti.possibly_left_since is not None and siti.active
+    # Listed again in a later roster: the flag goes.
+    services.confirm_employee_import(run(government, admin, ROWS, full_roster=True), admin)
+    siti.refresh_from_db()
+    assert siti.possibly_left_since is None
+
+
+def test_an_import_that_fails_midway_writes_nothing(government, agency, admin, monkeypatch):
+    job = run(government, admin, ROWS)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services.audit, "record_many", explode)
+    services.confirm_employee_import(job, admin)  # the task fails; the task runner logs it
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.FAILED
+    assert "disk full" in job.error
+    assert Employee.objects.count() == 0
+
+
+def test_a_registry_changed_since_the_preview_sends_the_import_back(government, agency, admin):
+    job = run(government, admin, ROWS)
+    Unit.objects.filter(pk=agency.pk).update(name="Dinas Pendidikan dan Kebudayaan")
+    services.confirm_employee_import(job, admin)
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.PLANNED
+    assert job.counts["rejected"] == 3
+    assert Employee.objects.count() == 0
+
+
+def test_confirming_twice_or_after_cancelling_is_refused(government, agency, admin):
+    job = run(government, admin, ROWS)
+    services.cancel_employee_import(job, admin)
+    with pytest.raises(services.ImportStateError):
+        services.confirm_employee_import(job, admin)
+    assert Employee.objects.count() == 0
