@@ -16,6 +16,8 @@ from budaya.accounts.models import Role
 
 EVERY_ROLE = frozenset(Role.values)
 ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
+# Units and employees are a government's content, which a system administrator does not read.
+GOVERNMENT_ROLES = EVERY_ROLE - {Role.SYSTEM_ADMIN}
 
 
 @dataclass(frozen=True)
@@ -23,17 +25,24 @@ class NavItem:
     label: str | Promise
     url_name: str
     roles: frozenset[str]
-    # The first path segment that marks this entry as the current page.
-    section: str
+    # The view names (prefixes) whose pages mark this entry as the current one.
+    views: tuple[str, ...]
 
 
 NAV_ITEMS = [
-    NavItem(_("Home"), "home", EVERY_ROLE, ""),
-    NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, "frameworks"),
-    NavItem(_("Governments"), "org:government_list", ADMINS, "governments"),
-    NavItem(_("Users and roles"), "accounts:user_list", ADMINS, "users"),
-    NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, "audit"),
-    NavItem(_("My account"), "accounts:account", EVERY_ROLE, "account"),
+    NavItem(_("Home"), "home", EVERY_ROLE, ("home",)),
+    NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, ("frameworks:",)),
+    NavItem(_("Units"), "org:my_units", GOVERNMENT_ROLES, ("org:unit_", "org:my_units")),
+    NavItem(
+        _("Employees"),
+        "org:my_employees",
+        GOVERNMENT_ROLES,
+        ("org:employee_", "org:import_", "org:my_employees"),
+    ),
+    NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
+    NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
+    NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, ("accounts:audit_",)),
+    NavItem(_("My account"), "accounts:account", EVERY_ROLE, ("accounts:account",)),
 ]
 
 
@@ -42,9 +51,14 @@ def items_for(request: HttpRequest) -> list[dict[str, object]]:
     if not user.is_authenticated:
         return []
     held = user.role_names()  # type: ignore[union-attr]
-    section = request.path.strip("/").split("/", 1)[0]
+    match = getattr(request, "resolver_match", None)
+    view = match.view_name if match else ""
     return [
-        {"label": item.label, "url": reverse(item.url_name), "current": item.section == section}
+        {
+            "label": item.label,
+            "url": reverse(item.url_name),
+            "current": view.startswith(item.views),
+        }
         for item in NAV_ITEMS
         if item.roles & held
     ]

@@ -174,6 +174,159 @@ ROUTES: dict[str, Access] = {
         args=_gov,
         foreign=(other_government(_foreign_gov),),
     ),
+    # --- Units and employees (issue 4): a government's content --------------------------------
+    "org:my_units": Access("Menu: the units of one's government", SIGNED_IN),
+    "org:my_employees": Access("Menu: the employees of one's government", SIGNED_IN),
+    "org:unit_list": Access(
+        "Browse and search the unit tree",
+        ALL_BUT_SYSTEM,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+        scope="city administrator and leadership: whole government; unit roles: own agency",
+    ),
+    "org:unit_create": Access(
+        "Add a unit", CITY_ADMIN, args=_gov, foreign=(other_government(_foreign_gov),)
+    ),
+    "org:unit_detail": Access(
+        "Read a unit, its sub-units and history",
+        ALL_BUT_SYSTEM,
+        args=lambda w: {"slug": w.government.slug, "pk": w.agency.pk},
+        foreign=(
+            other_agency(lambda w: {"slug": w.government.slug, "pk": w.other_agency.pk}),
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_agency.pk}
+            ),
+        ),
+        scope="city administrator and leadership: whole government; unit roles: own agency",
+    ),
+    "org:unit_edit": Access(
+        "Rename or move a unit",
+        CITY_ADMIN,
+        args=lambda w: {"slug": w.government.slug, "pk": w.agency.pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_agency.pk}
+            ),
+        ),
+    ),
+    "org:unit_deactivate": Access(
+        "Deactivate a unit and its sub-units",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {"slug": w.government.slug, "pk": w.sub_unit.pk},
+        data=lambda w: {"active_to": "2030-12-31"},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_agency.pk}
+            ),
+        ),
+    ),
+    "org:employee_list": Access(
+        "Search and filter employees",
+        ALL_BUT_SYSTEM,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+        scope="city administrator and leadership: whole government; unit roles: own agency",
+    ),
+    "org:employee_export": Access(
+        "Export employees to XLSX",
+        ALL_BUT_SYSTEM,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+        scope="the employees the list shows",
+    ),
+    "org:employee_create": Access(
+        "Add an employee", CITY_ADMIN, args=_gov, foreign=(other_government(_foreign_gov),)
+    ),
+    "org:employee_detail": Access(
+        "Read an employee and their transfers",
+        ALL_BUT_SYSTEM,
+        args=lambda w: {"slug": w.government.slug, "pk": w.employee.pk},
+        foreign=(
+            other_agency(lambda w: {"slug": w.government.slug, "pk": w.other_employee.pk}),
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_employee.pk}
+            ),
+        ),
+        scope="city administrator and leadership: whole government; unit roles: own agency",
+    ),
+    "org:employee_edit": Access(
+        "Edit an employee",
+        CITY_ADMIN,
+        args=lambda w: {"slug": w.government.slug, "pk": w.employee.pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_employee.pk}
+            ),
+        ),
+    ),
+    "org:employee_transfer": Access(
+        "Record a transfer (mutasi)",
+        CITY_ADMIN,
+        args=lambda w: {"slug": w.government.slug, "pk": w.employee.pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_employee.pk}
+            ),
+        ),
+    ),
+    "org:import_list": Access(
+        "List employee imports", CITY_ADMIN, args=_gov, foreign=(other_government(_foreign_gov),)
+    ),
+    "org:import_create": Access(
+        "Upload a roster (dry run)",
+        CITY_ADMIN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+    ),
+    "org:import_mapping": Access(
+        "Edit the remembered column mapping",
+        CITY_ADMIN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+    ),
+    "org:import_detail": Access(
+        "Preview or result of an import",
+        CITY_ADMIN,
+        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
+            ),
+        ),
+    ),
+    "org:import_confirm": Access(
+        "Confirm an import (writes it)",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
+            ),
+        ),
+    ),
+    "org:import_cancel": Access(
+        "Cancel an import",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
+            ),
+        ),
+    ),
+    "org:import_rejected": Access(
+        "Download an import's rejected rows",
+        CITY_ADMIN,
+        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
+        foreign=(
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
+            ),
+        ),
+    ),
     # --- Value frameworks (reference data; adoption and slogans are tenant data) -----------------
     "frameworks:list": Access("List value frameworks", SIGNED_IN),
     "frameworks:schema": Access("JSON Schema of the framework format", PUBLIC),

@@ -328,3 +328,63 @@ class EmployeeImport(TenantModel):
         if not self.rows_total:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class UnitHistory(TenantModel):
+    """What a unit was called and where it hung until a rename or a move (issue 4: history)."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="history")
+    valid_until = models.DateField(_("valid until"))
+    name = models.CharField(_("name"), max_length=255)
+    short_name = models.CharField(_("short name"), max_length=60, blank=True)
+    code = models.CharField(_("code"), max_length=40)
+    kind = models.CharField(_("kind"), max_length=20, choices=Unit.Kind.choices)
+    parent = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["unit", "-changed_at"]
+        verbose_name = _("unit history")
+        verbose_name_plural = _("unit history")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Transfer(TenantModel):
+    """A move of an employee between units (mutasi), with its date and decree."""
+
+    # Seen by unit roles where the employee now works.
+    scope_unit_path = "employee__unit__path"
+
+    employee = models.ForeignKey(
+        Employee, on_delete=models.CASCADE, related_name="transfers", verbose_name=_("employee")
+    )
+    from_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("from unit")
+    )
+    to_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("to unit")
+    )
+    effective_on = models.DateField(_("effective date"))
+    decree = models.CharField(
+        _("decree"), max_length=200, blank=True, help_text=_("Number of the transfer decree (SK).")
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["employee", "-effective_on", "-created_at"]
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+
+    def __str__(self) -> str:
+        return f"{self.employee} → {self.to_unit}"

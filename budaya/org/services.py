@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,7 +19,15 @@ from budaya.accounts.models import AuditAction
 from budaya.org import tasks as org_tasks
 from budaya.org.forms import GovernmentForm
 from budaya.org.importing import EMPLOYEE_FIELDS, Change, ImportPlan, RosterError, plan_import
-from budaya.org.models import ColumnMapping, Employee, EmployeeImport, Government
+from budaya.org.models import (
+    ColumnMapping,
+    Employee,
+    EmployeeImport,
+    Government,
+    Transfer,
+    Unit,
+    UnitHistory,
+)
 
 AUDITED_FIELDS = [
     "name",
@@ -365,3 +374,161 @@ def _write_plan(job: EmployeeImport, plan: ImportPlan) -> None:
 
 
 EMPLOYEE_FIELDS_AUDITED = [name.removesuffix("_id") for name in EMPLOYEE_FIELDS]
+
+
+# --- Units ------------------------------------------------------------------------------------
+
+UNIT_FIELDS = ["parent", "kind", "code", "name", "short_name", "active_from", "active_to"]
+EMPLOYEE_FORM_FIELDS = [
+    "nip", "ni_pppk", "name", "front_title", "back_title", "sex", "status", "rank", "echelon",
+    "position_name", "position_kind", "unit", "active",
+]  # fmt: skip
+
+
+class UnitMoveError(ValueError):
+    pass
+
+
+@transaction.atomic
+def create_unit(unit: Unit, actor: Any, request: HttpRequest | None = None) -> Unit:
+    unit.save()
+    audit.record(
+        actor, AuditAction.CREATE, unit, after=audit.snapshot(unit, UNIT_FIELDS), request=request
+    )
+    return unit
+
+
+@transaction.atomic
+def update_unit(unit: Unit, actor: Any, request: HttpRequest | None = None) -> Unit:
+    """Save a unit; a rename or a move keeps what it was in the unit's history."""
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    if unit.parent_id and (
+        unit.parent_id == unit.pk
+        or Unit.objects.filter(pk=unit.parent_id, path__startswith=stored.path).exists()
+    ):
+        raise UnitMoveError(_("A unit cannot be moved under itself or one of its own sub-units."))
+    before = audit.snapshot(stored, UNIT_FIELDS)
+    identity = ("name", "short_name", "code", "kind", "parent_id")
+    if any(getattr(stored, name) != getattr(unit, name) for name in identity):
+        UnitHistory.objects.create(
+            government_id=stored.government_id,
+            unit=stored,
+            valid_until=timezone.localdate(),
+            name=stored.name,
+            short_name=stored.short_name,
+            code=stored.code,
+            kind=stored.kind,
+            parent_id=stored.parent_id,
+            changed_by=actor if getattr(actor, "pk", None) else None,
+        )
+    unit.save()
+    if stored.parent_id != unit.parent_id:
+        _repath_subtree(stored.path, unit.path)
+    old, new = audit.changed(before, audit.snapshot(unit, UNIT_FIELDS))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, unit, before=old, after=new, request=request)
+    return unit
+
+
+def _repath_subtree(old_prefix: str, new_prefix: str) -> None:
+    """After a move, every descendant's materialised path follows its unit."""
+    descendants = list(
+        Unit.objects.filter(path__startswith=old_prefix).exclude(path=old_prefix).only("path")
+    )
+    for descendant in descendants:
+        descendant.path = new_prefix + descendant.path[len(old_prefix) :]
+    Unit.objects.bulk_update(descendants, ["path"], batch_size=BATCH)
+
+
+@transaction.atomic
+def deactivate_unit(
+    unit: Unit, active_to: datetime.date, actor: Any, request: HttpRequest | None = None
+) -> Unit:
+    """Units are never deleted (reports refer to them): they end on a date, with their subtree."""
+    subtree = list(
+        Unit.objects.select_for_update().filter(
+            government_id=unit.government_id, path__startswith=unit.path, active_to__isnull=True
+        )
+    )
+    for member in subtree:
+        member.active_to = active_to
+    Unit.objects.bulk_update(subtree, ["active_to"])
+    audit.record_many(
+        actor,
+        (
+            (AuditAction.UPDATE, member, {"active_to": None}, {"active_to": active_to})
+            for member in subtree
+        ),
+        request,
+        government=unit.government,
+    )
+    return unit
+
+
+# --- Employees --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_employee(employee: Employee, actor: Any, request: HttpRequest | None = None) -> Employee:
+    employee.save()
+    audit.record(
+        actor,
+        AuditAction.CREATE,
+        employee,
+        after=audit.snapshot(employee, EMPLOYEE_FORM_FIELDS),
+        request=request,
+    )
+    return employee
+
+
+@transaction.atomic
+def update_employee(employee: Employee, actor: Any, request: HttpRequest | None = None) -> Employee:
+    stored = Employee.objects.select_for_update().get(pk=employee.pk)
+    before = audit.snapshot(stored, EMPLOYEE_FORM_FIELDS)
+    employee.save()
+    old, new = audit.changed(before, audit.snapshot(employee, EMPLOYEE_FORM_FIELDS))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, employee, before=old, after=new, request=request)
+    return employee
+
+
+@transaction.atomic
+def transfer_employee(
+    employee: Employee,
+    *,
+    to_unit: Unit,
+    effective_on: datetime.date,
+    decree: str = "",
+    note: str = "",
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Transfer:
+    """Mutasi: the employee moves to another unit of the same government; history is kept."""
+    locked = Employee.objects.select_for_update().get(pk=employee.pk)
+    if to_unit.government_id != locked.government_id:
+        raise UnitMoveError(_("An employee can only move to a unit of the same government."))
+    if to_unit.pk == locked.unit_id:
+        raise UnitMoveError(_("The employee already works in this unit."))
+    transfer = Transfer.objects.create(
+        government_id=locked.government_id,
+        employee=locked,
+        from_unit_id=locked.unit_id,
+        to_unit=to_unit,
+        effective_on=effective_on,
+        decree=decree.strip(),
+        note=note.strip(),
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    before = {"unit": locked.unit_id}
+    locked.unit = to_unit
+    locked.save(update_fields=["unit"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        before=before,
+        after={"unit": to_unit.pk, "transfer": transfer.pk, "effective_on": effective_on},
+        request=request,
+    )
+    employee.unit = to_unit
+    return transfer

@@ -1,16 +1,32 @@
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
 from budaya.frameworks.selectors import current_adoptions
-from budaya.org import services
-from budaya.org.forms import GovernmentForm
-from budaya.org.models import Government
+from budaya.org import selectors, services
+from budaya.org.forms import (
+    ColumnMappingForm,
+    DeactivateForm,
+    EmployeeFilterForm,
+    EmployeeForm,
+    EmployeeImportForm,
+    GovernmentForm,
+    TransferForm,
+    UnitForm,
+)
+from budaya.org.grades import echelon_group
+from budaya.org.models import Employee, EmployeeImport, Government, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
+from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 
 def _can_edit(user, government: Government) -> bool:  # type: ignore[no-untyped-def]
@@ -77,3 +93,408 @@ def government_logo(request: HttpRequest, slug: str) -> FileResponse:
     response = FileResponse(government.logo.open("rb"))
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# --- Shared ------------------------------------------------------------------------------------
+
+
+def _government(request: HttpRequest, slug: str) -> Government:
+    """A government whose content (units, employees) the user reads: 404 when the government is
+    not visible at all, 403 for a system administrator, who manages governments, not content."""
+    government = get_object_or_404(governments_visible_to(request.user), slug=slug)
+    if not selectors.governments_with_content(request.user).filter(pk=government.pk).exists():
+        raise PermissionDenied
+    return government
+
+
+def _administered(request: HttpRequest, slug: str) -> Government:
+    """404 when the government is not visible at all, 403 when the user may not change it."""
+    government = _government(request, slug)
+    if not selectors.is_city_admin(request.user, government):
+        raise PermissionDenied
+    return government
+
+
+def _page(request: HttpRequest, items: Any, per_page: int = 50) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@login_required
+def my_section(request: HttpRequest, section: str) -> HttpResponse:
+    """The menu's way into a government's units or employees: straight in when there is one."""
+    governments = list(selectors.governments_with_content(request.user))
+    if len(governments) == 1:
+        return redirect(f"org:{section}", slug=governments[0].slug)
+    return render(
+        request, "org/choose_government.html", {"governments": governments, "section": section}
+    )
+
+
+# --- Units -------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    include_inactive = request.GET.get("inactive") == "1"
+    units = selectors.unit_tree(request.user, government, include_inactive=include_inactive)
+    query = (request.GET.get("q") or "").strip()
+    matches = None
+    if query:
+        needle = query.casefold()
+        chains = selectors.ancestors_by_unit(units)
+        matches = [
+            (unit, chains[unit.pk])
+            for unit in units
+            if needle in unit.name.casefold()
+            or needle in unit.short_name.casefold()
+            or needle in unit.code.casefold()
+        ]
+    return render(
+        request,
+        "org/unit_list.html",
+        {
+            "government": government,
+            "units": units,
+            "matches": matches,
+            "query": query,
+            "include_inactive": include_inactive,
+            "can_edit": selectors.is_city_admin(request.user, government),
+        },
+    )
+
+
+@login_required
+def unit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    unit = get_object_or_404(selectors.units_of(request.user, government), pk=pk)
+    visible = list(selectors.units_of(request.user, government).filter(path__startswith=unit.path))
+    ancestors = list(
+        Unit.objects.filter(
+            government=government,
+            pk__in=[int(part) for part in unit.path.strip("/").split("/")[:-1] if part],
+        ).order_by("path")
+    )
+    return render(
+        request,
+        "org/unit_detail.html",
+        {
+            "government": government,
+            "unit": unit,
+            "ancestors": ancestors,
+            "children": [u for u in visible if u.parent_id == unit.pk],
+            "employee_count": Employee.objects.filter(
+                unit__path__startswith=unit.path, active=True
+            ).count(),
+            "history": unit.history.select_related("parent").all(),
+            "can_edit": selectors.is_city_admin(request.user, government),
+            "deactivate_form": DeactivateForm(initial={"active_to": timezone.localdate()}),
+        },
+    )
+
+
+@login_required
+def unit_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    form = UnitForm(request.POST or None, government=government)
+    if request.method == "POST" and form.is_valid():
+        unit = services.create_unit(form.save(commit=False), request.user, request)
+        messages.success(request, _("The unit %(name)s was created.") % {"name": unit})
+        return redirect("org:unit_detail", slug=government.slug, pk=unit.pk)
+    return render(request, "org/unit_form.html", {"government": government, "form": form})
+
+
+@login_required
+def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    unit = get_object_or_404(
+        Unit.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = UnitForm(request.POST or None, instance=unit, government=government)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_unit(form.save(commit=False), request.user, request)
+        except services.UnitMoveError as error:
+            form.add_error("parent", str(error))
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("org:unit_detail", slug=government.slug, pk=unit.pk)
+    return render(
+        request, "org/unit_form.html", {"government": government, "form": form, "unit": unit}
+    )
+
+
+@login_required
+@require_POST
+def unit_deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    unit = get_object_or_404(
+        Unit.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = DeactivateForm(request.POST)
+    if form.is_valid():
+        services.deactivate_unit(unit, form.cleaned_data["active_to"], request.user, request)
+        messages.success(
+            request, _("%(name)s and its sub-units were deactivated.") % {"name": unit}
+        )
+    else:
+        messages.error(request, _("Give the date on which the unit ends."))
+    return redirect("org:unit_detail", slug=government.slug, pk=unit.pk)
+
+
+# --- Employees ---------------------------------------------------------------------------------
+
+
+def _employee_filters(request: HttpRequest, government: Government) -> EmployeeFilterForm:
+    data = request.GET if request.GET else None
+    return EmployeeFilterForm(data, units=selectors.units_of(request.user, government))
+
+
+@login_required
+def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    filter_form = _employee_filters(request, government)
+    employees = selectors.employees_of(request.user, government, filter_form.filters())
+    return render(
+        request,
+        "org/employee_list.html",
+        {
+            "government": government,
+            "filter_form": filter_form,
+            "page": _page(request, employees),
+            "query_string": _query_without_page(request),
+            "can_edit": selectors.is_city_admin(request.user, government),
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "NIP", "NI PPPK", "Gelar depan", "Nama", "Gelar belakang", "L/P", "Status",
+    "Pangkat/golongan", "Eselon", "Jabatan", "Jenis jabatan", "Unit kerja", "Kode unit", "Aktif",
+    "Kemungkinan keluar sejak",
+]  # fmt: skip
+
+
+def _export_row(e: Employee) -> list[Any]:
+    return [
+        e.nip or "", e.ni_pppk or "", e.front_title, e.name, e.back_title, e.sex, e.status,
+        e.rank, e.echelon, e.position_name, e.get_position_kind_display(), e.unit.name,
+        e.unit.code, _("yes") if e.active else _("no"), e.possibly_left_since,
+    ]  # fmt: skip
+
+
+@login_required
+def employee_export(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    filter_form = _employee_filters(request, government)
+    employees = selectors.employees_of(request.user, government, filter_form.filters())
+    rows = (_export_row(e) for e in employees.iterator(chunk_size=2000))
+    today = timezone.localdate()
+    content = workbook_bytes(
+        "Pegawai",
+        EXPORT_HEADER,
+        rows,
+        heading=[f"{government.name}: {_('employees')}", today.isoformat()],
+    )
+    return xlsx_response(f"pegawai-{government.slug}-{today.isoformat()}.xlsx", content)
+
+
+@login_required
+def employee_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    employee = get_object_or_404(
+        selectors.employees_of(request.user, government, {"state": "all"}), pk=pk
+    )
+    return render(
+        request,
+        "org/employee_detail.html",
+        {
+            "government": government,
+            "employee": employee,
+            "transfers": employee.transfers.select_related("from_unit", "to_unit").all(),
+            "echelon_group": echelon_group(employee.echelon),
+            "can_edit": selectors.is_city_admin(request.user, government),
+        },
+    )
+
+
+@login_required
+def employee_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    form = EmployeeForm(request.POST or None, government=government)
+    if request.method == "POST" and form.is_valid():
+        employee = services.create_employee(form.save(commit=False), request.user, request)
+        messages.success(request, _("%(name)s was added.") % {"name": employee})
+        return redirect("org:employee_detail", slug=government.slug, pk=employee.pk)
+    return render(request, "org/employee_form.html", {"government": government, "form": form})
+
+
+@login_required
+def employee_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    employee = get_object_or_404(
+        Employee.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = EmployeeForm(request.POST or None, instance=employee, government=government)
+    if request.method == "POST" and form.is_valid():
+        services.update_employee(form.save(commit=False), request.user, request)
+        messages.success(request, _("The changes were saved."))
+        return redirect("org:employee_detail", slug=government.slug, pk=employee.pk)
+    return render(
+        request,
+        "org/employee_form.html",
+        {"government": government, "form": form, "employee": employee},
+    )
+
+
+@login_required
+def employee_transfer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    employee = get_object_or_404(
+        Employee.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = TransferForm(request.POST or None, employee=employee)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.transfer_employee(
+                employee, actor=request.user, request=request, **form.cleaned_data
+            )
+        except services.UnitMoveError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The transfer was recorded."))
+            return redirect("org:employee_detail", slug=government.slug, pk=employee.pk)
+    return render(
+        request,
+        "org/employee_transfer.html",
+        {"government": government, "form": form, "employee": employee},
+    )
+
+
+# --- Employee import ---------------------------------------------------------------------------
+
+
+def _import(request: HttpRequest, government: Government, pk: int) -> EmployeeImport:
+    return get_object_or_404(
+        EmployeeImport.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+
+
+@login_required
+def import_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    imports = EmployeeImport.objects.filter(government=government).select_related("created_by")
+    return render(
+        request,
+        "org/import_list.html",
+        {"government": government, "page": _page(request, imports, 20), "query_string": ""},
+    )
+
+
+@login_required
+def import_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.start_employee_import(
+            government=government,
+            upload=form.cleaned_data["file"],
+            full_roster=form.cleaned_data["full_roster"],
+            actor=request.user,
+            request=request,
+        )
+        return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+    return render(request, "org/import_form.html", {"government": government, "form": form})
+
+
+@login_required
+def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    context = {"government": government, "job": job, "report": job.report}
+    if request.htmx and request.GET.get("partial") == "progress":  # type: ignore[attr-defined]
+        if job.status in (EmployeeImport.Status.PLANNING, EmployeeImport.Status.APPLYING):
+            return render(request, "org/import_progress.html", context)
+        # Finished: reload the whole page to show the preview or the result.
+        response = HttpResponse(status=204)
+        response["HX-Refresh"] = "true"
+        return response
+    if job.report:
+        unit_ids = {item["data"].get("unit_id") for item in job.report.get("new", [])}
+        unit_ids |= {item["data"].get("unit_id") for item in job.report.get("updated", [])}
+        context["unit_names"] = dict(
+            Unit.objects.filter(government=government, pk__in=unit_ids - {None}).values_list(
+                "pk", "name"
+            )
+        )
+        context["left"] = Employee.objects.filter(
+            government=government, pk__in=job.report.get("possibly_left", [])
+        ).select_related("unit")
+    return render(request, "org/import_detail.html", context)
+
+
+@login_required
+@require_POST
+def import_confirm(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    try:
+        services.confirm_employee_import(job, request.user, request)
+    except services.ImportStateError as error:
+        messages.error(request, str(error))
+    return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    try:
+        services.cancel_employee_import(job, request.user, request)
+    except services.ImportStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The import was cancelled; nothing was written."))
+    return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+
+
+@login_required
+def import_rejected(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The rejected rows as they were in the file, with the reason, to fix and upload again."""
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    report = job.report or {}
+    header = [_("Row"), _("Reason"), *report.get("header_cells", [])]
+    rows = (
+        [", ".join(str(n) for n in item["rows"]), " ".join(item["reasons"]), *item["cells"]]
+        for item in report.get("rejected", [])
+    )
+    content = workbook_bytes(
+        "Ditolak", header, rows, heading=[f"{government.name}: {job.original_name}"]
+    )
+    return xlsx_response(f"ditolak-{job.pk}.xlsx", content)
+
+
+@login_required
+def import_mapping(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    latest = EmployeeImport.objects.filter(government=government).exclude(report={}).first()
+    headers = [h for h in (latest.report.get("header_cells", []) if latest else []) if h]
+    current = services.remembered_mapping(government.pk)
+    form = ColumnMappingForm(request.POST or None, headers=headers, current=current)
+    if request.method == "POST" and form.is_valid():
+        services.save_column_mapping(government, form.cleaned_data, request.user, request)
+        messages.success(request, _("The column mapping was saved."))
+        return redirect("org:import_mapping", slug=government.slug)
+    return render(
+        request,
+        "org/import_mapping.html",
+        {"government": government, "form": form, "latest": latest},
+    )

@@ -37,7 +37,7 @@ from budaya.accounts.permissions import (
     walk,
 )
 from budaya.frameworks.models import FrameworkVersion, Regulation, Slogan, ValueFramework
-from budaya.org.models import Unit
+from budaya.org.models import EmployeeImport, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -77,6 +77,16 @@ def full_world(world, make_user, tmp_path, settings):
         ("foreign_slogan", w.foreign_agency, "Serang juara"),
     ):
         w.extras[key] = Slogan.objects.create(government=unit.government, unit=unit, text=text)
+    for key, government in (("import", w.government), ("foreign_import", w.other_government)):
+        w.extras[key] = EmployeeImport.objects.create(
+            government=government,
+            file=ContentFile(b"NIP;Nama;Unit kerja\n", name="roster.csv"),
+            original_name="roster.csv",
+            status=EmployeeImport.Status.PLANNED,
+            counts={"new": 0},
+            report={"header_cells": ["NIP", "Nama", "Unit kerja"], "rejected": []},
+            created_by=w.user(Role.CITY_ADMIN),
+        )
     return w
 
 

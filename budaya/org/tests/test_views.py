@@ -1,0 +1,320 @@
+"""The registry pages as a city administrator and a unit team use them (issue 4)."""
+
+import datetime
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook, load_workbook
+
+from budaya.accounts.models import AuditEntry, Role
+from budaya.org.models import Employee, EmployeeImport, Transfer, Unit, UnitHistory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client, city_admin):
+    client.force_login(city_admin)
+    return client
+
+
+def url(name, government, *args):
+    return reverse(f"org:{name}", args=[government.slug, *args])
+
+
+def make_employees(unit, count, start=0):
+    Employee.objects.bulk_create(
+        Employee(
+            government=unit.government,
+            unit=unit,
+            nip=f"19850315201001{1 if i % 2 else 2}{i:03d}",
+            name=f"Pegawai Fiktif {i:03d}",
+            sex="L" if i % 2 else "P",
+            status="PNS",
+            rank="III/a",
+        )
+        for i in range(start, start + count)
+    )
+
+
+# --- Units ---------------------------------------------------------------------------------
+
+
+def test_unit_tree_search_and_empty_state(admin_client, government, agency):
+    Unit.objects.create(
+        government=government, parent=agency, kind="bidang", code="1.01.1", name="Bidang SD"
+    )
+    page = admin_client.get(url("unit_list", government)).content.decode()
+    assert "Dinas Pendidikan" in page and "Bidang SD" in page
+    found = admin_client.get(url("unit_list", government), {"q": "bidang"}).content.decode()
+    assert "1 unit ditemukan" in found and "Dinas Pendidikan" in found  # shown as the ancestor
+    none = admin_client.get(url("unit_list", government), {"q": "tidak ada"}).content.decode()
+    assert "Tidak ada unit yang cocok" in none
+
+
+def test_create_rename_and_move_a_unit_keep_history(admin_client, government, agency):
+    response = admin_client.post(
+        url("unit_create", government),
+        {"name": "Bidang Lama", "code": "1.01.9", "kind": "bidang", "parent": agency.pk},
+    )
+    unit = Unit.objects.get(code="1.01.9")
+    assert response.status_code == 302 and unit.path == f"{agency.pk}/{unit.pk}/"
+    other = Unit.objects.create(government=government, kind="badan", code="2.01", name="Badan Baru")
+    admin_client.post(
+        url("unit_edit", government, unit.pk),
+        {"name": "Bidang Baru", "code": "1.01.9", "kind": "bidang", "parent": other.pk},
+    )
+    unit.refresh_from_db()
+    assert (unit.name, unit.path) == ("Bidang Baru", f"{other.pk}/{unit.pk}/")
+    old = UnitHistory.objects.get(unit=unit)
+    assert (old.name, old.parent_id) == ("Bidang Lama", agency.pk)
+    page = admin_client.get(url("unit_detail", government, unit.pk)).content.decode()
+    assert "Bidang Lama" in page
+    assert AuditEntry.objects.filter(object_type="org.unit", object_id=str(unit.pk)).count() == 2
+
+
+def test_a_unit_cannot_move_under_itself(admin_client, government, agency):
+    child = Unit.objects.create(
+        government=government, parent=agency, kind="bidang", code="1.01.1", name="Bidang SD"
+    )
+    response = admin_client.post(
+        url("unit_edit", government, agency.pk),
+        {"name": agency.name, "code": agency.code, "kind": agency.kind, "parent": child.pk},
+    )
+    assert response.status_code == 200
+    agency.refresh_from_db()
+    assert agency.parent_id is None
+
+
+def test_duplicate_unit_code_is_refused_in_indonesian(admin_client, government, agency):
+    response = admin_client.post(
+        url("unit_create", government), {"name": "X", "code": agency.code, "kind": "dinas"}
+    )
+    assert "Unit lain di pemerintah daerah ini memakai kode ini." in response.content.decode()
+
+
+def test_deactivating_a_unit_ends_its_subtree_and_deletes_nothing(admin_client, government, agency):
+    child = Unit.objects.create(
+        government=government, parent=agency, kind="bidang", code="1.01.1", name="Bidang SD"
+    )
+    response = admin_client.post(
+        url("unit_deactivate", government, agency.pk), {"active_to": "2026-12-31"}
+    )
+    assert response.status_code == 302
+    assert set(Unit.objects.values_list("active_to", flat=True)) == {datetime.date(2026, 12, 31)}
+    assert Unit.objects.filter(pk=child.pk).exists()
+    link = f'href="{url("unit_detail", government, agency.pk)}"'
+    assert link not in admin_client.get(url("unit_list", government)).content.decode()
+    # Inactive units are hidden unless asked for.
+    shown = admin_client.get(url("unit_list", government), {"inactive": "1"}).content.decode()
+    assert link in shown
+
+
+# --- Employees -----------------------------------------------------------------------------
+
+
+def test_employee_list_searches_filters_and_paginates(admin_client, government, agency):
+    make_employees(agency, 60)
+    page = admin_client.get(url("employee_list", government)).content.decode()
+    assert "60 pegawai" in page and "Halaman 1 dari 2" in page
+    found = admin_client.get(url("employee_list", government), {"q": "Fiktif 007"}).content.decode()
+    assert "1 pegawai" in found
+    by_nip = admin_client.get(
+        url("employee_list", government), {"q": "19850315201001"}
+    ).content.decode()
+    assert "60 pegawai" in by_nip
+    empty = admin_client.get(url("employee_list", government), {"status": "PPPK"}).content.decode()
+    assert "Tidak ada pegawai yang cocok" in empty
+
+
+@pytest.mark.parametrize("count", [5, 120])
+def test_employee_list_queries_do_not_grow_with_rows(
+    admin_client, government, agency, count, django_assert_max_num_queries
+):
+    make_employees(agency, count)
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(url("employee_list", government)).status_code == 200
+
+
+@pytest.mark.parametrize("count", [3, 40])
+def test_unit_tree_queries_do_not_grow_with_units(
+    admin_client, government, agency, count, django_assert_max_num_queries
+):
+    for i in range(count):
+        Unit.objects.create(
+            government=government, parent=agency, kind="seksi", code=f"S{i}", name=f"Seksi {i}"
+        )
+    with django_assert_max_num_queries(12):
+        assert admin_client.get(url("unit_list", government)).status_code == 200
+
+
+def test_export_keeps_nips_as_text_and_neutralises_formulas(admin_client, government, agency):
+    Employee.objects.create(
+        government=government,
+        unit=agency,
+        nip="198503152010011002",
+        name='=HYPERLINK("x")',
+        position_name="+62 jabatan",
+        sex="L",
+        status="PNS",
+    )
+    response = admin_client.get(url("employee_export", government))
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    header_index = next(i for i, row in enumerate(rows) if row[0] == "NIP")
+    row = rows[header_index + 1]
+    assert row[0] == "198503152010011002"
+    assert row[3] == '\'=HYPERLINK("x")' and row[9] == "'+62 jabatan"
+
+
+def test_employee_form_validates_the_nip_in_indonesian(admin_client, government, agency):
+    data = {
+        "status": "PNS",
+        "nip": "19850315201001100",
+        "name": "Baru",
+        "sex": "L",
+        "rank": "III/a",
+        "unit": agency.pk,
+        "active": "on",
+    }
+    page = admin_client.post(url("employee_create", government), data).content.decode()
+    assert "NIP terdiri atas 18 digit" in page
+    data["nip"] = "1985 0315 2010 01 1 002"
+    data["rank"] = "3a"
+    assert admin_client.post(url("employee_create", government), data).status_code == 302
+    employee = Employee.objects.get()
+    assert (employee.nip, employee.rank) == ("198503152010011002", "III/a")
+
+
+def test_transfer_moves_the_employee_and_keeps_history(admin_client, government, agency, employee):
+    target = Unit.objects.create(
+        government=government, kind="badan", code="2.01", name="Badan Kepegawaian"
+    )
+    response = admin_client.post(
+        url("employee_transfer", government, employee.pk),
+        {"to_unit": target.pk, "effective_on": "2026-01-02", "decree": "800/12/BKPSDM/2026"},
+    )
+    assert response.status_code == 302
+    employee.refresh_from_db()
+    assert employee.unit == target
+    transfer = Transfer.objects.get()
+    assert (transfer.from_unit, transfer.to_unit) == (agency, target)
+    assert (
+        "800/12/BKPSDM/2026"
+        in admin_client.get(url("employee_detail", government, employee.pk)).content.decode()
+    )
+
+
+def test_unit_team_sees_only_its_agency(client, make_user, government, agency, employee):
+    other = Unit.objects.create(
+        government=government, kind="dinas", code="1.02", name="Dinas Kesehatan"
+    )
+    make_employees(other, 3)
+    client.force_login(make_user("tim", Role.UNIT_TEAM, government, agency))
+    page = client.get(url("employee_list", government)).content.decode()
+    assert employee.name in page and "Pegawai Fiktif" not in page
+    assert "Dinas Kesehatan" not in client.get(url("unit_list", government)).content.decode()
+    assert client.get(url("employee_create", government)).status_code == 403
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+def roster_upload(rows, name="duk.xlsx"):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["DAFTAR URUT KEPANGKATAN"])
+    sheet.append(["NIP", "Nama", "L/P", "Gol", "Unit Kerja"])
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_upload_preview_confirm_and_error_report(admin_client, government, agency):
+    # A CSV keeps "=1+1" as text (an XLSX would hold a formula): the error report must not
+    # turn it back into one.
+    upload = SimpleUploadedFile(
+        "duk.csv",
+        b"NIP;Nama;L/P;Gol;Unit Kerja\n"
+        b"198503152010011002;Ahmad Fiktif;L;III/c;Dinas Pendidikan\n"
+        b"=1+1;Formula Fiktif;L;III/c;Dinas Pendidikan\n",
+    )
+    response = admin_client.post(url("import_create", government), {"file": upload})
+    job = EmployeeImport.objects.get()
+    assert response.status_code == 302 and response["Location"] == url(
+        "import_detail", government, job.pk
+    )
+    preview = admin_client.get(response["Location"]).content.decode()
+    assert "Konfirmasi dan impor" in preview and "Ahmad Fiktif" in preview
+    assert Employee.objects.count() == 0
+    errors = admin_client.get(url("import_rejected", government, job.pk))
+    sheet = load_workbook(io.BytesIO(errors.content)).active
+    cells = [cell for row in sheet.iter_rows(values_only=True) for cell in row if cell]
+    assert "'=1+1" in cells
+    admin_client.post(url("import_confirm", government, job.pk))
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.APPLIED
+    assert Employee.objects.get().name == "Ahmad Fiktif"
+    # Confirming again is refused with a message, and nothing changes.
+    response = admin_client.post(url("import_confirm", government, job.pk), follow=True)
+    assert "hanya impor yang siap dikonfirmasi" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_file_that_is_not_a_roster_says_why(admin_client, government, agency):
+    bad = SimpleUploadedFile("foto.xlsx", b"\x89PNG not a workbook")
+    page = admin_client.post(url("import_create", government), {"file": bad}).content.decode()
+    assert "bukan buku kerja XLSX" in page
+    assert not EmployeeImport.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_column_mapping_is_remembered_and_used(admin_client, government, agency):
+    workbook = Workbook()
+    workbook.active.append(["Nomor Pegawai", "Nama", "JK", "Tempat Tugas"])
+    workbook.active.append(["198503152010011002", "Ahmad Fiktif", "L", "Dinas Pendidikan"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    admin_client.post(
+        url("import_create", government), {"file": SimpleUploadedFile("a.xlsx", buffer.getvalue())}
+    )
+    failed = EmployeeImport.objects.get()
+    assert failed.status == EmployeeImport.Status.FAILED and "pemetaan kolom" in failed.error
+    admin_client.post(
+        url("import_mapping", government), {"nip": "Nomor Pegawai", "unit": "Tempat Tugas"}
+    )
+    admin_client.post(
+        url("import_create", government), {"file": SimpleUploadedFile("a.xlsx", buffer.getvalue())}
+    )
+    assert EmployeeImport.objects.first().counts["new"] == 1
+
+
+def test_progress_is_polled_while_the_import_runs_then_the_page_reloads(
+    admin_client, government, agency, city_admin
+):
+    job = EmployeeImport.objects.create(
+        government=government,
+        file=SimpleUploadedFile("a.csv", b"x"),
+        original_name="a.csv",
+        status=EmployeeImport.Status.PLANNING,
+        rows_done=500,
+        rows_total=0,
+        created_by=city_admin,
+    )
+    page = admin_client.get(url("import_detail", government, job.pk)).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "500 baris dibaca" in page
+    partial = admin_client.get(
+        url("import_detail", government, job.pk), {"partial": "progress"}, HTTP_HX_REQUEST="true"
+    )
+    assert "<progress" in partial.content.decode() and "<html" not in partial.content.decode()
+    EmployeeImport.objects.filter(pk=job.pk).update(status=EmployeeImport.Status.PLANNED)
+    done = admin_client.get(
+        url("import_detail", government, job.pk), {"partial": "progress"}, HTTP_HX_REQUEST="true"
+    )
+    assert done.status_code == 204 and done["HX-Refresh"] == "true"
