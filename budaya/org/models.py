@@ -309,8 +309,14 @@ class EmployeeImport(TenantModel):
     # What the dry run found: rejected rows with reasons, updates with their differences, etc.
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
+    # Empty for an import run by an operator on the command line (manage.py import_employees).
     created_by = models.ForeignKey(
-        "accounts.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+        "accounts.User",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)

@@ -119,14 +119,15 @@ def start_employee_import(
     full_roster: bool,
     actor: Any,
     request: HttpRequest | None = None,
+    background: bool = True,
 ) -> EmployeeImport:
-    """Store the upload and plan it in the background: a dry run, nothing else is written."""
+    """Store the upload and plan it (in the background): a dry run, nothing else is written."""
     job = EmployeeImport.objects.create(
         government=government,
         file=upload,
         original_name=Path(upload.name).name[:255],
         full_roster=full_roster,
-        created_by=actor,
+        created_by=actor if getattr(actor, "pk", None) else None,
     )
     audit.record(
         actor,
@@ -135,8 +136,16 @@ def start_employee_import(
         after=audit.snapshot(job, ["original_name", "full_roster"]),
         request=request,
     )
-    transaction.on_commit(lambda: org_tasks.plan_employee_import.enqueue(job.pk))
+    _after_commit(org_tasks.plan_employee_import, job.pk, background)
     return job
+
+
+def _after_commit(task: Any, import_id: int, background: bool) -> None:
+    """Run the task once the transaction commits: queued, or right here (command line)."""
+    if background:
+        transaction.on_commit(lambda: task.enqueue(import_id))
+    else:
+        transaction.on_commit(lambda: task.call(import_id))
 
 
 def _progress(import_id: int) -> Callable[[int], None]:
@@ -246,11 +255,15 @@ def _transition(
 
 @transaction.atomic
 def confirm_employee_import(
-    job: EmployeeImport, actor: Any, request: HttpRequest | None = None
+    job: EmployeeImport,
+    actor: Any,
+    request: HttpRequest | None = None,
+    *,
+    background: bool = True,
 ) -> EmployeeImport:
     locked = _transition(job, EmployeeImport.Status.APPLYING, actor, request)
     EmployeeImport.objects.filter(pk=job.pk).update(rows_done=0, error="")
-    transaction.on_commit(lambda: org_tasks.apply_employee_import.enqueue(job.pk))
+    _after_commit(org_tasks.apply_employee_import, job.pk, background)
     return locked
 
 

@@ -1,0 +1,43 @@
+"""manage.py import_employees: dry run first, then all or nothing (issue 4)."""
+
+import pytest
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from budaya.org.models import Employee
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def roster(tmp_path):
+    workbook = Workbook()
+    workbook.active.append(["NIP", "Nama", "L/P", "Gol", "Unit Kerja"])
+    workbook.active.append(["198503152010011002", "Ahmad Fiktif", "L", "III/c", "Dinas Pendidikan"])
+    workbook.active.append(["123", "Salah Nip", "L", "III/c", "Dinas Pendidikan"])
+    path = tmp_path / "duk.xlsx"
+    workbook.save(path)
+    return path
+
+
+def test_dry_run_prints_the_plan_and_writes_nothing(roster, government, agency, capsys):
+    call_command("import_employees", str(roster), government=government.slug, dry_run=True)
+    out = capsys.readouterr().out
+    assert "new: 1" in out and "rejected: 1" in out and "row 3:" in out
+    assert "Dry run" in out
+    assert Employee.objects.count() == 0
+
+
+def test_import_writes_and_a_second_run_changes_nothing(roster, government, agency, capsys):
+    call_command("import_employees", str(roster), government=government.slug)
+    assert Employee.objects.get().nip == "198503152010011002"
+    call_command("import_employees", str(roster), government=government.slug)
+    assert "unchanged: 1" in capsys.readouterr().out
+    assert Employee.objects.count() == 1
+
+
+def test_unknown_government_or_file_fails_loudly(roster, government):
+    with pytest.raises(CommandError):
+        call_command("import_employees", str(roster), government="tidak-ada")
+    with pytest.raises(CommandError):
+        call_command("import_employees", "/tidak/ada.xlsx", government=government.slug)
