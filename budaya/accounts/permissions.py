@@ -79,6 +79,24 @@ def _foreign_gov(w: Any) -> dict[str, Any]:
     return {"slug": w.other_government.slug}
 
 
+def _in_gov(attribute: str) -> Args:
+    """Arguments naming an object of the user's government: ``w.<attribute>`` or an extra."""
+    return lambda w: {"slug": w.government.slug, "pk": _object(w, attribute).pk}
+
+
+def _foreign(attribute: str) -> tuple[Foreign, ...]:
+    """The same kind of object in the second government, which must answer 404."""
+    return (
+        other_government(
+            lambda w: {"slug": w.other_government.slug, "pk": _object(w, attribute).pk}
+        ),
+    )
+
+
+def _object(w: Any, attribute: str) -> Any:
+    return w.extras[attribute] if attribute in w.extras else getattr(w, attribute)
+
+
 ROUTES: dict[str, Access] = {
     # --- The shell -----------------------------------------------------------------------
     "home": Access("Home page: own governments", SIGNED_IN),
@@ -253,22 +271,14 @@ ROUTES: dict[str, Access] = {
     "org:employee_edit": Access(
         "Edit an employee",
         CITY_ADMIN,
-        args=lambda w: {"slug": w.government.slug, "pk": w.employee.pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_employee.pk}
-            ),
-        ),
+        args=_in_gov("employee"),
+        foreign=_foreign("foreign_employee"),
     ),
     "org:employee_transfer": Access(
         "Record a transfer (mutasi)",
         CITY_ADMIN,
-        args=lambda w: {"slug": w.government.slug, "pk": w.employee.pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_employee.pk}
-            ),
-        ),
+        args=_in_gov("employee"),
+        foreign=_foreign("foreign_employee"),
     ),
     "org:import_list": Access(
         "List employee imports", CITY_ADMIN, args=_gov, foreign=(other_government(_foreign_gov),)
@@ -288,44 +298,28 @@ ROUTES: dict[str, Access] = {
     "org:import_detail": Access(
         "Preview or result of an import",
         CITY_ADMIN,
-        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
-            ),
-        ),
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
     ),
     "org:import_confirm": Access(
         "Confirm an import (writes it)",
         CITY_ADMIN,
         method="POST",
-        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
-            ),
-        ),
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
     ),
     "org:import_cancel": Access(
         "Cancel an import",
         CITY_ADMIN,
         method="POST",
-        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
-            ),
-        ),
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
     ),
     "org:import_rejected": Access(
         "Download an import's rejected rows",
         CITY_ADMIN,
-        args=lambda w: {"slug": w.government.slug, "pk": w.extras["import"].pk},
-        foreign=(
-            other_government(
-                lambda w: {"slug": w.other_government.slug, "pk": w.extras["foreign_import"].pk}
-            ),
-        ),
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
     ),
     # --- Value frameworks (reference data; adoption and slogans are tenant data) -----------------
     "frameworks:list": Access("List value frameworks", SIGNED_IN),
