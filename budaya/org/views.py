@@ -55,6 +55,10 @@ def government_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "adoptions": adoptions,
             "current": current_adoptions([government]).get(government.pk),
             "can_edit": _can_edit(request.user, government),
+            "reads_content": selectors.governments_with_content(request.user)
+            .filter(pk=government.pk)
+            .exists(),
+            "is_city_admin": selectors.is_city_admin(request.user, government),
         },
     )
 
