@@ -15,6 +15,9 @@ urlpatterns = [
     path("", include("budaya.accounts.urls")),
     path("frameworks/", include("budaya.frameworks.urls")),
     path("governments/", include("budaya.org.urls")),
+    path("teams/", include("budaya.teams.urls")),
+    path("programme/", include("budaya.programme.urls")),
+    path("activities/", include("budaya.activities.urls")),
 ]
 
 if settings.DEBUG:

@@ -12,6 +12,8 @@ and, for object routes, ``Foreign`` variants whose objects must answer 404.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -380,6 +382,32 @@ ROUTES: dict[str, Access] = {
         scope="city administrator: own government; unit head and team: own agency",
     ),
 }
+
+
+# Apps keep the entries of their own routes beside their views, in ``budaya/<app>/permissions.py``:
+# a ``ROUTES`` dict merged here, and optionally ``world(w)``, which adds to the permission test's
+# world the objects those routes need (``w.extras[...]``).
+def _app_registries() -> list[Any]:
+    from django.apps import apps
+
+    modules = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("budaya.") or config.name == "budaya.accounts":
+            continue
+        name = f"{config.name}.permissions"
+        if importlib.util.find_spec(name) is not None:
+            modules.append(importlib.import_module(name))
+    return modules
+
+
+def world_builders() -> list[Callable[[Any], None]]:
+    return [module.world for module in _app_registries() if hasattr(module, "world")]
+
+
+for _module in _app_registries():
+    _clash = set(ROUTES) & set(_module.ROUTES)
+    assert not _clash, f"{_module.__name__} registers routes twice: {_clash}"
+    ROUTES.update(_module.ROUTES)
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "budaya.accounts",
     "budaya.org",
     "budaya.frameworks",
+    "budaya.teams",
+    "budaya.programme",
+    "budaya.activities",
 ]
 
 MIDDLEWARE = [

@@ -35,6 +35,7 @@ from budaya.accounts.permissions import (
     other_agency,
     other_government,
     walk,
+    world_builders,
 )
 from budaya.frameworks.models import FrameworkVersion, Regulation, Slogan, ValueFramework
 from budaya.org.models import EmployeeImport, Unit
@@ -87,6 +88,8 @@ def full_world(world, make_user, tmp_path, settings):
             report={"header_cells": ["NIP", "Nama", "Unit kerja"], "rejected": []},
             created_by=w.user(Role.CITY_ADMIN),
         )
+    for build in world_builders():
+        build(w)
     return w
 
 

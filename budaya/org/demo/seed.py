@@ -7,10 +7,13 @@ overwritten, so a demo installation that someone has edited keeps its edits.
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import transaction
 
@@ -58,6 +61,8 @@ class SeedResult:
     logins: list[Login] = field(default_factory=list)
     users_created: int = 0
     passwords_reset: int = 0
+    # What the other apps' demo data added (one line each): see ``seed_other_apps``.
+    other_apps: list[str] = field(default_factory=list)
 
 
 @transaction.atomic
@@ -88,7 +93,21 @@ def seed_demo(
         logins.extend((login, government, units, employees) for login in spec.logins)
     _adopt_frameworks(adoptions)
     _ensure_logins(logins, password, reset_passwords, result)
+    result.other_apps = seed_other_apps()
     return result
+
+
+def seed_other_apps() -> list[str]:
+    """Each later app extends the demo in ``budaya/<app>/demo.py`` with ``seed() -> list[str]``:
+    idempotent, run after the governments, units, employees and logins exist, returning lines
+    that say what it made. Apps run in INSTALLED_APPS order."""
+    lines: list[str] = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.demo"
+        later_app = config.name.startswith("budaya.") and config.name != "budaya.org"
+        if later_app and importlib.util.find_spec(name) is not None:
+            lines.extend(importlib.import_module(name).seed())
+    return lines
 
 
 # Governments and units -----------------------------------------------------------------------

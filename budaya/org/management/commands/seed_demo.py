@@ -81,6 +81,7 @@ class Command(BaseCommand):
                 f"{summary.employees} employees ({summary.employees_created} new); "
                 f"value framework: {summary.framework}"
             )
+        lines.extend(f"  {line}" for line in result.other_apps)
         lines.append("")
         header = ("Username", "Role", "Government", "Agency")
         rows = [
