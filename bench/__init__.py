@@ -1,0 +1,1 @@
+"""Benchmarks and data generators, outside the test suite (see bench/README.md)."""
