@@ -1,0 +1,606 @@
+"""The culture programme of a government and of each agency, per year (capability 5).
+
+Tangerang Lampiran II II sets three stages: value formulation (II.1, five steps a–e ending in a
+scorecard), implementation (II.2: declaration, socialisation, internalisation,
+institutionalisation, with the success criteria of II.2.d) and monitoring (II.3, in monev).
+Lampiran II IV lists the six conditions for success. Serang Lampiran C.1–C.2 asks the same
+in short: form the teams (planning), then declare, socialise and internalise the values.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from budaya.frameworks.models import BehaviourManifestation, CoreValue
+from budaya.org.models import Employee, TenantModel, TenantQuerySet, Unit
+
+
+class ProgrammeQuerySet(TenantQuerySet):
+    def visible_to(self, user: Any, roles: Any = None) -> Any:
+        """Agency programmes as every tenant model (unit roles: their agency subtree); the
+        city-wide programme is the government's own and read by every role in it."""
+        scoped = super().visible_to(user, roles)
+        if user is None or not getattr(user, "is_authenticated", False):
+            return scoped
+        scope = user.tenant_scope(roles)
+        if scope.all_content or not scope.subtrees:
+            return scoped
+        return scoped | self.filter(unit__isnull=True, government_id__in=scope.member_governments)
+
+
+ProgrammeManager = models.Manager.from_queryset(ProgrammeQuerySet)
+
+
+class Programme(TenantModel):
+    """One year of the culture programme: city-wide (no unit) or of one agency."""
+
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="programmes",
+        verbose_name=_("agency"),
+        help_text=_("Empty for the city-wide programme of the government."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ProgrammeManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["government", "-year", "unit__name"]
+        verbose_name = _("culture programme")
+        verbose_name_plural = _("culture programmes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "unit", "year"],
+                condition=models.Q(unit__isnull=False),
+                name="programme_one_per_agency_year",
+            ),
+            models.UniqueConstraint(
+                fields=["government", "year"],
+                condition=models.Q(unit__isnull=True),
+                name="programme_one_city_wide_per_year",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        owner = self.unit.name if self.unit_id and self.unit else str(self.government)
+        return f"{owner} {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:detail", args=[self.government.slug, self.pk])
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.unit_id is None
+
+
+class ProgrammePart(TenantModel):
+    """A row of a programme: scoped like the programme's agency."""
+
+    scope_unit_path = "programme__unit__path"
+
+    class Meta:
+        abstract = True
+
+
+# --- Stage 1: value formulation (T Lampiran II II.1) -------------------------------------------
+
+
+class Step(models.TextChoices):
+    # T Lampiran II II.1.a–e, the five steps of value formulation (also V.1).
+    PLAN = "a", _("Planning")
+    IDENTIFY_VALUES = "b", _("Identifying the values")
+    SENSITIVE_AREAS = "c", _("Identifying sensitive areas")
+    KEY_BEHAVIOURS = "d", _("Setting the key behaviours")
+    MEASUREMENT = "e", _("Formulating how to measure the key behaviours")
+
+
+# What each step asks, transcribed from T Lampiran II II.1.a–e (Indonesian in the catalogue).
+STEP_ASKS = {
+    Step.PLAN: _(
+        "In the planning stage, the first step to take is to form a team. In the context of "
+        "bureaucratic reform, this team is played by the Change Management Team with the active "
+        "participation of the highest leadership of the regional government."
+    ),
+    Step.IDENTIFY_VALUES: _(
+        "The references for the values must be derived from the vision and mission of the "
+        "organisation, its main duties and functions, enriched with laws and regulations, "
+        "by studying similar organisations, and so on."
+    ),
+    Step.SENSITIVE_AREAS: _(
+        "Identifying sensitive areas is identifying the areas where conflict may arise. It "
+        "must be ensured that the values fit the organisation's efforts to carry out its "
+        "mission and achieve its vision."
+    ),
+    Step.KEY_BEHAVIOURS: _(
+        "The key behaviours that are set must reflect the values that have been agreed. A "
+        "value is a mental concept that is universal in nature."
+    ),
+    Step.MEASUREMENT: _(
+        "To know how far the values are applied or how far the work culture has formed, the "
+        "behaviours shown are measured. The organisation's values must be bound to a "
+        "performance scorecard containing a matrix (what is measured) and targets (the "
+        "behaviour shown and the work results desired)."
+    ),
+}
+
+# Serang Lampiran C.1 words the planning step for its government: teams at both levels.
+STEP_NOTES_SERANG = _(
+    "Serang Lampiran C.1: in the planning stage the first step is to form teams at the level "
+    "of the agencies and of the city government."
+)
+
+
+class Source(models.TextChoices):
+    # T Lampiran II II.1 (sources of values, a–c) and II.1.b (references for the values).
+    RELIGION = "religion", _("Religious teachings")
+    STATE_PHILOSOPHY = "state_philosophy", _("State philosophy")
+    CUSTOM = "custom", _("Customs that have grown in society (adat)")
+    VISION_MISSION = "vision_mission", _("Vision and mission of the organisation")
+    DUTIES = "duties", _("Main duties and functions of the organisation")
+    REGULATIONS = "regulations", _("Laws and regulations")
+    SIMILAR_ORGANISATIONS = "similar_organisations", _("Similar organisations")
+    OTHER = "other", _("Other")
+
+
+class FormulationStep(ProgrammePart):
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="steps", verbose_name=_("programme")
+    )
+    step = models.CharField(_("step"), max_length=1, choices=Step.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    sources = models.JSONField(_("sources consulted"), default=list, blank=True)
+    other_sources = models.CharField(_("other sources"), max_length=255, blank=True)
+    # T Lampiran II II.1 d: values are drawn out and formulated by Focus Group Discussion.
+    fgd_held_on = models.DateField(_("FGD held on"), null=True, blank=True)
+    done = models.BooleanField(_("done"), default=False)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "step"]
+        verbose_name = _("formulation step")
+        verbose_name_plural = _("formulation steps")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "programme", "step"], name="formulation_step_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step}. {self.get_step_display()}"
+
+    @property
+    def asks(self) -> Any:
+        return STEP_ASKS[Step(self.step)]
+
+    def source_labels(self) -> list[str]:
+        labels = [str(Source(code).label) for code in self.sources if code in Source.values]
+        if self.other_sources:
+            labels.append(self.other_sources)
+        return labels
+
+
+class SensitiveArea(ProgrammePart):
+    """Area sensitif (T Lampiran II II.1.c): where a value may give rise to conflict."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="sensitive_areas",
+        verbose_name=_("programme"),
+    )
+    area = models.CharField(_("area"), max_length=255)
+    value = models.ForeignKey(
+        CoreValue,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("value concerned"),
+    )
+    conflict = models.TextField(_("possible conflict"), blank=True)
+    handling = models.TextField(_("how it is handled"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "pk"]
+        verbose_name = _("sensitive area")
+        verbose_name_plural = _("sensitive areas")
+
+    def __str__(self) -> str:
+        return self.area
+
+
+# --- The scorecard (T Lampiran II II.1.d–e) -----------------------------------------------------
+
+
+class ScorecardItem(ProgrammePart):
+    """A key behaviour bound to a value, with what is measured and the target."""
+
+    class Direction(models.TextChoices):
+        AT_LEAST = "at_least", _("At least the target (higher is better)")
+        AT_MOST = "at_most", _("At most the target (lower is better)")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="scorecard_items",
+        verbose_name=_("programme"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    value = models.ForeignKey(
+        CoreValue, on_delete=models.PROTECT, related_name="+", verbose_name=_("value")
+    )
+    manifestation = models.ForeignKey(
+        BehaviourManifestation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("behaviour manifestation"),
+    )
+    key_behaviour = models.TextField(_("key behaviour"))
+    metric = models.CharField(
+        _("metric"), max_length=255, help_text=_("What is measured (T Lampiran II II.1.e).")
+    )
+    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
+    measure_unit = models.CharField(
+        _("unit of measure"), max_length=40, help_text=_("For example %, times, people.")
+    )
+    direction = models.CharField(
+        _("direction"), max_length=10, choices=Direction.choices, default=Direction.AT_LEAST
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("scorecard item")
+        verbose_name_plural = _("scorecard items")
+
+    def __str__(self) -> str:
+        return self.key_behaviour[:80]
+
+    def attainment(self, result: Decimal | None) -> int | None:
+        """Percent of the target reached by a result (0–100), None without a result."""
+        if result is None:
+            return None
+        if self.direction == self.Direction.AT_MOST:
+            if result <= self.target:
+                return 100
+            return max(0, round(100 * self.target / result)) if result else 100
+        if self.target <= 0:
+            return 100
+        return max(0, min(100, round(100 * result / self.target)))
+
+
+class ScorecardResult(TenantModel):
+    """A measured result of one scorecard item for a period (a day or a month)."""
+
+    scope_unit_path = "item__programme__unit__path"
+
+    class Granularity(models.TextChoices):
+        DAY = "day", _("Date")
+        MONTH = "month", _("Month")
+
+    item = models.ForeignKey(
+        ScorecardItem, on_delete=models.CASCADE, related_name="results", verbose_name=_("item")
+    )
+    # The first day of the month for a monthly result.
+    period_start = models.DateField(_("period"))
+    granularity = models.CharField(
+        _("period kind"), max_length=5, choices=Granularity.choices, default=Granularity.MONTH
+    )
+    value = models.DecimalField(_("result"), max_digits=12, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["item", "period_start"]
+        verbose_name = _("scorecard result")
+        verbose_name_plural = _("scorecard results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "item", "period_start", "granularity"],
+                name="scorecard_result_one_per_period",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.value} ({self.period_label})"
+
+    @property
+    def attainment(self) -> int | None:
+        return self.item.attainment(self.value)
+
+    @property
+    def period_label(self) -> str:
+        from django.utils.formats import date_format
+
+        if self.granularity == self.Granularity.MONTH:
+            return date_format(self.period_start, "F Y")
+        return date_format(self.period_start, "j F Y")
+
+
+# --- Stage 2: implementation (T Lampiran II II.2; S Lampiran C.2) -------------------------------
+
+
+class Declaration(ProgrammePart):
+    """T Lampiran II II.2.a: the formal start, led by the highest leader, attended by all."""
+
+    programme = models.OneToOneField(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="declaration",
+        verbose_name=_("programme"),
+    )
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    led_by = models.CharField(
+        _("led by"),
+        max_length=255,
+        help_text=_("Name and position, e.g. the Wali Kota or the head of the agency."),
+    )
+    attendee_count = models.PositiveIntegerField(_("number of attendees"), default=0)
+    attendees = models.ManyToManyField(
+        Employee,
+        through="DeclarationAttendee",
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendees (optional)"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+
+    def __str__(self) -> str:
+        return f"{self.programme} — {self.held_on}"
+
+
+class DeclarationAttendee(TenantModel):
+    scope_unit_path = "declaration__programme__unit__path"
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="+")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "declaration", "employee"], name="declaration_attendee_unique"
+            )
+        ]
+
+
+class Method(models.TextChoices):
+    # T Lampiran II II.2.b (socialisation): interview, lecture, PKS, discussion, workshop,
+    # education and training, FGD, and others.
+    INTERVIEW = "interview", _("Interview")
+    LECTURE = "lecture", _("Lecture")
+    PKS = "pks", _("In-office training (PKS)")
+    DISCUSSION = "discussion", _("Discussion")
+    WORKSHOP = "workshop", _("Workshop")
+    TRAINING = "training", _("Education and training (diklat)")
+    FGD = "fgd", _("Focus group discussion (FGD)")
+    KBK = "kbk", _("KBK discussion")
+    # T Lampiran II II.2.c (internalisation): mind setting, outbound, workshop, other ways.
+    MIND_SETTING = "mind_setting", _("Mind setting")
+    OUTBOUND = "outbound", _("Outbound")
+    # S Lampiran C.2: formal and informal forums (internal meetings, guidance, assemblies).
+    INTERNAL_MEETING = "internal_meeting", _("Internal meeting")
+    GUIDANCE = "guidance", _("Guidance session (pembinaan)")
+    ASSEMBLY = "assembly", _("Assembly (apel)")
+    OTHER = "other", _("Other")
+
+
+SOCIALISATION_METHODS = [
+    Method.INTERVIEW,
+    Method.LECTURE,
+    Method.PKS,
+    Method.DISCUSSION,
+    Method.WORKSHOP,
+    Method.TRAINING,
+    Method.FGD,
+    Method.KBK,
+    Method.OTHER,
+]
+INTERNALISATION_METHODS = [
+    Method.MIND_SETTING,
+    Method.OUTBOUND,
+    Method.WORKSHOP,
+    Method.KBK,
+    Method.INTERNAL_MEETING,
+    Method.GUIDANCE,
+    Method.ASSEMBLY,
+    Method.OTHER,
+]
+
+
+class Engagement(ProgrammePart):
+    """A socialisation (T II.2.b) or internalisation (T II.2.c) event."""
+
+    class Kind(models.TextChoices):
+        SOCIALISATION = "socialisation", _("Socialisation")
+        INTERNALISATION = "internalisation", _("Internalisation")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="engagements",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    method = models.CharField(_("method"), max_length=20, choices=Method.choices)
+    method_other = models.CharField(_("other method"), max_length=120, blank=True)
+    held_on = models.DateField(_("date"))
+    title = models.CharField(_("title"), max_length=255)
+    participant_count = models.PositiveIntegerField(_("number of participants"), default=0)
+    participants = models.TextField(
+        _("participants"), blank=True, help_text=_("Who took part (optional).")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["programme", "kind", "held_on", "pk"]
+        verbose_name = _("socialisation or internalisation")
+        verbose_name_plural = _("socialisations and internalisations")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def method_label(self) -> str:
+        if self.method == Method.OTHER and self.method_other:
+            return self.method_other
+        return str(self.get_method_display())
+
+
+class InstitutionalChange(ProgrammePart):
+    """T Lampiran II II.2.d: a rule, policy, system or work procedure changed to reflect the
+    values; institutionalisation is reached when all of them do."""
+
+    class Kind(models.TextChoices):
+        RULE = "rule", _("Rule")
+        POLICY = "policy", _("Policy")
+        SYSTEM = "system", _("System")
+        PROCEDURE = "procedure", _("Work procedure (SOP)")
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="institutional_changes",
+        verbose_name=_("programme"),
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=255)
+    reference = models.CharField(
+        _("number or reference"), max_length=120, blank=True, help_text=_("E.g. SOP number.")
+    )
+    url = models.URLField(_("link"), max_length=500, blank=True)
+    effective_on = models.DateField(_("effective from"), null=True, blank=True)
+    description = models.TextField(_("how it reflects the values"), blank=True)
+    values = models.ManyToManyField(
+        CoreValue,
+        through="InstitutionalChangeValue",
+        blank=True,
+        related_name="+",
+        verbose_name=_("values reflected"),
+    )
+
+    class Meta:
+        ordering = ["programme", "kind", "title"]
+        verbose_name = _("institutional change")
+        verbose_name_plural = _("institutional changes")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InstitutionalChangeValue(TenantModel):
+    scope_unit_path = "change__programme__unit__path"
+
+    change = models.ForeignKey(InstitutionalChange, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey(CoreValue, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "change", "value"], name="institutional_change_value_unique"
+            )
+        ]
+
+
+class ChecklistItem(TenantModel):
+    """An item of a government's checklists: the success criteria (T Lampiran II II.2.d) or the
+    conditions for success (T Lampiran II IV). Data per government, seeded from the text."""
+
+    class Kind(models.TextChoices):
+        CRITERION = "criterion", _("Success criterion")
+        CONDITION = "condition", _("Condition for success")
+
+    kind = models.CharField(_("checklist"), max_length=10, choices=Kind.choices)
+    order = models.PositiveSmallIntegerField(_("order"))
+    text = models.TextField(_("text"))
+    source = models.CharField(_("source"), max_length=120, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["government", "kind", "order"]
+        verbose_name = _("checklist item")
+        verbose_name_plural = _("checklist items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "kind", "order"], name="checklist_item_order_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class ChecklistAnswer(ProgrammePart):
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="checklist_answers",
+        verbose_name=_("programme"),
+    )
+    item = models.ForeignKey(
+        ChecklistItem, on_delete=models.PROTECT, related_name="answers", verbose_name=_("item")
+    )
+    met = models.BooleanField(pgettext_lazy("checklist", "met"), default=False)
+    note = models.TextField(_("note"), blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["programme", "item__kind", "item__order"]
+        verbose_name = _("checklist answer")
+        verbose_name_plural = _("checklist answers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "programme", "item"], name="checklist_answer_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.met}"

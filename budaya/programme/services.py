@@ -1,0 +1,382 @@
+"""Every write of the culture programme: one transaction each, with its audit entry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.db import models, transaction
+from django.http import HttpRequest
+
+from budaya.accounts import audit
+from budaya.accounts.models import AuditAction
+from budaya.frameworks.models import CoreValue
+from budaya.org.models import Employee, Government, Unit
+from budaya.programme import checklists
+from budaya.programme.models import (
+    ChecklistAnswer,
+    ChecklistItem,
+    Declaration,
+    DeclarationAttendee,
+    Engagement,
+    FormulationStep,
+    InstitutionalChange,
+    InstitutionalChangeValue,
+    Programme,
+    ScorecardItem,
+    ScorecardResult,
+    SensitiveArea,
+    Step,
+)
+
+Request = HttpRequest | None
+
+
+class ProgrammeExists(Exception):
+    """The government already has a programme for this agency (or city-wide) and year."""
+
+
+def _snapshot(obj: models.Model) -> dict[str, Any]:
+    return audit.snapshot(obj, [f.name for f in obj._meta.concrete_fields if f.name != "id"])
+
+
+def _save_form(form: forms.ModelForm, actor: Any, request: Request, **fixed: Any) -> Any:
+    """Create or update the form's row (``fixed`` fields set by the caller, never by the form)
+    and record what changed."""
+    instance = form.instance
+    creating = instance.pk is None
+    before = {} if creating else _snapshot(type(instance).objects.get(pk=instance.pk))
+    obj = form.save(commit=False)
+    for name, value in fixed.items():
+        setattr(obj, name, value)
+    obj.save()
+    after = _snapshot(obj)
+    if creating:
+        audit.record(actor, AuditAction.CREATE, obj, after=after, request=request)
+    else:
+        old, new = audit.changed(before, after)
+        if new:
+            audit.record(actor, AuditAction.UPDATE, obj, before=old, after=new, request=request)
+    return obj
+
+
+def _delete(obj: models.Model, actor: Any, request: Request) -> None:
+    audit.record(actor, AuditAction.DELETE, obj, before=_snapshot(obj), request=request)
+    obj.delete()
+
+
+# --- Checklists (T Lampiran II II.2.d and IV) ---------------------------------------------------
+
+
+@transaction.atomic
+def load_default_checklists(
+    government: Government, actor: Any = None, request: Request = None
+) -> list[ChecklistItem]:
+    """Give a government the checklist items of Perwal Tangerang 62/2018 it does not have yet
+    (by kind and order): safe to run again."""
+    existing = set(ChecklistItem.objects.filter(government=government).values_list("kind", "order"))
+    made = []
+    for kind, rows in (
+        (ChecklistItem.Kind.CRITERION, checklists.SUCCESS_CRITERIA),
+        (ChecklistItem.Kind.CONDITION, checklists.CONDITIONS),
+    ):
+        for order, (text, source) in enumerate(rows, start=1):
+            if (kind, order) in existing:
+                continue
+            made.append(
+                ChecklistItem.objects.create(
+                    government=government,
+                    kind=kind,
+                    order=order,
+                    text=text,
+                    source=f"{checklists.DEFAULT_SOURCE}, {source}",
+                )
+            )
+    if made:
+        audit.record_many(
+            actor,
+            [(AuditAction.CREATE, item, None, _snapshot(item)) for item in made],
+            request,
+            government=government,
+        )
+    return made
+
+
+@transaction.atomic
+def save_checklist_item(
+    form: forms.ModelForm, government: Government, actor: Any, request: Request
+):
+    return _save_form(form, actor, request, government=government)
+
+
+@transaction.atomic
+def replace_checklist(
+    government: Government,
+    kind: str,
+    lines: list[str],
+    source: str,
+    actor: Any,
+    request: Request = None,
+) -> list[ChecklistItem]:
+    """A government loads its own list: items in use of that kind are retired (answers stay
+    with them) and the lines become the new items, numbered after every earlier one."""
+    retired = list(ChecklistItem.objects.filter(government=government, kind=kind, active=True))
+    changes: list[Any] = []
+    for item in retired:
+        item.active = False
+        item.save(update_fields=["active"])
+        changes.append((AuditAction.UPDATE, item, {"active": True}, {"active": False}))
+    start = (
+        ChecklistItem.objects.filter(government=government, kind=kind).aggregate(
+            m=models.Max("order")
+        )["m"]
+        or 0
+    )
+    made = [
+        ChecklistItem.objects.create(
+            government=government, kind=kind, order=start + index, text=text, source=source
+        )
+        for index, text in enumerate(lines, start=1)
+    ]
+    changes.extend((AuditAction.CREATE, item, None, _snapshot(item)) for item in made)
+    audit.record_many(actor, changes, request, government=government)
+    return made
+
+
+# --- The programme ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def create_programme(
+    *,
+    government: Government,
+    unit: Unit | None,
+    year: int,
+    notes: str = "",
+    actor: Any = None,
+    request: Request = None,
+) -> Programme:
+    """A programme with its five formulation steps (T Lampiran II II.1.a–e)."""
+    if Programme.objects.filter(government=government, unit=unit, year=year).exists():
+        raise ProgrammeExists
+    programme = Programme.objects.create(
+        government=government,
+        unit=unit,
+        year=year,
+        notes=notes,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    FormulationStep.objects.bulk_create(
+        FormulationStep(government=government, programme=programme, step=step) for step in Step
+    )
+    audit.record(actor, AuditAction.CREATE, programme, after=_snapshot(programme), request=request)
+    if not ChecklistItem.objects.filter(government=government).exists():
+        load_default_checklists(government, actor, request)
+    return programme
+
+
+@transaction.atomic
+def update_programme(form: forms.ModelForm, actor: Any, request: Request) -> Programme:
+    return _save_form(form, actor, request)
+
+
+@transaction.atomic
+def update_step(form: forms.ModelForm, actor: Any, request: Request) -> FormulationStep:
+    return _save_form(
+        form, actor, request, updated_by=actor if actor and actor.is_authenticated else None
+    )
+
+
+@transaction.atomic
+def save_sensitive_area(
+    form: forms.ModelForm, programme: Programme, actor: Any, request: Request
+) -> SensitiveArea:
+    return _save_form(form, actor, request, government=programme.government, programme=programme)
+
+
+@transaction.atomic
+def delete_sensitive_area(area: SensitiveArea, actor: Any, request: Request) -> None:
+    _delete(area, actor, request)
+
+
+# --- Scorecard --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def save_scorecard_item(
+    form: forms.ModelForm, programme: Programme, actor: Any, request: Request
+) -> ScorecardItem:
+    return _save_form(form, actor, request, government=programme.government, programme=programme)
+
+
+@transaction.atomic
+def delete_scorecard_item(item: ScorecardItem, actor: Any, request: Request) -> None:
+    for result in item.results.all():
+        _delete(result, actor, request)
+    _delete(item, actor, request)
+
+
+@transaction.atomic
+def record_result(
+    item: ScorecardItem,
+    *,
+    period_start: Any,
+    granularity: str,
+    value: Any,
+    note: str = "",
+    actor: Any = None,
+    request: Request = None,
+) -> ScorecardResult:
+    """Record the result of a period; a second result for the same period replaces the first."""
+    existing = (
+        ScorecardResult.objects.select_for_update()
+        .filter(government=item.government, item=item, period_start=period_start)
+        .filter(granularity=granularity)
+        .first()
+    )
+    if existing is not None:
+        before = _snapshot(existing)
+        existing.value, existing.note = value, note
+        existing.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
+        existing.save()
+        old, new = audit.changed(before, _snapshot(existing))
+        if new:
+            audit.record(
+                actor, AuditAction.UPDATE, existing, before=old, after=new, request=request
+            )
+        return existing
+    result = ScorecardResult.objects.create(
+        government=item.government,
+        item=item,
+        period_start=period_start,
+        granularity=granularity,
+        value=value,
+        note=note,
+        recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor, AuditAction.CREATE, result, after=_snapshot(result), request=request)
+    return result
+
+
+@transaction.atomic
+def delete_result(result: ScorecardResult, actor: Any, request: Request) -> None:
+    _delete(result, actor, request)
+
+
+# --- Implementation (T Lampiran II II.2) --------------------------------------------------------
+
+
+@transaction.atomic
+def save_declaration(
+    form: forms.ModelForm,
+    programme: Programme,
+    attendees: Iterable[Employee],
+    actor: Any,
+    request: Request,
+) -> Declaration:
+    declaration = _save_form(
+        form, actor, request, government=programme.government, programme=programme
+    )
+    wanted = {employee.pk for employee in attendees}
+    current = set(
+        DeclarationAttendee.objects.filter(declaration=declaration).values_list(
+            "employee_id", flat=True
+        )
+    )
+    if wanted != current:
+        DeclarationAttendee.objects.filter(
+            declaration=declaration, employee_id__in=current - wanted
+        ).delete()
+        DeclarationAttendee.objects.bulk_create(
+            DeclarationAttendee(
+                government=programme.government, declaration=declaration, employee_id=pk
+            )
+            for pk in wanted - current
+        )
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            declaration,
+            before={"attendees": sorted(current)},
+            after={"attendees": sorted(wanted)},
+            request=request,
+        )
+    return declaration
+
+
+@transaction.atomic
+def save_engagement(
+    form: forms.ModelForm, programme: Programme, kind: str, actor: Any, request: Request
+) -> Engagement:
+    return _save_form(
+        form, actor, request, government=programme.government, programme=programme, kind=kind
+    )
+
+
+@transaction.atomic
+def delete_engagement(engagement: Engagement, actor: Any, request: Request) -> None:
+    _delete(engagement, actor, request)
+
+
+@transaction.atomic
+def save_institutional_change(
+    form: forms.ModelForm,
+    programme: Programme,
+    values: Iterable[CoreValue],
+    actor: Any,
+    request: Request,
+) -> InstitutionalChange:
+    change = _save_form(form, actor, request, government=programme.government, programme=programme)
+    wanted = {value.pk for value in values}
+    current = set(
+        InstitutionalChangeValue.objects.filter(change=change).values_list("value_id", flat=True)
+    )
+    if wanted != current:
+        InstitutionalChangeValue.objects.filter(
+            change=change, value_id__in=current - wanted
+        ).delete()
+        InstitutionalChangeValue.objects.bulk_create(
+            InstitutionalChangeValue(government=programme.government, change=change, value_id=pk)
+            for pk in wanted - current
+        )
+        audit.record(
+            actor,
+            AuditAction.UPDATE,
+            change,
+            before={"values": sorted(current)},
+            after={"values": sorted(wanted)},
+            request=request,
+        )
+    return change
+
+
+@transaction.atomic
+def delete_institutional_change(change: InstitutionalChange, actor: Any, request: Request) -> None:
+    InstitutionalChangeValue.objects.filter(change=change).delete()
+    _delete(change, actor, request)
+
+
+@transaction.atomic
+def answer_checklist(
+    programme: Programme,
+    item: ChecklistItem,
+    *,
+    met: bool,
+    note: str,
+    actor: Any,
+    request: Request = None,
+) -> ChecklistAnswer:
+    answer, created = ChecklistAnswer.objects.select_for_update().get_or_create(
+        government=programme.government, programme=programme, item=item
+    )
+    before = {} if created else _snapshot(answer)
+    answer.met, answer.note = met, note
+    answer.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+    answer.save()
+    old, new = audit.changed(before, _snapshot(answer))
+    if created:
+        audit.record(actor, AuditAction.CREATE, answer, after=_snapshot(answer), request=request)
+    elif new:
+        audit.record(actor, AuditAction.UPDATE, answer, before=old, after=new, request=request)
+    return answer

@@ -1,0 +1,699 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budaya.org import selectors as org_selectors
+from budaya.org.models import Government
+from budaya.programme import selectors, services
+from budaya.programme.forms import (
+    ChecklistAnswerForm,
+    ChecklistItemForm,
+    ChecklistLoadForm,
+    DeclarationForm,
+    EngagementForm,
+    InstitutionalChangeForm,
+    ProgrammeForm,
+    ProgrammeNotesForm,
+    ResultForm,
+    ScorecardItemForm,
+    SensitiveAreaForm,
+    StepForm,
+)
+from budaya.programme.models import (
+    STEP_NOTES_SERANG,
+    ChecklistAnswer,
+    ChecklistItem,
+    Declaration,
+    Engagement,
+    FormulationStep,
+    InstitutionalChange,
+    Programme,
+    ScorecardItem,
+    ScorecardResult,
+    SensitiveArea,
+    Step,
+)
+from budaya.spreadsheets import workbook_bytes, xlsx_response
+
+# --- Shared -----------------------------------------------------------------------------------
+
+
+def _government(request: HttpRequest, slug: str) -> Government:
+    """404 when the government is not visible, 403 for a system administrator (no content)."""
+    government = get_object_or_404(org_selectors.governments_visible_to(request.user), slug=slug)
+    if not org_selectors.governments_with_content(request.user).filter(pk=government.pk).exists():
+        raise PermissionDenied
+    return government
+
+
+def _programme(request: HttpRequest, slug: str, pk: int, *, write: bool = False) -> Programme:
+    government = _government(request, slug)
+    programme = get_object_or_404(selectors.programmes_of(request.user, government), pk=pk)
+    if write and not selectors.can_write(request.user, programme):
+        raise PermissionDenied
+    return programme
+
+
+def _part(model: type[Any], programme: Programme, pk: int) -> Any:
+    """A row of a programme already read through the user's scope."""
+    return get_object_or_404(model.objects.filter(programme=programme), pk=pk)
+
+
+def _context(request: HttpRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
+    return {
+        "government": programme.government,
+        "programme": programme,
+        "can_write": selectors.can_write(request.user, programme),
+        **extra,
+    }
+
+
+def _back(programme: Programme, name: str = "detail", anchor: str = "") -> HttpResponse:
+    url = reverse(f"programme:{name}", args=[programme.government.slug, programme.pk])
+    return redirect(f"{url}#{anchor}" if anchor else url)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: straight to the government when the user has one."""
+    governments = list(org_selectors.governments_with_content(request.user))
+    if len(governments) == 1:
+        return redirect("programme:list", slug=governments[0].slug)
+    return render(request, "programme/choose_government.html", {"governments": governments})
+
+
+# --- The list and board -----------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    try:
+        year = int(request.GET.get("year") or 0)
+    except ValueError:
+        year = 0
+    this_year = timezone.localdate().year
+    return year if 2000 <= year <= this_year + 5 else this_year
+
+
+@login_required
+def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The city's programme and each agency's for a year: which stage each has reached."""
+    government = _government(request, slug)
+    year = _year(request)
+    programmes = list(selectors.programmes_of(request.user, government).filter(year=year))
+    progress = selectors.progress_of(programmes)
+    by_unit = {programme.unit_id: programme for programme in programmes}
+    city = by_unit.get(None)
+    writable = set(
+        selectors.agencies_writable_by(request.user, government).values_list("pk", flat=True)
+    )
+    is_admin = org_selectors.is_city_admin(request.user, government)
+    rows: list[dict[str, Any]] = []
+    for agency in selectors.board_agencies(request.user, government):
+        programme = by_unit.get(agency.pk)
+        rows.append(
+            {
+                "agency": agency,
+                "programme": programme,
+                "progress": progress.get(programme.pk) if programme else None,
+                "can_create": programme is None and agency.pk in writable,
+            }
+        )
+    stage_totals = []
+    for key, label, _source in selectors.STAGES:
+        statuses = [row["progress"].stage(key).status for row in rows if row["progress"]]
+        stage_totals.append(
+            {
+                "label": label,
+                "started": sum(status != selectors.NOT_STARTED for status in statuses),
+                "done": sum(status == selectors.DONE for status in statuses),
+            }
+        )
+    years = sorted(
+        set(selectors.programmes_of(request.user, government).values_list("year", flat=True))
+        | {timezone.localdate().year, year},
+        reverse=True,
+    )
+    return render(
+        request,
+        "programme/programme_list.html",
+        {
+            "government": government,
+            "year": year,
+            "years": years,
+            "city": city,
+            "city_progress": progress.get(city.pk) if city else None,
+            "rows": rows,
+            "stages": selectors.STAGES,
+            "stage_totals": stage_totals,
+            "agency_count": len(rows),
+            "can_create_city": city is None and is_admin,
+            "is_city_admin": is_admin,
+        },
+    )
+
+
+@login_required
+def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    units = selectors.agencies_writable_by(request.user, government)
+    is_admin = org_selectors.is_city_admin(request.user, government)
+    if not is_admin and not units.exists():
+        raise PermissionDenied
+    initial = {"year": _year(request)}
+    if request.GET.get("unit", "").isdigit():
+        initial["unit"] = int(request.GET["unit"])
+    form = ProgrammeForm(request.POST or None, units=units, city_wide=is_admin, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.create_programme(
+                government=government,
+                unit=form.cleaned_data["unit"],
+                year=form.cleaned_data["year"],
+                notes=form.cleaned_data["notes"],
+                actor=request.user,
+                request=request,
+            )
+        except services.ProgrammeExists:
+            form.add_error(None, _("There is already a programme for this agency and year."))
+        else:
+            messages.success(request, _("The programme was created."))
+            return redirect(programme.get_absolute_url())
+    return render(
+        request, "programme/programme_form.html", {"government": government, "form": form}
+    )
+
+
+# --- One programme ----------------------------------------------------------------------------
+
+
+@login_required
+def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk)
+    progress = selectors.progress_of([programme])[programme.pk]
+    steps = list(programme.steps.order_by("step"))
+    declaration = Declaration.objects.filter(programme=programme).first()
+    engagements = list(programme.engagements.all())
+    return render(
+        request,
+        "programme/programme_detail.html",
+        _context(
+            request,
+            programme,
+            progress=progress,
+            steps=steps,
+            rows=selectors.scorecard(programme),
+            declaration=declaration,
+            socialisations=[e for e in engagements if e.kind == Engagement.Kind.SOCIALISATION],
+            internalisations=[e for e in engagements if e.kind == Engagement.Kind.INTERNALISATION],
+            changes=list(programme.institutional_changes.prefetch_related("values")),
+            checklists=_checklists(programme),
+        ),
+    )
+
+
+@login_required
+def programme_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    form = ProgrammeNotesForm(request.POST or None, instance=programme)
+    if request.method == "POST" and form.is_valid():
+        services.update_programme(form, request.user, request)
+        messages.success(request, _("The changes were saved."))
+        return _back(programme)
+    return render(request, "programme/programme_edit.html", _context(request, programme, form=form))
+
+
+# --- Value formulation (T Lampiran II II.1.a–e) --------------------------------------------------
+
+
+@login_required
+def step_edit(request: HttpRequest, slug: str, pk: int, step: str) -> HttpResponse:
+    programme = _programme(request, slug, pk)
+    if step not in Step.values:
+        raise Http404
+    record = get_object_or_404(FormulationStep.objects.filter(programme=programme), step=step)
+    can_write = selectors.can_write(request.user, programme)
+    if request.method == "POST" and not can_write:
+        raise PermissionDenied
+    form = StepForm(request.POST or None, instance=record)
+    if request.method == "POST" and form.is_valid():
+        services.update_step(form, request.user, request)
+        messages.success(request, _("The step was saved."))
+        return _back(programme, anchor="formulation")
+    values = selectors.adopted_values(programme.government)
+    return render(
+        request,
+        "programme/step.html",
+        _context(
+            request,
+            programme,
+            record=record,
+            form=form,
+            areas=list(programme.sensitive_areas.select_related("value")),
+            area_form=SensitiveAreaForm(values=values) if step == Step.SENSITIVE_AREAS else None,
+            serang_note=STEP_NOTES_SERANG
+            if step == Step.PLAN and programme.government.slug == "kota-serang"
+            else None,
+        ),
+    )
+
+
+@login_required
+def area_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    form = SensitiveAreaForm(
+        request.POST or None, values=selectors.adopted_values(programme.government)
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_sensitive_area(form, programme, request.user, request)
+        messages.success(request, _("The sensitive area was added."))
+        return redirect(reverse("programme:step", args=[slug, programme.pk, Step.SENSITIVE_AREAS]))
+    return render(
+        request,
+        "programme/simple_form.html",
+        _context(request, programme, form=form, title=_("Add a sensitive area")),
+    )
+
+
+@login_required
+@require_POST
+def area_delete(request: HttpRequest, slug: str, pk: int, area: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    services.delete_sensitive_area(_part(SensitiveArea, programme, area), request.user, request)
+    messages.success(request, _("The sensitive area was removed."))
+    return redirect(reverse("programme:step", args=[slug, programme.pk, Step.SENSITIVE_AREAS]))
+
+
+# --- Scorecard --------------------------------------------------------------------------------
+
+
+@login_required
+def scorecard(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk)
+    return _scorecard_page(request, programme)
+
+
+def _scorecard_page(
+    request: HttpRequest, programme: Programme, failed: ResultForm | None = None, item: int = 0
+) -> HttpResponse:
+    rows = selectors.scorecard(programme)
+    for row in rows:
+        row.form = failed if failed and row.item.pk == item else _result_form(row.item.pk)
+    return render(
+        request,
+        "programme/scorecard.html",
+        _context(request, programme, rows=rows),
+    )
+
+
+def _result_form(item: int, data: Any = None) -> ResultForm:
+    return ResultForm(data, prefix=f"item{item}")
+
+
+@login_required
+def item_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _item_form(request, slug, pk, None)
+
+
+@login_required
+def item_edit(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    return _item_form(request, slug, pk, item)
+
+
+def _item_form(request: HttpRequest, slug: str, pk: int, item_pk: int | None) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    item = _part(ScorecardItem, programme, item_pk) if item_pk else None
+    values = selectors.adopted_values(programme.government)
+    form = ScorecardItemForm(request.POST or None, instance=item, values=values)
+    if request.method == "POST" and form.is_valid():
+        services.save_scorecard_item(form, programme, request.user, request)
+        messages.success(request, _("The scorecard item was saved."))
+        return _back(programme, "scorecard")
+    title = _("Edit a scorecard item") if item else _("Add a key behaviour to the scorecard")
+    return render(
+        request,
+        "programme/simple_form.html",
+        _context(
+            request,
+            programme,
+            form=form,
+            title=title,
+            no_values=not values.exists(),
+            back=reverse("programme:scorecard", args=[slug, programme.pk]),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def item_delete(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    services.delete_scorecard_item(_part(ScorecardItem, programme, item), request.user, request)
+    messages.success(request, _("The scorecard item was removed."))
+    return _back(programme, "scorecard")
+
+
+@login_required
+@require_POST
+def result_create(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    record = _part(ScorecardItem, programme, item)
+    form = _result_form(record.pk, request.POST)
+    if form.is_valid():
+        services.record_result(
+            record,
+            period_start=form.cleaned_data["period_start"],
+            granularity=form.cleaned_data["granularity"],
+            value=form.cleaned_data["value"],
+            note=form.cleaned_data["note"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("The result was recorded."))
+        return _back(programme, "scorecard", anchor=f"item-{record.pk}")
+    return _scorecard_page(request, programme, form, record.pk)
+
+
+@login_required
+@require_POST
+def result_delete(request: HttpRequest, slug: str, pk: int, result: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    row = get_object_or_404(ScorecardResult.objects.filter(item__programme=programme), pk=result)
+    services.delete_result(row, request.user, request)
+    messages.success(request, _("The result was removed."))
+    return _back(programme, "scorecard", anchor=f"item-{row.item_id}")
+
+
+@login_required
+def scorecard_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk)
+    header = [
+        _("Value"),
+        _("Behaviour manifestation"),
+        _("Key behaviour"),
+        _("Metric"),
+        _("Target"),
+        _("Unit of measure"),
+        _("Direction"),
+        _("Period"),
+        _("Result"),
+        _("Attainment (%)"),
+        _("Note"),
+    ]
+    rows: list[list[Any]] = []
+    for row in selectors.scorecard(programme):
+        item = row.item
+        base = [
+            item.value.name,
+            item.manifestation.text if item.manifestation else "",
+            item.key_behaviour,
+            item.metric,
+            float(item.target),
+            item.measure_unit,
+            str(item.get_direction_display()),
+        ]
+        if not row.results:
+            rows.append([*base, "", "", "", ""])
+        for result in row.results:
+            rows.append(
+                [
+                    *base,
+                    result.period_label,
+                    float(result.value),
+                    item.attainment(result.value),
+                    result.note,
+                ]
+            )
+    owner = programme.unit.name if programme.unit else programme.government.name
+    content = workbook_bytes(
+        str(_("Scorecard")),
+        [str(h) for h in header],
+        rows,
+        heading=[f"{_('Scorecard')} {owner} {programme.year}", "T Lampiran II II.1.e"],
+    )
+    return xlsx_response(f"scorecard-{programme.year}-{programme.pk}.xlsx", content)
+
+
+# --- Implementation (T Lampiran II II.2) --------------------------------------------------------
+
+
+@login_required
+def declaration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    declaration = Declaration.objects.filter(programme=programme).first()
+    form = DeclarationForm(
+        request.POST or None,
+        instance=declaration,
+        employees=selectors.employees_for(programme),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_declaration(
+            form, programme, form.cleaned_data["attendee_nips"], request.user, request
+        )
+        messages.success(request, _("The declaration was saved."))
+        return _back(programme, anchor="implementation")
+    return render(
+        request,
+        "programme/simple_form.html",
+        _context(
+            request,
+            programme,
+            form=form,
+            title=_("Declaration of the values"),
+            source=_("T Lampiran II II.2.a; S Lampiran C.2"),
+        ),
+    )
+
+
+@login_required
+def engagement_create(request: HttpRequest, slug: str, pk: int, kind: str) -> HttpResponse:
+    if kind not in Engagement.Kind.values:
+        raise Http404
+    return _engagement_form(request, slug, pk, kind, None)
+
+
+@login_required
+def engagement_edit(request: HttpRequest, slug: str, pk: int, engagement: int) -> HttpResponse:
+    return _engagement_form(request, slug, pk, None, engagement)
+
+
+def _engagement_form(
+    request: HttpRequest, slug: str, pk: int, kind: str | None, engagement_pk: int | None
+) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    engagement = _part(Engagement, programme, engagement_pk) if engagement_pk else None
+    kind = engagement.kind if engagement else kind
+    assert kind is not None
+    form = EngagementForm(request.POST or None, instance=engagement, kind=kind)
+    if request.method == "POST" and form.is_valid():
+        services.save_engagement(form, programme, kind, request.user, request)
+        messages.success(request, _("The event was saved."))
+        return _back(programme, anchor="implementation")
+    title = _("Socialisation") if kind == Engagement.Kind.SOCIALISATION else _("Internalisation")
+    return render(
+        request,
+        "programme/simple_form.html",
+        _context(request, programme, form=form, title=title, deletable=engagement),
+    )
+
+
+@login_required
+@require_POST
+def engagement_delete(request: HttpRequest, slug: str, pk: int, engagement: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    services.delete_engagement(_part(Engagement, programme, engagement), request.user, request)
+    messages.success(request, _("The event was removed."))
+    return _back(programme, anchor="implementation")
+
+
+@login_required
+def change_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    return _change_form(request, slug, pk, None)
+
+
+@login_required
+def change_edit(request: HttpRequest, slug: str, pk: int, change: int) -> HttpResponse:
+    return _change_form(request, slug, pk, change)
+
+
+def _change_form(request: HttpRequest, slug: str, pk: int, change_pk: int | None) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    change = _part(InstitutionalChange, programme, change_pk) if change_pk else None
+    form = InstitutionalChangeForm(
+        request.POST or None,
+        instance=change,
+        values=selectors.adopted_values(programme.government),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_institutional_change(
+            form, programme, form.cleaned_data["values"], request.user, request
+        )
+        messages.success(request, _("The institutional change was saved."))
+        return _back(programme, anchor="implementation")
+    return render(
+        request,
+        "programme/simple_form.html",
+        _context(
+            request,
+            programme,
+            form=form,
+            title=_("Institutionalisation: a rule, SOP or system changed"),
+            source=_("T Lampiran II II.2.d"),
+        ),
+    )
+
+
+@login_required
+@require_POST
+def change_delete(request: HttpRequest, slug: str, pk: int, change: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    services.delete_institutional_change(
+        _part(InstitutionalChange, programme, change), request.user, request
+    )
+    messages.success(request, _("The institutional change was removed."))
+    return _back(programme, anchor="implementation")
+
+
+# --- Checklists (T Lampiran II II.2.d and IV) ---------------------------------------------------
+
+
+def _checklists(programme: Programme) -> list[dict[str, Any]]:
+    items = list(selectors.checklist_items(programme.government))
+    answers = {
+        answer.item_id: answer
+        for answer in ChecklistAnswer.objects.filter(programme=programme, item__in=items)
+    }
+    return [
+        {
+            "kind": kind,
+            "label": label,
+            "source": "T Lampiran II II.2.d"
+            if kind == ChecklistItem.Kind.CRITERION
+            else "T Lampiran II IV",
+            "rows": [(item, answers.get(item.pk)) for item in items if item.kind == kind],
+        }
+        for kind, label in ChecklistItem.Kind.choices
+    ]
+
+
+@login_required
+def checklist(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    programme = _programme(request, slug, pk)
+    if request.method == "POST":
+        if not selectors.can_write(request.user, programme):
+            raise PermissionDenied
+        item = get_object_or_404(
+            selectors.checklist_items(programme.government), pk=request.POST.get("item") or 0
+        )
+        form = ChecklistAnswerForm(request.POST)
+        if form.is_valid():
+            services.answer_checklist(
+                programme,
+                item,
+                met=form.cleaned_data["met"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+                request=request,
+            )
+            messages.success(request, _("The checklist was saved."))
+        return redirect(
+            reverse("programme:checklist", args=[slug, programme.pk]) + f"#item-{item.pk}"
+        )
+    return render(
+        request,
+        "programme/checklist.html",
+        _context(request, programme, checklists=_checklists(programme)),
+    )
+
+
+@login_required
+def checklist_items(request: HttpRequest, slug: str) -> HttpResponse:
+    """The city administrator's checklists: seeded from the text, editable, replaceable."""
+    government = _government(request, slug)
+    if not org_selectors.is_city_admin(request.user, government):
+        raise PermissionDenied
+    item_form = ChecklistItemForm(prefix="item")
+    load_form = ChecklistLoadForm(prefix="load")
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "defaults":
+            made = services.load_default_checklists(government, request.user, request)
+            messages.success(request, _("%(count)d items were added.") % {"count": len(made)})
+            return redirect("programme:checklist_items", slug=slug)
+        if action == "add":
+            item_form = ChecklistItemForm(request.POST, prefix="item")
+            if item_form.is_valid():
+                if ChecklistItem.objects.filter(
+                    government=government,
+                    kind=item_form.cleaned_data["kind"],
+                    order=item_form.cleaned_data["order"],
+                ).exists():
+                    item_form.add_error("order", _("This checklist already has an item there."))
+                else:
+                    services.save_checklist_item(item_form, government, request.user, request)
+                    messages.success(request, _("The item was added."))
+                    return redirect("programme:checklist_items", slug=slug)
+        if action == "load":
+            load_form = ChecklistLoadForm(request.POST, prefix="load")
+            if load_form.is_valid():
+                services.replace_checklist(
+                    government,
+                    load_form.cleaned_data["kind"],
+                    load_form.cleaned_data["lines"],
+                    load_form.cleaned_data["source"],
+                    request.user,
+                    request,
+                )
+                messages.success(request, _("The checklist was replaced."))
+                return redirect("programme:checklist_items", slug=slug)
+    items = ChecklistItem.objects.visible_to(request.user).filter(government=government)
+    return render(
+        request,
+        "programme/checklist_items.html",
+        {
+            "government": government,
+            "groups": [
+                (label, [item for item in items if item.kind == kind])
+                for kind, label in ChecklistItem.Kind.choices
+            ],
+            "item_form": item_form,
+            "load_form": load_form,
+        },
+    )
+
+
+@login_required
+def checklist_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    if not org_selectors.is_city_admin(request.user, government):
+        raise PermissionDenied
+    item = get_object_or_404(
+        ChecklistItem.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = ChecklistItemForm(request.POST or None, instance=item)
+    if request.method == "POST" and form.is_valid():
+        clash = ChecklistItem.objects.filter(
+            government=government,
+            kind=form.cleaned_data["kind"],
+            order=form.cleaned_data["order"],
+        ).exclude(pk=item.pk)
+        if clash.exists():
+            form.add_error("order", _("This checklist already has an item there."))
+        else:
+            services.save_checklist_item(form, government, request.user, request)
+            messages.success(request, _("The changes were saved."))
+            return redirect("programme:checklist_items", slug=slug)
+    return render(
+        request,
+        "programme/checklist_item_form.html",
+        {"government": government, "form": form, "item": item},
+    )
