@@ -327,3 +327,17 @@ class ChecklistLoadForm(forms.Form):
         if not lines:
             raise forms.ValidationError(_("Enter at least one item."))
         return lines
+
+
+class EvidenceForm(forms.Form):
+    """A file or a link (S Tabel 1 column 7 expects links, e.g. to a shared drive)."""
+
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
+    file = forms.FileField(label=_("File"), required=False)
+    url = forms.URLField(label=_("or link"), max_length=1000, required=False, assume_scheme="https")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Choose a file or give a link (one of them)."))
+        return data

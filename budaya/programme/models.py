@@ -174,6 +174,13 @@ class FormulationStep(ProgrammePart):
     fgd_held_on = models.DateField(_("FGD held on"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    evidence = models.ManyToManyField(
+        "activities.Evidence",
+        through="ProgrammeEvidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -382,6 +389,13 @@ class Declaration(ProgrammePart):
         verbose_name=_("attendees (optional)"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    evidence = models.ManyToManyField(
+        "activities.Evidence",
+        through="ProgrammeEvidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
+    )
 
     class Meta:
         verbose_name = _("declaration")
@@ -471,6 +485,13 @@ class Engagement(ProgrammePart):
     participants = models.TextField(
         _("participants"), blank=True, help_text=_("Who took part (optional).")
     )
+    evidence = models.ManyToManyField(
+        "activities.Evidence",
+        through="ProgrammeEvidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
+    )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
@@ -518,6 +539,13 @@ class InstitutionalChange(ProgrammePart):
         blank=True,
         related_name="+",
         verbose_name=_("values reflected"),
+    )
+    evidence = models.ManyToManyField(
+        "activities.Evidence",
+        through="ProgrammeEvidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
     )
 
     class Meta:
@@ -583,6 +611,13 @@ class ChecklistAnswer(ProgrammePart):
     )
     met = models.BooleanField(pgettext_lazy("checklist", "met"), default=False)
     note = models.TextField(_("note"), blank=True)
+    evidence = models.ManyToManyField(
+        "activities.Evidence",
+        through="ProgrammeEvidence",
+        blank=True,
+        related_name="+",
+        verbose_name=_("evidence"),
+    )
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -604,3 +639,68 @@ class ChecklistAnswer(ProgrammePart):
 
     def __str__(self) -> str:
         return f"{self.item}: {self.met}"
+
+
+# --- Evidence (files and links of budaya/activities) ------------------------------------------
+
+
+def _exactly_one_of(names: tuple[str, ...]) -> models.Q:
+    condition = models.Q()
+    for name in names:
+        condition |= models.Q(
+            **{f"{name}__isnull": False}, **{other: None for other in names if other != name}
+        )
+    return condition
+
+
+class ProgrammeEvidence(ProgrammePart):
+    """Evidence attached to one part of a programme: FGD minutes of a formulation step, photos
+    of the declaration or of a socialisation, the SK behind a checklist item, ..."""
+
+    TARGETS = ("step", "declaration", "engagement", "change", "answer")
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="+")
+    evidence = models.ForeignKey(
+        "activities.Evidence",
+        on_delete=models.PROTECT,
+        related_name="programme_links",
+        verbose_name=_("evidence"),
+    )
+    step = models.ForeignKey(FormulationStep, on_delete=models.CASCADE, null=True, related_name="+")
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    engagement = models.ForeignKey(
+        Engagement, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    change = models.ForeignKey(
+        InstitutionalChange, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    answer = models.ForeignKey(
+        ChecklistAnswer, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["added_at", "pk"]
+        verbose_name = _("programme evidence")
+        verbose_name_plural = _("programme evidence")
+        constraints = [
+            # Exactly one part of the programme carries each link.
+            models.CheckConstraint(
+                condition=_exactly_one_of(
+                    ("step", "declaration", "engagement", "change", "answer")
+                ),
+                name="programme_evidence_one_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.evidence_id)
+
+    @property
+    def target_field(self) -> str:
+        return next(name for name in self.TARGETS if getattr(self, f"{name}_id"))

@@ -196,6 +196,21 @@ ROUTES: dict[str, Access] = {
         **_writable(change="change"),
         scope=WRITE_SCOPE,
     ),
+    "programme:evidence_add": Access(
+        "Attach a file or a link to a step, the declaration, an event, a change or a "
+        "checklist item",
+        WRITERS,
+        method="POST",
+        **_writable(),
+        scope=WRITE_SCOPE,
+    ),
+    "programme:evidence_remove": Access(
+        "Remove attached evidence",
+        WRITERS,
+        method="POST",
+        **_writable(link="link"),
+        scope=WRITE_SCOPE,
+    ),
     "programme:checklist": Access(
         "The checklists of a programme (read; writers answer them)",
         ALL_BUT_SYSTEM,
@@ -252,8 +267,12 @@ def world(w: Any) -> None:
             held_on=datetime.date(2025, 2, 3),
             title="FGD nilai",
         )
-        w.extras[f"change{suffix}"] = InstitutionalChange.objects.create(
+        change = InstitutionalChange.objects.create(
             **part, kind=InstitutionalChange.Kind.PROCEDURE, title="SOP pelayanan"
+        )
+        w.extras[f"change{suffix}"] = change
+        w.extras[f"link{suffix}"] = services.attach_evidence(
+            programme, change, url="https://drive.example.go.id/sop", title="SOP"
         )
     w.extras["checklist_item"] = ChecklistItem.objects.filter(government=w.government).first()
     w.extras["checklist_item_foreign"] = ChecklistItem.objects.filter(

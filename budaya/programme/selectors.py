@@ -24,6 +24,7 @@ from budaya.programme.models import (
     FormulationStep,
     InstitutionalChange,
     Programme,
+    ProgrammeEvidence,
     ScorecardItem,
     ScorecardResult,
     Step,
@@ -259,3 +260,18 @@ def scorecard(programme: Programme) -> list[ItemRow]:
         ItemRow(item, sorted(item.results.all(), key=lambda r: (r.period_start, r.granularity)))
         for item in items
     ]
+
+
+def evidence_links(
+    programme: Programme, field: str, ids: Iterable[int]
+) -> dict[int, list[ProgrammeEvidence]]:
+    """The evidence attached to some parts of one kind (``field``: step, declaration, ...),
+    by the part's id (one query)."""
+    links: dict[int, list[ProgrammeEvidence]] = defaultdict(list)
+    for link in (
+        ProgrammeEvidence.objects.filter(programme=programme, **{f"{field}_id__in": list(ids)})
+        .select_related("evidence")
+        .order_by("added_at", "pk")
+    ):
+        links[getattr(link, f"{field}_id")].append(link)
+    return links

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction
+from budaya.activities.evidence import delete_if_unused, store_file, store_link
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Employee, Government, Unit
 from budaya.programme import checklists
@@ -24,6 +25,7 @@ from budaya.programme.models import (
     InstitutionalChange,
     InstitutionalChangeValue,
     Programme,
+    ProgrammeEvidence,
     ScorecardItem,
     ScorecardResult,
     SensitiveArea,
@@ -31,6 +33,15 @@ from budaya.programme.models import (
 )
 
 Request = HttpRequest | None
+
+# The parts of a programme that carry evidence, and the link's field for each.
+TARGET_FIELDS: dict[type[models.Model], str] = {
+    FormulationStep: "step",
+    Declaration: "declaration",
+    Engagement: "engagement",
+    InstitutionalChange: "change",
+    ChecklistAnswer: "answer",
+}
 
 
 class ProgrammeExists(Exception):
@@ -316,6 +327,7 @@ def save_engagement(
 
 @transaction.atomic
 def delete_engagement(engagement: Engagement, actor: Any, request: Request) -> None:
+    _detach_all(engagement=engagement, actor=actor, request=request)
     _delete(engagement, actor, request)
 
 
@@ -354,6 +366,7 @@ def save_institutional_change(
 @transaction.atomic
 def delete_institutional_change(change: InstitutionalChange, actor: Any, request: Request) -> None:
     InstitutionalChangeValue.objects.filter(change=change).delete()
+    _detach_all(change=change, actor=actor, request=request)
     _delete(change, actor, request)
 
 
@@ -379,4 +392,61 @@ def answer_checklist(
         audit.record(actor, AuditAction.CREATE, answer, after=_snapshot(answer), request=request)
     elif new:
         audit.record(actor, AuditAction.UPDATE, answer, before=old, after=new, request=request)
+    return answer
+
+
+# --- Evidence -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def attach_evidence(
+    programme: Programme,
+    target: models.Model,
+    *,
+    upload: Any = None,
+    url: str = "",
+    title: str = "",
+    actor: Any = None,
+    request: Request = None,
+) -> ProgrammeEvidence:
+    """Store a file or a link (budaya/activities/evidence.py) and attach it to one part of the
+    programme. Raises ``ValidationError`` when the file or the address is refused."""
+    field = TARGET_FIELDS[type(target)]
+    common = {"government": programme.government, "unit": programme.unit, "actor": actor}
+    if upload is not None:
+        evidence = store_file(**common, upload=upload, request=request, title=title)
+    else:
+        evidence = store_link(**common, url=url, title=title, request=request)
+    link = ProgrammeEvidence.objects.create(
+        government=programme.government,
+        programme=programme,
+        evidence=evidence,
+        added_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **{field: target},
+    )
+    audit.record(actor, AuditAction.CREATE, link, after=_snapshot(link), request=request)
+    return link
+
+
+@transaction.atomic
+def detach_evidence(link: ProgrammeEvidence, actor: Any, request: Request = None) -> None:
+    """Remove the link; the evidence itself goes too when nothing else uses it."""
+    evidence = link.evidence
+    _delete(link, actor, request)
+    delete_if_unused(evidence, actor, request)
+
+
+def _detach_all(*, actor: Any, request: Request, **target: Any) -> None:
+    for link in ProgrammeEvidence.objects.filter(**target).select_related("evidence"):
+        detach_evidence(link, actor, request)
+
+
+@transaction.atomic
+def answer_for(
+    programme: Programme, item: ChecklistItem, actor: Any, request: Request = None
+) -> ChecklistAnswer:
+    """The programme's answer to a checklist item, made (not met) when evidence comes first."""
+    answer = ChecklistAnswer.objects.filter(programme=programme, item=item).first()
+    if answer is None:
+        answer = answer_checklist(programme, item, met=False, note="", actor=actor, request=request)
     return answer

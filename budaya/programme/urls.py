@@ -73,6 +73,13 @@ urlpatterns = [
         views.change_delete,
         name="change_delete",
     ),
+    # Evidence (files and links of budaya/activities)
+    path("<slug:slug>/<int:pk>/evidence/", views.evidence_add, name="evidence_add"),
+    path(
+        "<slug:slug>/<int:pk>/evidence/<int:link>/remove/",
+        views.evidence_remove,
+        name="evidence_remove",
+    ),
     # Checklists, T Lampiran II II.2.d and IV
     path("<slug:slug>/<int:pk>/checklists/", views.checklist, name="checklist"),
 ]

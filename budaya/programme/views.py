@@ -4,11 +4,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,7 @@ from budaya.programme.forms import (
     ChecklistLoadForm,
     DeclarationForm,
     EngagementForm,
+    EvidenceForm,
     InstitutionalChangeForm,
     ProgrammeForm,
     ProgrammeNotesForm,
@@ -38,6 +40,7 @@ from budaya.programme.models import (
     FormulationStep,
     InstitutionalChange,
     Programme,
+    ProgrammeEvidence,
     ScorecardItem,
     ScorecardResult,
     SensitiveArea,
@@ -75,6 +78,19 @@ def _context(request: HttpRequest, programme: Programme, **extra: Any) -> dict[s
         "programme": programme,
         "can_write": selectors.can_write(request.user, programme),
         **extra,
+    }
+
+
+def _evidence_context(programme: Programme, field: str, target: Any) -> dict[str, Any]:
+    """What the evidence block of an edit page needs; nothing before the row exists."""
+    if target is None:
+        return {}
+    return {
+        "evidence_target": field,
+        "evidence_target_id": target.pk,
+        "evidence_links": selectors.evidence_links(programme, field, [target.pk]).get(
+            target.pk, []
+        ),
     }
 
 
@@ -203,6 +219,14 @@ def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     steps = list(programme.steps.order_by("step"))
     declaration = Declaration.objects.filter(programme=programme).first()
     engagements = list(programme.engagements.all())
+    links = selectors.evidence_links(programme, "engagement", [e.pk for e in engagements])
+    for engagement in engagements:
+        engagement.links = links.get(engagement.pk, [])  # type: ignore[attr-defined]
+    declaration_links = (
+        selectors.evidence_links(programme, "declaration", [declaration.pk]).get(declaration.pk, [])
+        if declaration
+        else []
+    )
     return render(
         request,
         "programme/programme_detail.html",
@@ -213,6 +237,7 @@ def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             steps=steps,
             rows=selectors.scorecard(programme),
             declaration=declaration,
+            declaration_links=declaration_links,
             socialisations=[e for e in engagements if e.kind == Engagement.Kind.SOCIALISATION],
             internalisations=[e for e in engagements if e.kind == Engagement.Kind.INTERNALISATION],
             changes=list(programme.institutional_changes.prefetch_related("values")),
@@ -259,6 +284,7 @@ def step_edit(request: HttpRequest, slug: str, pk: int, step: str) -> HttpRespon
             record=record,
             form=form,
             areas=list(programme.sensitive_areas.select_related("value")),
+            links=selectors.evidence_links(programme, "step", [record.pk]).get(record.pk, []),
             area_form=SensitiveAreaForm(values=values) if step == Step.SENSITIVE_AREAS else None,
             serang_note=STEP_NOTES_SERANG
             if step == Step.PLAN and programme.government.slug == "kota-serang"
@@ -470,6 +496,7 @@ def declaration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             form=form,
             title=_("Declaration of the values"),
             source=_("T Lampiran II II.2.a; S Lampiran C.2"),
+            **_evidence_context(programme, "declaration", declaration),
         ),
     )
 
@@ -502,7 +529,13 @@ def _engagement_form(
     return render(
         request,
         "programme/simple_form.html",
-        _context(request, programme, form=form, title=title, deletable=engagement),
+        _context(
+            request,
+            programme,
+            form=form,
+            title=title,
+            **_evidence_context(programme, "engagement", engagement),
+        ),
     )
 
 
@@ -548,6 +581,7 @@ def _change_form(request: HttpRequest, slug: str, pk: int, change_pk: int | None
             form=form,
             title=_("Institutionalisation: a rule, SOP or system changed"),
             source=_("T Lampiran II II.2.d"),
+            **_evidence_context(programme, "change", change),
         ),
     )
 
@@ -572,6 +606,9 @@ def _checklists(programme: Programme) -> list[dict[str, Any]]:
         answer.item_id: answer
         for answer in ChecklistAnswer.objects.filter(programme=programme, item__in=items)
     }
+    links = selectors.evidence_links(programme, "answer", [a.pk for a in answers.values()])
+    for answer in answers.values():
+        answer.links = links.get(answer.pk, [])  # type: ignore[attr-defined]
     return [
         {
             "kind": kind,
@@ -697,3 +734,78 @@ def checklist_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         "programme/checklist_item_form.html",
         {"government": government, "form": form, "item": item},
     )
+
+
+# --- Evidence ---------------------------------------------------------------------------------
+
+# What an evidence form names as its target, and where the link keeps it.
+EVIDENCE_TARGETS: dict[str, type[Any]] = {
+    "step": FormulationStep,
+    "declaration": Declaration,
+    "engagement": Engagement,
+    "change": InstitutionalChange,
+    "item": ChecklistItem,
+}
+
+
+def _next(request: HttpRequest, programme: Programme) -> str:
+    wanted = request.POST.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return programme.get_absolute_url()
+
+
+@login_required
+@require_POST
+def evidence_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Attach a file or a link to a step, the declaration, an event, a change or a checklist
+    item of the programme."""
+    programme = _programme(request, slug, pk, write=True)
+    model = EVIDENCE_TARGETS.get(request.POST.get("target") or "")
+    target_id = request.POST.get("target_id") or ""
+    if model is None or not target_id.isdigit():
+        messages.error(request, _("Choose what the evidence belongs to."))
+        return redirect(_next(request, programme))
+    if model is ChecklistItem:
+        item = get_object_or_404(selectors.checklist_items(programme.government), pk=target_id)
+        target = None
+    else:
+        target = _part(model, programme, int(target_id))
+    form = EvidenceForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(_next(request, programme))
+    try:
+        if target is None:
+            target = services.answer_for(programme, item, request.user, request)
+        services.attach_evidence(
+            programme,
+            target,
+            upload=form.cleaned_data["file"],
+            url=form.cleaned_data["url"],
+            title=form.cleaned_data["title"],
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The evidence was attached."))
+    return redirect(_next(request, programme))
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, slug: str, pk: int, link: int) -> HttpResponse:
+    programme = _programme(request, slug, pk, write=True)
+    row = get_object_or_404(
+        ProgrammeEvidence.objects.filter(programme=programme).select_related("evidence"), pk=link
+    )
+    services.detach_evidence(row, request.user, request)
+    messages.success(request, _("The evidence was removed."))
+    return redirect(_next(request, programme))

@@ -430,3 +430,94 @@ def test_scorecard_queries_do_not_grow_with_items(
         assert client.get(url("scorecard", programme)).status_code == 200
     with django_assert_max_num_queries(25):
         assert client.get(programme.get_absolute_url()).status_code == 200
+
+
+# --- Evidence -----------------------------------------------------------------------------------
+
+
+def png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), "teal").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_fgd_minutes_and_links_are_attached_to_a_step(team, world, programme, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budaya.programme.models import ProgrammeEvidence
+
+    settings.MEDIA_ROOT = tmp_path
+    step = programme.steps.get(step="b")
+    page = url("step", programme, "b")
+    response = team.post(
+        url("evidence_add", programme),
+        {
+            "target": "step",
+            "target_id": step.pk,
+            "title": "Notulen FGD",
+            "file": SimpleUploadedFile("notulen.png", png(), content_type="image/png"),
+            "next": page,
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == page
+    team.post(
+        url("evidence_add", programme),
+        {"target": "step", "target_id": step.pk, "url": "https://drive.example.go.id/fgd"},
+    )
+    links = ProgrammeEvidence.objects.filter(step=step)
+    assert links.count() == 2
+    body = team.get(page).content.decode()
+    assert "Notulen FGD" in body and "drive.example.go.id/fgd" in body
+    image = links.get(evidence__kind="file").evidence
+    assert team.get(reverse("activities:evidence_file", args=[image.pk])).status_code == 200
+    # The second agency's team cannot open it by guessing its address.
+    team.force_login(world.other_agency_user)
+    assert team.get(reverse("activities:evidence_file", args=[image.pk])).status_code == 404
+
+
+def test_a_program_renamed_as_a_picture_is_refused(team, programme, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budaya.programme.models import ProgrammeEvidence
+
+    settings.MEDIA_ROOT = tmp_path
+    step = programme.steps.get(step="a")
+    response = team.post(
+        url("evidence_add", programme),
+        {
+            "target": "step",
+            "target_id": step.pk,
+            "file": SimpleUploadedFile("foto.jpg", b"MZ\x90\x00" * 50, content_type="image/jpeg"),
+        },
+        follow=True,
+    )
+    assert not ProgrammeEvidence.objects.exists()
+    assert "message error" in response.content.decode()
+
+
+def test_evidence_of_a_checklist_item_makes_the_answer_and_a_foreign_target_is_404(
+    team, world, programme
+):
+    from budaya.programme.models import ProgrammeEvidence
+
+    item = ChecklistItem.objects.filter(government=world.government).first()
+    team.post(
+        url("evidence_add", programme),
+        {"target": "item", "target_id": item.pk, "url": "https://example.go.id/sk"},
+    )
+    answer = ChecklistAnswer.objects.get(programme=programme, item=item)
+    assert not answer.met and ProgrammeEvidence.objects.filter(answer=answer).exists()
+    other = services.create_programme(
+        government=world.government, unit=world.other_agency, year=2025
+    )
+    step = other.steps.first()
+    response = team.post(
+        url("evidence_add", programme),
+        {"target": "step", "target_id": step.pk, "url": "https://example.go.id/x"},
+    )
+    assert response.status_code == 404
+    link = ProgrammeEvidence.objects.get()
+    response = team.post(url("evidence_remove", programme, link.pk))
+    assert response.status_code == 302 and not ProgrammeEvidence.objects.exists()
