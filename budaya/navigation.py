@@ -13,6 +13,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.models import Role
+from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
 
 EVERY_ROLE = frozenset(Role.values)
@@ -41,6 +42,7 @@ NAV_ITEMS = [
         ("org:employee_", "org:import_", "org:my_employees"),
     ),
     NavItem(PROGRAMME_LABEL, "programme:mine", GOVERNMENT_ROLES, ("programme:",)),
+    NavItem(ACTIVITIES_LABEL, "activities:start", GOVERNMENT_ROLES, ("activities:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
     NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, ("accounts:audit_",)),

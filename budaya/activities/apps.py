@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+# The menu entry (budaya/navigation.py); its translation lives in this app's catalogue.
+NAV_LABEL = _("Activities")
+
 
 class ActivitiesConfig(AppConfig):
     name = "budaya.activities"

@@ -17,7 +17,7 @@ from typing import Any
 
 import filetype
 from django.conf import settings
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage, storages
 from django.core.validators import URLValidator
@@ -228,11 +228,26 @@ def _clean_name(name: str) -> str:
     return name.strip()[:255] or "berkas"
 
 
-def prepare_file(upload: Any) -> tuple[bytes, str, bytes | None]:
-    """Check an upload and return (content to store, content type, thumbnail or None).
+@dataclass(frozen=True)
+class PreparedFile:
+    """An upload that passed the checks: the bytes to store (cleaned for pictures)."""
+
+    data: bytes
+    content_type: str
+    original_name: str
+    thumbnail: bytes | None = None
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_FORMATS
+
+
+def prepare_file(upload: Any) -> PreparedFile:
+    """Check an upload and clean it; nothing is written yet.
 
     Raises ``ValidationError`` with a message for the person who uploaded it. Forms call this
-    to show the error beside the field before anything is written.
+    in ``clean_<field>`` to show the error beside the field, then pass the result to
+    ``store_prepared`` once the rest of the form is valid.
     """
     data = _read(upload)
     mime = detect_type(data)
@@ -243,7 +258,8 @@ def prepare_file(upload: Any) -> tuple[bytes, str, bytes | None]:
         data, thumbnail = _clean_image(data, mime)
         if len(data) > settings.UPLOAD_MAX_BYTES:
             raise ValidationError(_too_big(len(data), settings.UPLOAD_MAX_BYTES), code="too_big")
-    return data, mime, thumbnail
+    name = _clean_name(getattr(upload, "name", "") or "")
+    return PreparedFile(data, mime, name, thumbnail)
 
 
 AUDITED_FIELDS = (
@@ -274,15 +290,34 @@ def store_file(
     ``settings.UPLOAD_MAX_BYTES``. Pictures are re-encoded upright without EXIF/GPS metadata and
     get a thumbnail. Raises ``ValidationError`` (Indonesian message) for a refused file.
     """
+    return store_prepared(
+        government=government,
+        unit=unit,
+        prepared=prepare_file(upload),
+        actor=actor,
+        request=request,
+        title=title,
+    )
+
+
+def store_prepared(
+    *,
+    government: Government,
+    unit: Unit | None,
+    prepared: PreparedFile,
+    actor: Any,
+    request: HttpRequest | None = None,
+    title: str = "",
+) -> Evidence:
+    """Store a file that ``prepare_file`` accepted, with its row and audit entry."""
     _check_unit(government, unit)
-    data, mime, thumbnail = prepare_file(upload)
-    accepted = ACCEPTED[mime]
+    accepted = ACCEPTED[prepared.content_type]
     files = storage()
-    name = files.save(_storage_name(government, accepted.extension), ContentFile(data))
+    name = files.save(_storage_name(government, accepted.extension), ContentFile(prepared.data))
     thumbnail_name = ""
-    if thumbnail is not None:
+    if prepared.thumbnail is not None:
         thumbnail_name = files.save(
-            _storage_name(government, "jpg", "-thumb"), ContentFile(thumbnail)
+            _storage_name(government, "jpg", "-thumb"), ContentFile(prepared.thumbnail)
         )
     try:
         with transaction.atomic():
@@ -291,10 +326,10 @@ def store_file(
                 unit=unit,
                 kind=Evidence.Kind.FILE,
                 title=title.strip()[:200],
-                original_name=_clean_name(getattr(upload, "name", "") or ""),
-                content_type=mime,
-                size=len(data),
-                sha256=hashlib.sha256(data).hexdigest(),
+                original_name=prepared.original_name,
+                content_type=prepared.content_type,
+                size=len(prepared.data),
+                sha256=hashlib.sha256(prepared.data).hexdigest(),
                 uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
             )
             evidence.file.name = name
@@ -378,14 +413,9 @@ def store_link(
 def is_referenced(evidence: Evidence) -> bool:
     """Whether any row of any app still links to this evidence (through tables included)."""
     for relation in evidence._meta.related_objects:
-        accessor = relation.get_accessor_name()
-        if accessor is None:
-            continue
-        try:
-            related = getattr(evidence, accessor)
-        except ObjectDoesNotExist:
-            continue  # a one-to-one relation without a row
-        if not hasattr(related, "exists") or related.exists():
+        # Queried from the other side, so hidden relations (related_name="+") count too.
+        model = relation.related_model
+        if model._default_manager.filter(**{relation.field.name: evidence}).exists():  # type: ignore[union-attr]
             return True
     return False
 

@@ -100,3 +100,255 @@ class Evidence(TenantModel):
     @property
     def is_link(self) -> bool:
         return self.kind == self.Kind.LINK
+
+
+# --- Activity log -------------------------------------------------------------------------------
+
+
+class ActivityForm(TenantModel):
+    """A form or method of activity, per government from its regulation (S Lampiran C.3: apel
+    pagi, rapat, ...; T Lampiran II II.2: PKS, FGD, workshop, ...), extended by its city
+    administrator."""
+
+    code = models.SlugField(_("code"), max_length=60)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    source = models.CharField(
+        _("source"),
+        max_length=160,
+        blank=True,
+        help_text=_("The article that names it, e.g. Perwal Kota Serang 34/2023 Lampiran C.3.a."),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("activity form")
+        verbose_name_plural = _("activity forms")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "code"], name="activity_form_code_per_government"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(TenantModel):
+    """One thing an agency did (or plans) for its work culture: S Tabel 1 columns 2 to 7."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        DONE = "done", _("Done")
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="activities", verbose_name=_("unit")
+    )
+    date = models.DateField(_("date"))
+    time = models.TimeField(_("time"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DONE
+    )
+    form = models.ForeignKey(
+        ActivityForm,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        verbose_name=_("form or method"),
+    )
+    title = models.CharField(_("activity"), max_length=200)
+    values = models.ManyToManyField(
+        "frameworks.CoreValue",
+        through="ActivityValue",
+        related_name="activities",
+        verbose_name=_("values addressed"),
+        blank=True,
+    )
+    participants_count = models.PositiveIntegerField(_("number of participants"), default=0)
+    participant_names = models.TextField(
+        _("participants"), blank=True, help_text=_("One name or NIP a line (optional).")
+    )
+    participants = models.ManyToManyField(
+        "org.Employee",
+        through="ActivityParticipant",
+        related_name="activities",
+        verbose_name=_("employees who took part"),
+        blank=True,
+    )
+    description = models.TextField(_("description"), blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    solutions = models.TextField(_("solutions tried"), blank=True)
+    evidence = models.ManyToManyField(
+        Evidence,
+        through="ActivityEvidence",
+        related_name="activities",
+        verbose_name=_("evidence"),
+        blank=True,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-date", "-time", "-pk"]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        indexes = [
+            models.Index(fields=["government", "date"]),
+            models.Index(fields=["government", "form", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_planned(self) -> bool:
+        from django.utils import timezone
+
+        return self.status == self.Status.PLANNED or self.date > timezone.localdate()
+
+
+class ActivityValue(TenantModel):
+    """A value an activity addressed (a value of the government's adopted framework version)."""
+
+    scope_unit_path = "activity__unit__path"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="value_links")
+    value = models.ForeignKey(
+        "frameworks.CoreValue", on_delete=models.PROTECT, related_name="activity_links"
+    )
+
+    class Meta:
+        verbose_name = _("value addressed")
+        verbose_name_plural = _("values addressed")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "activity", "value"], name="activity_value_unique"
+            )
+        ]
+
+
+class ActivityParticipant(TenantModel):
+    scope_unit_path = "activity__unit__path"
+
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="participant_links"
+    )
+    employee = models.ForeignKey(
+        "org.Employee", on_delete=models.CASCADE, related_name="activity_links"
+    )
+
+    class Meta:
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "activity", "employee"], name="activity_participant_unique"
+            )
+        ]
+
+
+class ActivityEvidence(TenantModel):
+    scope_unit_path = "activity__unit__path"
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="activity_links")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("activity evidence")
+        verbose_name_plural = _("activity evidence")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "activity", "evidence"], name="activity_evidence_unique"
+            )
+        ]
+
+
+# --- Recurring obligations ----------------------------------------------------------------------
+
+
+class Obligation(TenantModel):
+    """What every agency must do on a schedule, as the government's regulation says (values read
+    at every apel pagi, twibbon on the 17th of each month: S Lampiran C.3.a and e). Expected
+    occurrences are derived per agency (``obligations.py``) and matched to logged activities of
+    the obligation's form."""
+
+    class Frequency(models.TextChoices):
+        WORKING_DAYS = "working_days", _("Every working day (Monday to Friday)")
+        WEEKLY = "weekly", _("Every week, on a weekday")
+        MONTHLY_DAY = "monthly_day", _("Every month, on a day of the month")
+        MONTHLY = "monthly", _("Once a month, any day")
+
+    name = models.CharField(_("name"), max_length=200)
+    form = models.ForeignKey(
+        ActivityForm,
+        on_delete=models.PROTECT,
+        related_name="obligations",
+        verbose_name=_("activity form that fulfils it"),
+    )
+    frequency = models.CharField(_("schedule"), max_length=20, choices=Frequency.choices)
+    day = models.PositiveSmallIntegerField(
+        _("day"),
+        null=True,
+        blank=True,
+        help_text=_("Day of the month (1–31) or weekday (1 = Monday … 7 = Sunday)."),
+    )
+    grace_days = models.PositiveSmallIntegerField(
+        _("days of grace"),
+        default=0,
+        help_text=_("An activity up to this many days after the date still counts."),
+    )
+    remind_days_before = models.PositiveSmallIntegerField(
+        _("remind days before"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: no reminder (for daily obligations)."),
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=160, blank=True)
+    active = models.BooleanField(_("in force"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("recurring obligation")
+        verbose_name_plural = _("recurring obligations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "name"], name="obligation_name_per_government"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ObligationReminder(TenantModel):
+    """A reminder sent for one occurrence of an obligation in one agency: never sent twice."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField()
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-due_on"]
+        verbose_name = _("obligation reminder")
+        verbose_name_plural = _("obligation reminders")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "obligation", "unit", "due_on"],
+                name="obligation_reminder_once",
+            )
+        ]

@@ -1,20 +1,495 @@
-"""Pages of the activity log, evidence, obligations and the calendar."""
+"""Pages of the activity log, evidence, obligations, compliance and the calendar."""
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import (
     FileResponse,
     Http404,
     HttpRequest,
+    HttpResponse,
     HttpResponseBase,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from budaya.activities import evidence as evidence_files
-from budaya.activities.models import Evidence
+from budaya.activities import selectors, services
+from budaya.activities.forms import (
+    ActivityEditForm,
+    ActivityFilterForm,
+    ActivityFormForm,
+    ObligationForm,
+)
+from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
+from budaya.frameworks.models import CoreValue
+from budaya.org.models import Government, Unit
+from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+from budaya.spreadsheets import workbook_bytes, xlsx_response
+
+# --- Shared ------------------------------------------------------------------------------------
+
+
+def _government(request: HttpRequest, slug: str) -> Government:
+    """404 when the government is not the user's, 403 for a system administrator (who manages
+    governments, not their content)."""
+    government = get_object_or_404(governments_visible_to(request.user), slug=slug)
+    if not governments_with_content(request.user).filter(pk=government.pk).exists():
+        raise PermissionDenied
+    return government
+
+
+def _administered(request: HttpRequest, slug: str) -> Government:
+    government = _government(request, slug)
+    if not is_city_admin(request.user, government):
+        raise PermissionDenied
+    return government
+
+
+def _page(request: HttpRequest, items: Any, per_page: int = 25) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _query_without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _month(request: HttpRequest, today: datetime.date) -> datetime.date:
+    """The month named by ?month=YYYY-MM, else the current one."""
+    try:
+        year, month = (int(part) for part in (request.GET.get("month") or "").split("-"))
+        return datetime.date(year, month, 1)
+    except (TypeError, ValueError):
+        return today.replace(day=1)
+
+
+def _shift(month: datetime.date, by: int) -> datetime.date:
+    index = month.year * 12 + month.month - 1 + by
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+def _agency_choice(request: HttpRequest, government: Government) -> tuple[list[Unit], Unit | None]:
+    agencies = selectors.agencies_for(request.user, government)
+    chosen = None
+    raw = request.GET.get("agency") or ""
+    if raw.isdigit():
+        chosen = next((agency for agency in agencies if agency.pk == int(raw)), None)
+        if chosen is None:
+            raise Http404
+    elif len(agencies) == 1:
+        chosen = agencies[0]
+    return agencies, chosen
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: straight to the activity log when the user has one government."""
+    governments = list(governments_with_content(request.user))
+    if len(governments) == 1:
+        return redirect("activities:list", slug=governments[0].slug)
+    return render(request, "activities/choose_government.html", {"governments": governments})
+
+
+# --- Activity log --------------------------------------------------------------------------------
+
+
+def _filter_form(request: HttpRequest, government: Government) -> ActivityFilterForm:
+    return ActivityFilterForm(
+        request.GET or None,
+        units=Unit.objects.filter(
+            pk__in=[unit.pk for unit in selectors.agencies_for(request.user, government)]
+        ).order_by("path"),
+        forms_=selectors.forms_of(government, active_only=False),
+        values=selectors.current_values(government),
+    )
+
+
+@login_required
+def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    filter_form = _filter_form(request, government)
+    activities = selectors.with_values(
+        selectors.activities_of(request.user, government, filter_form.filters())
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "government": government,
+            "filter_form": filter_form,
+            "page": _page(request, activities),
+            "query_string": _query_without_page(request),
+            "can_log": selectors.can_log(request.user, government),
+            "is_city_admin": is_city_admin(request.user, government),
+            "upcoming": selectors.upcoming(request.user, government, today)[:10],
+            "today": today,
+        },
+    )
+
+
+EXPORT_HEADER = [
+    "Tanggal", "Waktu", "Status", "Perangkat Daerah/unit", "Kode unit", "Bentuk/metode",
+    "Kegiatan", "Nilai", "Jumlah peserta", "Peserta", "Uraian", "Permasalahan yang dihadapi",
+    "Upaya pemecahan permasalahan", "Data dukung",
+]  # fmt: skip
+
+
+@login_required
+def activity_export(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    filter_form = _filter_form(request, government)
+    activities = selectors.activities_of(request.user, government, filter_form.filters())
+    activities = selectors.with_values(activities).prefetch_related("evidence")
+
+    def row(a: Activity) -> list[Any]:
+        evidence = "; ".join(
+            item.url
+            if item.is_link
+            else request.build_absolute_uri(reverse("activities:evidence_file", args=[item.pk]))
+            for item in a.evidence.all()
+        )
+        return [
+            a.date, a.time.strftime("%H:%M") if a.time else "", a.get_status_display(),
+            a.unit.name, a.unit.code, a.form.name, a.title,
+            ", ".join(value.name for value in a.values.all()), a.participants_count,
+            a.participant_names, a.description, a.problems, a.solutions, evidence,
+        ]  # fmt: skip
+
+    today = timezone.localdate()
+    content = workbook_bytes(
+        "Kegiatan",
+        EXPORT_HEADER,
+        (row(a) for a in activities.iterator(chunk_size=500)),
+        heading=[f"{government.name}: {_('activities')}", today.isoformat()],
+    )
+    return xlsx_response(f"kegiatan-{government.slug}-{today.isoformat()}.xlsx", content)
+
+
+def _edit_form(
+    request: HttpRequest,
+    government: Government,
+    activity: Activity | None = None,
+    current: list[Evidence] | None = None,
+) -> ActivityEditForm:
+    units = selectors.units_for_logging(request.user, government)
+    values = selectors.current_values(government)
+    if activity is not None:
+        # Values addressed under an earlier framework version stay choosable on edit.
+        values = (
+            CoreValue.objects.filter(Q(pk__in=values) | Q(activity_links__activity=activity))
+            .distinct()
+            .order_by("version_id", "order")
+        )
+    return ActivityEditForm(
+        request.POST or None,
+        request.FILES or None,
+        instance=activity,
+        units=units,
+        forms_=selectors.forms_of(government),
+        values=values,
+        current_evidence=current,
+    )
+
+
+@login_required
+def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    if not selectors.can_log(request.user, government):
+        raise PermissionDenied
+    if not selectors.forms_of(government).exists():
+        services.ensure_forms(government, request.user, request)
+    form = _edit_form(request, government)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.create_activity(
+                government=government, data=form.cleaned_data, actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The activity was recorded."))
+            return redirect("activities:detail", slug=government.slug, pk=activity.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {"government": government, "form": form, "max_bytes": _max_bytes()},
+    )
+
+
+def _max_bytes() -> int:
+    from django.conf import settings
+
+    return int(settings.UPLOAD_MAX_BYTES)
+
+
+def _scoped_activity(request: HttpRequest, government: Government, pk: int) -> Activity:
+    return get_object_or_404(
+        Activity.objects.visible_to(request.user)
+        .filter(government=government)
+        .select_related("unit", "form", "created_by"),
+        pk=pk,
+    )
+
+
+@login_required
+def activity_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    activity = _scoped_activity(request, government, pk)
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "government": government,
+            "activity": activity,
+            "values": activity.values.order_by("order"),
+            "participants": activity.participants.order_by("name"),
+            "evidence": selectors.evidence_of(activity),
+            "can_change": selectors.can_change(request.user, activity),
+        },
+    )
+
+
+@login_required
+def activity_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    activity = _scoped_activity(request, government, pk)
+    if not selectors.can_change(request.user, activity):
+        raise PermissionDenied
+    current = selectors.evidence_of(activity)
+    form = _edit_form(request, government, activity, current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_activity(
+                activity, data=form.cleaned_data, actor=request.user, request=request
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("activities:detail", slug=government.slug, pk=activity.pk)
+    return render(
+        request,
+        "activities/activity_form.html",
+        {
+            "government": government,
+            "form": form,
+            "activity": activity,
+            "current_evidence": current,
+            "max_bytes": _max_bytes(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    activity = _scoped_activity(request, government, pk)
+    if not selectors.can_change(request.user, activity):
+        raise PermissionDenied
+    title = activity.title
+    services.delete_activity(activity, request.user, request)
+    messages.success(request, _("The activity %(title)s was deleted.") % {"title": title})
+    return redirect("activities:list", slug=government.slug)
+
+
+@login_required
+def gallery(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    agencies, agency = _agency_choice(request, government)
+    links = selectors.gallery(request.user, government, agency)
+    return render(
+        request,
+        "activities/gallery.html",
+        {
+            "government": government,
+            "agencies": agencies,
+            "agency": agency,
+            "page": _page(request, links, per_page=24),
+            "query_string": _query_without_page(request),
+        },
+    )
+
+
+# --- Calendar ----------------------------------------------------------------------------------
+
+
+@login_required
+def activity_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    today = timezone.localdate()
+    month = _month(request, today)
+    agencies, agency = _agency_choice(request, government)
+    weeks = selectors.calendar_weeks(request.user, government, month.year, month.month, agency)
+    return render(
+        request,
+        "activities/calendar.html",
+        {
+            "government": government,
+            "month": month,
+            "previous": _shift(month, -1),
+            "next": _shift(month, 1),
+            "weeks": weeks,
+            "today": today,
+            "agencies": agencies,
+            "agency": agency,
+            "can_log": selectors.can_log(request.user, government),
+        },
+    )
+
+
+# --- Compliance --------------------------------------------------------------------------------
+
+
+@login_required
+def compliance(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    today = timezone.localdate()
+    raw_year = request.GET.get("year") or ""
+    year = int(raw_year) if raw_year.isdigit() and 2000 <= int(raw_year) <= 2100 else today.year
+    obligations = list(selectors.obligations_of(government, active_only=True))
+    chosen = None
+    raw = request.GET.get("obligation") or ""
+    if raw.isdigit():
+        chosen = next((o for o in obligations if o.pk == int(raw)), None)
+        if chosen is None:
+            raise Http404
+    board = selectors.compliance_board(request.user, government, year, chosen, today)
+    return render(
+        request,
+        "activities/compliance.html",
+        {
+            "government": government,
+            "board": board,
+            "year": year,
+            "years": list(range(today.year - 3, today.year + 2)),
+            "obligations": obligations,
+            "chosen": chosen,
+            "is_city_admin": is_city_admin(request.user, government),
+        },
+    )
+
+
+# --- Forms of activity (city administrator) ------------------------------------------------------
+
+
+@login_required
+def form_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    admin = is_city_admin(request.user, government)
+    form = None
+    if admin:
+        form = ActivityFormForm(request.POST or None, government=government)
+        if request.method == "POST":
+            if request.POST.get("action") == "seed":
+                created = services.ensure_forms(government, request.user, request)
+                messages.success(
+                    request,
+                    _("%(count)s forms of activity were added from the regulation.")
+                    % {"count": len(created)},
+                )
+                return redirect("activities:form_list", slug=government.slug)
+            if form.is_valid():
+                services.save_form(form.save(commit=False), request.user, request)
+                messages.success(request, _("The form of activity was added."))
+                return redirect("activities:form_list", slug=government.slug)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "activities/form_list.html",
+        {
+            "government": government,
+            "forms": selectors.forms_of(government, active_only=False),
+            "form": form,
+            "is_city_admin": admin,
+        },
+    )
+
+
+@login_required
+def form_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    item = get_object_or_404(
+        ActivityForm.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    form = ActivityFormForm(request.POST or None, instance=item, government=government)
+    if request.method == "POST" and form.is_valid():
+        services.save_form(form.save(commit=False), request.user, request)
+        messages.success(request, _("The changes were saved."))
+        return redirect("activities:form_list", slug=government.slug)
+    return render(
+        request, "activities/form_edit.html", {"government": government, "form": form, "item": item}
+    )
+
+
+# --- Obligations (city administrator) ------------------------------------------------------------
+
+
+@login_required
+def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    return render(
+        request,
+        "activities/obligation_list.html",
+        {
+            "government": government,
+            "obligations": selectors.obligations_of(government),
+            "is_city_admin": is_city_admin(request.user, government),
+        },
+    )
+
+
+def _obligation_page(
+    request: HttpRequest, government: Government, obligation: Obligation | None
+) -> HttpResponse:
+    form = ObligationForm(
+        request.POST or None,
+        instance=obligation,
+        government=government,
+        forms_=selectors.forms_of(government, active_only=False),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.save_obligation(form.save(commit=False), request.user, request)
+        messages.success(request, _("The obligation was saved."))
+        return redirect("activities:obligation_list", slug=government.slug)
+    return render(
+        request,
+        "activities/obligation_form.html",
+        {"government": government, "form": form, "obligation": obligation},
+    )
+
+
+@login_required
+def obligation_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    if not selectors.forms_of(government).exists():
+        services.ensure_forms(government, request.user, request)
+    return _obligation_page(request, government, None)
+
+
+@login_required
+def obligation_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    obligation = get_object_or_404(
+        Obligation.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+    return _obligation_page(request, government, obligation)
+
 
 # --- Evidence files ------------------------------------------------------------------------------
 

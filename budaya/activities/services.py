@@ -1,0 +1,411 @@
+"""Every write of the activity log, forms of activity and obligations, audited."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from budaya.accounts import audit
+from budaya.accounts.models import AuditAction, Role, RoleGrant
+from budaya.activities import catalogue
+from budaya.activities import evidence as evidence_files
+from budaya.activities import obligations as schedule
+from budaya.activities.models import (
+    Activity,
+    ActivityEvidence,
+    ActivityForm,
+    ActivityParticipant,
+    ActivityValue,
+    Evidence,
+    Obligation,
+    ObligationReminder,
+)
+from budaya.activities.selectors import done_dates
+from budaya.frameworks.models import CoreValue
+from budaya.frameworks.selectors import current_adoptions
+from budaya.org.models import Employee, Government, Unit
+
+ACTIVITY_FIELDS = (
+    "unit",
+    "date",
+    "time",
+    "status",
+    "form",
+    "title",
+    "participants_count",
+    "participant_names",
+    "description",
+    "problems",
+    "solutions",
+)
+NIP = re.compile(r"\b(\d{18})\b")
+
+
+def _snapshot(activity: Activity) -> dict[str, Any]:
+    values = audit.snapshot(activity, ACTIVITY_FIELDS)
+    values["values"] = sorted(
+        ActivityValue.objects.filter(activity=activity).values_list("value_id", flat=True)
+    )
+    values["evidence"] = sorted(
+        ActivityEvidence.objects.filter(activity=activity).values_list("evidence_id", flat=True)
+    )
+    return values
+
+
+def _set_values(activity: Activity, values: Iterable[CoreValue]) -> None:
+    wanted = {value.pk for value in values}
+    links = ActivityValue.objects.filter(activity=activity)
+    links.exclude(value_id__in=wanted).delete()
+    have = set(links.values_list("value_id", flat=True))
+    ActivityValue.objects.bulk_create(
+        ActivityValue(government_id=activity.government_id, activity=activity, value_id=pk)
+        for pk in sorted(wanted - have)
+    )
+
+
+def _set_participants(activity: Activity) -> None:
+    """Lines of the participants field that carry a NIP link the employee of the government."""
+    nips = set(NIP.findall(activity.participant_names))
+    employees = (
+        set(
+            Employee.objects.filter(government_id=activity.government_id, nip__in=nips).values_list(
+                "pk", flat=True
+            )
+        )
+        if nips
+        else set()
+    )
+    links = ActivityParticipant.objects.filter(activity=activity)
+    links.exclude(employee_id__in=employees).delete()
+    have = set(links.values_list("employee_id", flat=True))
+    ActivityParticipant.objects.bulk_create(
+        ActivityParticipant(government_id=activity.government_id, activity=activity, employee_id=pk)
+        for pk in sorted(employees - have)
+    )
+
+
+def _add_evidence(
+    activity: Activity,
+    data: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None,
+    stored: list[Evidence],
+) -> None:
+    government, unit = activity.government, activity.unit
+    for prepared in [*data.get("photos", []), *data.get("documents", [])]:
+        item = evidence_files.store_prepared(
+            government=government,
+            unit=unit,
+            prepared=prepared,
+            actor=actor,
+            request=request,
+            title=activity.title,
+        )
+        stored.append(item)
+    if data.get("link_url"):
+        stored.append(
+            evidence_files.store_link(
+                government=government,
+                unit=unit,
+                url=data["link_url"],
+                title=data.get("link_title") or activity.title,
+                actor=actor,
+                request=request,
+            )
+        )
+    ActivityEvidence.objects.bulk_create(
+        ActivityEvidence(government=government, activity=activity, evidence=item) for item in stored
+    )
+
+
+def _forget_files(stored: list[Evidence]) -> None:
+    """A write that rolled back must not leave its uploaded files behind."""
+    for item in stored:
+        if item.kind == Evidence.Kind.FILE:
+            evidence_files._delete_files(item.file.name or "", item.thumbnail.name or "")
+
+
+def create_activity(
+    *,
+    government: Government,
+    data: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Activity:
+    """Record an activity with its values, participants and evidence (``data``: the cleaned
+    data of ``ActivityEditForm``)."""
+    stored: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            activity = Activity(government=government, created_by=actor)
+            for name in ACTIVITY_FIELDS:
+                if name in data:
+                    setattr(activity, name, data[name])
+            activity.time = data.get("time")
+            activity.participants_count = data.get("participants_count") or 0
+            activity.status = data.get("status") or Activity.Status.DONE
+            activity.save()
+            _set_values(activity, data.get("values") or [])
+            _set_participants(activity)
+            _add_evidence(activity, data, actor, request, stored)
+            audit.record(
+                actor, AuditAction.CREATE, activity, after=_snapshot(activity), request=request
+            )
+    except Exception:
+        _forget_files(stored)
+        raise
+    return activity
+
+
+def update_activity(
+    activity: Activity,
+    *,
+    data: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Activity:
+    stored: list[Evidence] = []
+    removed: list[Evidence] = []
+    try:
+        with transaction.atomic():
+            before = _snapshot(Activity.objects.select_for_update().get(pk=activity.pk))
+            for name in ACTIVITY_FIELDS:
+                if name in data:
+                    setattr(activity, name, data[name])
+            activity.participants_count = data.get("participants_count") or 0
+            activity.status = data.get("status") or Activity.Status.DONE
+            activity.save()
+            _set_values(activity, data.get("values") or [])
+            _set_participants(activity)
+            removed = list(data.get("remove_evidence") or [])
+            if removed:
+                ActivityEvidence.objects.filter(activity=activity, evidence__in=removed).delete()
+            _add_evidence(activity, data, actor, request, stored)
+            old, new = audit.changed(before, _snapshot(activity))
+            if new:
+                audit.record(
+                    actor, AuditAction.UPDATE, activity, before=old, after=new, request=request
+                )
+            for item in removed:
+                evidence_files.delete_if_unused(item, actor, request)
+    except Exception:
+        _forget_files(stored)
+        raise
+    return activity
+
+
+@transaction.atomic
+def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None = None) -> None:
+    """Delete an activity; evidence that only it used goes with it (audited too)."""
+    before = _snapshot(activity)
+    items = list(Evidence.objects.filter(activity_links__activity=activity))
+    audit.record(actor, AuditAction.DELETE, activity, before=before, request=request)
+    activity.delete()
+    for item in items:
+        evidence_files.delete_if_unused(item, actor, request)
+
+
+# --- Forms of activity ---------------------------------------------------------------------------
+
+
+def regulation_of(government: Government) -> str | None:
+    adoption = current_adoptions([government]).get(government.pk)
+    if adoption is None:
+        return None
+    return adoption.version.legal_basis.slug if adoption.version.legal_basis_id else None
+
+
+@transaction.atomic
+def ensure_forms(
+    government: Government, actor: Any = None, request: HttpRequest | None = None
+) -> list[ActivityForm]:
+    """Add the forms that the government's regulation names and it does not have yet (by code);
+    existing forms are left as the administrator made them."""
+    have = set(ActivityForm.objects.filter(government=government).values_list("code", flat=True))
+    specs = catalogue.forms_for_regulation(regulation_of(government))
+    created = [
+        ActivityForm.objects.create(
+            government=government,
+            code=spec.code,
+            name=spec.name,
+            description=spec.description,
+            source=spec.source,
+            order=(index + 1) * 10,
+        )
+        for index, spec in enumerate(specs)
+        if spec.code not in have
+    ]
+    if created:
+        audit.record_many(
+            actor,
+            [(AuditAction.CREATE, form, None, audit.snapshot(form)) for form in created],
+            request,
+            government=government,
+        )
+    return created
+
+
+FORM_FIELDS = ("code", "name", "description", "source", "order", "active")
+
+
+@transaction.atomic
+def save_form(form: ActivityForm, actor: Any, request: HttpRequest | None = None) -> ActivityForm:
+    if form.pk is None:
+        form.save()
+        audit.record(
+            actor,
+            AuditAction.CREATE,
+            form,
+            after=audit.snapshot(form, FORM_FIELDS),
+            request=request,
+        )
+        return form
+    before = audit.snapshot(ActivityForm.objects.get(pk=form.pk), FORM_FIELDS)
+    form.save()
+    old, new = audit.changed(before, audit.snapshot(form, FORM_FIELDS))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, form, before=old, after=new, request=request)
+    return form
+
+
+# --- Obligations ------------------------------------------------------------------------------
+
+OBLIGATION_FIELDS = (
+    "name",
+    "form",
+    "frequency",
+    "day",
+    "grace_days",
+    "remind_days_before",
+    "starts_on",
+    "ends_on",
+    "source",
+    "active",
+)
+
+
+@transaction.atomic
+def save_obligation(
+    obligation: Obligation, actor: Any, request: HttpRequest | None = None
+) -> Obligation:
+    if obligation.pk is None:
+        obligation.save()
+        audit.record(
+            actor,
+            AuditAction.CREATE,
+            obligation,
+            after=audit.snapshot(obligation, OBLIGATION_FIELDS),
+            request=request,
+        )
+        return obligation
+    before = audit.snapshot(Obligation.objects.get(pk=obligation.pk), OBLIGATION_FIELDS)
+    obligation.save()
+    old, new = audit.changed(before, audit.snapshot(obligation, OBLIGATION_FIELDS))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, obligation, before=old, after=new, request=request)
+    return obligation
+
+
+# --- Reminders --------------------------------------------------------------------------------
+
+
+def _recipients(agency: Unit) -> list[str]:
+    """E-mail addresses of the agency's unit head and unit team."""
+    grants = RoleGrant.objects.filter(
+        government_id=agency.government_id,
+        role__in=[Role.UNIT_HEAD, Role.UNIT_TEAM],
+        unit__path__startswith=agency.path,
+        user__is_active=True,
+        user__email__isnull=False,
+    ).values_list("user__email", flat=True)
+    return sorted({email for email in grants if email})
+
+
+def send_obligation_reminders(today: datetime.date) -> list[str]:
+    """Remind each agency of the occurrences within their reminder window that it has not done
+    yet: one e-mail per occurrence and agency, never twice (``ObligationReminder``)."""
+    sent: list[str] = []
+    obligations = (
+        Obligation.objects.filter(active=True, remind_days_before__isnull=False)
+        .select_related("form", "government")
+        .order_by("government_id", "name")
+    )
+    by_government: dict[int, list[Obligation]] = {}
+    for obligation in obligations:
+        by_government.setdefault(obligation.government_id, []).append(obligation)
+    for items in by_government.values():
+        government = items[0].government
+        agencies = list(
+            Unit.objects.filter(
+                government=government, parent__isnull=True, active_to__isnull=True
+            ).order_by("path")
+        )
+        horizon = today + datetime.timedelta(days=max(o.remind_days_before or 0 for o in items))
+        dates = done_dates(
+            agencies,
+            sorted({o.form_id for o in items}),
+            today - datetime.timedelta(days=31),
+            horizon + datetime.timedelta(days=max(o.grace_days for o in items)),
+        )
+        already = set(
+            ObligationReminder.objects.filter(
+                government=government, due_on__gte=today, due_on__lte=horizon
+            ).values_list("obligation_id", "unit_id", "due_on")
+        )
+        for obligation in items:
+            window = today + datetime.timedelta(days=obligation.remind_days_before or 0)
+            for occurrence in schedule.occurrences(obligation, today, window):
+                for agency in agencies:
+                    key = (obligation.pk, agency.pk, occurrence.due_on)
+                    if key in already or schedule.is_met(
+                        occurrence, dates.get((agency.pk, obligation.form_id), [])
+                    ):
+                        continue
+                    count = _remind(obligation, agency, occurrence)
+                    if count is not None:
+                        sent.append(
+                            f"{government.slug}: {obligation.name}, {agency.name}, "
+                            f"{occurrence.due_on:%Y-%m-%d} ({count})"
+                        )
+    return sent
+
+
+def _remind(obligation: Obligation, agency: Unit, occurrence: schedule.Occurrence) -> int | None:
+    """Record the reminder first (the unique key makes it once only), then send it."""
+    recipients = _recipients(agency)
+    try:
+        with transaction.atomic():
+            ObligationReminder.objects.create(
+                government_id=obligation.government_id,
+                obligation=obligation,
+                unit=agency,
+                due_on=occurrence.due_on,
+                recipients=len(recipients),
+            )
+    except IntegrityError:
+        return None  # another run sent it meanwhile
+    if recipients:
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {
+                "obligation": obligation,
+                "agency": agency,
+                "occurrence": occurrence,
+                "site_name": settings.SITE_NAME,
+            }
+            subject = _("Reminder: %(name)s on %(date)s") % {
+                "name": obligation.name,
+                "date": occurrence.due_on.strftime("%d-%m-%Y"),
+            }
+            body = render_to_string("activities/email/reminder.txt", context)
+        EmailMessage(subject, body, bcc=recipients).send()
+    return len(recipients)
