@@ -1,8 +1,8 @@
 """Reading employee rosters as BKD/SIASN exports really are, and planning what an import does.
 
-Reading and planning write nothing: `plan_import` returns what would happen to every row (new,
-updated, unchanged, rejected with reasons) so the user sees it before confirming. Writing is
-`services.apply_employee_import`, all or nothing.
+Planning never touches the registry: `plan_import` records what would happen to every row (new,
+updated, unchanged, rejected with reasons, possibly left) in `ImportRow`, so the user sees it
+before confirming. Writing the registry is `services.apply_employee_import`, all or nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from budaya.org.grades import (
@@ -24,7 +25,7 @@ from budaya.org.grades import (
     normalise_pns_rank,
     normalise_pppk_grade,
 )
-from budaya.org.models import Employee, Unit
+from budaya.org.models import Employee, EmployeeImport, ImportRow, Unit
 from budaya.org.nip import NIPError, normalise, parse
 
 # Canonical fields and the headers that exports use for them (compared case- and
@@ -380,133 +381,204 @@ def is_blank(cells: list[Any]) -> bool:
 
 # --- Planning ------------------------------------------------------------------------------
 
-
-@dataclass
-class Change:
-    row_numbers: list[int]
-    data: dict[str, Any]
-    employee_id: int | None = None
-    # Field → (before, after), for updates.
-    differences: dict[str, tuple[Any, Any]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+PLAN_BATCH = 1000
 
 
 @dataclass
-class Rejection:
-    row_numbers: list[int]
-    reasons: list[str]
-    raw: list[Any]
-
-
-@dataclass
-class ImportPlan:
+class PlanSummary:
     header: Header
-    new: list[Change] = field(default_factory=list)
-    updated: list[Change] = field(default_factory=list)
-    unchanged: list[Change] = field(default_factory=list)
-    rejected: list[Rejection] = field(default_factory=list)
-    merged: list[list[int]] = field(default_factory=list)
-    possibly_left: list[int] = field(default_factory=list)
-    rows_read: int = 0
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            "new": len(self.new),
-            "updated": len(self.updated),
-            "unchanged": len(self.unchanged),
-            "rejected": len(self.rejected),
-            "merged": len(self.merged),
-            "possibly_left": len(self.possibly_left),
-            "rows": self.rows_read,
-        }
+    counts: dict[str, int]
+    merged: list[list[int]]
 
 
-def _merge(first: RowResult, other: RowResult) -> str:
+def _merge(first: dict[str, Any], other: dict[str, Any], rows: list[int]) -> str:
     """Fold a duplicate row of the same employee into the first; the reason if they conflict."""
-    for name, value in other.data.items():
-        current = first.data.get(name)
+    for name, value in other.items():
+        current = first.get(name)
         if current in (None, "") and value not in (None, ""):
-            first.data[name] = value
+            first[name] = value
         elif value not in (None, "") and current != value:
             return _("Rows %(rows)s are the same employee with different %(field)s.") % {
-                "rows": ", ".join(str(n) for n in [*first.row_numbers, *other.row_numbers]),
+                "rows": ", ".join(str(n) for n in rows),
                 "field": FIELD_LABELS.get(name.removesuffix("_id"), name),
             }
-    first.row_numbers.extend(other.row_numbers)
     return ""
 
 
+def _classify(row: ImportRow, current: dict[str, Any] | None) -> None:
+    """New, updated (with the differences) or unchanged, against the stored employee."""
+    if current is None:
+        row.outcome, row.employee_id, row.differences = ImportRow.Outcome.NEW, None, {}
+        return
+    differences = {
+        name: [current[name], row.data.get(name)]
+        for name in EMPLOYEE_FIELDS
+        if name in row.data and current[name] != row.data[name]
+    }
+    if not current["active"]:
+        differences["active"] = [False, True]
+    if current["possibly_left_since"]:
+        differences["possibly_left_since"] = [current["possibly_left_since"].isoformat(), None]
+    row.employee_id = current["id"]
+    row.differences = differences
+    row.outcome = ImportRow.Outcome.UPDATED if differences else ImportRow.Outcome.UNCHANGED
+
+
+def _current(government_id: int, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The stored employees of a batch of keys (two queries, whatever the batch holds)."""
+    nips = [key for key in keys if not key.startswith("pppk:")]
+    pppk = [key.removeprefix("pppk:") for key in keys if key.startswith("pppk:")]
+    fields = ("id", "active", "possibly_left_since", *EMPLOYEE_FIELDS)
+    found: dict[str, dict[str, Any]] = {}
+    employees = Employee.objects.filter(government_id=government_id)
+    if nips:
+        for row in employees.filter(nip__in=nips).values(*fields):
+            found[row["nip"]] = row
+    if pppk:
+        for row in employees.filter(nip__isnull=True, ni_pppk__in=pppk).values(*fields):
+            found[f"pppk:{row['ni_pppk']}"] = row
+    return found
+
+
+def _key(data: dict[str, Any]) -> str:
+    return data.get("nip") or f"pppk:{data.get('ni_pppk') or ''}"
+
+
 def plan_import(
+    job: EmployeeImport,
     path: Path,
     *,
-    government_id: int,
     remembered: dict[str, str] | None = None,
-    full_roster: bool = False,
     progress: Callable[[int], None] | None = None,
-) -> ImportPlan:
-    """Read the file and decide, row by row, what an import would do. Writes nothing."""
-    header, rows = find_header(read_cells(path), remembered or {})
-    plan = ImportPlan(header)
-    units = UnitIndex.for_government(government_id)
+) -> PlanSummary:
+    """Read the file and decide, row by row, what importing it would do.
 
-    by_key: dict[str, RowResult] = {}
-    conflicts: dict[str, list[str]] = {}
+    The plan goes to ``ImportRow`` in batches; the registry itself is not touched. Memory holds
+    one batch and the set of keys seen, whatever the size of the file.
+    """
+    government_id = job.government_id
+    header, rows = find_header(read_cells(path), remembered or {})
+    units = UnitIndex.for_government(government_id)
+    ImportRow.objects.filter(employee_import=job).delete()
+
+    seen: set[str] = set()  # keys of rows planned, and of rejected rows (not proof of leaving)
+    pending: dict[str, ImportRow] = {}
+    rejected: list[ImportRow] = []
+    merged: list[list[int]] = []
+    rows_read = 0
+
+    def new_row(**fields: Any) -> ImportRow:
+        return ImportRow(government_id=government_id, employee_import=job, **fields)
+
+    def flush() -> None:
+        current = _current(government_id, list(pending))
+        for row in pending.values():
+            if row.outcome != ImportRow.Outcome.REJECTED:
+                _classify(row, current.get(row.key))
+        ImportRow.objects.bulk_create([*pending.values(), *rejected])
+        pending.clear()
+        rejected.clear()
+
+    def fold(row: ImportRow, result: RowResult) -> None:
+        """A later row of an employee already planned: merged, or both rejected if they differ."""
+        rows = [*row.row_numbers, *result.row_numbers]
+        row.row_numbers = rows
+        if row.outcome == ImportRow.Outcome.REJECTED:
+            return
+        merged[:] = [numbers for numbers in merged if numbers[0] != row.first_row]
+        reason = _merge(row.data, result.data, rows)
+        if reason:
+            row.outcome = ImportRow.Outcome.REJECTED
+            row.reasons = [reason]
+            row.cells = [_cell_text(cell) for cell in result.raw]
+            return
+        merged.append(rows)
+        if row.pk is not None:  # already classified: the merge may have changed its data
+            _classify(row, _current(government_id, [row.key]).get(row.key))
+
     for number, cells in rows:
         if is_blank(cells):
             continue
-        plan.rows_read += 1
-        if progress and plan.rows_read % 500 == 0:
-            progress(plan.rows_read)
+        rows_read += 1
+        if progress and rows_read % 500 == 0:
+            progress(rows_read)
         result = read_row(number, cells, header.columns, units)
         if result.errors:
-            plan.rejected.append(Rejection([number], result.errors, cells))
+            seen.update(_raw_keys(cells, header.columns))
+            rejected.append(
+                new_row(
+                    outcome=ImportRow.Outcome.REJECTED,
+                    first_row=number,
+                    row_numbers=[number],
+                    reasons=result.errors,
+                    cells=[_cell_text(cell) for cell in cells],
+                )
+            )
             continue
         key = result.key
-        if key in by_key:
-            reason = _merge(by_key[key], result)
-            if reason:
-                conflicts.setdefault(key, []).append(reason)
-                by_key[key].row_numbers.extend(result.row_numbers)
+        if key in pending:
+            fold(pending[key], result)
             continue
-        by_key[key] = result
-
-    existing = {
-        (row["nip"] or f"pppk:{row['ni_pppk']}"): row
-        for row in Employee.objects.filter(government_id=government_id).values(
-            "id", "active", *EMPLOYEE_FIELDS
+        if key in seen:
+            stored = ImportRow.objects.filter(employee_import=job, key=key).first()
+            if stored is not None:
+                fold(stored, result)
+                stored.save()
+                continue
+        seen.add(key)
+        pending[key] = new_row(
+            key=key,
+            first_row=number,
+            row_numbers=[number],
+            data=result.data,
+            notes=result.notes,
         )
-    }
-    for key, result in by_key.items():
-        if key in conflicts:
-            plan.rejected.append(Rejection(result.row_numbers, conflicts[key], result.raw))
-            continue
-        if len(result.row_numbers) > 1:
-            plan.merged.append(result.row_numbers)
-        change = Change(result.row_numbers, result.data, notes=result.notes)
-        current = existing.get(key)
-        if current is None:
-            plan.new.append(change)
-            continue
-        change.employee_id = current["id"]
-        change.differences = {
-            name: (current[name], result.data.get(name))
-            for name in EMPLOYEE_FIELDS
-            if name in result.data and current[name] != result.data[name]
-        }
-        if not current["active"]:
-            change.differences["active"] = (False, True)
-        (plan.updated if change.differences else plan.unchanged).append(change)
+        if len(pending) >= PLAN_BATCH:
+            flush()
+    flush()
 
-    if full_roster:
-        # A rejected row is no proof that its employee left: those keys count as seen too.
-        seen = set(by_key)
-        for rejection in plan.rejected:
-            seen.update(_raw_keys(rejection.raw, header.columns))
-        plan.possibly_left = sorted(
-            row["id"] for key, row in existing.items() if row["active"] and key not in seen
+    if job.full_roster:
+        _plan_missing(job, seen)
+    counts = dict.fromkeys(ImportRow.Outcome.values, 0)
+    for outcome, total in (
+        ImportRow.objects.filter(employee_import=job)
+        .values_list("outcome")
+        .annotate(total=Count("pk"))
+        .values_list("outcome", "total")
+    ):
+        counts[outcome] = total
+    counts["possibly_left"] = counts.pop(ImportRow.Outcome.LEFT)
+    counts.update(rows=rows_read, merged=len(merged))
+    return PlanSummary(header, counts, merged)
+
+
+def _plan_missing(job: EmployeeImport, seen: set[str]) -> None:
+    """A full roster: active employees it does not list are possibly left (never deleted)."""
+    batch: list[ImportRow] = []
+    employees = (
+        Employee.objects.filter(government_id=job.government_id, active=True)
+        .order_by("pk")
+        .values_list("pk", "nip", "ni_pppk")
+    )
+    for pk, nip, ni_pppk in employees.iterator(chunk_size=PLAN_BATCH):
+        if (nip or f"pppk:{ni_pppk}") in seen:
+            continue
+        batch.append(
+            ImportRow(
+                government_id=job.government_id,
+                employee_import=job,
+                outcome=ImportRow.Outcome.LEFT,
+                employee_id=pk,
+            )
         )
-    return plan
+        if len(batch) >= PLAN_BATCH:
+            ImportRow.objects.bulk_create(batch)
+            batch = []
+    ImportRow.objects.bulk_create(batch)
+
+
+def _cell_text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _raw_keys(cells: list[Any], columns: dict[str, int]) -> set[str]:

@@ -320,6 +320,10 @@ class EmployeeImport(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
+    # Length of the government's audit chain when the plan was made (and when it was
+    # confirmed): every write to the registry is audited, so a longer chain at apply time
+    # means the plan may be stale and is made again.
+    chain_length = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -334,6 +338,46 @@ class EmployeeImport(TenantModel):
         if not self.rows_total:
             return 0
         return min(100, round(100 * self.rows_done / self.rows_total))
+
+
+class ImportRow(TenantModel):
+    """One planned outcome of an import: a row (or merged rows) of the file, or an employee
+    missing from a full roster. The plan is kept here, not in memory, so a roster of any size
+    is planned, previewed page by page and applied in batches."""
+
+    class Outcome(models.TextChoices):
+        NEW = "new", _("New")
+        UPDATED = "updated", _("Updated")
+        UNCHANGED = "unchanged", _("Unchanged")
+        REJECTED = "rejected", _("Rejected")
+        LEFT = "left", _("Possibly left")
+
+    employee_import = models.ForeignKey(
+        EmployeeImport, on_delete=models.CASCADE, related_name="rows"
+    )
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    key = models.CharField(max_length=40, blank=True)
+    first_row = models.PositiveIntegerField(default=0)
+    row_numbers = models.JSONField(default=list)
+    data = models.JSONField(default=dict)
+    differences = models.JSONField(default=dict)
+    reasons = models.JSONField(default=list)
+    notes = models.JSONField(default=list)
+    # The row's cells as read, kept for rejected rows only (the error report gives them back).
+    cells = models.JSONField(default=list)
+    employee = models.ForeignKey(
+        "Employee", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["employee_import", "outcome", "first_row", "pk"]
+        indexes = [
+            models.Index(fields=["employee_import", "outcome", "first_row"]),
+            models.Index(fields=["employee_import", "key"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.outcome} {self.row_numbers}"
 
 
 class UnitHistory(TenantModel):

@@ -13,17 +13,19 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from budaya.accounts import audit
-from budaya.accounts.models import AuditAction
+from budaya.accounts.models import AuditAction, AuditChain
 from budaya.org import tasks as org_tasks
 from budaya.org.forms import GovernmentForm
-from budaya.org.importing import EMPLOYEE_FIELDS, Change, ImportPlan, RosterError, plan_import
+from budaya.org.importing import EMPLOYEE_FIELDS, PlanSummary, RosterError, plan_import
 from budaya.org.models import (
     ColumnMapping,
     Employee,
     EmployeeImport,
     Government,
+    ImportRow,
     Transfer,
     Unit,
     UnitHistory,
@@ -71,7 +73,6 @@ def update_government(
 
 # --- Employee import (issue 4) ----------------------------------------------------------------
 
-REPORT_SAMPLE = 200  # rows of each kind kept for the preview page; every rejected row is kept
 BATCH = 1000
 
 
@@ -155,53 +156,36 @@ def _progress(import_id: int) -> Callable[[int], None]:
     return report
 
 
-def _plan(job: EmployeeImport) -> ImportPlan:
+def _plan(job: EmployeeImport) -> PlanSummary:
     suffix = Path(job.original_name).suffix.lower()
     with job.file.open("rb") as stored, tempfile.NamedTemporaryFile(suffix=suffix) as local:
         # The storage may be remote (S3): the reader works on a local copy.
         shutil.copyfileobj(stored, local)
         local.flush()
         return plan_import(
+            job,
             Path(local.name),
-            government_id=job.government_id,
             remembered=remembered_mapping(job.government_id),
-            full_roster=job.full_roster,
             progress=_progress(job.pk),
         )
 
 
-def _cell_text(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
-def _report(plan: ImportPlan) -> dict[str, Any]:
-    def change(item: Change) -> dict[str, Any]:
-        return {
-            "rows": item.row_numbers,
-            "data": item.data,
-            "notes": item.notes,
-            "differences": item.differences,
-        }
-
+def _report(plan: PlanSummary) -> dict[str, Any]:
     header = plan.header
     return {
         "header_row": header.row_number,
         "header_cells": header.cells,
         "columns": {name: header.cells[index] for name, index in header.columns.items()},
         "unmapped": header.unmapped_cells(),
-        "new": [change(item) for item in plan.new[:REPORT_SAMPLE]],
-        "updated": [change(item) for item in plan.updated[:REPORT_SAMPLE]],
-        "rejected": [
-            {
-                "rows": item.row_numbers,
-                "reasons": item.reasons,
-                "cells": [_cell_text(cell) for cell in item.raw],
-            }
-            for item in plan.rejected
-        ],
         "merged": plan.merged,
-        "possibly_left": plan.possibly_left[:REPORT_SAMPLE],
     }
+
+
+def _chain_length(government_id: int, *, lock: bool = False) -> int:
+    """How many audit entries the government has: every write to its registry adds one."""
+    chains = AuditChain.objects.select_for_update() if lock else AuditChain.objects
+    chain = chains.filter(key=f"g{government_id}").first()
+    return chain.length if chain else 0
 
 
 def _fail(job: EmployeeImport, message: str) -> None:
@@ -210,22 +194,31 @@ def _fail(job: EmployeeImport, message: str) -> None:
     )
 
 
-def plan_employee_import(import_id: int) -> None:
-    """The dry run (a background task): what the import would do, row by row."""
-    job = EmployeeImport.objects.get(pk=import_id)
+def _replan(job: EmployeeImport, *, error: str = "") -> bool:
+    """Plan the file (again); the import is then ready to confirm. False if it cannot be read."""
+    # Not one transaction: the plan is written batch by batch so the page can show the
+    # progress; a plan made again starts by deleting the old one.
+    length = _chain_length(job.government_id)
     try:
         plan = _plan(job)
-    except RosterError as error:
-        _fail(job, str(error))
-        return
+    except RosterError as failure:
+        _fail(job, str(failure))
+        return False
     EmployeeImport.objects.filter(pk=job.pk).update(
         status=EmployeeImport.Status.PLANNED,
         counts=plan.counts,
         report=_report(plan),
-        rows_done=plan.rows_read,
-        rows_total=plan.rows_read,
-        error="",
+        rows_done=plan.counts["rows"],
+        rows_total=plan.counts["rows"],
+        chain_length=length,
+        error=error,
     )
+    return True
+
+
+def plan_employee_import(import_id: int) -> None:
+    """The dry run (a background task): what the import would do, row by row."""
+    _replan(EmployeeImport.objects.get(pk=import_id))
 
 
 def _transition(
@@ -253,6 +246,11 @@ def _transition(
     return locked
 
 
+STALE_PLAN = _lazy(
+    "The registry changed after the preview was made. Check this new preview and confirm again."
+)
+
+
 @transaction.atomic
 def confirm_employee_import(
     job: EmployeeImport,
@@ -261,8 +259,15 @@ def confirm_employee_import(
     *,
     background: bool = True,
 ) -> EmployeeImport:
+    stale = _chain_length(job.government_id, lock=True) != job.chain_length
     locked = _transition(job, EmployeeImport.Status.APPLYING, actor, request)
-    EmployeeImport.objects.filter(pk=job.pk).update(rows_done=0, error="")
+    # The confirmation's own audit entry is expected; anything else between now and the
+    # write makes the plan stale.
+    EmployeeImport.objects.filter(pk=job.pk).update(
+        rows_done=0,
+        error="",
+        chain_length=None if stale else _chain_length(job.government_id),
+    )
     _after_commit(org_tasks.apply_employee_import, job.pk, background)
     return locked
 
@@ -277,116 +282,121 @@ def cancel_employee_import(
 def apply_employee_import(import_id: int) -> None:
     """Write a confirmed import (a background task): all of it, or nothing.
 
-    The file is read again, and must give the plan the user saw; if the registry changed in the
-    meantime, the import goes back to the preview with the new plan instead of writing.
+    The plan the user confirmed is written as it stands, unless the registry changed since it
+    was made (the government's audit chain grew): then the file is planned again and the import
+    goes back to the preview instead of writing.
     """
     job = EmployeeImport.objects.select_related("created_by", "government").get(pk=import_id)
     if job.status != EmployeeImport.Status.APPLYING:
         return
     try:
-        plan = _plan(job)
-    except RosterError as error:
-        _fail(job, str(error))
-        return
-    if plan.counts != job.counts:
-        EmployeeImport.objects.filter(pk=job.pk).update(
-            status=EmployeeImport.Status.PLANNED,
-            counts=plan.counts,
-            report=_report(plan),
-            error=_(
-                "The registry changed after the preview was made. Check this new preview and "
-                "confirm again."
-            ),
-        )
-        return
-    try:
         with transaction.atomic():
-            _write_plan(job, plan)
+            if _chain_length(job.government_id, lock=True) != job.chain_length:
+                raise _StalePlan
+            written = _write_plan(job)
             EmployeeImport.objects.filter(pk=job.pk).update(
                 status=EmployeeImport.Status.APPLIED,
                 applied_at=timezone.now(),
-                rows_done=plan.rows_read,
+                rows_done=written,
             )
+    except _StalePlan:
+        _replan(job, error=str(STALE_PLAN))
     except Exception as error:
         _fail(job, _("Nothing was imported: %(error)s") % {"error": error})
         raise
 
 
-def _write_plan(job: EmployeeImport, plan: ImportPlan) -> None:
-    government_id = job.government_id
-    created = [
-        Employee(government_id=government_id, active=True, **change.data) for change in plan.new
-    ]
-    Employee.objects.bulk_create(created, batch_size=BATCH)
+class _StalePlan(Exception):
+    pass
 
-    updates = {change.employee_id: change for change in plan.updated}
-    changed_fields = sorted(
-        {name for change in plan.updated for name in change.differences} | {"possibly_left_since"}
-    )
-    updated: list[Employee] = []
-    for employee in Employee.objects.filter(government_id=government_id, pk__in=list(updates)):
-        for name, (_before, after) in updates[employee.pk].differences.items():
-            setattr(employee, name, after)
-        employee.possibly_left_since = None
-        updated.append(employee)
-    Employee.objects.bulk_update(updated, changed_fields, batch_size=BATCH)
 
-    # Listed again: no longer possibly left. Missing from a full roster: flagged, never deleted.
-    seen = [change.employee_id for change in plan.unchanged if change.employee_id]
-    returned = list(
-        Employee.objects.filter(
-            government_id=government_id, pk__in=seen, possibly_left_since__isnull=False
-        ).only("pk", "name", "front_title", "back_title", "possibly_left_since")
-    )
-    Employee.objects.filter(pk__in=[employee.pk for employee in returned]).update(
-        possibly_left_since=None
-    )
+def _batches(rows: Any) -> Iterator[list[ImportRow]]:
+    """The plan's rows of one outcome, a batch at a time, in file order (keyset pagination)."""
+    last = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last).order_by("pk")[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _write_plan(job: EmployeeImport) -> int:
+    """Write the plan in batches; each batch with its audit entries. Returns the rows written."""
+    plan = ImportRow.objects.filter(employee_import=job)
+    actor, government = job.created_by, job.government
     today = timezone.localdate()
-    flagged = list(
-        Employee.objects.filter(
-            government_id=government_id,
-            pk__in=plan.possibly_left,
-            possibly_left_since__isnull=True,
-        ).only("pk", "name", "front_title", "back_title")
-    )
-    Employee.objects.filter(pk__in=[employee.pk for employee in flagged]).update(
-        possibly_left_since=today
-    )
-
-    def changes() -> Iterator[audit.Change]:
-        for employee in created:
-            yield (
-                AuditAction.CREATE,
-                employee,
-                None,
-                audit.snapshot(employee, EMPLOYEE_FIELDS_AUDITED),
-            )
-        for employee in updated:
-            differences = updates[employee.pk].differences
-            yield (
-                AuditAction.UPDATE,
-                employee,
-                {name: before for name, (before, _after) in differences.items()},
-                {name: after for name, (_before, after) in differences.items()},
-            )
-        for employee in returned:
-            before = {"possibly_left_since": employee.possibly_left_since}
-            yield AuditAction.UPDATE, employee, before, {"possibly_left_since": None}
-        for employee in flagged:
-            before = {"possibly_left_since": None}
-            yield AuditAction.UPDATE, employee, before, {"possibly_left_since": today}
-
-    audit.record_many(job.created_by, changes(), government=job.government)
+    written = 0
+    for batch in _batches(plan.filter(outcome=ImportRow.Outcome.NEW)):
+        created = [
+            Employee(government_id=job.government_id, active=True, **row.data) for row in batch
+        ]
+        Employee.objects.bulk_create(created)
+        audit.record_many(
+            actor,
+            (
+                (AuditAction.CREATE, employee, None, audit.snapshot(employee, AUDITED))
+                for employee in created
+            ),
+            government=government,
+        )
+        written += len(batch)
+    for batch in _batches(plan.filter(outcome=ImportRow.Outcome.UPDATED)):
+        changes = {row.employee_id: row.differences for row in batch}
+        employees = list(Employee.objects.filter(pk__in=list(changes)))
+        fields: set[str] = set()
+        for employee in employees:
+            for name, (_before, after) in changes[employee.pk].items():
+                setattr(employee, name, after)
+                fields.add(name)
+        Employee.objects.bulk_update(employees, sorted(fields))
+        audit.record_many(
+            actor,
+            (
+                (
+                    AuditAction.UPDATE,
+                    employee,
+                    {name: before for name, (before, _after) in changes[employee.pk].items()},
+                    {name: after for name, (_before, after) in changes[employee.pk].items()},
+                )
+                for employee in employees
+            ),
+            government=government,
+        )
+        written += len(batch)
+    for batch in _batches(plan.filter(outcome=ImportRow.Outcome.LEFT)):
+        flagged = list(
+            Employee.objects.filter(
+                pk__in=[row.employee_id for row in batch], possibly_left_since__isnull=True
+            ).only("pk", "name", "front_title", "back_title")
+        )
+        Employee.objects.filter(pk__in=[employee.pk for employee in flagged]).update(
+            possibly_left_since=today
+        )
+        audit.record_many(
+            actor,
+            (
+                (
+                    AuditAction.UPDATE,
+                    employee,
+                    {"possibly_left_since": None},
+                    {"possibly_left_since": today},
+                )
+                for employee in flagged
+            ),
+            government=government,
+        )
     audit.record(
-        job.created_by,
+        actor,
         AuditAction.OTHER,
         job,
-        after={"imported": plan.counts},
+        after={"imported": job.counts},
         object_repr=job.original_name,
     )
+    return written
 
 
-EMPLOYEE_FIELDS_AUDITED = [name.removesuffix("_id") for name in EMPLOYEE_FIELDS]
+AUDITED = [name.removesuffix("_id") for name in EMPLOYEE_FIELDS]
 
 
 # --- Units ------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from budaya.org.forms import (
     UnitForm,
 )
 from budaya.org.grades import echelon_group
-from budaya.org.models import Employee, EmployeeImport, Government, Unit
+from budaya.org.models import Employee, EmployeeImport, Government, ImportRow, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
@@ -429,18 +429,46 @@ def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         response = HttpResponse(status=204)
         response["HX-Refresh"] = "true"
         return response
-    if job.report:
-        unit_ids = {item["data"].get("unit_id") for item in job.report.get("new", [])}
-        unit_ids |= {item["data"].get("unit_id") for item in job.report.get("updated", [])}
-        context["unit_names"] = dict(
-            Unit.objects.filter(government=government, pk__in=unit_ids - {None}).values_list(
+    if job.counts:
+        context.update(_plan_page(request, job))
+    return render(request, "org/import_detail.html", context)
+
+
+PLAN_TABS = [
+    (ImportRow.Outcome.REJECTED, "rejected"),
+    (ImportRow.Outcome.NEW, "new"),
+    (ImportRow.Outcome.UPDATED, "updated"),
+    (ImportRow.Outcome.LEFT, "possibly_left"),
+    (ImportRow.Outcome.UNCHANGED, "unchanged"),
+]
+
+
+def _plan_page(request: HttpRequest, job: EmployeeImport) -> dict[str, Any]:
+    """One outcome of the plan, a page at a time (a roster of 15,000 rows is never one page)."""
+    tabs = [
+        (outcome, ImportRow.Outcome(outcome).label, job.counts.get(count_key, 0))
+        for outcome, count_key in PLAN_TABS
+    ]
+    default = next((outcome for outcome, _label, count in tabs if count), "new")
+    shown = request.GET.get("show") or default
+    if shown not in ImportRow.Outcome.values:
+        shown = default
+    rows = ImportRow.objects.filter(employee_import=job, outcome=shown).select_related(
+        "employee__unit"
+    )
+    page = _page(request, rows.order_by("first_row", "pk"))
+    unit_ids = {row.data.get("unit_id") for row in page.object_list} - {None}
+    return {
+        "tabs": tabs,
+        "shown": shown,
+        "page": page,
+        "query_string": f"show={shown}",
+        "unit_names": dict(
+            Unit.objects.filter(government_id=job.government_id, pk__in=unit_ids).values_list(
                 "pk", "name"
             )
-        )
-        context["left"] = Employee.objects.filter(
-            government=government, pk__in=job.report.get("possibly_left", [])
-        ).select_related("unit")
-    return render(request, "org/import_detail.html", context)
+        ),
+    }
 
 
 @login_required
@@ -474,11 +502,13 @@ def import_rejected(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The rejected rows as they were in the file, with the reason, to fix and upload again."""
     government = _administered(request, slug)
     job = _import(request, government, pk)
-    report = job.report or {}
-    header = [_("Row"), _("Reason"), *report.get("header_cells", [])]
+    header = [_("Row"), _("Reason"), *(job.report or {}).get("header_cells", [])]
+    rejected = ImportRow.objects.filter(
+        employee_import=job, outcome=ImportRow.Outcome.REJECTED
+    ).order_by("first_row", "pk")
     rows = (
-        [", ".join(str(n) for n in item["rows"]), " ".join(item["reasons"]), *item["cells"]]
-        for item in report.get("rejected", [])
+        [", ".join(str(n) for n in row.row_numbers), " ".join(row.reasons), *row.cells]
+        for row in rejected.iterator(chunk_size=1000)
     )
     content = workbook_bytes(
         "Ditolak", header, rows, heading=[f"{government.name}: {job.original_name}"]

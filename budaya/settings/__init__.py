@@ -115,9 +115,6 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env("DB_NAME", str(DATA_DIR / "budaya.sqlite3")),
-            # A file, not memory, in tests too: concurrent writers then wait for each other as
-            # they do in the embedded setup (shared-cache memory databases fail them instead).
-            "TEST": {"NAME": str(DATA_DIR / "test_budaya.sqlite3")},
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

@@ -7,7 +7,7 @@ from openpyxl import Workbook
 from budaya.accounts.audit import verify
 from budaya.accounts.models import AuditEntry, Role
 from budaya.org import services
-from budaya.org.models import Employee, EmployeeImport, Unit
+from budaya.org.models import Employee, EmployeeImport, ImportRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,8 @@ def test_dry_run_writes_no_employee_until_confirmed(government, agency, admin):
     job = run(government, admin, ROWS)
     assert job.status == EmployeeImport.Status.PLANNED
     assert job.counts["new"] == 2 and job.counts["rejected"] == 1
-    assert job.report["rejected"][0]["rows"] == [5]
+    rejected = job.rows.get(outcome=ImportRow.Outcome.REJECTED)
+    assert rejected.row_numbers == [5] and "hanya berisi angka" in rejected.reasons[0]
     assert Employee.objects.count() == 0
 
     services.confirm_employee_import(job, admin)
@@ -112,7 +113,9 @@ def test_an_import_that_fails_midway_writes_nothing(government, agency, admin, m
 
 def test_a_registry_changed_since_the_preview_sends_the_import_back(government, agency, admin):
     job = run(government, admin, ROWS)
-    Unit.objects.filter(pk=agency.pk).update(name="Dinas Pendidikan dan Kebudayaan")
+    # Every change to the registry goes through an audited service: the plan is then stale.
+    agency.name = "Dinas Pendidikan dan Kebudayaan"
+    services.update_unit(agency, admin)
     services.confirm_employee_import(job, admin)
     job.refresh_from_db()
     assert job.status == EmployeeImport.Status.PLANNED

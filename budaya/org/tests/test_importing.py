@@ -1,10 +1,14 @@
-"""Planning an employee import from messy BKD/SIASN exports (issue 4). Planning writes nothing."""
+"""Planning an employee import from messy BKD/SIASN exports (issue 4).
+
+Planning records what would happen (ImportRow) and never touches the registry."""
+
+from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
 
 from budaya.org.importing import RosterError, plan_import, split_titles
-from budaya.org.models import Employee, Unit
+from budaya.org.models import Employee, EmployeeImport, ImportRow, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -31,6 +35,24 @@ def units(government):
     return dinas
 
 
+def plan_for(path, government, *, full_roster=False, remembered=None):
+    job = EmployeeImport.objects.create(
+        government=government, file=path.name, original_name=path.name, full_roster=full_roster
+    )
+    summary = plan_import(job, path, remembered=remembered)
+    rows = ImportRow.objects.filter(employee_import=job).order_by("first_row", "pk")
+    return SimpleNamespace(
+        header=summary.header,
+        counts=summary.counts,
+        merged=summary.merged,
+        new=list(rows.filter(outcome="new")),
+        updated=list(rows.filter(outcome="updated")),
+        unchanged=list(rows.filter(outcome="unchanged")),
+        rejected=list(rows.filter(outcome="rejected")),
+        possibly_left=[row.employee_id for row in rows.filter(outcome="left")],
+    )
+
+
 def write_xlsx(path, rows, title_rows=2):
     workbook = Workbook()
     sheet = workbook.active
@@ -52,7 +74,7 @@ def test_header_found_under_title_rows_and_messy_cells_normalised(tmp_path, gove
             [2, "199001012015032001", "Siti Contoh", "P", "PNS", "Penata Muda (III/a)", "-", "Analis", "Bidang Pembinaan SD"],
         ],
     )  # fmt: skip
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     assert plan.header.row_number == 4
     assert plan.counts["new"] == 2 and plan.counts["rejected"] == 0
     first = plan.new[0].data
@@ -87,7 +109,7 @@ def test_a_nip_excel_turned_into_a_number_is_rejected_with_the_fix(tmp_path, gov
             ],
         ],
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     assert plan.counts["rejected"] == 1
     rejection = plan.rejected[0]
     assert rejection.row_numbers == [5]
@@ -125,7 +147,7 @@ def test_unknown_unit_proposes_the_closest_and_ambiguous_unit_asks_for_the_agenc
             ],
         ],
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     reasons = {tuple(r.row_numbers): " ".join(r.reasons) for r in plan.rejected}
     assert "Dinas Pendidikan" in reasons[(5,)]
     assert "Perangkat daerah" in reasons[(6,)] or "Perangkat Daerah" in reasons[(6,)]
@@ -150,7 +172,7 @@ def test_an_agency_column_disambiguates_units_of_the_same_name(tmp_path, governm
             ],
         ],
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     assert plan.counts["new"] == 1
     assert Unit.objects.get(pk=plan.new[0].data["unit_id"]).parent.name == "Kecamatan Karawaci"
 
@@ -206,7 +228,7 @@ def test_duplicate_rows_merge_and_conflicting_duplicates_are_rejected(tmp_path, 
             ],
         ],
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     assert plan.merged == [[5, 6]]
     assert plan.new[0].data["position_name"] == "Analis"
     assert [r.row_numbers for r in plan.rejected] == [[7, 8]]
@@ -231,7 +253,7 @@ def test_sex_must_agree_with_the_nip(tmp_path, government, units):
             ],
         ],
     )
-    assert plan_import(path, government_id=government.pk).counts["rejected"] == 1
+    assert plan_for(path, government).counts["rejected"] == 1
 
 
 def test_pppk_rows_use_the_ni_pppk_and_grades(tmp_path, government, units):
@@ -252,7 +274,7 @@ def test_pppk_rows_use_the_ni_pppk_and_grades(tmp_path, government, units):
             ],
         ],
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     data = plan.new[0].data
     assert (data["status"], data["nip"], data["ni_pppk"], data["rank"]) == (
         "PPPK",
@@ -268,7 +290,7 @@ def test_csv_with_semicolons_and_a_bom(tmp_path, government, units):
         "\ufeffNIP;Nama;Jenis Kelamin;Golongan;Unit Kerja\n198503152010011002;Ahmad Fiktif;Laki-laki;III/a;Dinas Pendidikan\n",
         encoding="utf-8",
     )
-    plan = plan_import(path, government_id=government.pk)
+    plan = plan_for(path, government)
     assert plan.counts["new"] == 1
 
 
@@ -295,16 +317,16 @@ def test_existing_employees_are_unchanged_updated_or_possibly_left(tmp_path, gov
         tmp_path / "roster.xlsx",
         [HEADER, [1, employee.nip, employee.name, "L", "PNS", "III/d", "", "", employee.unit.name]],
     )
-    plan = plan_import(path, government_id=government.pk, full_roster=True)
+    plan = plan_for(path, government, full_roster=True)
     assert plan.counts["updated"] == 1
-    assert plan.updated[0].differences["rank"] == ("III/c", "III/d")
+    assert plan.updated[0].differences["rank"] == ["III/c", "III/d"]
     assert plan.possibly_left == [other.pk]
 
 
 def test_a_file_without_a_recognisable_header_is_refused(tmp_path, government):
     path = write_xlsx(tmp_path / "roster.xlsx", [["a", "b"], [1, 2]])
     with pytest.raises(RosterError):
-        plan_import(path, government_id=government.pk)
+        plan_for(path, government)
 
 
 def test_a_remembered_mapping_reads_unusual_headers(tmp_path, government, units):
@@ -316,12 +338,8 @@ def test_a_remembered_mapping_reads_unusual_headers(tmp_path, government, units)
         ],
     )
     with pytest.raises(RosterError):
-        plan_import(path, government_id=government.pk)
-    plan = plan_import(
-        path,
-        government_id=government.pk,
-        remembered={"nip": "Nomor Pegawai", "unit": "Tempat Tugas"},
-    )
+        plan_for(path, government)
+    plan = plan_for(path, government, remembered={"nip": "Nomor Pegawai", "unit": "Tempat Tugas"})
     assert plan.counts["new"] == 1
 
 
@@ -336,3 +354,45 @@ def test_a_remembered_mapping_reads_unusual_headers(tmp_path, government, units)
 )
 def test_titles_are_split_from_names(written, parts):
     assert split_titles(written) == parts
+
+
+def test_a_duplicate_after_a_full_batch_still_merges(tmp_path, government, units, monkeypatch):
+    # The plan is written in batches: a duplicate of a row already written must still merge,
+    # and a conflicting one must reject both.
+    monkeypatch.setattr("budaya.org.importing.PLAN_BATCH", 2)
+    rows = [HEADER]
+    for i in range(5):
+        rows.append(
+            [
+                i,
+                f"19850315201001{1}{i:03d}",
+                f"Pegawai {i}",
+                "L",
+                "PNS",
+                "III/a",
+                "",
+                "",
+                "Dinas Pendidikan",
+            ]
+        )
+    rows.append(
+        [
+            9,
+            "198503152010011000",
+            "Pegawai 0",
+            "L",
+            "PNS",
+            "III/a",
+            "",
+            "Analis",
+            "Dinas Pendidikan",
+        ]
+    )
+    rows.append(
+        [10, "198503152010011001", "Pegawai 1", "L", "PNS", "III/b", "", "", "Dinas Pendidikan"]
+    )
+    plan = plan_for(write_xlsx(tmp_path / "roster.xlsx", rows), government)
+    assert plan.counts["new"] == 4
+    assert plan.merged == [[5, 10]]
+    assert [r.row_numbers for r in plan.rejected] == [[6, 11]]
+    assert next(r for r in plan.new if r.first_row == 5).data["position_name"] == "Analis"

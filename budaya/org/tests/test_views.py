@@ -251,7 +251,11 @@ def test_upload_preview_confirm_and_error_report(admin_client, government, agenc
         "import_detail", government, job.pk
     )
     preview = admin_client.get(response["Location"]).content.decode()
-    assert "Konfirmasi dan impor" in preview and "Ahmad Fiktif" in preview
+    # The preview opens on the rejected rows, with the reason; the new ones are a tab away.
+    assert "Konfirmasi dan impor" in preview and "NIP hanya berisi angka" in preview
+    assert (
+        "Ahmad Fiktif" in admin_client.get(response["Location"], {"show": "new"}).content.decode()
+    )
     assert Employee.objects.count() == 0
     errors = admin_client.get(url("import_rejected", government, job.pk))
     sheet = load_workbook(io.BytesIO(errors.content)).active

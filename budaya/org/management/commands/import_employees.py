@@ -13,7 +13,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from budaya.org import services
-from budaya.org.models import EmployeeImport, Government
+from budaya.org.models import EmployeeImport, Government, ImportRow
 
 
 class Command(BaseCommand):
@@ -69,6 +69,7 @@ class Command(BaseCommand):
             f"unchanged: {counts['unchanged']}, rejected: {counts['rejected']}, "
             f"duplicates merged: {counts['merged']}, possibly left: {counts['possibly_left']}"
         )
-        for item in job.report.get("rejected", []):
-            rows = ", ".join(str(number) for number in item["rows"])
-            self.stdout.write(f"  row {rows}: {' '.join(item['reasons'])}")
+        rejected = job.rows.filter(outcome=ImportRow.Outcome.REJECTED).order_by("first_row")
+        for row in rejected.iterator(chunk_size=1000):
+            numbers = ", ".join(str(number) for number in row.row_numbers)
+            self.stdout.write(f"  row {numbers}: {' '.join(row.reasons)}")
