@@ -48,7 +48,8 @@ class ProgrammeExists(Exception):
     """The government already has a programme for this agency (or city-wide) and year."""
 
 
-def _snapshot(obj: models.Model) -> dict[str, Any]:
+def snapshot(obj: models.Model) -> dict[str, Any]:
+    """Every field of a programme row but its id, for the audit trail."""
     return audit.snapshot(obj, [f.name for f in obj._meta.concrete_fields if f.name != "id"])
 
 
@@ -57,12 +58,12 @@ def _save_form(form: forms.ModelForm, actor: Any, request: Request, **fixed: Any
     and record what changed."""
     instance = form.instance
     creating = instance.pk is None
-    before = {} if creating else _snapshot(type(instance).objects.get(pk=instance.pk))
+    before = {} if creating else snapshot(type(instance).objects.get(pk=instance.pk))
     obj = form.save(commit=False)
     for name, value in fixed.items():
         setattr(obj, name, value)
     obj.save()
-    after = _snapshot(obj)
+    after = snapshot(obj)
     if creating:
         audit.record(actor, AuditAction.CREATE, obj, after=after, request=request)
     else:
@@ -73,7 +74,7 @@ def _save_form(form: forms.ModelForm, actor: Any, request: Request, **fixed: Any
 
 
 def _delete(obj: models.Model, actor: Any, request: Request) -> None:
-    audit.record(actor, AuditAction.DELETE, obj, before=_snapshot(obj), request=request)
+    audit.record(actor, AuditAction.DELETE, obj, before=snapshot(obj), request=request)
     obj.delete()
 
 
@@ -107,7 +108,7 @@ def load_default_checklists(
     if made:
         audit.record_many(
             actor,
-            [(AuditAction.CREATE, item, None, _snapshot(item)) for item in made],
+            [(AuditAction.CREATE, item, None, snapshot(item)) for item in made],
             request,
             government=government,
         )
@@ -150,7 +151,7 @@ def replace_checklist(
         )
         for index, text in enumerate(lines, start=1)
     ]
-    changes.extend((AuditAction.CREATE, item, None, _snapshot(item)) for item in made)
+    changes.extend((AuditAction.CREATE, item, None, snapshot(item)) for item in made)
     audit.record_many(actor, changes, request, government=government)
     return made
 
@@ -181,7 +182,7 @@ def create_programme(
     FormulationStep.objects.bulk_create(
         FormulationStep(government=government, programme=programme, step=step) for step in Step
     )
-    audit.record(actor, AuditAction.CREATE, programme, after=_snapshot(programme), request=request)
+    audit.record(actor, AuditAction.CREATE, programme, after=snapshot(programme), request=request)
     if not ChecklistItem.objects.filter(government=government).exists():
         load_default_checklists(government, actor, request)
     return programme
@@ -247,11 +248,11 @@ def record_result(
         .first()
     )
     if existing is not None:
-        before = _snapshot(existing)
+        before = snapshot(existing)
         existing.value, existing.note = value, note
         existing.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
         existing.save()
-        old, new = audit.changed(before, _snapshot(existing))
+        old, new = audit.changed(before, snapshot(existing))
         if new:
             audit.record(
                 actor, AuditAction.UPDATE, existing, before=old, after=new, request=request
@@ -266,7 +267,7 @@ def record_result(
         note=note,
         recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit.record(actor, AuditAction.CREATE, result, after=_snapshot(result), request=request)
+    audit.record(actor, AuditAction.CREATE, result, after=snapshot(result), request=request)
     return result
 
 
@@ -383,13 +384,13 @@ def answer_checklist(
     answer, created = ChecklistAnswer.objects.select_for_update().get_or_create(
         government=programme.government, programme=programme, item=item
     )
-    before = {} if created else _snapshot(answer)
+    before = {} if created else snapshot(answer)
     answer.met, answer.note = met, note
     answer.updated_by = actor if getattr(actor, "is_authenticated", False) else None
     answer.save()
-    old, new = audit.changed(before, _snapshot(answer))
+    old, new = audit.changed(before, snapshot(answer))
     if created:
-        audit.record(actor, AuditAction.CREATE, answer, after=_snapshot(answer), request=request)
+        audit.record(actor, AuditAction.CREATE, answer, after=snapshot(answer), request=request)
     elif new:
         audit.record(actor, AuditAction.UPDATE, answer, before=old, after=new, request=request)
     return answer
@@ -424,7 +425,7 @@ def attach_evidence(
         added_by=actor if getattr(actor, "is_authenticated", False) else None,
         **{field: target},
     )
-    audit.record(actor, AuditAction.CREATE, link, after=_snapshot(link), request=request)
+    audit.record(actor, AuditAction.CREATE, link, after=snapshot(link), request=request)
     return link
 
 
