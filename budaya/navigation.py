@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
+from budaya.teams.apps import NAV_LABEL as TEAMS_LABEL
 
 EVERY_ROLE = frozenset(Role.values)
 ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
@@ -41,6 +42,7 @@ NAV_ITEMS = [
         GOVERNMENT_ROLES,
         ("org:employee_", "org:import_", "org:my_employees"),
     ),
+    NavItem(TEAMS_LABEL, "teams:my_teams", GOVERNMENT_ROLES, ("teams:",)),
     NavItem(PROGRAMME_LABEL, "programme:mine", GOVERNMENT_ROLES, ("programme:",)),
     NavItem(ACTIVITIES_LABEL, "activities:start", GOVERNMENT_ROLES, ("activities:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),

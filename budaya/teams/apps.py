@@ -6,3 +6,8 @@ class TeamsConfig(AppConfig):
     name = "budaya.teams"
     label = "teams"
     verbose_name = _("Teams and decrees")
+
+
+# The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's
+# catalogue.
+NAV_LABEL = _("Teams")
