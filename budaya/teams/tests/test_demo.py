@@ -1,0 +1,48 @@
+"""The teams demo: a KBK in every Tangerang agency, a few out of order; Serang's reform teams."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from budaya.org.models import Government, Unit
+from budaya.teams import selectors
+from budaya.teams.models import Decree, Designation, Membership, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def _seed() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", "--staff-per-agency", "6", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_teams_are_made_once_and_show_each_kind_of_problem():
+    _seed()
+    counts = (Team.objects.count(), Membership.objects.count(), Decree.objects.count(),
+              Designation.objects.count())  # fmt: skip
+    output = _seed()
+    assert "KBK with members" not in output
+    assert counts == (Team.objects.count(), Membership.objects.count(), Decree.objects.count(),
+                      Designation.objects.count())  # fmt: skip
+    tangerang = Government.objects.get(slug="kota-tangerang")
+    agencies = Unit.objects.filter(government=tangerang, parent__isnull=True).count()
+    assert Team.objects.filter(government=tangerang, kind__code="kbk").count() == agencies
+    board = selectors.compliance(tangerang, timezone.localdate())
+    assert {line.agency for line in board.without_decree} == {
+        "Dinas Tenaga Kerja",
+        "Dinas Kepemudaan dan Olahraga",
+    }
+    assert [line.agency for line in board.breaking if "echelon" in line.reason] == [
+        "Dinas Perhubungan"
+    ]
+    assert [line.agency for line in board.departed] == ["Dinas Pekerjaan Umum dan Penataan Ruang"]
+    assert [line.agency for line in board.old_decrees] == ["Badan Perencanaan Pembangunan Daerah"]
+    serang = Government.objects.get(slug="kota-serang")
+    assert Team.objects.filter(government=serang, unit__isnull=True).count() == 1
+    assert Team.objects.filter(government=serang, kind__code="tim-rb-pd").exists()
+    assert Designation.objects.filter(government=serang, status="published").exists()
