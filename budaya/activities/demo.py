@@ -246,23 +246,29 @@ class _Log:
             ],
             batch_size=1000,
         )
-        links = []
-        for activity, (_a, _v, picture) in zip(activities, self.rows, strict=True):
-            if picture is None or activity.status == Activity.Status.PLANNED:
-                continue
-            prepared = evidence_files.prepare_file(
-                ContentFile(picture, name=f"foto-{activity.date:%Y%m%d}.jpg")
-            )
-            item = evidence_files.store_prepared(
-                government=self.government,
-                unit=activity.unit,
-                prepared=prepared,
-                actor=activity.created_by,
-                title=activity.title,
-            )
-            links.append(
-                ActivityEvidence(government=self.government, activity=activity, evidence=item)
-            )
+        with_photo = [
+            (activity, picture)
+            for activity, (_a, _v, picture) in zip(activities, self.rows, strict=True)
+            if picture is not None
+        ]
+        stored = evidence_files.store_prepared_many(
+            government=self.government,
+            items=[
+                (
+                    activity.unit,
+                    evidence_files.prepare_file(
+                        ContentFile(picture, name=f"foto-{activity.date:%Y%m%d}.jpg")
+                    ),
+                    activity.title,
+                )
+                for activity, picture in with_photo
+            ],
+            actor=None,
+        )
+        links = [
+            ActivityEvidence(government=self.government, activity=activity, evidence=item)
+            for (activity, _p), item in zip(with_photo, stored, strict=True)
+        ]
         ActivityEvidence.objects.bulk_create(links, batch_size=1000)
         return len(activities), len(links)
 
@@ -282,7 +288,9 @@ def _seed_activities(government: Government, forms: dict[str, ActivityForm]) -> 
     log = _Log(government, rng)
     obligations = [o for o in Obligation.objects.filter(government=government, active=True)]
     working = _working_days(start, today)
-    months = sorted({(d.year, d.month) for d in working})
+    months = sorted(
+        {(d.year, d.month) for d in (start + datetime.timedelta(days=n) for n in range(366))}
+    )
     for index, agency in enumerate(agencies):
         chance = LEVELS[0] if agency.code in DILIGENT else LEVELS[index % len(LEVELS)]
         author = team if agency.code in DILIGENT else None

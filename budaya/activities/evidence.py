@@ -349,6 +349,63 @@ def store_prepared(
     return evidence
 
 
+def store_prepared_many(
+    *,
+    government: Government,
+    items: list[tuple[Unit | None, PreparedFile, str]],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> list[Evidence]:
+    """Many prepared files (unit, file, title) at once: one bulk insert and one bulk audit
+    append (for imports and the demo data)."""
+    files = storage()
+    rows: list[Evidence] = []
+    names: list[str] = []
+    try:
+        for unit, prepared, title in items:
+            _check_unit(government, unit)
+            accepted = ACCEPTED[prepared.content_type]
+            name = files.save(
+                _storage_name(government, accepted.extension), ContentFile(prepared.data)
+            )
+            names.append(name)
+            thumbnail_name = ""
+            if prepared.thumbnail is not None:
+                thumbnail_name = files.save(
+                    _storage_name(government, "jpg", "-thumb"), ContentFile(prepared.thumbnail)
+                )
+                names.append(thumbnail_name)
+            evidence = Evidence(
+                government=government,
+                unit=unit,
+                kind=Evidence.Kind.FILE,
+                title=title.strip()[:200],
+                original_name=prepared.original_name,
+                content_type=prepared.content_type,
+                size=len(prepared.data),
+                sha256=hashlib.sha256(prepared.data).hexdigest(),
+                uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+            )
+            evidence.file.name = name
+            evidence.thumbnail.name = thumbnail_name
+            rows.append(evidence)
+        with transaction.atomic():
+            created = Evidence.objects.bulk_create(rows, batch_size=500)
+            audit.record_many(
+                actor,
+                [
+                    (AuditAction.CREATE, item, None, audit.snapshot(item, AUDITED_FIELDS))
+                    for item in created
+                ],
+                request,
+                government=government,
+            )
+    except Exception:
+        _delete_files(*names)
+        raise
+    return created
+
+
 def _delete_files(*names: str) -> None:
     files = storage()
     for name in names:
