@@ -15,6 +15,12 @@ PASSWORD = "kata-sandi-uji-yang-panjang"
 
 
 @pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Uploaded files of a test go to a temporary folder, never to var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # The production hasher costs a third of a second per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -62,6 +62,12 @@ def fast_hashing(settings, monkeypatch):
     monkeypatch.delenv(DEMO_PASSWORD_ENV, raising=False)
 
 
+@pytest.fixture(autouse=True)
+def registry_only(monkeypatch):
+    # The registry's demo is tested here; each later app tests the part it adds to the demo.
+    monkeypatch.setattr("budaya.org.demo.seed.seed_other_apps", list)
+
+
 def seed(**options) -> str:
     out = StringIO()
     call_command("seed_demo", stdout=out, **options)
