@@ -20,6 +20,7 @@ setup: $(STAMP)
 run: setup
 	$(BIN)/python manage.py migrate --noinput -v0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py daily
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: setup

@@ -1,0 +1,42 @@
+"""manage.py daily: the work that falls due by the calendar, for every government.
+
+Run it once a day (cron: ``0 6 * * * cd /srv/budaya && .venv/bin/python manage.py daily``);
+running it again the same day does nothing more. ``make run`` runs it at start.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from budaya.activities.services import send_obligation_reminders
+from budaya.org.models import Government
+from budaya.teams.services import expire_ended
+
+
+class Command(BaseCommand):
+    help = (
+        "Daily jobs: reminders of recurring obligations that fall due (each sent once) and "
+        "role-model and change-agent designations whose period has ended."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--today", help="Run as if today were this date (YYYY-MM-DD).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        if options["today"]:
+            try:
+                today = datetime.date.fromisoformat(options["today"])
+            except ValueError as error:
+                raise CommandError("--today must be a date as YYYY-MM-DD.") from error
+        reminders = send_obligation_reminders(today)
+        expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        if options["verbosity"] >= 1:
+            self.stdout.write(
+                f"{today}: {len(reminders)} obligation reminders sent, "
+                f"{expired} designations expired."
+            )

@@ -1,0 +1,33 @@
+"""manage.py daily runs the calendar's jobs and is safe to run twice."""
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from budaya.teams.models import Designation
+
+pytestmark = pytest.mark.django_db
+
+
+def test_daily_expires_ended_designations_once(government, employee):
+    designation = Designation.objects.create(
+        government=government,
+        kind=Designation.Kind.ROLE_MODEL,
+        subject=Designation.Subject.EMPLOYEE,
+        employee=employee,
+        unit=employee.unit,
+        period_start=datetime.date(2025, 2, 1),
+        period_end=datetime.date(2026, 1, 31),
+        reasons="Teladan disiplin",
+        status=Designation.Status.PUBLISHED,
+    )
+    out = StringIO()
+    call_command("daily", today="2026-02-01", stdout=out)
+    designation.refresh_from_db()
+    assert designation.status == Designation.Status.EXPIRED
+    assert "1 designations expired" in out.getvalue()
+    again = StringIO()
+    call_command("daily", today="2026-02-01", stdout=again)
+    assert "0 designations expired" in again.getvalue()
