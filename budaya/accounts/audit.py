@@ -216,10 +216,6 @@ def record_many(
     actor_repr = actor.get_username() if signed_in else ""
     ops = connection.ops
     at_stored = ops.adapt_datetimefield_value(at)
-    columns = ", ".join(connection.ops.quote_name(name) for name in _INSERT_COLUMNS)
-    placeholders = ", ".join(["%s"] * len(_INSERT_COLUMNS))
-    # Identifiers are constants of this module; every value is a parameter.
-    sql = f"INSERT INTO {ops.quote_name(TABLE)} ({columns}) VALUES ({placeholders})"  # noqa: S608
     written = 0
     batch: list[tuple[Any, ...]] = []
     for action, obj, before, after in changes:
@@ -256,9 +252,9 @@ def record_many(
         )
         chain.length, chain.last_hash = sequence, digest
         if len(batch) >= batch_size:
-            written += _insert(sql, batch)
+            written += _insert(batch)
             batch = []
-    written += _insert(sql, batch)
+    written += _insert(batch)
     AuditChain.objects.filter(pk=chain.key).update(length=chain.length, last_hash=chain.last_hash)
     return written
 
@@ -282,10 +278,17 @@ _INSERT_COLUMNS = (
 )
 
 
-def _insert(sql: str, rows: list[tuple[Any, ...]]) -> int:
-    if rows:
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, rows)
+def _insert(rows: list[tuple[Any, ...]]) -> int:
+    """One multi-row INSERT (a single round trip on SQLite and PostgreSQL alike)."""
+    if not rows:
+        return 0
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _INSERT_COLUMNS)
+    row = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
+    # Identifiers are constants of this module; every value is a parameter.
+    sql = f"INSERT INTO {quote(TABLE)} ({columns}) VALUES " + ", ".join([row] * len(rows))  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [value for values in rows for value in values])
     return len(rows)
 
 
