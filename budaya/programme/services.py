@@ -242,9 +242,12 @@ def record_result(
 ) -> ScorecardResult:
     """Record the result of a period; a second result for the same period replaces the first."""
     existing = (
+        # Ordered by pk alone: the default ordering joins nullable relations, and PostgreSQL
+        # refuses FOR UPDATE on the nullable side of an outer join.
         ScorecardResult.objects.select_for_update()
         .filter(government=item.government, item=item, period_start=period_start)
         .filter(granularity=granularity)
+        .order_by("pk")
         .first()
     )
     if existing is not None:

@@ -259,7 +259,8 @@ def sign_decree(
     earlier = Decree.objects.filter(team=decree.team, status=Decree.Status.SIGNED).exclude(
         pk=decree.pk
     )
-    for previous in earlier.select_for_update():
+    # Ordered by pk alone: PostgreSQL refuses FOR UPDATE across the default ordering's joins.
+    for previous in earlier.select_for_update().order_by("pk"):
         supersede_decree(previous, by=decree, actor=actor, request=request)
     if decree.team.formed_on is None and decree.purpose == Decree.Purpose.ESTABLISH:
         team = decree.team
