@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
+from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
 from budaya.teams.apps import NAV_LABEL as TEAMS_LABEL
 
@@ -45,6 +46,7 @@ NAV_ITEMS = [
     NavItem(TEAMS_LABEL, "teams:my_teams", GOVERNMENT_ROLES, ("teams:",)),
     NavItem(PROGRAMME_LABEL, "programme:mine", GOVERNMENT_ROLES, ("programme:",)),
     NavItem(ACTIVITIES_LABEL, "activities:start", GOVERNMENT_ROLES, ("activities:",)),
+    NavItem(MONEV_LABEL, "monev:start", GOVERNMENT_ROLES, ("monev:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
     NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, ("accounts:audit_",)),

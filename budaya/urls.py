@@ -18,6 +18,7 @@ urlpatterns = [
     path("teams/", include("budaya.teams.urls")),
     path("programme/", include("budaya.programme.urls")),
     path("activities/", include("budaya.activities.urls")),
+    path("monev/", include("budaya.monev.urls")),
 ]
 
 if settings.DEBUG:

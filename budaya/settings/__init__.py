@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "budaya.teams",
     "budaya.programme",
     "budaya.activities",
+    "budaya.monev",
 ]
 
 MIDDLEWARE = [

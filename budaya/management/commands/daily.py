@@ -34,6 +34,10 @@ class Command(BaseCommand):
             except ValueError as error:
                 raise CommandError("--today must be a date as YYYY-MM-DD.") from error
         reminders = send_obligation_reminders(today)
+        # Monitoring reports: reminders 30, 7 and 1 days before a period's deadline, each once.
+        from budaya.monev.services import send_deadline_reminders
+
+        reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
         if options["verbosity"] >= 1:
             self.stdout.write(

@@ -1,0 +1,369 @@
+"""The agency report and the city report as XLSX, DOCX and PDF in the layout of S Tabel 1, with
+the place, date and signature block, the government's logo and the document hash in the footer.
+
+The PDF renderer reads no network resource: ``LocalOnlyFetcher`` answers data: URLs and files
+under the static directories and refuses everything else; fonts are the machine's (DejaVu).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import io
+import json
+import logging
+import mimetypes
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.http import Http404, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.text import slugify
+
+from budaya.monev import indicators, services
+from budaya.monev.models import CityReport, Report, ReportVersion
+from budaya.org.models import Government
+from budaya.spreadsheets import workbook_bytes, xlsx_response
+
+log = logging.getLogger(__name__)
+
+MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
+
+
+def tanggal(day: datetime.date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass
+class Section:
+    """One agency's Tabel 1 (a city report holds one per agency)."""
+
+    title: str
+    groups: list[dict[str, Any]]
+    sha256: str = ""
+
+
+@dataclass
+class Document:
+    filename: str
+    government: Government
+    title: str
+    subtitle: str
+    sections: list[Section]
+    place: str
+    day: datetime.date
+    chair_title: str
+    signatory_name: str
+    signatory_nip: str
+    sha256: str
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    number = 0
+    groups = []
+    for i in indicators.INDICATORS:
+        items = []
+        for row in rows:
+            if row["indicator"] != i:
+                continue
+            number += 1
+            items.append({**row, "number": number, "evidence_text": _evidence_text(row)})
+        groups.append({"heading": indicators.TABEL1_HEADINGS[i], "rows": items})
+    return groups
+
+
+def _evidence_text(row: dict[str, Any]) -> str:
+    return "\n".join(
+        f"{e['title']}{' — ' + e['url'] if e.get('url') else ''}" for e in row.get("evidence", [])
+    )
+
+
+CHAIR = "Ketua Tim Percepatan Pelaksanaan Reformasi Birokrasi"
+
+
+def agency_document(report: Report, version: ReportVersion | None) -> Document:
+    """The frozen version when there is one (its hash), else the working copy (hash of now)."""
+    if version is not None:
+        content = json.loads(version.canonical)
+        sha = version.sha256
+        note = f"Versi {version.number}"
+    else:
+        content = services.report_content(report)
+        sha = services.sha256_of(services.canonical_json(content))
+        note = "Konsep (belum disampaikan)"
+    day = timezone.localdate(version.submitted_at) if version else timezone.localdate()
+    government = report.government
+    return Document(
+        filename=f"monev-{slugify(report.unit.name)}-{report.period.year}-v{report.version}",
+        government=government,
+        title="Formulir Laporan Monitoring dan Evaluasi",
+        subtitle=f"{content['unit']['name']} · {content['period']['title']}",
+        sections=[Section(content["unit"]["name"], _groups(content["rows"]), sha)],
+        place=content.get("place") or services.place_of(government),
+        day=day,
+        chair_title=f"{CHAIR} {report.unit.name},",
+        signatory_name=content["signatory"]["name"],
+        signatory_nip=content["signatory"]["nip"],
+        sha256=sha,
+        note=note,
+    )
+
+
+def city_document(city: CityReport) -> Document:
+    content = json.loads(city.canonical)
+    government = city.government
+    return Document(
+        filename=f"monev-{government.slug}-{city.period.year}-kota-{city.number}",
+        government=government,
+        title="Laporan Monitoring dan Evaluasi Budaya Kerja",
+        subtitle=f"{government.name} · {content['period']['title']}",
+        sections=[
+            Section(
+                f"{item['unit']['name']} (versi {item['version']})",
+                _groups(item["content"]["rows"]),
+                item["sha256"],
+            )
+            for item in content["reports"]
+        ],
+        place=city.place or services.place_of(government),
+        day=timezone.localdate(city.consolidated_at),
+        chair_title=f"{CHAIR} {government.name},",
+        signatory_name=city.signatory_name,
+        signatory_nip=city.signatory_nip,
+        sha256=city.sha256,
+        note=f"Laporan kota nomor {city.number}",
+    )
+
+
+def _logo_bytes(government: Government) -> bytes | None:
+    if not government.logo:
+        return None
+    try:
+        with government.logo.open("rb") as handle:
+            return bytes(handle.read())
+    except OSError:
+        return None
+
+
+# --- XLSX ----------------------------------------------------------------------------------------
+
+
+def xlsx(document: Document) -> bytes:
+    rows: list[list[Any]] = [[str(n) for n in range(1, 8)]]
+    for section in document.sections:
+        if len(document.sections) > 1:
+            rows.append([section.title, "", "", "", "", "", f"SHA-256: {section.sha256}"])
+        for group in section.groups:
+            rows.append([group["heading"], "", "", "", "", "", ""])
+            for row in group["rows"]:
+                rows.append(
+                    [
+                        row["number"],
+                        row["when"],
+                        row["activity"],
+                        row["form"],
+                        row["problems"],
+                        row["solutions"],
+                        row["evidence_text"],
+                    ]
+                )
+    rows += [
+        [],
+        [f"{document.place}, {tanggal(document.day)}"],
+        [document.chair_title],
+        [],
+        [f"({document.signatory_name or '.....'})"],
+        [f"NIP {document.signatory_nip}" if document.signatory_nip else ""],
+        [],
+        [f"{document.note} · SHA-256: {document.sha256}"],
+    ]
+    return workbook_bytes(
+        "Tabel 1",
+        list(indicators.COLUMNS),
+        rows,
+        heading=[document.government.name, document.title, document.subtitle],
+    )
+
+
+# --- DOCX ----------------------------------------------------------------------------------------
+
+
+def docx(document: Document) -> bytes:
+    from docx import Document as Docx
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Cm, Pt
+
+    out = Docx()
+    section = out.sections[0]
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = section.page_height, section.page_width
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(1.5))
+    style = out.styles["Normal"]
+    style.font.name = "DejaVu Sans"
+    style.font.size = Pt(9)
+    logo = _logo_bytes(document.government)
+    if logo:
+        try:
+            out.add_picture(io.BytesIO(logo), height=Cm(2))
+            out.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        except Exception:  # a logo python-docx cannot read (SVG) is left out
+            log.info("logo of %s left out of the DOCX", document.government.slug)
+    for text, bold in (
+        (document.government.name.upper(), True),
+        (document.title, True),
+        (document.subtitle, False),
+    ):
+        paragraph = out.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(text).bold = bold
+    for part in document.sections:
+        if len(document.sections) > 1:
+            out.add_paragraph().add_run(part.title).bold = True
+        table = out.add_table(rows=2, cols=7)
+        table.style = "Table Grid"
+        for index, name in enumerate(indicators.COLUMNS):
+            table.rows[0].cells[index].text = name
+            table.rows[1].cells[index].text = str(index + 1)
+        for group in part.groups:
+            cells = table.add_row().cells
+            merged = cells[0].merge(cells[6])
+            merged.text = group["heading"]
+            for row in group["rows"]:
+                cells = table.add_row().cells
+                values = [
+                    row["number"],
+                    row["when"],
+                    row["activity"],
+                    row["form"],
+                    row["problems"],
+                    row["solutions"],
+                    row["evidence_text"],
+                ]
+                for index, value in enumerate(values):
+                    cells[index].text = str(value)
+        if len(document.sections) > 1:
+            out.add_paragraph(f"SHA-256: {part.sha256}")
+    out.add_paragraph()
+    for line in (
+        f"{document.place}, {tanggal(document.day)}",
+        document.chair_title,
+        "",
+        "",
+        f"({document.signatory_name or '.....'})",
+        f"NIP {document.signatory_nip}" if document.signatory_nip else "",
+    ):
+        paragraph = out.add_paragraph(line)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    footer = section.footer.paragraphs[0]
+    footer.text = f"{document.note} · SHA-256: {document.sha256}"
+    footer.runs[0].font.size = Pt(7)
+    buffer = io.BytesIO()
+    out.save(buffer)
+    return buffer.getvalue()
+
+
+# --- PDF -----------------------------------------------------------------------------------------
+
+
+class RefusedResource(Exception):
+    pass
+
+
+def _static_roots() -> list[Path]:
+    roots = [Path(str(d)).resolve() for d in getattr(settings, "STATICFILES_DIRS", [])]
+    if getattr(settings, "STATIC_ROOT", None):
+        roots.append(Path(str(settings.STATIC_ROOT)).resolve())
+    roots.append(Path(__file__).resolve().parent / "static")
+    return roots
+
+
+def local_only_fetcher() -> Any:
+    """A WeasyPrint fetcher that answers data: URLs and local static files, and nothing else."""
+    from weasyprint.urls import URLFetcher
+
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]
+        refused: list[str]
+
+        def __init__(self) -> None:
+            super().__init__(allowed_protocols=["data", "file"])
+            self.refused = []
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            parsed = urlparse(url)
+            if parsed.scheme == "data":
+                return super().fetch(url, headers)
+            if parsed.scheme == "file":
+                path = Path(unquote(parsed.path)).resolve()
+                if any(path.is_relative_to(root) for root in _static_roots()) and path.is_file():
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise RefusedResource(f"refused: {url}")
+
+    return LocalOnlyFetcher()
+
+
+def pdf(document: Document, fetcher: Any = None) -> bytes:
+    from weasyprint import HTML
+
+    logo = _logo_bytes(document.government)
+    logo_uri = ""
+    if logo:
+        kind = mimetypes.guess_type(document.government.logo.name or "")[0] or "image/png"
+        logo_uri = f"data:{kind};base64,{base64.b64encode(logo).decode()}"
+    css = finders.find("monev/print.css")
+    html = render_to_string(
+        "monev/export_pdf.html",
+        {
+            "document": document,
+            "columns": indicators.COLUMNS,
+            "logo_uri": logo_uri,
+            "css_uri": Path(str(css)).resolve().as_uri() if css else "",
+            "date": tanggal(document.day),
+        },
+    )
+    return bytes(
+        HTML(string=html, url_fetcher=fetcher or local_only_fetcher()).write_pdf()  # type: ignore[no-untyped-call]
+    )
+
+
+TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+
+
+def respond(document: Document, fmt: str) -> HttpResponse:
+    if fmt == "xlsx":
+        return xlsx_response(f"{document.filename}.xlsx", xlsx(document))
+    if fmt == "docx":
+        content = docx(document)
+    elif fmt == "pdf":
+        content = pdf(document)
+    else:
+        raise Http404
+    response = HttpResponse(content, content_type=TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,503 @@
+"""Monitoring and evaluation (capability 8): periods, agency reports in the shape of S Tabel 1,
+their frozen versions with hashes, the maturity self-assessment of S Tabel 2, the evaluation
+instrument, the city report and the reminders.
+
+The workflow of a report is the table ``TRANSITIONS`` below, written once and enforced only in
+``services.transition``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from budaya.accounts.models import Role
+from budaya.activities.models import Activity, Evidence
+from budaya.org.models import Government, TenantModel, Unit
+
+
+class MonevSetting(TenantModel):
+    """A government's default deadline of the yearly report (S Lampiran D: by August)."""
+
+    deadline_month = models.PositiveSmallIntegerField(_("deadline month"), default=8)
+    deadline_day = models.PositiveSmallIntegerField(_("deadline day"), default=31)
+
+    class Meta:
+        verbose_name = _("monitoring setting")
+        verbose_name_plural = _("monitoring settings")
+        constraints = [
+            models.UniqueConstraint(fields=["government"], name="monev_setting_per_government")
+        ]
+
+    def deadline_for(self, year: int) -> datetime.date:
+        return datetime.date(year, self.deadline_month, self.deadline_day)
+
+
+def default_deadline(government: Government, year: int) -> datetime.date:
+    setting = MonevSetting.objects.filter(government=government).first()
+    return (setting or MonevSetting()).deadline_for(year)
+
+
+class Period(TenantModel):
+    """A monitoring period (S Pasal 11(2)): yearly (berkala) or special (khusus)."""
+
+    class Kind(models.TextChoices):
+        BERKALA = "berkala", _("Yearly (berkala)")
+        KHUSUS = "khusus", _("Special (khusus)")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("activities from"))
+    ends_on = models.DateField(_("activities until"))
+    deadline = models.DateField(_("deadline"))
+    closed = models.BooleanField(_("closed"), default=False)
+    units = models.ManyToManyField(
+        Unit,
+        through="PeriodUnit",
+        related_name="+",
+        blank=True,
+        verbose_name=_("agencies"),
+        help_text=_("Empty: every agency."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-deadline", "-pk"]
+        verbose_name = _("monitoring period")
+        verbose_name_plural = _("monitoring periods")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "title"], name="monev_period_title"),
+            models.UniqueConstraint(
+                fields=["government", "year"],
+                condition=models.Q(kind="berkala"),
+                name="monev_one_yearly_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def agencies(self) -> models.QuerySet[Unit]:
+        """The agencies that report in this period."""
+        chosen = Unit.objects.filter(
+            government=self.government, pk__in=self.unit_links.values("unit_id")
+        )
+        if self.kind == self.Kind.KHUSUS and chosen.exists():
+            return chosen.order_by("path")
+        return Unit.objects.filter(
+            government=self.government, parent__isnull=True, active_to__isnull=True
+        ).order_by("path")
+
+    def days_left(self, today: datetime.date) -> int:
+        return (self.deadline - today).days
+
+
+class PeriodUnit(TenantModel):
+    scope_unit_path = ""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="unit_links")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "period", "unit"], name="monev_period_unit"
+            )
+        ]
+
+
+class State(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+    CONSOLIDATED = "consolidated", _("Consolidated")
+    FORWARDED = "forwarded", _("Forwarded")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+
+
+@dataclass(frozen=True)
+class Move:
+    """One legal move: from, to, the role that makes it, and whether the person who made the
+    previous move may not make this one (the regulation separates them)."""
+
+    source: str
+    target: str
+    roles: tuple[str, ...]
+    label: Any
+    separate: bool = False
+    # who acts on the agency's report: "agency" (unit roles of its agency) or "city" (government)
+    scope: str = "city"
+
+
+HEAD = (Role.UNIT_HEAD,)
+AGENCY = (Role.UNIT_TEAM, Role.UNIT_HEAD)
+CITY = (Role.CITY_ADMIN,)
+LEADERS = (Role.LEADERSHIP,)
+
+# The report's state machine (../shared/docs/domain.md), S Pasal 9(2)(d), 9(3)(b)(d), 11(3),
+# Lampiran D. The unit head approves what the team prepared (not their own draft); the city team
+# (city administrator) reviews what the agency submitted; the regional secretary forwards what
+# the city team consolidated; the head of government acknowledges what the secretary forwarded.
+TRANSITIONS: tuple[Move, ...] = (
+    Move(State.DRAFT, State.APPROVED, HEAD, _("Approve"), separate=True, scope="agency"),
+    Move(State.APPROVED, State.DRAFT, HEAD, _("Back to draft"), scope="agency"),
+    Move(State.APPROVED, State.SUBMITTED, HEAD, _("Submit to the city team"), scope="agency"),
+    Move(State.SUBMITTED, State.RETURNED, CITY, _("Return with comments"), separate=True),
+    Move(State.RETURNED, State.DRAFT, AGENCY, _("Revise as a new version"), scope="agency"),
+    Move(State.SUBMITTED, State.ACCEPTED, CITY, _("Accept"), separate=True),
+    Move(State.ACCEPTED, State.CONSOLIDATED, CITY, _("Consolidate into the city report")),
+    Move(State.CONSOLIDATED, State.FORWARDED, LEADERS, _("Forward"), separate=True),
+    Move(State.FORWARDED, State.ACKNOWLEDGED, LEADERS, _("Acknowledge"), separate=True),
+)
+
+# States in which the agency may still change its working copy.
+EDITABLE = frozenset({State.DRAFT})
+# States whose version is frozen (submitted and after).
+FROZEN = frozenset(
+    {
+        State.SUBMITTED,
+        State.RETURNED,
+        State.ACCEPTED,
+        State.CONSOLIDATED,
+        State.FORWARDED,
+        State.ACKNOWLEDGED,
+    }
+)
+
+
+def moves_from(state: str) -> list[Move]:
+    return [move for move in TRANSITIONS if move.source == state]
+
+
+def find_move(source: str, target: str) -> Move | None:
+    for move in TRANSITIONS:
+        if move.source == source and move.target == target:
+            return move
+    return None
+
+
+class Report(TenantModel):
+    """One agency's report for one period (S Lampiran E, Tabel 1): the working copy (rows and
+    maturity answers) and its state; the frozen versions are ``ReportVersion``."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="monev_reports")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    place = models.CharField(_("place"), max_length=80, blank=True)
+    signatory_name = models.CharField(_("team chair"), max_length=200, blank=True)
+    signatory_nip = models.CharField(_("NIP of the team chair"), max_length=30, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # The last person who changed the working copy: the unit head approves someone else's work.
+    prepared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period", "unit__path"]
+        verbose_name = _("agency report")
+        verbose_name_plural = _("agency reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "period", "unit"], name="monev_report_per_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name} · {self.period.title}"
+
+    @property
+    def editable(self) -> bool:
+        return self.state in EDITABLE
+
+
+class ReportRow(TenantModel):
+    """One row of Tabel 1 under one of the four indicators; ``key`` stays the same across
+    versions, so comments and the diff follow a row."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="rows")
+    key = models.UUIDField(default=uuid.uuid4, editable=False)
+    indicator = models.PositiveSmallIntegerField(
+        _("indicator"), choices=[(i, str(i)) for i in (1, 2, 3, 4)]
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    when = models.CharField(_("time of implementation"), max_length=120)
+    activity_title = models.CharField(_("activity"), max_length=300)
+    form = models.TextField(_("form, media or equipment used"), blank=True)
+    problems = models.TextField(_("problems met"), blank=True)
+    solutions = models.TextField(_("efforts to solve the problems"), blank=True)
+    evidence = models.ManyToManyField(Evidence, through="RowEvidence", related_name="+", blank=True)
+
+    class Meta:
+        ordering = ["indicator", "order", "pk"]
+        verbose_name = _("report row")
+        verbose_name_plural = _("report rows")
+        constraints = [
+            models.UniqueConstraint(fields=["government", "report", "key"], name="monev_row_key")
+        ]
+
+
+class RowEvidence(TenantModel):
+    """Evidence linked (not copied) to a row."""
+
+    scope_unit_path = "row__report__unit__path"
+
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "row", "evidence"], name="monev_row_evidence"
+            )
+        ]
+
+
+class MaturityAnswer(TenantModel):
+    """S Tabel 2: the agency's yes/no on evidence item a or b of one indicator, and the city
+    team's verified answer with its reason when it differs."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="maturity")
+    indicator = models.PositiveSmallIntegerField(_("indicator"))
+    item = models.CharField(_("item"), max_length=1)
+    answer = models.BooleanField(_("agency answer"), null=True)
+    note = models.TextField(_("note"), blank=True)
+    verified = models.BooleanField(_("verified answer"), null=True)
+    reason = models.TextField(_("reason for the change"), blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.ManyToManyField(
+        Evidence, through="MaturityEvidence", related_name="+", blank=True
+    )
+
+    class Meta:
+        ordering = ["indicator", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "report", "indicator", "item"], name="monev_maturity_item"
+            )
+        ]
+
+
+class MaturityEvidence(TenantModel):
+    scope_unit_path = "answer__report__unit__path"
+
+    answer = models.ForeignKey(
+        MaturityAnswer, on_delete=models.CASCADE, related_name="evidence_links"
+    )
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "answer", "evidence"], name="monev_maturity_evidence"
+            )
+        ]
+
+
+def maturity_level(answers: dict[tuple[int, str], bool | None]) -> int:
+    """The level (0–4): the indicators of Tabel 2, from the first, whose items a and b are both
+    met; the indicators build on one another, so the count stops at the first one not met."""
+    level = 0
+    for indicator in (1, 2, 3, 4):
+        if answers.get((indicator, "a")) and answers.get((indicator, "b")):
+            level = indicator
+        else:
+            break
+    return level
+
+
+class ReportVersion(TenantModel):
+    """A frozen version (made at submission): the canonical serialisation and its SHA-256.
+    Never updated; a returned report is revised as the next version."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    canonical = models.TextField(_("canonical content"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "number"]
+        verbose_name = _("report version")
+        verbose_name_plural = _("report versions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "report", "number"], name="monev_version_number"
+            )
+        ]
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise ValueError("A submitted report version never changes.")
+        super().save(*args, **kwargs)
+
+    def verify(self) -> bool:
+        return hashlib.sha256(self.canonical.encode()).hexdigest() == self.sha256
+
+
+class ReviewComment(TenantModel):
+    """The city team's comment on one row (by key) of one version, given with a return."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="comments")
+    version = models.PositiveSmallIntegerField(_("version"))
+    row_key = models.UUIDField(null=True, blank=True)
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "pk"]
+
+
+class Transition(TenantModel):
+    """The log of moves of a report (who, when, from, to, version)."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="transitions")
+    source = models.CharField(max_length=20, choices=State.choices)
+    target = models.CharField(max_length=20, choices=State.choices)
+    version = models.PositiveSmallIntegerField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class CityReport(TenantModel):
+    """The city team's consolidation of the accepted agency reports of a period (S Pasal
+    9(3)(d)), with the hashes of the versions it holds and its own hash."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="city_reports")
+    number = models.PositiveSmallIntegerField(default=1)
+    canonical = models.TextField()
+    sha256 = models.CharField(max_length=64)
+    place = models.CharField(_("place"), max_length=80, blank=True)
+    signatory_name = models.CharField(_("team chair"), max_length=200, blank=True)
+    signatory_nip = models.CharField(_("NIP of the team chair"), max_length=30, blank=True)
+    consolidated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    consolidated_at = models.DateTimeField(auto_now_add=True)
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["period", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "period", "number"], name="monev_city_report_number"
+            )
+        ]
+
+    def verify(self) -> bool:
+        return hashlib.sha256(self.canonical.encode()).hexdigest() == self.sha256
+
+
+class Instrument(TenantModel):
+    """A government's evaluation instrument (S Pasal 11(4); T Lampiran II II.3)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["government", "name"], name="monev_instrument_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(TenantModel):
+    instrument = models.ForeignKey(Instrument, on_delete=models.CASCADE, related_name="questions")
+    area_code = models.CharField(_("area"), max_length=10)
+    area = models.CharField(_("evaluation area"), max_length=300)
+    text = models.TextField(_("question"))
+    max_score = models.PositiveSmallIntegerField(_("highest score"), default=4)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+
+class Score(TenantModel):
+    """The agency's score on one question of the instrument, and the city team's verified one."""
+
+    scope_unit_path = "report__unit__path"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="scores")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    score = models.PositiveSmallIntegerField(_("agency score"), null=True, blank=True)
+    verified = models.PositiveSmallIntegerField(_("verified score"), null=True, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "report", "question"], name="monev_score_once"
+            )
+        ]
+
+
+class Reminder(TenantModel):
+    """A deadline reminder sent to one agency for one period: once per number of days before."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    days_before = models.PositiveSmallIntegerField()
+    recipients = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "period", "unit", "days_before"], name="monev_reminder_once"
+            )
+        ]

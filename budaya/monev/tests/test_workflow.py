@@ -1,0 +1,169 @@
+"""The report's state machine: legal moves only, by the role allowed, separated where the
+regulation separates them; frozen versions with hashes; the diff; every move audited."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from budaya.accounts.models import AuditEntry
+from budaya.monev import services
+from budaya.monev.models import (
+    TRANSITIONS,
+    ReportVersion,
+    State,
+    Transition,
+    maturity_level,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _prepared(scene):
+    report = services.start_report(scene.period, scene.agency, scene.team)
+    services.add_rows_from_activities(
+        report, [(scene.activities[0], 1), (scene.activities[1], 3)], scene.team
+    )
+    return report
+
+
+def test_the_table_names_every_state_once_as_a_target():
+    targets = {move.target for move in TRANSITIONS}
+    assert targets == set(State.values)
+
+
+def test_rows_come_from_the_activity_log_with_evidence_linked(scene):
+    report = _prepared(scene)
+    rows = list(report.rows.order_by("indicator"))
+    assert [(r.indicator, r.activity_title) for r in rows] == [
+        (1, "Pembacaan nilai BerAKHLAK"),
+        (3, "Pemasangan twibbon"),
+    ]
+    assert rows[0].when == "10-03-2025"
+    assert rows[0].problems == "Peserta terlambat"
+    # linked: the same evidence rows as the activity's
+    assert list(rows[0].evidence.all()) == list(scene.activities[0].evidence.all())
+    assert report.maturity.count() == 8
+
+
+def test_the_whole_way_up_with_a_return(scene):
+    report = _prepared(scene)
+    # the unit team prepared it: the unit head approves, the team may not
+    with pytest.raises(PermissionDenied):
+        services.transition(report, State.APPROVED, scene.team)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    report.refresh_from_db()
+    first = ReportVersion.objects.get(report=report, number=1)
+    assert first.verify()
+    assert json.loads(first.canonical)["rows"][0]["activity"] == "Pembacaan nilai BerAKHLAK"
+
+    # a submitted report cannot be edited, and the version never changes
+    with pytest.raises(ValidationError):
+        services.delete_row(report.rows.first(), scene.team)
+    with pytest.raises(ValueError):
+        first.save()
+
+    row = report.rows.get(indicator=3)
+    with pytest.raises(ValidationError):  # a return says what to fix
+        services.transition(report, State.RETURNED, scene.admin)
+    services.transition(
+        report, State.RETURNED, scene.admin, comments={str(row.key): "Lampirkan daftar hadir"}
+    )
+    assert report.comments.get().text == "Lampirkan daftar hadir"
+    services.transition(report, State.DRAFT, scene.team)
+    report.refresh_from_db()
+    assert report.version == 2
+    services.save_row(
+        report,
+        row,
+        {
+            "indicator": 3,
+            "when": row.when,
+            "activity_title": row.activity_title,
+            "form": row.form,
+            "problems": row.problems,
+            "solutions": "Daftar hadir dilampirkan",
+        },
+        list(row.evidence.all()),
+        scene.team,
+    )
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    second = ReportVersion.objects.get(report=report, number=2)
+    assert second.sha256 != first.sha256
+    first.refresh_from_db()
+    assert first.verify() and second.verify()
+    changes = services.diff(json.loads(first.canonical), json.loads(second.canonical))
+    assert [c["change"] for c in changes] == ["changed"]
+    assert changes[0]["fields"][0]["new"] == "Daftar hadir dilampirkan"
+
+    services.transition(report, State.ACCEPTED, scene.admin)
+    with pytest.raises(ValidationError):  # no skipping
+        services.transition(report, State.FORWARDED, scene.sekda)
+    city = services.consolidate(scene.period, scene.admin)
+    assert city.verify()
+    with pytest.raises(PermissionDenied):  # the consolidator is not the regional secretary
+        services.forward(city, scene.admin)
+    services.forward(city, scene.sekda)
+    with pytest.raises(PermissionDenied):  # who forwarded does not acknowledge
+        services.acknowledge(city, scene.sekda)
+    services.acknowledge(city, scene.mayor)
+    report.refresh_from_db()
+    assert report.state == State.ACKNOWLEDGED
+    steps = list(Transition.objects.filter(report=report).values_list("source", "target"))
+    assert steps == [
+        ("draft", "approved"),
+        ("approved", "submitted"),
+        ("submitted", "returned"),
+        ("returned", "draft"),
+        ("draft", "approved"),
+        ("approved", "submitted"),
+        ("submitted", "accepted"),
+        ("accepted", "consolidated"),
+        ("consolidated", "forwarded"),
+        ("forwarded", "acknowledged"),
+    ]
+    moves = AuditEntry.objects.filter(object_type="monev.report", action="other")
+    assert moves.count() == len(steps)
+
+
+def test_the_unit_head_cannot_approve_own_draft(scene):
+    report = services.start_report(scene.period, scene.agency, scene.head)
+    services.add_rows_from_activities(report, [(scene.activities[0], 1)], scene.head)
+    with pytest.raises(PermissionDenied):
+        services.transition(report, State.APPROVED, scene.head)
+    assert services.allowed_moves(report, scene.head) == []
+
+
+def test_the_city_team_cannot_approve_and_the_agency_cannot_accept(scene):
+    report = _prepared(scene)
+    with pytest.raises(PermissionDenied):
+        services.transition(report, State.APPROVED, scene.admin)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    with pytest.raises(PermissionDenied):
+        services.transition(report, State.ACCEPTED, scene.head)
+
+
+def test_maturity_level_and_verification(scene):
+    report = _prepared(scene)
+    answers = {(a.indicator, a.item): a for a in report.maturity.all()}
+    services.save_maturity(
+        report,
+        {answers[k].pk: (True, "", []) for k in [(1, "a"), (1, "b"), (2, "a"), (2, "b"), (3, "a")]},
+        scene.team,
+    )
+    assert services.levels(report) == (2, None)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    with pytest.raises(ValidationError):  # a change needs a reason
+        services.verify_maturity(answers[(2, "b")], False, "", scene.admin)
+    for key, answer in answers.items():
+        answer.refresh_from_db()
+        value = bool(answer.answer) and key != (2, "b")
+        services.verify_maturity(answer, value, "SK belum ditandatangani", scene.admin)
+    assert services.levels(report) == (2, 1)
+    assert maturity_level({(1, "a"): True}) == 0

@@ -1,0 +1,743 @@
+"""Pages of monitoring and evaluation: periods, the board, agency reports, the city report."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budaya.accounts.models import Role
+from budaya.activities.models import Activity, Evidence
+from budaya.monev import exports, indicators, selectors, services
+from budaya.monev.forms import (
+    DeadlineForm,
+    PeriodEditForm,
+    PeriodForm,
+    QuestionForm,
+    RowForm,
+    SignatoryForm,
+)
+from budaya.monev.models import (
+    TRANSITIONS,
+    CityReport,
+    Instrument,
+    MonevSetting,
+    Period,
+    Question,
+    Report,
+    ReportVersion,
+    State,
+    default_deadline,
+)
+from budaya.org.models import Government, Unit
+from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+
+AGENCY_ROLES = [Role.UNIT_HEAD, Role.UNIT_TEAM]
+ACTING_ROLES = {Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.UNIT_TEAM}
+
+
+def _government(request: HttpRequest, slug: str) -> Government:
+    government = get_object_or_404(governments_visible_to(request.user), slug=slug)
+    if not governments_with_content(request.user).filter(pk=government.pk).exists():
+        raise PermissionDenied
+    return government
+
+
+def _administered(request: HttpRequest, slug: str) -> Government:
+    government = _government(request, slug)
+    if not is_city_admin(request.user, government):
+        raise PermissionDenied
+    return government
+
+
+def _report(request: HttpRequest, government: Government, pk: int) -> Report:
+    return get_object_or_404(
+        selectors.reports_of(request.user, government).select_related("government"), pk=pk
+    )
+
+
+def _prepares(request: HttpRequest, report: Report) -> bool:
+    """The agency team (unit team or head of the agency) prepares its report."""
+    return Report.objects.visible_to(request.user, roles=AGENCY_ROLES).filter(pk=report.pk).exists()
+
+
+def _preparing(request: HttpRequest, slug: str, pk: int) -> tuple[Government, Report]:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    if not _prepares(request, report):
+        raise PermissionDenied
+    return government, report
+
+
+def _evidence_choices(report: Report) -> Any:
+    return Evidence.objects.filter(
+        government=report.government, unit__path__startswith=report.unit.path
+    ).order_by("-created_at")[:200]
+
+
+def _evidence_queryset(report: Report) -> Any:
+    return Evidence.objects.filter(
+        government=report.government, unit__path__startswith=report.unit.path
+    )
+
+
+def _fail(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+# --- Start and periods ---------------------------------------------------------------------------
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    governments = list(governments_with_content(request.user))
+    if len(governments) == 1:
+        return redirect("monev:period_list", slug=governments[0].slug)
+    return render(request, "monev/choose_government.html", {"governments": governments})
+
+
+@login_required
+def period_list(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    periods = list(selectors.periods_of(request.user, government))
+    admin = is_city_admin(request.user, government)
+    setting = MonevSetting.objects.filter(government=government).first() or MonevSetting()
+    return render(
+        request,
+        "monev/period_list.html",
+        {
+            "government": government,
+            "periods": periods,
+            "is_admin": admin,
+            "setting": setting,
+            "is_leader": request.user.has_role(Role.LEADERSHIP),  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def period_create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    agencies = Unit.objects.filter(
+        government=government, parent__isnull=True, active_to__isnull=True
+    ).order_by("path")
+    today = timezone.localdate()
+    form = PeriodForm(
+        request.POST or None,
+        agencies=agencies,
+        initial={
+            "kind": Period.Kind.BERKALA,
+            "year": today.year,
+            "title": f"Monev Budaya Kerja {today.year}",
+            "starts_on": today.replace(month=1, day=1),
+            "ends_on": today.replace(month=12, day=31),
+        },
+    )
+    deadline_form = DeadlineForm(
+        request.POST if "deadline_month" in request.POST else None,
+        initial={
+            "deadline_month": (
+                MonevSetting.objects.filter(government=government).first() or MonevSetting()
+            ).deadline_month,
+            "deadline_day": (
+                MonevSetting.objects.filter(government=government).first() or MonevSetting()
+            ).deadline_day,
+        },
+    )
+    if request.method == "POST" and "deadline_month" in request.POST:
+        if deadline_form.is_valid():
+            services.set_deadline(
+                government,
+                deadline_form.cleaned_data["deadline_month"],
+                deadline_form.cleaned_data["deadline_day"],
+                request.user,
+                request,
+            )
+            messages.success(request, _("Default deadline saved."))
+            return redirect("monev:period_list", slug=slug)
+    elif request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        deadline = data["deadline"] or default_deadline(government, data["year"])
+        try:
+            period = services.create_period(
+                government,
+                kind=data["kind"],
+                year=data["year"],
+                title=data["title"],
+                starts_on=data["starts_on"],
+                ends_on=data["ends_on"],
+                deadline=deadline,
+                units=data["units"] if data["kind"] == Period.Kind.KHUSUS else [],
+                actor=request.user,
+                request=request,
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Period opened."))
+            return redirect("monev:board", slug=slug, pk=period.pk)
+    return render(
+        request,
+        "monev/period_form.html",
+        {"government": government, "form": form, "deadline_form": deadline_form},
+    )
+
+
+@login_required
+def period_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
+    form = PeriodEditForm(
+        request.POST or None, initial={"deadline": period.deadline, "closed": period.closed}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_period(
+            period,
+            deadline=form.cleaned_data["deadline"],
+            closed=form.cleaned_data["closed"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("Period saved."))
+        return redirect("monev:board", slug=slug, pk=period.pk)
+    return render(
+        request,
+        "monev/period_edit.html",
+        {"government": government, "period": period, "form": form},
+    )
+
+
+@login_required
+def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
+    today = timezone.localdate()
+    data = selectors.board(request.user, period, today)
+    own = selectors.own_agencies(request.user, period)
+    started = {line.agency.pk for line in data["lines"] if line.report}
+    return render(
+        request,
+        "monev/board.html",
+        {
+            "government": government,
+            "period": period,
+            "board": data,
+            "to_start": [a for a in own if a.pk not in started],
+            "is_admin": is_city_admin(request.user, government),
+            "city_reports": list(period.city_reports.order_by("number")),
+            "accepted": sum(
+                1 for line in data["lines"] if line.report and line.report.state == State.ACCEPTED
+            ),
+        },
+    )
+
+
+@login_required
+def overdue(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    if not selectors.sees_every_agency(request.user, government):
+        raise PermissionDenied
+    return render(
+        request,
+        "monev/overdue.html",
+        {"government": government, "late": selectors.overdue(government, timezone.localdate())},
+    )
+
+
+# --- The agency report ---------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def report_start(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
+    own = selectors.own_agencies(request.user, period)
+    if (
+        not Unit.objects.visible_to(request.user, roles=AGENCY_ROLES)
+        .filter(government=government)
+        .exists()
+    ):
+        raise PermissionDenied
+    unit = next((a for a in own if str(a.pk) == request.POST.get("unit")), None)
+    if unit is None and len(own) == 1 and not request.POST.get("unit"):
+        unit = own[0]
+    if unit is None:
+        messages.error(request, _("Choose your agency."))
+        return redirect("monev:board", slug=slug, pk=period.pk)
+    try:
+        report = services.start_report(period, unit, request.user, request)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("monev:board", slug=slug, pk=period.pk)
+    return redirect("monev:report_pick", slug=slug, pk=report.pk)
+
+
+def _grouped_rows(rows: list[Any], key: Any = lambda row: row.indicator) -> list[dict[str, Any]]:
+    return [
+        {
+            "number": i,
+            "heading": indicators.TABEL1_HEADINGS[i],
+            "rows": [row for row in rows if key(row) == i],
+        }
+        for i in indicators.INDICATORS
+    ]
+
+
+@login_required
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    rows = list(report.rows.prefetch_related("evidence"))
+    comments: dict[str, list[Any]] = {}
+    for comment in report.comments.select_related("author"):
+        comments.setdefault(str(comment.row_key), []).append(comment)
+    for row in rows:
+        row.review = comments.get(str(row.key), [])  # type: ignore[attr-defined]
+    moves = services.allowed_moves(report, request.user)
+    own_level, verified_level = services.levels(report)
+    return render(
+        request,
+        "monev/report_detail.html",
+        {
+            "government": government,
+            "report": report,
+            "groups": _grouped_rows(rows),
+            "columns": indicators.COLUMNS,
+            "moves": [m for m in moves if m.target != State.RETURNED],
+            "can_return": any(m.target == State.RETURNED for m in moves),
+            "can_edit": report.editable and _prepares(request, report),
+            "versions": selectors.versions_of(report),
+            "transitions": list(report.transitions.select_related("actor")),
+            "own_level": own_level,
+            "verified_level": verified_level,
+            "last_comments": [c for c in report.comments.all() if c.version == report.version - 1]
+            if report.state == State.DRAFT
+            else [],
+        },
+    )
+
+
+@login_required
+def report_pick(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Prefill from the activity log: pick the period's activities and their indicators."""
+    government, report = _preparing(request, slug, pk)
+    if not report.editable:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("monev:report", slug=slug, pk=pk)
+    activities = list(services.period_activities(report))
+    used = set(report.rows.exclude(activity=None).values_list("activity_id", flat=True))
+    if request.method == "POST":
+        by_pk = {a.pk: a for a in activities}
+        picks: list[tuple[Activity, int]] = []
+        for activity in activities:
+            value = request.POST.get(f"indicator_{activity.pk}", "")
+            if value.isdigit() and int(value) in indicators.INDICATORS:
+                picks.append((by_pk[activity.pk], int(value)))
+        try:
+            made = services.add_rows_from_activities(report, picks, request.user, request)
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("%(count)d rows added.") % {"count": len(made)})
+        return redirect("monev:report", slug=slug, pk=pk)
+    return render(
+        request,
+        "monev/report_pick.html",
+        {
+            "government": government,
+            "report": report,
+            "activities": [a for a in activities if a.pk not in used],
+            "used": [a for a in activities if a.pk in used],
+            "choices": [(i, indicators.TABEL1_HEADINGS[i]) for i in indicators.INDICATORS],
+        },
+    )
+
+
+@login_required
+def row_edit(request: HttpRequest, slug: str, pk: int, row: int | None = None) -> HttpResponse:
+    government, report = _preparing(request, slug, pk)
+    instance = get_object_or_404(report.rows.all(), pk=row) if row is not None else None
+    if not report.editable:
+        messages.error(request, _("Only a draft can be changed."))
+        return redirect("monev:report", slug=slug, pk=pk)
+    form = RowForm(request.POST or None, instance=instance, evidence=_evidence_queryset(report))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_row(
+                report,
+                instance,
+                form.cleaned_data,
+                form.cleaned_data["evidence"],
+                request.user,
+                request,
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Row saved."))
+        return redirect("monev:report", slug=slug, pk=pk)
+    return render(
+        request,
+        "monev/row_form.html",
+        {"government": government, "report": report, "form": form, "row": instance},
+    )
+
+
+@login_required
+@require_POST
+def row_delete(request: HttpRequest, slug: str, pk: int, row: int) -> HttpResponse:
+    _unused, report = _preparing(request, slug, pk)
+    instance = get_object_or_404(report.rows.all(), pk=row)
+    try:
+        services.delete_row(instance, request.user, request)
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect("monev:report", slug=slug, pk=pk)
+
+
+@login_required
+def signatory(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government, report = _preparing(request, slug, pk)
+    form = SignatoryForm(
+        request.POST or None,
+        initial={
+            "place": report.place,
+            "signatory_name": report.signatory_name,
+            "signatory_nip": report.signatory_nip,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_signatory(
+                report,
+                form.cleaned_data["place"],
+                form.cleaned_data["signatory_name"],
+                form.cleaned_data["signatory_nip"],
+                request.user,
+                request,
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        return redirect("monev:report", slug=slug, pk=pk)
+    return render(
+        request, "monev/signatory.html", {"government": government, "report": report, "form": form}
+    )
+
+
+def _yes_no(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+@login_required
+def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """S Tabel 2 self-assessment (agency, draft) and its verification (city team, review), and
+    the scores of the government's instrument."""
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    answers = list(report.maturity.prefetch_related("evidence").select_related("verified_by"))
+    scores = list(report.scores.select_related("question"))
+    agency = report.editable and _prepares(request, report)
+    verifier = report.state in (State.SUBMITTED, State.ACCEPTED) and is_city_admin(
+        request.user, government
+    )
+    evidence = _evidence_queryset(report)
+    if request.method == "POST":
+        try:
+            if agency:
+                services.save_maturity(
+                    report,
+                    {
+                        a.pk: (
+                            _yes_no(request.POST.get(f"answer_{a.pk}", "")),
+                            request.POST.get(f"note_{a.pk}", "").strip(),
+                            list(evidence.filter(pk__in=_ids(request, f"evidence_{a.pk}"))),
+                        )
+                        for a in answers
+                    },
+                    request.user,
+                    request,
+                )
+                services.save_scores(
+                    report,
+                    {s.pk: _score(request.POST.get(f"score_{s.pk}")) for s in scores},
+                    request.user,
+                    request,
+                )
+            elif verifier:
+                for a in answers:
+                    value = _yes_no(request.POST.get(f"verified_{a.pk}", ""))
+                    if value is not None:
+                        services.verify_maturity(
+                            a, value, request.POST.get(f"reason_{a.pk}", ""), request.user, request
+                        )
+                services.save_scores(
+                    report,
+                    {s.pk: _score(request.POST.get(f"verified_score_{s.pk}")) for s in scores},
+                    request.user,
+                    request,
+                    verify=True,
+                    reasons={s.pk: request.POST.get(f"score_reason_{s.pk}", "") for s in scores},
+                )
+            else:
+                raise PermissionDenied
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect("monev:maturity", slug=slug, pk=pk)
+    own_level, verified_level = services.levels(report)
+    by_indicator = [
+        {
+            "number": i,
+            "text": indicators.TABEL2_INDICATORS[i],
+            "answers": [
+                {"answer": a, "text": indicators.TABEL2_ITEMS[i][a.item]}
+                for a in answers
+                if a.indicator == i
+            ],
+        }
+        for i in indicators.INDICATORS
+    ]
+    return render(
+        request,
+        "monev/maturity.html",
+        {
+            "government": government,
+            "report": report,
+            "indicators": by_indicator,
+            "scores": scores,
+            "agency": agency,
+            "verifier": verifier,
+            "evidence": list(evidence.order_by("-created_at")[:100]),
+            "own_level": own_level,
+            "verified_level": verified_level,
+        },
+    )
+
+
+def _ids(request: HttpRequest, name: str) -> list[int]:
+    return [int(v) for v in request.POST.getlist(name) if v.isdigit()]
+
+
+def _score(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    if not (request.user.role_names() & ACTING_ROLES):  # type: ignore[union-attr]
+        raise PermissionDenied
+    target = request.POST.get("target", "")
+    if target not in {move.target for move in TRANSITIONS}:
+        messages.error(request, _("Choose a step."))
+        return redirect("monev:report", slug=slug, pk=pk)
+    comments = {
+        key.removeprefix("comment_"): str(value)
+        for key, value in request.POST.items()
+        if key.startswith("comment_")
+    }
+    try:
+        services.transition(
+            report,
+            target,
+            request.user,
+            request,
+            note=request.POST.get("note", ""),
+            comments=comments,
+        )
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(
+            request, _("The report is now: %(state)s.") % {"state": State(target).label}
+        )
+    return redirect("monev:report", slug=slug, pk=pk)
+
+
+@login_required
+def versions(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Every frozen version with its hash checked, and the diff between two of them."""
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    items = selectors.versions_of(report)
+    by_number = {v.number: v for v in items}
+    changes = None
+    old = new = None
+    if len(items) >= 2:
+        try:
+            old = by_number[int(request.GET.get("from", items[-2].number))]
+            new = by_number[int(request.GET.get("to", items[-1].number))]
+        except (KeyError, ValueError):
+            raise Http404 from None
+        changes = services.diff(selectors.version_content(old), selectors.version_content(new))
+    return render(
+        request,
+        "monev/versions.html",
+        {
+            "government": government,
+            "report": report,
+            "versions": [(v, v.verify()) for v in items],
+            "changes": changes,
+            "old": old,
+            "new": new,
+        },
+    )
+
+
+@login_required
+def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> HttpResponse:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    version = get_object_or_404(ReportVersion.objects.filter(report=report), number=number)
+    content = selectors.version_content(version)
+    return render(
+        request,
+        "monev/version_detail.html",
+        {
+            "government": government,
+            "report": report,
+            "version": version,
+            "valid": version.verify(),
+            "groups": _grouped_rows(content["rows"], key=lambda row: row["indicator"]),
+            "columns": indicators.COLUMNS,
+            "canonical": json.dumps(content, indent=2, ensure_ascii=False),
+        },
+    )
+
+
+@login_required
+def report_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
+    number = request.GET.get("version")
+    version = None
+    if number and number.isdigit():
+        version = get_object_or_404(ReportVersion.objects.filter(report=report), number=number)
+    elif selectors.is_frozen(report):
+        version = report.versions.filter(number=report.version).first()
+    document = exports.agency_document(report, version)
+    return exports.respond(document, fmt)
+
+
+# --- The city report -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def consolidate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _administered(request, slug)
+    period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
+    try:
+        city = services.consolidate(period, request.user, request)
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect("monev:board", slug=slug, pk=pk)
+    messages.success(request, _("City report made."))
+    return redirect("monev:city", slug=slug, pk=city.pk)
+
+
+def _city(request: HttpRequest, government: Government, pk: int) -> CityReport:
+    if not selectors.sees_every_agency(request.user, government):
+        raise PermissionDenied
+    return get_object_or_404(
+        CityReport.objects.visible_to(request.user).filter(government=government), pk=pk
+    )
+
+
+@login_required
+def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    city = _city(request, government, pk)
+    content = json.loads(city.canonical)
+    leader = services.can_city(request.user, government, Role.LEADERSHIP)
+    return render(
+        request,
+        "monev/city_detail.html",
+        {
+            "government": government,
+            "city": city,
+            "content": content,
+            "valid": city.verify(),
+            "can_forward": leader
+            and city.forwarded_at is None
+            and city.consolidated_by_id != request.user.pk,
+            "can_acknowledge": leader
+            and city.forwarded_at is not None
+            and city.acknowledged_at is None
+            and city.forwarded_by_id != request.user.pk,
+        },
+    )
+
+
+@login_required
+@require_POST
+def city_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    city = _city(request, government, pk)
+    if not services.can_city(request.user, government, Role.LEADERSHIP):
+        raise PermissionDenied
+    step = request.POST.get("step")
+    try:
+        if step == "forward":
+            services.forward(city, request.user, request)
+            messages.success(request, _("Forwarded to the head of government."))
+        elif step == "acknowledge":
+            services.acknowledge(city, request.user, request)
+            messages.success(request, _("Acknowledged."))
+        else:
+            messages.error(request, _("Choose a step."))
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect("monev:city", slug=slug, pk=pk)
+
+
+@login_required
+def city_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
+    government = _government(request, slug)
+    city = _city(request, government, pk)
+    return exports.respond(exports.city_document(city), fmt)
+
+
+# --- The instrument ------------------------------------------------------------------------------
+
+
+@login_required
+def instrument(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _administered(request, slug)
+    current = Instrument.objects.filter(government=government, active=True).first()
+    form = QuestionForm(request.POST or None)
+    if request.method == "POST":
+        if "load" in request.POST:
+            key = str(request.POST.get("load", ""))
+            if key not in indicators.INSTRUMENTS:
+                key = "serang" if "serang" in government.slug else "tangerang"
+            services.seed_instrument(government, key, request.user)
+            messages.success(request, _("Instrument loaded from the regulation."))
+            return redirect("monev:instrument", slug=slug)
+        if current is not None and form.is_valid():
+            services.add_question(current, form.cleaned_data, request.user, request)
+            messages.success(request, _("Question added."))
+            return redirect("monev:instrument", slug=slug)
+    return render(
+        request,
+        "monev/instrument.html",
+        {
+            "government": government,
+            "instrument": current,
+            "questions": list(Question.objects.filter(instrument=current)) if current else [],
+            "form": form,
+        },
+    )
