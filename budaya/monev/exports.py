@@ -324,16 +324,15 @@ def local_only_fetcher() -> Any:
     return LocalOnlyFetcher()
 
 
-def pdf(document: Document, fetcher: Any = None) -> bytes:
-    from weasyprint import HTML
-
+def pdf_html(document: Document) -> str:
+    """The page WeasyPrint renders: the logo inline (data: URL), the style sheet a local file."""
     logo = _logo_bytes(document.government)
     logo_uri = ""
     if logo:
         kind = mimetypes.guess_type(document.government.logo.name or "")[0] or "image/png"
         logo_uri = f"data:{kind};base64,{base64.b64encode(logo).decode()}"
     css = finders.find("monev/print.css")
-    html = render_to_string(
+    return render_to_string(
         "monev/export_pdf.html",
         {
             "document": document,
@@ -343,6 +342,12 @@ def pdf(document: Document, fetcher: Any = None) -> bytes:
             "date": tanggal(document.day),
         },
     )
+
+
+def pdf(document: Document, fetcher: Any = None) -> bytes:
+    from weasyprint import HTML
+
+    html = pdf_html(document)
     return bytes(
         HTML(string=html, url_fetcher=fetcher or local_only_fetcher()).write_pdf()  # type: ignore[no-untyped-call]
     )

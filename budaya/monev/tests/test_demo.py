@@ -1,0 +1,76 @@
+"""Demo data: a closed previous year and an open current year in both cities, every state."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+
+from budaya.accounts.models import Role
+from budaya.monev import demo
+from budaya.monev.models import CityReport, Period, Report, ReportVersion, State
+from budaya.org.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+CODES = [
+    "BAPPEDA",
+    "DINKES",
+    "DISDIK",
+    "DISHUB",
+    "DLH",
+    "DPMPTSP",
+    "DPUPR",
+    "INSPEKTORAT",
+    "KESBANGPOL",
+    "SATPOL",
+    "SETDA",
+    "SETWAN",
+]
+
+
+@pytest.fixture
+def cities(government, other_government, make_user):
+    for city in (government, other_government):
+        for code in CODES:
+            Unit.objects.create(
+                government=city, kind="dinas", code=code, name=f"{code} {city.name}"
+            )
+        name = city.slug.removeprefix("kota-")
+        dinkes = Unit.objects.get(government=city, code="DINKES")
+        make_user(f"admin.{name}", Role.CITY_ADMIN, city)
+        make_user(f"sekda.{name}", Role.LEADERSHIP, city)
+        make_user(f"walikota.{name}", Role.LEADERSHIP, city)
+        make_user(f"tim.dinkes.{name}", Role.UNIT_TEAM, city, dinkes)
+        make_user(f"kepala.dinkes.{name}", Role.UNIT_HEAD, city, dinkes)
+    return government, other_government
+
+
+def test_every_state_in_both_cities_and_once_only(cities):
+    lines = demo.seed()
+    assert len(lines) == 2
+    year = timezone.localdate().year
+    for city in cities:
+        previous = Period.objects.get(government=city, year=year - 1)
+        current = Period.objects.get(government=city, year=year)
+        assert previous.closed and not current.closed
+        assert set(Report.objects.filter(period=previous).values_list("state", flat=True)) == {
+            State.ACKNOWLEDGED
+        }
+        states = set(Report.objects.filter(period=current).values_list("state", flat=True))
+        assert states == set(State.values)
+        assert Report.objects.filter(period=current).count() < len(CODES)  # some not started
+        assert Report.objects.get(period=current, unit__code="DINKES").state == State.DRAFT
+        assert all(v.verify() for v in ReportVersion.objects.filter(government=city))
+        assert all(c.verify() for c in CityReport.objects.filter(government=city))
+        assert Report.objects.filter(period=current, version=2).exists()
+    counts = (Period.objects.count(), Report.objects.count(), ReportVersion.objects.count())
+    assert demo.seed() == [
+        "Kota Tangerang: monitoring periods already there",
+        "Kota Serang: monitoring periods already there",
+    ] or sorted(demo.seed()) == sorted(
+        [
+            "Kota Serang: monitoring periods already there",
+            "Kota Tangerang: monitoring periods already there",
+        ]
+    )
+    assert (Period.objects.count(), Report.objects.count(), ReportVersion.objects.count()) == counts
