@@ -126,3 +126,34 @@ def test_special_period_for_some_agencies(scene):
         actor=scene.admin,
     )
     assert list(period.agencies()) == [scene.other_agency]
+
+
+def test_board_queries_do_not_grow_with_agencies(scene, django_assert_max_num_queries):
+    from budaya.org.models import Unit
+
+    today = datetime.date(2025, 8, 1)
+    for size in (5, 40):
+        for n in range(Unit.objects.filter(parent=None).count(), size):
+            unit = Unit.objects.create(
+                government=scene.government, kind="dinas", code=f"9.{n}", name=f"Dinas {n}"
+            )
+            services.start_report(scene.period, unit, scene.admin)
+        with django_assert_max_num_queries(8):
+            data = selectors.board(scene.admin, scene.period, today)
+        assert len(data["lines"]) >= size - 1
+
+
+def test_the_logo_is_inline_and_the_pdf_fetches_nothing_else(scene):
+    from django.core.files.base import ContentFile
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (20, 20), (200, 0, 0)).save(out, "PNG")
+    scene.government.logo.save("logo.png", ContentFile(out.getvalue()))
+    report = _submitted(scene)
+    document = exports.agency_document(report, report.versions.get())
+    html = exports.pdf_html(document)
+    assert 'src="data:image/png;base64,' in html
+    fetcher = exports.local_only_fetcher()
+    assert exports.pdf(document, fetcher).startswith(b"%PDF")
+    assert fetcher.refused == []

@@ -1,0 +1,122 @@
+"""In Chromium, the done-when flow of issue 8: the agency team prepares a report from its logged
+activities and the unit head submits it; the city team returns one row; the agency fixes it; the
+city team accepts and consolidates; the regional secretary forwards and the mayor acknowledges.
+Every step is in the audit trail, both submitted versions check against their hashes, and the
+PDF export answers."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from budaya.accounts.models import AuditEntry
+from budaya.monev.models import CityReport, Report, ReportVersion, State
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _as(page, sign_in, user) -> None:
+    page.context.clear_cookies()
+    sign_in(user)
+
+
+def _click(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state()
+
+
+def test_from_activities_to_the_mayor(page, sign_in, scene):
+    slug = scene.government.slug
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    # The agency team prepares the report from its activity log.
+    _as(page, sign_in, scene.team)
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role("link", name="Monev").click()
+    page.get_by_role("link", name="Monev 2025").click()
+    _click(page, "Susun laporan Dinas Pendidikan")
+    first, second = scene.activities
+    page.locator(f"#indicator_{first.pk}").select_option("1")
+    page.locator(f"#indicator_{second.pk}").select_option("3")
+    _click(page, "Tambahkan kegiatan yang dipilih")
+    page.get_by_text("2 baris ditambahkan.").wait_for()
+    assert page.get_by_role("cell", name="Pembacaan nilai BerAKHLAK").is_visible()
+    report = Report.objects.get(period=scene.period, unit=scene.agency)
+    url = reverse("monev:report", args=[slug, report.pk])
+
+    # The unit head approves and submits.
+    _as(page, sign_in, scene.head)
+    page.goto(url)
+    _click(page, "Setujui")
+    _click(page, "Sampaikan ke tim kota")
+    page.get_by_text("Status laporan sekarang: Disampaikan.").wait_for()
+
+    # The city team returns one row with a comment.
+    _as(page, sign_in, scene.admin)
+    page.goto(url)
+    row = report.rows.get(activity=second)
+    page.locator(f"textarea[name='comment_{row.key}']").fill("Lampirkan daftar hadir")
+    _click(page, "Kembalikan dengan catatan")
+    page.get_by_text("Status laporan sekarang: Dikembalikan.").wait_for()
+
+    # The agency takes it back as version 2 and fixes that row.
+    _as(page, sign_in, scene.team)
+    page.goto(url)
+    _click(page, "Perbaiki sebagai versi baru")
+    assert page.get_by_text("Lampirkan daftar hadir").first.is_visible()
+    page.locator(f"#row-{row.key}").get_by_role("link", name="Ubah").click()
+    page.get_by_label("Upaya pemecahan permasalahan").fill("Daftar hadir dilampirkan")
+    _click(page, "Simpan")
+    page.get_by_text("Baris disimpan.").wait_for()
+    _as(page, sign_in, scene.head)
+    page.goto(url)
+    _click(page, "Setujui")
+    _click(page, "Sampaikan ke tim kota")
+
+    # The city team accepts and consolidates.
+    _as(page, sign_in, scene.admin)
+    page.goto(url)
+    _click(page, "Terima")
+    page.goto(reverse("monev:board", args=[slug, scene.period.pk]))
+    _click(page, "Himpun 1 laporan yang diterima")
+    page.get_by_text("Laporan kota dibuat.").wait_for()
+    city = CityReport.objects.get(period=scene.period)
+    city_url = reverse("monev:city", args=[slug, city.pk])
+
+    # The regional secretary forwards; the mayor acknowledges.
+    _as(page, sign_in, scene.sekda)
+    page.goto(city_url)
+    _click(page, "Teruskan kepada kepala daerah")
+    page.get_by_text("Diteruskan kepada kepala daerah.").wait_for()
+    assert page.get_by_role("button", name="Nyatakan telah diketahui").count() == 0
+    _as(page, sign_in, scene.mayor)
+    page.goto(city_url)
+    _click(page, "Nyatakan telah diketahui")
+    page.get_by_text("Dinyatakan telah diketahui.").wait_for()
+
+    report.refresh_from_db()
+    assert report.state == State.ACKNOWLEDGED and report.version == 2
+    # Every step is in the audit trail, by whom it was made.
+    steps = list(
+        AuditEntry.objects.filter(object_type="monev.report", action="other")
+        .order_by("sequence")
+        .values_list("after__state", "actor_repr")
+    )
+    assert steps == [
+        ("approved", "w.kepala"),
+        ("submitted", "w.kepala"),
+        ("returned", "w.admin"),
+        ("draft", "w.tim"),
+        ("approved", "w.kepala"),
+        ("submitted", "w.kepala"),
+        ("accepted", "w.admin"),
+        ("consolidated", "w.admin"),
+        ("forwarded", "w.sekda"),
+        ("acknowledged", "w.walikota"),
+    ]
+    # The submitted versions are provably unchanged, and the page says so.
+    assert all(v.verify() for v in ReportVersion.objects.filter(report=report))
+    page.goto(reverse("monev:versions", args=[slug, report.pk]))
+    assert page.get_by_text("tidak berubah").count() == 2
+    assert page.get_by_text("Daftar hadir dilampirkan").is_visible()
+    pdf = page.request.get(reverse("monev:report_export", args=[slug, report.pk, "pdf"]))
+    assert pdf.ok and pdf.body().startswith(b"%PDF")
