@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
+from budaya.activities.evidence import store_file
 from budaya.activities.models import Activity, Evidence
 from budaya.monev import exports, indicators, selectors, services
 from budaya.monev.forms import (
@@ -460,7 +461,8 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                         a.pk: (
                             _yes_no(request.POST.get(f"answer_{a.pk}", "")),
                             request.POST.get(f"note_{a.pk}", "").strip(),
-                            list(evidence.filter(pk__in=_ids(request, f"evidence_{a.pk}"))),
+                            list(evidence.filter(pk__in=_ids(request, f"evidence_{a.pk}")))
+                            + _uploads(request, report, f"upload_{a.pk}"),
                         )
                         for a in answers
                     },
@@ -523,6 +525,20 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "verified_level": verified_level,
         },
     )
+
+
+def _uploads(request: HttpRequest, report: Report, name: str) -> list[Evidence]:
+    """Files attached to a maturity item, stored as the agency's evidence (checked by content)."""
+    return [
+        store_file(
+            government=report.government,
+            unit=report.unit,
+            upload=upload,
+            actor=request.user,
+            request=request,
+        )
+        for upload in request.FILES.getlist(name)
+    ]
 
 
 def _ids(request: HttpRequest, name: str) -> list[int]:

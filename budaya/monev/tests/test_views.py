@@ -1,0 +1,73 @@
+"""Pages: the maturity form with an attachment, the city team's verification, the diff page."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+
+from budaya.monev import services
+from budaya.monev.models import State
+
+pytestmark = pytest.mark.django_db
+
+
+def _png() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (30, 20), (0, 90, 200)).save(out, "PNG")
+    return out.getvalue()
+
+
+def test_maturity_answer_with_a_file_then_verified_with_a_reason(client, scene):
+    report = services.start_report(scene.period, scene.agency, scene.team)
+    services.add_rows_from_activities(report, [(scene.activities[0], 1)], scene.team)
+    first = report.maturity.get(indicator=1, item="a")
+    url = reverse("monev:maturity", args=[scene.government.slug, report.pk])
+    client.force_login(scene.team)
+    response = client.post(
+        url,
+        {
+            f"answer_{first.pk}": "yes",
+            f"note_{first.pk}": "Slogan di lobi",
+            f"upload_{first.pk}": SimpleUploadedFile("slogan.png", _png()),
+        },
+    )
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert first.answer is True and first.evidence.count() == 1
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+
+    client.force_login(scene.admin)
+    page = client.get(url).content.decode()
+    assert "Sudah ada slogan-slogan yang menggambarkan nilai organisasi" in page
+    assert "Ada slogan nilai organisasi; dan" in page
+    client.post(url, {f"verified_{first.pk}": "no"})  # no reason: refused
+    first.refresh_from_db()
+    assert first.verified is None
+    client.post(url, {f"verified_{first.pk}": "no", f"reason_{first.pk}": "Tidak tampak di foto"})
+    first.refresh_from_db()
+    assert first.verified is False and first.reason == "Tidak tampak di foto"
+    assert first.answer is True  # the agency's answer is kept
+
+
+def test_versions_page_shows_the_diff(client, scene):
+    report = services.start_report(scene.period, scene.agency, scene.team)
+    services.add_rows_from_activities(report, [(scene.activities[0], 1)], scene.team)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    row = report.rows.get()
+    services.transition(report, State.RETURNED, scene.admin, comments={str(row.key): "Lengkapi"})
+    services.transition(report, State.DRAFT, scene.team)
+    services.add_rows_from_activities(report, [(scene.activities[1], 4)], scene.team)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    client.force_login(scene.admin)
+    page = client.get(reverse("monev:versions", args=[scene.government.slug, report.pk]))
+    text = page.content.decode()
+    assert "Perubahan dari versi 1 ke versi 2" in text
+    assert "Ditambahkan" in text and "Pemasangan twibbon" in text
+    assert text.count("tidak berubah") == 2
