@@ -110,7 +110,7 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
     else:
         content = services.report_content(report)
         sha = services.sha256_of(services.canonical_json(content))
-        note = "Konsep (belum disampaikan)"
+        note = "Draf (belum disampaikan)"
     day = timezone.localdate(version.submitted_at) if version else timezone.localdate()
     government = report.government
     return Document(
