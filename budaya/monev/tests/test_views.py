@@ -71,3 +71,55 @@ def test_versions_page_shows_the_diff(client, scene):
     assert "Perubahan dari versi 1 ke versi 2" in text
     assert "Ditambahkan" in text and "Pemasangan twibbon" in text
     assert text.count("tidak berubah") == 2
+
+
+def test_yearly_period_takes_the_government_deadline_and_special_its_own(client, scene):
+    from budaya.monev.models import Period
+
+    client.force_login(scene.admin)
+    url = reverse("monev:period_create", args=[scene.government.slug])
+    client.post(url, {"deadline_month": "7", "deadline_day": "15"})
+    client.post(
+        url,
+        {
+            "kind": "berkala",
+            "year": "2026",
+            "title": "Monev 2026",
+            "starts_on": "2026-01-01",
+            "ends_on": "2026-12-31",
+        },
+    )
+    assert Period.objects.get(title="Monev 2026").deadline.isoformat() == "2026-07-15"
+    response = client.post(
+        url,
+        {
+            "kind": "khusus",
+            "year": "2026",
+            "title": "Monev khusus pelayanan",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-04-30",
+        },
+    )
+    assert "Periode khusus memerlukan batas waktunya sendiri." in response.content.decode()
+    client.post(
+        url,
+        {
+            "kind": "khusus",
+            "year": "2026",
+            "title": "Monev khusus pelayanan",
+            "starts_on": "2026-03-01",
+            "ends_on": "2026-04-30",
+            "deadline": "2026-05-10",
+            "units": [scene.other_agency.pk],
+        },
+    )
+    special = Period.objects.get(title="Monev khusus pelayanan")
+    assert list(special.agencies()) == [scene.other_agency]
+
+
+def test_overdue_list_for_the_regional_secretary(client, scene):
+    client.force_login(scene.sekda)
+    page = client.get(reverse("monev:overdue", args=[scene.government.slug])).content.decode()
+    assert "Monev 2025" in page and "Dinas Pendidikan" in page and "Dinas Kesehatan" in page
+    client.force_login(scene.team)
+    assert client.get(reverse("monev:overdue", args=[scene.government.slug])).status_code == 403
