@@ -121,7 +121,8 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
         sections=[Section(content["unit"]["name"], _groups(content["rows"]), sha)],
         place=content.get("place") or services.place_of(government),
         day=day,
-        chair_title=f"{CHAIR} {report.unit.name},",
+        # As Tabel 1 has it (the agency's team carries the city's name, S Pasal 9(1)-(2)).
+        chair_title=f"{CHAIR} {government.name},",
         signatory_name=content["signatory"]["name"],
         signatory_nip=content["signatory"]["nip"],
         sha256=sha,

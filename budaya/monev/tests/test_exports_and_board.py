@@ -49,6 +49,7 @@ def test_pdf_has_tabel1_signature_and_hash_and_reads_no_network(scene):
         assert column in flat
     assert "Slogan-slogan yang menggambarkan nilai organisasi" in flat
     assert "Pembacaan nilai BerAKHLAK" in flat
+    assert "Ketua Tim Percepatan Pelaksanaan Reformasi Birokrasi Kota Tangerang," in flat
     assert "Tangerang," in flat and "Siti Contoh" in flat and "NIP 199001012015032001" in flat
     assert version.sha256[:20] in flat.replace(" ", "")
     # and an address on the network is refused
