@@ -167,3 +167,17 @@ def test_maturity_level_and_verification(scene):
         services.verify_maturity(answer, value, "SK belum ditandatangani", scene.admin)
     assert services.levels(report) == (2, 1)
     assert maturity_level({(1, "a"): True}) == 0
+
+
+def test_verify_reports_finds_a_changed_version(scene):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    report = _prepared(scene)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    call_command("verify_reports", verbosity=0)
+    # A change behind the application's back (the model refuses a save) is found.
+    ReportVersion.objects.filter(report=report).update(canonical='{"rows":[]}')
+    with pytest.raises(CommandError, match="version 1"):
+        call_command("verify_reports", verbosity=0)
