@@ -493,6 +493,11 @@ def seed_instrument(government: Government, key: str, actor: Any = None) -> Inst
     instrument, created = Instrument.objects.get_or_create(
         government=government, name=spec["name"], defaults={"source": spec["source"]}
     )
+    # The loaded instrument is the one in use; reports started from now on are scored on it.
+    Instrument.objects.filter(government=government).exclude(pk=instrument.pk).update(active=False)
+    if not instrument.active:
+        instrument.active = True
+        instrument.save(update_fields=["active"])
     if created:
         for order, (code, area) in enumerate(spec["areas"], start=1):
             Question.objects.create(
@@ -1000,3 +1005,13 @@ def add_question(
         actor, AuditAction.CREATE, question, None, audit.snapshot(question, list(data)), request
     )
     return question
+
+
+@transaction.atomic
+def remove_question(question: Question, actor: Any, request: HttpRequest | None = None) -> None:
+    """Remove a question no agency has scored yet (scores given stay with their question)."""
+    if Score.objects.filter(question=question).exclude(score=None, verified=None).exists():
+        raise ValidationError(_("Agencies have scored this question: it stays."))
+    before = audit.snapshot(question, ["area_code", "area", "text", "max_score"])
+    audit.record(actor, AuditAction.DELETE, question, before, None, request)
+    question.delete()

@@ -743,6 +743,17 @@ def instrument(request: HttpRequest, slug: str) -> HttpResponse:
             services.seed_instrument(government, key, request.user)
             messages.success(request, _("Instrument loaded from the regulation."))
             return redirect("monev:instrument", slug=slug)
+        if current is not None and request.POST.get("remove", "").isdigit():
+            question = get_object_or_404(
+                Question.objects.filter(instrument=current), pk=request.POST["remove"]
+            )
+            try:
+                services.remove_question(question, request.user, request)
+            except ValidationError as error:
+                _fail(request, error)
+            else:
+                messages.success(request, _("Question removed."))
+            return redirect("monev:instrument", slug=slug)
         if current is not None and form.is_valid():
             services.add_question(current, form.cleaned_data, request.user, request)
             messages.success(request, _("Question added."))

@@ -123,3 +123,34 @@ def test_overdue_list_for_the_regional_secretary(client, scene):
     assert "Monev 2025" in page and "Dinas Pendidikan" in page and "Dinas Kesehatan" in page
     client.force_login(scene.team)
     assert client.get(reverse("monev:overdue", args=[scene.government.slug])).status_code == 403
+
+
+def test_instrument_loaded_from_the_regulation_extended_and_trimmed(client, scene):
+    from budaya.monev.models import Instrument, Question
+
+    client.force_login(scene.admin)
+    url = reverse("monev:instrument", args=[scene.government.slug])
+    client.post(url, {"load": "tangerang"})
+    instrument = Instrument.objects.get(government=scene.government, active=True)
+    assert list(instrument.questions.values_list("area", flat=True)) == [
+        "penerapan nilai-nilai budaya kerja dalam kepemimpinan dan manajemen;",
+        "penerapan nilai-nilai budaya kerja dalam pola pikir dan cara kerja; serta",
+        "penerapan nilai-nilai budaya kerja dalam perilaku kerja.",
+    ]
+    client.post(
+        url,
+        {
+            "area_code": "c",
+            "area": "perilaku kerja",
+            "text": "Apel tepat waktu?",
+            "max_score": 4,
+            "order": 4,
+        },
+    )
+    added = Question.objects.get(text="Apel tepat waktu?")
+    client.post(url, {"remove": added.pk})
+    assert not Question.objects.filter(pk=added.pk).exists()
+    client.post(url, {"load": "serang"})
+    assert Instrument.objects.get(government=scene.government, active=True).source.startswith(
+        "Perwal Kota Serang"
+    )
