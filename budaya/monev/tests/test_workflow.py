@@ -181,3 +181,15 @@ def test_verify_reports_finds_a_changed_version(scene):
     ReportVersion.objects.filter(report=report).update(canonical='{"rows":[]}')
     with pytest.raises(CommandError, match="version 1"):
         call_command("verify_reports", verbosity=0)
+
+
+def test_deleting_an_activity_keeps_the_evidence_a_report_links(scene):
+    from budaya.activities.services import delete_activity
+
+    report = _prepared(scene)
+    row = report.rows.get(indicator=1)
+    evidence = list(row.evidence.all())
+    delete_activity(scene.activities[0], scene.team)
+    row.refresh_from_db()
+    assert row.activity is None and row.activity_title == "Pembacaan nilai BerAKHLAK"
+    assert list(row.evidence.all()) == evidence
