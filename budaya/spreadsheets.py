@@ -33,8 +33,13 @@ def workbook_bytes(
     rows: Iterable[Sequence[Any]],
     *,
     heading: Sequence[str] = (),
+    logo: bytes | None = None,
 ) -> bytes:
-    """One sheet: optional heading lines, a bold header, then the rows (streamed to memory)."""
+    """One sheet: an optional logo and heading lines, a bold header, then the rows.
+
+    The logo (PNG or JPEG bytes) sits at the top left, scaled to about four rows high, and the
+    heading lines start beside it.
+    """
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
         buffer,
@@ -50,9 +55,19 @@ def workbook_bytes(
     bold = book.add_format({"bold": True, "bg_color": "#EEF1F5", "border": 1})
     date_format = book.add_format({"num_format": "dd-mm-yyyy"})
     row_index = 0
+    heading_column = 0
+    if logo:
+        height = _image_height(logo)
+        scale = min(1.0, 80 / height) if height else 1.0
+        sheet.insert_image(
+            0, 0, "logo.png", {"image_data": io.BytesIO(logo), "x_scale": scale, "y_scale": scale}
+        )
+        heading_column = 2
     for line in heading:
-        sheet.write_string(row_index, 0, safe(line))
+        sheet.write_string(row_index, heading_column, safe(line))
         row_index += 1
+    if logo:
+        row_index = max(row_index, 4)
     if heading:
         row_index += 1
     for column, name in enumerate(header):
@@ -75,6 +90,16 @@ def workbook_bytes(
                 sheet.write_string(row_index, column, str(value))
     book.close()
     return buffer.getvalue()
+
+
+def _image_height(content: bytes) -> int:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            return int(image.height)
+    except (UnidentifiedImageError, OSError):
+        return 0
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:

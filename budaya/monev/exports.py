@@ -203,7 +203,16 @@ def xlsx(document: Document) -> bytes:
         list(indicators.COLUMNS),
         rows,
         heading=[document.government.name, document.title, document.subtitle],
+        logo=_xlsx_logo(document.government),
     )
+
+
+def _xlsx_logo(government: Government) -> bytes | None:
+    """The logo as an image a workbook can hold (PNG or JPEG); another format is left out."""
+    logo = _logo_bytes(government)
+    if logo and (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
+        return logo
+    return None
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
