@@ -92,7 +92,7 @@ def seed() -> list[str]:
                     continue
                 if Programme.objects.filter(government=government, unit=unit, year=year).exists():
                     continue
-                _seed_programme(government, unit, year, level, values)
+                seed_programme(government, unit, year, level, values)
                 owner = unit.name if unit else "program tingkat kota"
                 lines.append(f"Programme: {government.name}, {owner} {year} ({level})")
     return lines
@@ -105,7 +105,7 @@ def _values(government: Government) -> list[CoreValue]:
 
 
 @transaction.atomic
-def _seed_programme(
+def seed_programme(
     government: Government, unit: Unit | None, year: int, level: str, values: list[CoreValue]
 ) -> Programme:
     rng = random.Random(f"{government.slug}/{unit.code if unit else ''}/{year}")

@@ -197,6 +197,12 @@ def load_catalogue() -> Catalogue:
     return Catalogue(governments=governments, staff=staff)
 
 
+def government_spec(data: dict[str, Any], where: str) -> GovernmentSpec:
+    """A government described in the shape of the demo files, checked as they are (the
+    synthetic governments of ``budaya/scale.py`` are built this way)."""
+    return _load_government(data, load_catalogue().staff, where)
+
+
 def _read(name: str) -> dict[str, Any]:
     with (DATA_DIR / name).open(encoding="utf-8") as handle:
         data = yaml.safe_load(handle)
