@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock requirements-dev.lock | sha256sum | cut -c1-12)
 PIP_FLAGS := -q --disable-pip-version-check --require-hashes
 
-.PHONY: run test setup lock messages clean
+.PHONY: run test setup lock messages clean bench-pages bench-import
 
 $(STAMP): requirements.lock requirements-dev.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,13 @@ run: setup
 
 test: setup
 	@bash scripts/test
+
+# The benchmarks of bench/ (docs/performance.md): PostgreSQL on 127.0.0.1 for the pages.
+bench-pages: setup
+	$(BIN)/python bench/pages.py
+
+bench-import: setup
+	$(BIN)/python bench/import_employees.py
 
 # Regenerate requirements*.lock from requirements*.in (needs network to the package index).
 lock:
