@@ -21,6 +21,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from budaya.accounts.models import User
+from budaya.activities import aggregates
 from budaya.activities import evidence as evidence_files
 from budaya.activities.models import (
     Activity,
@@ -270,6 +271,7 @@ class _Log:
             for (activity, _p), item in zip(with_photo, stored, strict=True)
         ]
         ActivityEvidence.objects.bulk_create(links, batch_size=1000)
+        aggregates.rebuild(self.government)  # the rows above bypassed the services
         return len(activities), len(links)
 
 

@@ -352,3 +352,29 @@ class ObligationReminder(TenantModel):
                 name="obligation_reminder_once",
             )
         ]
+
+
+# --- Maintained aggregate (aggregates.py) --------------------------------------------------------
+
+
+class ActivityMonth(TenantModel):
+    """The done activities of one unit, of one form, in one month: how many, and on which days
+    (bit ``d - 1`` of ``days`` set when at least one was done on day ``d``). Kept by the services
+    of this app in the transaction that changes an activity; the compliance board and the
+    reminders read it instead of the activity log. ``aggregates.rebuild`` recomputes it."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    form = models.ForeignKey(ActivityForm, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    done = models.PositiveIntegerField(_("activities done"), default=0)
+    days = models.PositiveIntegerField(_("days with an activity done"), default=0)
+
+    class Meta:
+        verbose_name = _("activities of a month")
+        verbose_name_plural = _("activities of a month")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "unit", "form", "month"], name="activity_month_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["government", "form", "month"])]

@@ -11,11 +11,13 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from budaya.accounts.models import Role
+from budaya.activities import aggregates
 from budaya.activities import obligations as schedule
 from budaya.activities.models import (
     Activity,
     ActivityEvidence,
     ActivityForm,
+    ActivityMonth,
     Evidence,
     Obligation,
 )
@@ -153,7 +155,8 @@ def _agency_of(path: str, agency_paths: dict[str, Unit]) -> Unit | None:
 def done_dates(
     agencies: list[Unit], forms: list[int], start: datetime.date, end: datetime.date
 ) -> dict[tuple[int, int], list[datetime.date]]:
-    """(agency id, form id) -> sorted dates of activities done there (one query)."""
+    """(agency id, form id) -> sorted dates of activities done there, read from the maintained
+    ``ActivityMonth`` rows (one query; one row per unit, form and month, not per activity)."""
     if not agencies or not forms:
         return {}
     government_id = agencies[0].government_id
@@ -162,22 +165,22 @@ def done_dates(
     for path in agency_paths:
         path_filter |= Q(unit__path__startswith=path)
     rows = (
-        Activity.objects.filter(
+        ActivityMonth.objects.filter(
             government_id=government_id,
             form_id__in=forms,
-            status=Activity.Status.DONE,
-            date__gte=start,
-            date__lte=end,
+            month__gte=start.replace(day=1),
+            month__lte=end,
         )
         .filter(path_filter)
-        .values_list("unit__path", "form_id", "date")
-        .distinct()
+        .values_list("unit__path", "form_id", "month", "days")
     )
     dates: dict[tuple[int, int], set[datetime.date]] = defaultdict(set)
-    for path, form_id, day in rows:
+    for path, form_id, month, days in rows:
         agency = _agency_of(path, agency_paths)
         if agency is not None:
-            dates[(agency.pk, form_id)].add(day)
+            dates[(agency.pk, form_id)].update(
+                day for day in aggregates.dates_in(month, days) if start <= day <= end
+            )
     return {key: sorted(values) for key, values in dates.items()}
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
-from budaya.activities import catalogue
+from budaya.activities import aggregates, catalogue
 from budaya.activities import evidence as evidence_files
 from budaya.activities import obligations as schedule
 from budaya.activities.models import (
@@ -155,6 +155,7 @@ def create_activity(
             activity.participants_count = data.get("participants_count") or 0
             activity.status = data.get("status") or Activity.Status.DONE
             activity.save()
+            aggregates.recorded(activity)
             _set_values(activity, data.get("values") or [])
             _set_participants(activity)
             _add_evidence(activity, data, actor, request, stored)
@@ -178,13 +179,15 @@ def update_activity(
     removed: list[Evidence] = []
     try:
         with transaction.atomic():
-            before = _snapshot(Activity.objects.select_for_update().get(pk=activity.pk))
+            stored_before = Activity.objects.select_for_update().get(pk=activity.pk)
+            before = _snapshot(stored_before)
             for name in ACTIVITY_FIELDS:
                 if name in data:
                     setattr(activity, name, data[name])
             activity.participants_count = data.get("participants_count") or 0
             activity.status = data.get("status") or Activity.Status.DONE
             activity.save()
+            aggregates.changed(stored_before, activity)
             _set_values(activity, data.get("values") or [])
             _set_participants(activity)
             removed = list(data.get("remove_evidence") or [])
@@ -211,6 +214,7 @@ def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None 
     items = list(Evidence.objects.filter(activity_links__activity=activity))
     audit.record(actor, AuditAction.DELETE, activity, before=before, request=request)
     activity.delete()
+    aggregates.deleted(activity)
     for item in items:
         evidence_files.delete_if_unused(item, actor, request)
 

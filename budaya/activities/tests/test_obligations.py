@@ -11,9 +11,9 @@ from django.urls import reverse
 
 from budaya.accounts.models import Role
 from budaya.activities import obligations as schedule
-from budaya.activities.models import Activity, Obligation, ObligationReminder
+from budaya.activities.models import Obligation, ObligationReminder
 from budaya.activities.selectors import compliance_board, upcoming
-from budaya.activities.services import send_obligation_reminders
+from budaya.activities.services import create_activity, send_obligation_reminders
 from budaya.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -71,8 +71,10 @@ def test_days_of_grace_widen_the_window():
 
 
 def _done(world, form, unit, day, status="done"):
-    return Activity.objects.create(
-        government=world.government, unit=unit, form=form, date=day, title="x", status=status
+    return create_activity(
+        government=world.government,
+        data={"unit": unit, "form": form, "date": day, "title": "x", "status": status},
+        actor=None,
     )
 
 
