@@ -32,6 +32,7 @@ from PIL import Image
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant, User
+from budaya.activities import aggregates
 from budaya.activities import evidence as evidence_files
 from budaya.activities.demo import EXTRAS, LEVELS, OBLIGATIONS, TITLES
 from budaya.activities.models import (
@@ -60,7 +61,7 @@ from budaya.org.models import Employee, Government, Unit
 from budaya.programme.demo import seed_programme
 from budaya.programme.selectors import adopted_values
 from budaya.teams import services as teams
-from budaya.teams.models import Decree, Membership, Team, TeamKind, TeamRole
+from budaya.teams.models import Decree, Designation, Membership, Team, TeamKind, TeamRole
 
 DEFAULT_PASSWORD = "budaya-skala"  # noqa: S105 (documented: the benchmarks sign in with it)
 BATCH = 2000
@@ -440,6 +441,7 @@ GOALS = (
     "draft",
     "",
 )
+DESIGNATION_STEPS = (("approved", "published"), ("approved",), (), ("rejected",))
 CITY_GOALS = ("acknowledged", "forwarded", "consolidated")
 # Shares of the activity log.
 PLANNED_SHARE = 0.04
@@ -772,7 +774,7 @@ class _Writer:
                 **teams.decree_defaults(team, Decree.Purpose.ESTABLISH, head),
             )
             teams.create_decree(decree)
-            if index % 5 != 4:  # one agency in five still waits for its signed decree
+            if index % 5 != 2:  # one agency in five still waits for its signed decree
                 number = f"800/Kep.{index + 1:03d}-{agency.code}/{start.year}"
                 teams.sign_decree(decree, number=number, decided_on=start, upload=None)
             made += 1
@@ -799,7 +801,35 @@ class _Writer:
                     )
             made += 1
         out.counts["teams"] = made
+        out.counts["designations"] = self._designations(out, by_agency)
         self.say(f"{made} teams with members and decrees")
+
+    def _designations(self, out: Generated, by_agency: dict[str, list[Person]]) -> int:
+        """A role model nominated in one agency in four, at every step of the decision."""
+        year = self.today.year
+        made = 0
+        for index, agency in enumerate(out.agencies[::4]):
+            person = next((p for p in by_agency.get(agency.code, []) if not p.echelon), None)
+            if person is None:
+                continue
+            employee = out.employees[person.key]
+            designation = teams.nominate(
+                Designation(
+                    government=out.government,
+                    kind=Designation.Kind.ROLE_MODEL,
+                    subject=Designation.Subject.EMPLOYEE,
+                    unit=employee.unit,
+                    employee=employee,
+                    period_start=datetime.date(year, 1, 1),
+                    period_end=datetime.date(year, 12, 31),
+                    criteria="Disiplin, melayani, inovatif; tanpa hukuman disiplin.",
+                    reasons="Menjadi teladan pelayanan di unit kerjanya.",
+                )
+            )
+            for status in DESIGNATION_STEPS[index % len(DESIGNATION_STEPS)]:
+                teams.move_designation(designation, status, note="Memenuhi kriteria.")
+            made += 1
+        return made
 
     # Activities ---------------------------------------------------------------------------
 
@@ -905,6 +935,7 @@ class _Writer:
             for employee in taking
         ]
         bulk_insert(ActivityParticipant, links)
+        aggregates.rebuild(government)  # the rows above bypassed the services
         evidence = self._evidence(out, [a for a in rows if a.status == Activity.Status.DONE])
         out.counts.update(activities=len(rows), participants=len(links), evidence=len(evidence))
         self.say(f"{len(links)} participants, {len(evidence)} evidence records")
