@@ -2,12 +2,13 @@
 
 Planning records what would happen (ImportRow) and never touches the registry."""
 
+import datetime
 from types import SimpleNamespace
 
 import pytest
 from openpyxl import Workbook
 
-from budaya.org.importing import RosterError, plan_import, split_titles
+from budaya.org.importing import RosterError, plan_import, read_cells, split_titles
 from budaya.org.models import Employee, EmployeeImport, ImportRow, Unit
 
 pytestmark = pytest.mark.django_db
@@ -321,6 +322,34 @@ def test_existing_employees_are_unchanged_updated_or_possibly_left(tmp_path, gov
     assert plan.counts["updated"] == 1
     assert plan.updated[0].differences["rank"] == ["III/c", "III/d"]
     assert plan.possibly_left == [other.pk]
+
+
+def test_a_workbook_is_read_as_the_user_sees_it(tmp_path):
+    # Numbered from the sheet's first row and from column A, blank rows included, even where
+    # the data starts lower and further right; Excel's types as they are (a NIP stored as a
+    # number stays a number, to be refused); empty cells empty.
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet["C3"] = "NIP"
+    sheet["D3"] = "Lahir"
+    sheet["C4"] = 1.98503152010011e17
+    sheet["D4"] = datetime.date(1985, 3, 15)
+    sheet["E4"] = 7
+    sheet["C6"] = "'198503152010011002"
+    workbook.save(tmp_path / "roster.xlsx")
+    rows = list(read_cells(tmp_path / "roster.xlsx"))
+    assert [number for number, _cells in rows] == [1, 2, 3, 4, 5, 6]
+    assert rows[2][1][2:4] == ["NIP", "Lahir"]
+    assert rows[3][1][2:5] == [1.98503152010011e17, datetime.date(1985, 3, 15), 7]
+    assert rows[4][1] == ["", "", "", "", ""]
+    assert rows[5][1][2] == "'198503152010011002"
+
+
+def test_a_file_that_is_no_workbook_is_refused(tmp_path):
+    path = tmp_path / "roster.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    with pytest.raises(RosterError):
+        list(read_cells(path))
 
 
 def test_a_file_without_a_recognisable_header_is_refused(tmp_path, government):
