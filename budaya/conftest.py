@@ -50,6 +50,11 @@ def agency(government) -> Unit:
 @pytest.fixture
 def make_user(db):
     def make(username: str, role: str | None = None, government=None, unit=None, **extra) -> User:
+        if role == Role.SYSTEM_ADMIN:
+            # No grant: the system administrator's role is the superuser flag.
+            return User.objects.create_user(
+                username=username, password=PASSWORD, is_superuser=True, **extra
+            )
         user = User.objects.create_user(username=username, password=PASSWORD, **extra)
         if role:
             RoleGrant.objects.create(user=user, role=role, government=government, unit=unit)

@@ -1,9 +1,10 @@
 """The audit trail: one ``record()`` call per change, inside the writer's transaction.
 
-Chains. Entries are hash-chained per government (key ``g<id>``) and in one system chain
-(``system``) for entries without a government (system administrator grants, ...). One chain per
-government keeps every row of a government together (Citus distributes by ``government_id``)
-and lets writers of different governments append without waiting for each other.
+Chains. Entries are hash-chained per government (key ``g<id>``, ``AuditEntry``, tenant data)
+and in one system chain (``system``, ``SystemAuditEntry``, shared data) for changes that belong
+to no government (shared frameworks, a user's second factor). One chain per government keeps
+every row of a government together (Citus distributes by ``government_id``, which is therefore
+never null) and lets writers of different governments append without waiting for each other.
 
 Hash. ``hash = sha256(canonical JSON of the entry's fields, previous_hash included)``; the
 canonical JSON has sorted keys, no spaces and UTF-8 text, and the time is written in UTC with
@@ -24,7 +25,15 @@ from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from budaya.accounts.models import AuditAction, AuditChain, AuditEntry
+from budaya.accounts.models import (
+    AuditAction,
+    AuditChain,
+    AuditEntry,
+    AuditRecord,
+    ChainHead,
+    SystemAuditChain,
+    SystemAuditEntry,
+)
 from budaya.org.models import Government
 
 HASHED_FIELDS = (
@@ -94,31 +103,44 @@ def canonical(values: dict[str, Any]) -> bytes:
     ).encode()
 
 
-def _hashed_values(entry: AuditEntry) -> dict[str, Any]:
+def _hashed_values(entry: AuditRecord) -> dict[str, Any]:
     values = {name: getattr(entry, name) for name in HASHED_FIELDS}
     at: datetime.datetime = values["at"]
     values["at"] = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     return values
 
 
-def compute_hash(entry: AuditEntry) -> str:
+def compute_hash(entry: AuditRecord) -> str:
     return hashlib.sha256(canonical(_hashed_values(entry))).hexdigest()
 
 
-def _chain_key(government: Government | None) -> str:
-    return f"g{government.pk}" if government is not None else "system"
+SYSTEM_CHAIN = "system"
 
 
-def _lock_chain(key: str) -> AuditChain:
+def _lock_chain(government: Government | None) -> ChainHead:
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries must be written inside the writer's transaction.")
     # The lock: every writer of this chain waits here until the previous one commits.
-    chain, _created = AuditChain.objects.select_for_update().get_or_create(key=key)
+    chain: ChainHead
+    if government is None:
+        chain, _created = SystemAuditChain.objects.select_for_update().get_or_create(
+            key=SYSTEM_CHAIN
+        )
+    else:
+        chain, _created = AuditChain.objects.select_for_update().get_or_create(
+            key=f"g{government.pk}", defaults={"government_id": government.pk}
+        )
     return chain
 
 
+def _advance(chain: ChainHead) -> None:
+    type(chain)._default_manager.filter(pk=chain.key).update(
+        length=chain.length, last_hash=chain.last_hash
+    )
+
+
 def _entry(
-    chain: AuditChain,
+    chain: ChainHead,
     actor: Any,
     action: str,
     obj: Any,
@@ -129,13 +151,13 @@ def _entry(
     at: datetime.datetime,
     remote_addr: str | None,
     object_repr: str | None,
-) -> AuditEntry:
+) -> AuditRecord:
     """The next entry of ``chain``, hashed and linked; the chain head advances in memory."""
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
-    entry = AuditEntry(
+    entry = SystemAuditEntry() if government is None else AuditEntry(government_id=government.pk)
+    values = dict(
         chain=chain.key,
         sequence=chain.length + 1,
-        government_id=government.pk if government is not None else None,
         actor_id=actor.pk if signed_in else None,
         actor_repr=actor.get_username() if signed_in else "",
         at=at,
@@ -148,6 +170,8 @@ def _entry(
         after=_jsonable(after) if after is not None else None,
         previous_hash=chain.last_hash,
     )
+    for name, value in values.items():
+        setattr(entry, name, value)
     entry.hash = compute_hash(entry)
     chain.length, chain.last_hash = entry.sequence, entry.hash
     return entry
@@ -163,17 +187,17 @@ def record(
     *,
     government: Government | bool | None = True,
     object_repr: str | None = None,
-) -> AuditEntry:
+) -> AuditRecord:
     """Append one entry to the chain of the object's government, in the caller's transaction.
 
     ``government=True`` (the default) takes the government from the object; pass one, or None
-    for a system-level entry. Refuses to run outside a transaction: the entry must commit or
-    roll back with the change it describes.
+    for a system-level entry (a ``SystemAuditEntry``). Refuses to run outside a transaction:
+    the entry must commit or roll back with the change it describes.
     """
     if government is True:
         government = _government_of(obj)
     assert government is None or isinstance(government, Government)
-    chain = _lock_chain(_chain_key(government))
+    chain = _lock_chain(government)
     entry = _entry(
         chain,
         actor,
@@ -187,7 +211,7 @@ def record(
         object_repr=object_repr,
     )
     entry.save()
-    AuditChain.objects.filter(pk=chain.key).update(length=chain.length, last_hash=chain.last_hash)
+    _advance(chain)
     return entry
 
 
@@ -208,7 +232,7 @@ def record_many(
     stored values as ``record`` would give, written with one multi-row INSERT per batch and
     without building a model instance per entry.
     """
-    chain = _lock_chain(_chain_key(government))
+    chain = _lock_chain(government)
     at, remote_addr = timezone.now(), _client_address(request)
     at_hashed = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
@@ -255,7 +279,7 @@ def record_many(
             written += _insert(batch)
             batch = []
     written += _insert(batch)
-    AuditChain.objects.filter(pk=chain.key).update(length=chain.length, last_hash=chain.last_hash)
+    _advance(chain)
     return written
 
 
@@ -304,10 +328,16 @@ class BrokenLink:
         return f"chain {self.chain}, position {self.sequence} ({where}): {self.reason}"
 
 
-def _chain_problems(key: str, head: AuditChain | None) -> Iterator[BrokenLink]:
+def _chain_problems(
+    entries_model: type[AuditRecord], key: str, head: ChainHead | None
+) -> Iterator[BrokenLink]:
     previous_hash = ""
     expected = 1
-    entries = AuditEntry.objects.filter(chain=key).order_by("sequence").iterator(chunk_size=2000)
+    entries = (
+        entries_model._default_manager.filter(chain=key)
+        .order_by("sequence")
+        .iterator(chunk_size=2000)
+    )
     for entry in entries:
         if entry.sequence != expected:
             yield BrokenLink(key, expected, entry.pk, f"entry missing (found {entry.sequence})")
@@ -324,51 +354,69 @@ def _chain_problems(key: str, head: AuditChain | None) -> Iterator[BrokenLink]:
         yield BrokenLink(key, expected - 1, None, "entries at the end of the chain are missing")
 
 
+# Each kind of chain: its heads and its entries.
+CHAINS: tuple[tuple[type[ChainHead], type[AuditRecord]], ...] = (
+    (AuditChain, AuditEntry),
+    (SystemAuditChain, SystemAuditEntry),
+)
+
+
 def verify() -> BrokenLink | None:
     """The first broken link, chain by chain; None when every chain is whole."""
-    heads = {head.key: head for head in AuditChain.objects.all()}
-    keys = sorted(set(heads) | set(AuditEntry.objects.values_list("chain", flat=True).distinct()))
-    for key in keys:
-        for problem in _chain_problems(key, heads.get(key)):
-            return problem
+    for head_model, entries_model in CHAINS:
+        heads = {head.key: head for head in head_model._default_manager.all()}
+        keys = entries_model._default_manager.values_list("chain", flat=True).distinct()
+        for key in sorted(set(heads) | set(keys)):
+            for problem in _chain_problems(entries_model, key, heads.get(key)):
+                return problem
     return None
 
 
-# --- Append-only below the ORM: triggers (installed by migration 0002) ---------------------
+# --- Append-only below the ORM: triggers (installed by migrations 0002 and 0003) ----------
 
 TABLE = "accounts_auditentry"
-SQLITE_TRIGGERS = [
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_update BEFORE UPDATE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-    f"CREATE TRIGGER IF NOT EXISTS {TABLE}_no_delete BEFORE DELETE ON {TABLE} "
-    "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
-]
-POSTGRES_TRIGGERS = [
-    f"CREATE OR REPLACE FUNCTION {TABLE}_append_only() RETURNS trigger LANGUAGE plpgsql AS $$ "
-    "BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
-    f"CREATE OR REPLACE TRIGGER {TABLE}_append_only BEFORE UPDATE OR DELETE ON {TABLE} "
-    f"FOR EACH ROW EXECUTE FUNCTION {TABLE}_append_only()",
-]
-DROP = {
-    "sqlite": [
-        f"DROP TRIGGER IF EXISTS {TABLE}_no_update",
-        f"DROP TRIGGER IF EXISTS {TABLE}_no_delete",
-    ],
-    "postgresql": [
-        f"DROP TRIGGER IF EXISTS {TABLE}_append_only ON {TABLE}",
-        f"DROP FUNCTION IF EXISTS {TABLE}_append_only()",
-    ],
-}
+SYSTEM_TABLE = "accounts_systemauditentry"
 
 
-def install_triggers(schema_connection: Any) -> None:
-    statements = {"sqlite": SQLITE_TRIGGERS, "postgresql": POSTGRES_TRIGGERS}
+def _triggers(vendor: str, table: str) -> list[str]:
+    if vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+        ]
+    if vendor == "postgresql":
+        return [
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        ]
+    return []
+
+
+def _drops(vendor: str, table: str) -> list[str]:
+    if vendor == "sqlite":
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ]
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"DROP FUNCTION IF EXISTS {table}_append_only()",
+        ]
+    return []
+
+
+def install_triggers(schema_connection: Any, table: str = TABLE) -> None:
     with schema_connection.cursor() as cursor:
-        for statement in statements.get(schema_connection.vendor, []):
+        for statement in _triggers(schema_connection.vendor, table):
             cursor.execute(statement)
 
 
-def drop_triggers(schema_connection: Any) -> None:
+def drop_triggers(schema_connection: Any, table: str = TABLE) -> None:
     with schema_connection.cursor() as cursor:
-        for statement in DROP.get(schema_connection.vendor, []):
+        for statement in _drops(schema_connection.vendor, table):
             cursor.execute(statement)

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budaya.org.models import Employee, Government, Unit
+from budaya.org.models import Employee, Government, TenantModel, Unit
 
 if TYPE_CHECKING:
     from budaya.accounts.scoping import TenantScope
@@ -38,6 +38,10 @@ class User(AbstractUser):
     email = models.EmailField(  # type: ignore[assignment]
         _("e-mail address"), unique=True, null=True, blank=True
     )
+    # No database constraint: users are shared by every government (a Citus reference table)
+    # and a reference table may not hold a foreign key into a distributed one (employees).
+    # Django still applies SET_NULL when an employee is deleted; invite_user checks the
+    # employee's government (docs/scaling.md).
     employee = models.OneToOneField(
         Employee,
         on_delete=models.SET_NULL,
@@ -45,6 +49,7 @@ class User(AbstractUser):
         blank=True,
         related_name="user",
         verbose_name=_("employee"),
+        db_constraint=False,
     )
 
     def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -60,6 +65,8 @@ class User(AbstractUser):
                 cached = []
             else:
                 cached = list(self.role_grants.values_list("role", "government_id", "unit__path"))
+            # The system administrator's role is the superuser flag: it belongs to no
+            # government, so it is not a RoleGrant (whose government is never null).
             if self.is_superuser:
                 cached.append((Role.SYSTEM_ADMIN, None, None))
             self._grant_rows = cached
@@ -94,21 +101,16 @@ class User(AbstractUser):
         return bool(settings.BUDAYA_REQUIRE_2FA_FOR_ADMINS and self.role_names() & ADMIN_ROLES)
 
 
-class RoleGrant(models.Model):
-    """A role held by a user in one government, optionally limited to an agency subtree."""
+class RoleGrant(TenantModel):
+    """A role held by a user in one government, optionally limited to an agency subtree.
+
+    The system administrator holds no grant: that role is ``User.is_superuser``.
+    """
 
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="role_grants", verbose_name=_("user")
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
-    # Null only for system administrators, whose role is not tied to one government.
-    government = models.ForeignKey(
-        Government,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        verbose_name=_("government"),
-    )
     unit = models.ForeignKey(
         Unit,
         on_delete=models.PROTECT,
@@ -135,13 +137,12 @@ class RoleGrant(models.Model):
                 fields=["user", "role", "government", "unit"], name="role_grant_unique"
             ),
             models.CheckConstraint(
-                condition=models.Q(role=Role.SYSTEM_ADMIN) | models.Q(government__isnull=False),
-                name="role_grant_needs_government",
+                condition=~models.Q(role=Role.SYSTEM_ADMIN), name="role_grant_not_system_admin"
             ),
         ]
 
     def __str__(self) -> str:
-        where = self.unit or self.government or _("all governments")
+        where = self.unit or self.government
         return f"{self.get_role_display()} — {where}"
 
 
@@ -181,63 +182,80 @@ class AppendOnlyError(Exception):
     """An attempt to change or remove an audit entry."""
 
 
-class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+class AppendOnlyQuerySet(models.QuerySet[Any]):
     def update(self, **kwargs: Any) -> int:
         raise AppendOnlyError("Audit entries are append-only.")
 
     def delete(self) -> tuple[int, dict[str, int]]:  # type: ignore[override]
         raise AppendOnlyError("Audit entries are append-only.")
 
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
     def visible_to(self, user: Any) -> AuditEntryQuerySet:
-        """City administrators read their government's trail; system administrators the
-        system-level entries and the life of government records (no tenant content)."""
+        """City administrators read their government's trail; system administrators the life
+        of government records (no tenant content, unless the installation allows it)."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         admin = user.tenant_scope([Role.CITY_ADMIN])
-        query = models.Q(government_id__in=admin.governments)
         system = user.tenant_scope([Role.SYSTEM_ADMIN])
         if system.all_content:
-            query |= models.Q(government__isnull=False)
+            return self
+        query = models.Q(government_id__in=admin.governments)
         if system.all_governments:
-            query |= models.Q(government__isnull=True) | models.Q(object_type="org.government")
+            query |= models.Q(object_type="org.government")
         if not (admin.governments or system.all_governments):
             return self.none()
         return self.filter(query)
 
 
-class AuditChain(models.Model):
-    """The head of one hash chain: one per government, one for system-level entries.
+class SystemAuditEntryQuerySet(AppendOnlyQuerySet):
+    def visible_to(self, user: Any) -> SystemAuditEntryQuerySet:
+        """The system chain is read by system administrators only."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.tenant_scope([Role.SYSTEM_ADMIN]).all_governments else self.none()
+
+
+class ChainHead(models.Model):
+    """The head of one hash chain.
 
     Writers lock this row (SELECT ... FOR UPDATE) before appending, so two concurrent writers of
-    the same government cannot both link to the same previous entry and fork the chain.
+    the same chain cannot both link to the same previous entry and fork the chain.
     """
 
     key = models.CharField(max_length=40, primary_key=True)
     length = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="")
 
+    class Meta:
+        abstract = True
+
     def __str__(self) -> str:
         return self.key
 
 
-class AuditEntry(models.Model):
+class AuditChain(ChainHead):
+    """The head of a government's chain (key ``g<id>``), distributed with the government."""
+
+    government = models.ForeignKey(
+        Government, on_delete=models.PROTECT, related_name="+", verbose_name=_("government")
+    )
+
+
+class SystemAuditChain(ChainHead):
+    """The head of the system chain (key ``system``): entries that belong to no government."""
+
+
+class AuditRecord(models.Model):
     """One change: who, when, from where, what, the fields before and after.
 
-    Append-only: refused here and, below the ORM, by database triggers (migration 0002).
+    Append-only: refused here and, below the ORM, by database triggers (migrations 0002, 0003).
     ``hash`` is SHA-256 over the canonical JSON of the entry including ``previous_hash``; see
     ``budaya.accounts.audit``.
     """
 
     chain = models.CharField(max_length=40, editable=False)
     sequence = models.BigIntegerField(editable=False)
-    government = models.ForeignKey(
-        Government,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("government"),
-    )
     actor = models.ForeignKey(
         User,
         on_delete=models.PROTECT,
@@ -256,21 +274,11 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
-
-    objects = AuditEntryQuerySet.as_manager()
+    hash = models.CharField(max_length=64)
 
     class Meta:
+        abstract = True
         ordering = ["-at", "-pk"]
-        verbose_name = _("audit entry")
-        verbose_name_plural = _("audit entries")
-        constraints = [
-            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_sequence_per_chain")
-        ]
-        indexes = [
-            models.Index(fields=["government", "-at"], name="audit_government_at"),
-            models.Index(fields=["object_type", "object_id"], name="audit_object"),
-        ]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_repr} {self.action} {self.object_repr}"
@@ -282,3 +290,52 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Audit entries are append-only.")
+
+
+class AuditEntry(AuditRecord):
+    """An entry of a government's chain: tenant data like the rows it describes."""
+
+    government = models.ForeignKey(
+        Government,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("government"),
+    )
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "sequence"], name="audit_sequence_per_government"
+            ),
+            models.UniqueConstraint(
+                fields=["government", "hash"], name="audit_hash_per_government"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["government", "-at"], name="audit_government_at"),
+            models.Index(fields=["object_type", "object_id"], name="audit_object"),
+        ]
+
+
+class SystemAuditEntry(AuditRecord):
+    """An entry of the system chain: changes that belong to no government (shared frameworks,
+    a user's second factor). Shared data like the rows it describes (a Citus reference table).
+    """
+
+    # Hashed like every entry (``audit.HASHED_FIELDS``): a system entry has no government.
+    government_id = None
+
+    objects = SystemAuditEntryQuerySet.as_manager()
+
+    class Meta(AuditRecord.Meta):
+        verbose_name = _("system audit entry")
+        verbose_name_plural = _("system audit entries")
+        constraints = [
+            models.UniqueConstraint(fields=["sequence"], name="system_audit_sequence"),
+            models.UniqueConstraint(fields=["hash"], name="system_audit_hash"),
+        ]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="system_audit_object")]

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 
-from budaya.accounts.models import AuditEntry, Role, RoleGrant, User
+from budaya.accounts.models import AuditEntry, AuditRecord, Role, RoleGrant, SystemAuditEntry, User
 from budaya.org.models import Government, Unit
 
 ADMINISTRATORS = [Role.SYSTEM_ADMIN, Role.CITY_ADMIN]
@@ -62,12 +63,63 @@ def grants_administered_by(user: Any) -> QuerySet[RoleGrant]:
         return RoleGrant.objects.none()
     query = Q(government__in=user.tenant_scope([Role.CITY_ADMIN]).governments)
     if user.has_role(Role.SYSTEM_ADMIN):
-        query |= Q(role=Role.CITY_ADMIN, government__isnull=False)
+        query |= Q(role=Role.CITY_ADMIN)
     return RoleGrant.objects.filter(query)
 
 
-def audit_entries(user: Any) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.visible_to(user).select_related("government")
+class Trail:
+    """Audit entries a user may read, newest first, from the governments' chains and, for a
+    system administrator, the system chain (two tables: tenant data and shared data).
+
+    Enough of a queryset for the trail pages and their paginator: ``filter`` applies to every
+    part; a page of two parts is one UNION ALL of (time, id) and one query per part.
+    """
+
+    ordered = True
+
+    def __init__(self, parts: Sequence[QuerySet[Any]]) -> None:
+        self.parts = list(parts)
+
+    def filter(self, *args: Any, **kwargs: Any) -> Trail:
+        return Trail([part.filter(*args, **kwargs) for part in self.parts])
+
+    def object_types(self) -> list[str]:
+        found: set[str] = set()
+        for part in self.parts:
+            found.update(part.order_by().values_list("object_type", flat=True).distinct())
+        return sorted(found)
+
+    def count(self) -> int:
+        return sum(part.count() for part in self.parts)
+
+    def exists(self) -> bool:
+        return any(part.exists() for part in self.parts)
+
+    def first(self) -> AuditRecord | None:
+        entries = self[0:1]
+        return entries[0] if entries else None
+
+    def __getitem__(self, window: slice) -> list[AuditRecord]:
+        if len(self.parts) == 1:
+            return list(self.parts[0][window])
+        keys = [
+            part.order_by().values_list("at", "pk", Value(index, output_field=IntegerField()))
+            for index, part in enumerate(self.parts)
+        ]
+        page = list(keys[0].union(*keys[1:], all=True).order_by("-at", "-pk")[window])
+        found: dict[tuple[int, int], AuditRecord] = {}
+        for index, part in enumerate(self.parts):
+            ids = [pk for _at, pk, source in page if source == index]
+            if ids:
+                found.update(((index, entry.pk), entry) for entry in part.filter(pk__in=ids))
+        return [found[(source, pk)] for _at, pk, source in page]
+
+
+def audit_entries(user: Any) -> Trail:
+    parts: list[QuerySet[Any]] = [AuditEntry.objects.visible_to(user).select_related("government")]
+    if user.has_role(Role.SYSTEM_ADMIN):
+        parts.append(SystemAuditEntry.objects.visible_to(user))
+    return Trail(parts)
 
 
 def grants_visible_to(user: Any) -> QuerySet[RoleGrant]:

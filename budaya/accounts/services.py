@@ -76,10 +76,7 @@ def grant_role(
 
 @transaction.atomic
 def revoke_role(actor: Any, grant: RoleGrant, request: HttpRequest | None = None) -> None:
-    if (
-        grant.government is None
-        or not selectors.grants_administered_by(actor).filter(pk=grant.pk).exists()
-    ):
+    if not selectors.grants_administered_by(actor).filter(pk=grant.pk).exists():
         raise PermissionDenied
     if grant.user_id == actor.pk and grant.role == Role.CITY_ADMIN:
         # Nobody removes their own administration by accident; another administrator may.

@@ -10,7 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -29,7 +29,7 @@ from budaya.accounts.forms import (
     _lockout_message,
 )
 from budaya.accounts.middleware import SECOND_FACTOR_DONE
-from budaya.accounts.models import User
+from budaya.accounts.models import AuditRecord, User
 
 # The password step passed, the code step pending: {user, backend, next, at}.
 PENDING_SIGN_IN = "budaya_pending_sign_in"
@@ -136,7 +136,7 @@ password_change_done = auth_views.PasswordChangeDoneView.as_view(
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    grants = user.role_grants.select_related("government", "unit")  # type: ignore[union-attr]
+    grants = user.role_grants.select_related("government", "unit")  # type: ignore[union-attr,misc]
     return render(
         request,
         "accounts/account.html",
@@ -290,7 +290,7 @@ def grant_revoke(request: HttpRequest, pk: int, grant: int) -> HttpResponse:
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_role(request, *selectors.ADMINISTRATORS)
     entries = selectors.audit_entries(request.user)
-    object_types = sorted(set(entries.values_list("object_type", flat=True).distinct()))
+    object_types = entries.object_types()
     form = AuditFilterForm(request.GET or None, object_types=object_types)
     if form.is_valid():
         data = form.cleaned_data
@@ -304,7 +304,10 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(object_type=data["object_type"])
         if data["action"]:
             entries = entries.filter(action=data["action"])
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A Trail pages like a queryset (count and slices), which the stubs' protocol cannot see.
+    page: Page[AuditRecord] = Paginator(entries, AUDIT_PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        request.GET.get("page")
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -340,7 +343,10 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
     )
     if not entries.exists() and not _object_in_scope(request, object_type, object_id):
         raise Http404
-    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    # A Trail pages like a queryset (count and slices), which the stubs' protocol cannot see.
+    page: Page[AuditRecord] = Paginator(entries, AUDIT_PAGE_SIZE).get_page(  # type: ignore[arg-type]
+        request.GET.get("page")
+    )
     latest = entries.first()
     return render(
         request,

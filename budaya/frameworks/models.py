@@ -279,5 +279,7 @@ class SloganValue(TenantModel):
         verbose_name = _("slogan value")
         verbose_name_plural = _("slogan values")
         constraints = [
-            models.UniqueConstraint(fields=["slogan", "value"], name="slogan_value_unique")
+            models.UniqueConstraint(
+                fields=["government", "slogan", "value"], name="slogan_value_unique"
+            )
         ]

@@ -367,10 +367,12 @@ class ScorecardResult(TenantModel):
 class Declaration(ProgrammePart):
     """T Lampiran II II.2.a: the formal start, led by the highest leader, attended by all."""
 
-    programme = models.OneToOneField(
+    # One per programme, unique with the government (Citus: every unique key of a distributed
+    # table holds the distribution column), hence a foreign key rather than a one-to-one field.
+    programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
-        related_name="declaration",
+        related_name="declarations",
         verbose_name=_("programme"),
     )
     held_on = models.DateField(_("date"))
@@ -400,6 +402,11 @@ class Declaration(ProgrammePart):
     class Meta:
         verbose_name = _("declaration")
         verbose_name_plural = _("declarations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "programme"], name="declaration_one_per_programme"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme} — {self.held_on}"

@@ -1,13 +1,22 @@
 """The audit trail: append-only, hash-chained per government, verified by a command."""
 
 import io
+import re
 
 import pytest
 from django.core.management import call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from budaya.accounts import audit
-from budaya.accounts.models import AppendOnlyError, AuditAction, AuditChain, AuditEntry, Role
+from budaya.accounts import audit, views
+from budaya.accounts.models import (
+    AppendOnlyError,
+    AuditAction,
+    AuditChain,
+    AuditEntry,
+    Role,
+    SystemAuditChain,
+    SystemAuditEntry,
+)
 from budaya.org.models import Government
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +207,37 @@ def test_concurrent_writers_do_not_fork_the_chain(world):
         thread.join()
     assert sorted(AuditEntry.objects.values_list("sequence", flat=True)) == [1, 2, 3, 4]
     assert verify()[0] == 0
+
+
+def test_system_entries_form_their_own_chain_outside_the_tenant_tables(world):
+    admin = world.user(Role.SYSTEM_ADMIN)
+    first = write(admin, admin, government=None)
+    second = write(admin, admin, government=None)
+    write(world.user(Role.CITY_ADMIN), world.agency)
+    assert isinstance(first, SystemAuditEntry) and second.previous_hash == first.hash
+    assert (second.chain, second.sequence) == ("system", 2)
+    assert SystemAuditChain.objects.get().last_hash == second.hash
+    assert AuditEntry.objects.count() == 1  # every tenant entry has its government
+    assert verify() == (0, "The audit trail is whole: 3 entries in 2 chains.\n")
+    _tamper("DELETE FROM accounts_systemauditentry WHERE sequence = 2", [])
+    code, output = verify()
+    assert code == 1 and "chain system, position 1" in output and "at the end" in output
+
+
+def test_system_admin_reads_both_chains_newest_first_page_by_page(world, client, monkeypatch):
+    monkeypatch.setattr(views, "AUDIT_PAGE_SIZE", 2)
+    admin = world.user(Role.SYSTEM_ADMIN)
+    write(admin, admin, government=None, after={"n": "system-1"})
+    write(admin, world.government, after={"n": "government-1"})
+    write(world.user(Role.CITY_ADMIN), world.agency, after={"n": "content-1"})
+    write(admin, admin, government=None, after={"n": "system-2"})
+    client.force_login(admin)
+    responses = [client.get("/audit/", {"page": n}) for n in (1, 2)]
+    pages = [response.content.decode() for response in responses]
+    shown = [re.findall(r"(system-\d|government-\d|content-\d)", page) for page in pages]
+    assert shown == [["system-2", "government-1"], ["system-1"]]
+    assert responses[0].context["page"].paginator.count == 3
+    history = client.get(f"/audit/object/accounts.user/{admin.pk}/").content.decode()
+    assert "system-2" in history and "government-1" not in history
+    client.force_login(world.user(Role.CITY_ADMIN))
+    assert "system-" not in client.get("/audit/").content.decode()

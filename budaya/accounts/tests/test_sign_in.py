@@ -6,7 +6,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
-from budaya.accounts.models import AuditEntry, Role, TwoFactorDevice
+from budaya.accounts.models import Role, SystemAuditEntry, TwoFactorDevice
 from budaya.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -95,7 +95,7 @@ def test_two_factor_enrolment_and_sign_in(client, world):
     admin = world.user(Role.CITY_ADMIN)
     secret = enrol(client, admin)
     assert TwoFactorDevice.objects.filter(user=admin).exists()
-    assert AuditEntry.objects.filter(action="enable_2fa", object_id=str(admin.pk)).exists()
+    assert SystemAuditEntry.objects.filter(action="enable_2fa", object_id=str(admin.pk)).exists()
 
     response = sign_in(client, "w.admin", next="/users/")
     assert response["Location"] == reverse("accounts:sign_in_code")

@@ -295,6 +295,8 @@ def _ensure_logins(
             password=encoded,
             first_name=login.display_name[:150],
             employee=employee,
+            # The system administrator's role is the superuser flag, not a grant.
+            is_superuser=login.role == Role.SYSTEM_ADMIN,
         )
         if employee is not None:
             linked.add(employee.pk)
@@ -327,7 +329,7 @@ def _ensure_logins(
             government.pk if government else None,
             unit.pk if unit else None,
         )
-        if key not in held:
+        if key not in held and government is not None:
             held.add(key)
             grants.append(RoleGrant(user=user, role=login.role, government=government, unit=unit))
         result.logins.append(
