@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
-from budaya.monev import services
+from budaya.monev import aggregates, services
 from budaya.monev.models import (
     CityReport,
     Period,
@@ -263,6 +263,7 @@ def _seed(government: Government, key: str) -> str:
     for goal in CITY_STEPS:
         if reports.get(goal):
             _city(current, reports[goal], actors, goal)
+    aggregates.rebuild(government)  # the steps above bypassed the services
     states = sorted({r.state for r in Report.objects.filter(period=current)})
     return (
         f"{government.name}: monev {year - 1} closed ({len(done)} reports acknowledged), "

@@ -501,3 +501,53 @@ class Reminder(TenantModel):
                 fields=["government", "period", "unit", "days_before"], name="monev_reminder_once"
             )
         ]
+
+
+class ReportSummary(TenantModel):
+    """Maintained aggregate: one line per agency report with what the board and the maturity
+    overview show (state, dates, the Tabel 2 figures per indicator, the instrument's totals),
+    so those pages read one row per agency instead of the reports, their answers and scores.
+    ``aggregates.refresh`` rewrites it in the transaction of every service that changes them;
+    ``aggregates.rebuild`` recomputes a government's from the rows."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    version = models.PositiveSmallIntegerField(_("version"))
+    changed_at = models.DateTimeField(_("last step"), null=True)
+    submitted_at = models.DateTimeField(_("last submitted"), null=True)
+    # Tabel 2: how many of items a and b of indicator n the agency answered yes, and the city
+    # team verified yes (None until both items of it are verified).
+    own_1 = models.PositiveSmallIntegerField(default=0)
+    own_2 = models.PositiveSmallIntegerField(default=0)
+    own_3 = models.PositiveSmallIntegerField(default=0)
+    own_4 = models.PositiveSmallIntegerField(default=0)
+    verified_1 = models.PositiveSmallIntegerField(null=True)
+    verified_2 = models.PositiveSmallIntegerField(null=True)
+    verified_3 = models.PositiveSmallIntegerField(null=True)
+    verified_4 = models.PositiveSmallIntegerField(null=True)
+    own_level = models.PositiveSmallIntegerField(_("level"), default=0)
+    verified_level = models.PositiveSmallIntegerField(_("verified level"), null=True)
+    # The instrument: the sums of the agency's and the verified scores (None while none is
+    # given) and of the questions' highest scores.
+    score = models.PositiveIntegerField(_("score"), null=True)
+    verified_score = models.PositiveIntegerField(_("verified score"), null=True)
+    max_score = models.PositiveIntegerField(_("highest score"), default=0)
+
+    class Meta:
+        verbose_name = _("report summary")
+        verbose_name_plural = _("report summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "period", "unit"], name="monev_summary_per_agency"
+            ),
+            models.UniqueConstraint(fields=["government", "report"], name="monev_summary_report"),
+        ]
+
+    def per_indicator(self) -> list[tuple[int, int, int | None]]:
+        """(indicator, items answered yes, items verified yes) for indicators 1 to 4."""
+        return [
+            (number, getattr(self, f"own_{number}"), getattr(self, f"verified_{number}"))
+            for number in (1, 2, 3, 4)
+        ]

@@ -158,6 +158,18 @@ ROUTES: dict[str, Access] = {
     ),
     "monev:period_edit": _period("Change a period's deadline, close it", CITY_ADMIN),
     "monev:board": _period("Completeness board of a period, days left", scope=READERS),
+    "monev:maturity_overview": _period(
+        "Maturity overview of a period: per agency its state, Tabel 2 figures, levels, scores",
+        ACTING,
+        scope="city administrator and leadership: every agency; unit head and team: own agency",
+    ),
+    "monev:maturity_overview_export": Access(
+        "Export the maturity overview (XLSX)",
+        ACTING,
+        args=_in_gov("period", fmt="xlsx"),
+        foreign=(other_government(_in_foreign_gov("foreign_period", fmt="xlsx")),),
+        scope="city administrator and leadership: every agency; unit head and team: own agency",
+    ),
     "monev:report_start": _period(
         "Start the agency's report for a period",
         AGENCY_TEAM,

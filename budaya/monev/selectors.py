@@ -10,7 +10,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from budaya.accounts.models import Role
-from budaya.monev.models import FROZEN, Period, Report, ReportVersion, State
+from budaya.monev import indicators
+from budaya.monev.models import FROZEN, Period, Report, ReportSummary, ReportVersion, State
 from budaya.org.models import Government, Unit
 
 # The board's columns (issue 8 item 6): a report's state, grouped.
@@ -63,12 +64,17 @@ def own_agencies(user: Any, period: Period) -> list[Unit]:
 @dataclass
 class BoardLine:
     agency: Unit
-    report: Report | None
+    summary: ReportSummary | None
     status: str
 
 
-def board(user: Any, period: Period, today: datetime.date) -> dict[str, Any]:
-    """One line per agency the user sees: not started, draft, submitted, returned, accepted."""
+def _status(summary: ReportSummary | None) -> str:
+    return BOARD_STATUS[State(summary.state)] if summary else "not_started"
+
+
+def lines_of(user: Any, period: Period) -> list[BoardLine]:
+    """One line per agency of the period the user sees, with its report's summary (the
+    maintained aggregate: one query for the agencies, one for the summaries)."""
     agencies = list(period.agencies())
     if not sees_every_agency(user, period.government):
         visible = set(
@@ -77,15 +83,21 @@ def board(user: Any, period: Period, today: datetime.date) -> dict[str, Any]:
             .values_list("pk", flat=True)
         )
         agencies = [a for a in agencies if a.pk in visible]
-    reports = {
-        r.unit_id: r
-        for r in Report.objects.visible_to(user).filter(period=period).select_related("unit")
+    summaries = {
+        s.unit_id: s
+        for s in ReportSummary.objects.visible_to(user).filter(
+            government=period.government, period=period
+        )
     }
-    lines = []
-    for agency in agencies:
-        report = reports.get(agency.pk)
-        status = BOARD_STATUS[State(report.state)] if report else "not_started"
-        lines.append(BoardLine(agency, report, status))
+    return [
+        BoardLine(agency, summaries.get(agency.pk), _status(summaries.get(agency.pk)))
+        for agency in agencies
+    ]
+
+
+def board(user: Any, period: Period, today: datetime.date) -> dict[str, Any]:
+    """One line per agency the user sees: not started, draft, submitted, returned, accepted."""
+    lines = lines_of(user, period)
     counts = {status: sum(1 for line in lines if line.status == status) for status in BOARD_ORDER}
     return {
         "lines": lines,
@@ -102,20 +114,62 @@ def board(user: Any, period: Period, today: datetime.date) -> dict[str, Any]:
 def overdue(government: Government, today: datetime.date) -> list[tuple[Period, list[BoardLine]]]:
     """For the regional secretary: per open period past its deadline, the agencies that have not
     submitted."""
+    periods = list(
+        Period.objects.filter(government=government, closed=False, deadline__lt=today).order_by(
+            "deadline"
+        )
+    )
+    summaries = {
+        (s.period_id, s.unit_id): s
+        for s in ReportSummary.objects.filter(government=government, period__in=periods)
+    }
     out = []
-    for period in Period.objects.filter(
-        government=government, closed=False, deadline__lt=today
-    ).order_by("deadline"):
-        reports = {r.unit_id: r for r in Report.objects.filter(period=period)}
+    for period in periods:
         late = []
         for agency in period.agencies():
-            report = reports.get(agency.pk)
-            if report is None or report.state in (State.DRAFT, State.APPROVED, State.RETURNED):
-                status = BOARD_STATUS[State(report.state)] if report else "not_started"
-                late.append(BoardLine(agency, report, status))
+            summary = summaries.get((period.pk, agency.pk))
+            if summary is None or summary.state in (State.DRAFT, State.APPROVED, State.RETURNED):
+                late.append(BoardLine(agency, summary, _status(summary)))
         if late:
             out.append((period, late))
     return out
+
+
+# The orders of the maturity overview: by agency, or by one of the summary's figures (highest
+# first, agencies without it last).
+OVERVIEW_SORTS = ("agency", "own_level", "verified_level", "score", "verified_score")
+
+
+def maturity_overview(user: Any, period: Period, sort: str) -> dict[str, Any]:
+    """Per agency the user sees: its report's state, the Tabel 2 figures per indicator, the
+    levels and the instrument's totals, all from the summaries; and over the agencies with a
+    report, how many meet each indicator and the average levels and scores."""
+    lines = lines_of(user, period)
+    if sort in OVERVIEW_SORTS[1:]:
+
+        def key(line: BoardLine) -> tuple[bool, int, str]:
+            value = getattr(line.summary, sort) if line.summary else None
+            return (value is None, -(value or 0), line.agency.path)
+
+        lines.sort(key=key)
+    reported = [line.summary for line in lines if line.summary is not None]
+    full = len(indicators.ITEMS)
+    totals: dict[str, Any] = {
+        "reports": len(reported),
+        # per indicator: the agencies that meet it by their answers, and verified
+        "indicators": [
+            (
+                number,
+                sum(1 for s in reported if getattr(s, f"own_{number}") == full),
+                sum(1 for s in reported if getattr(s, f"verified_{number}") == full),
+            )
+            for number in indicators.INDICATORS
+        ],
+    }
+    for name in ("own_level", "verified_level", "score", "verified_score", "max_score"):
+        given = [getattr(s, name) for s in reported if getattr(s, name) is not None]
+        totals[name] = round(sum(given) / len(given), 2) if given else None
+    return {"lines": lines, "totals": totals, "sort": sort if sort in OVERVIEW_SORTS else "agency"}
 
 
 def versions_of(report: Report) -> list[ReportVersion]:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
 from budaya.activities.models import Activity, Evidence
-from budaya.monev import indicators
+from budaya.monev import aggregates, indicators
 from budaya.monev.models import (
     CityReport,
     Instrument,
@@ -42,7 +42,6 @@ from budaya.monev.models import (
     State,
     Transition,
     find_move,
-    maturity_level,
 )
 from budaya.org.models import Government, Unit
 
@@ -210,6 +209,7 @@ def start_report(
                 for question in instrument.questions.all()
             ]
         )
+    aggregates.refresh(report)
     audit.record(
         actor,
         AuditAction.CREATE,
@@ -408,6 +408,7 @@ def save_maturity(
             changes.append((AuditAction.UPDATE, answer, old, new))
     if changes:
         _touch(report, actor)
+        aggregates.refresh(report)
         audit.record_many(actor, changes, request, government=report.government)
 
 
@@ -428,6 +429,7 @@ def verify_maturity(
     answer.verified, answer.reason = verified, reason.strip()
     answer.verified_by, answer.verified_at = actor, timezone.now()
     answer.save()
+    aggregates.refresh(answer.report)
     audit.record(
         actor,
         AuditAction.UPDATE,
@@ -441,11 +443,10 @@ def verify_maturity(
 
 def levels(report: Report) -> tuple[int, int | None]:
     """The agency's level and the verified level (None until every item is verified)."""
-    answers = list(report.maturity.all())
-    own = maturity_level({(a.indicator, a.item): a.answer for a in answers})
-    if any(a.verified is None for a in answers):
-        return own, None
-    return own, maturity_level({(a.indicator, a.item): a.verified for a in answers})
+    figures = aggregates.maturity_figures(
+        report.maturity.values_list("indicator", "item", "answer", "verified")
+    )
+    return figures["own_level"] or 0, figures["verified_level"]
 
 
 @transaction.atomic
@@ -483,6 +484,7 @@ def save_scores(
         if new:
             changes.append((AuditAction.UPDATE, score, old, new))
     if changes:
+        aggregates.refresh(report)
         audit.record_many(actor, changes, request, government=report.government)
 
 
@@ -804,6 +806,7 @@ def transition(
             {"version": report.version},
             request,
         )
+    aggregates.refresh(report)
     return report
 
 
@@ -854,6 +857,7 @@ def consolidate(period: Period, actor: Any, request: HttpRequest | None = None) 
     ) + 1
     for report in reports:
         _move(report, State.CONSOLIDATED, actor, request)
+        aggregates.refresh(report)
     content = canonical_json(city_content(period, reports, number))
     name, nip = team_chair(None, period.government)
     city = CityReport.objects.create(
@@ -900,6 +904,7 @@ def forward(city: CityReport, actor: Any, request: HttpRequest | None = None) ->
         raise ValidationError(_("This city report has been forwarded."))
     for report in _city_reports(city, State.CONSOLIDATED):
         _move(report, State.FORWARDED, actor, request, previous=city.consolidated_by_id)
+        aggregates.refresh(report)
     city.forwarded_by, city.forwarded_at = actor, timezone.now()
     city.save(update_fields=["forwarded_by", "forwarded_at"])
     audit.record(
@@ -916,6 +921,7 @@ def acknowledge(city: CityReport, actor: Any, request: HttpRequest | None = None
         raise ValidationError(_("Only a forwarded city report can be acknowledged."))
     for report in _city_reports(city, State.FORWARDED):
         _move(report, State.ACKNOWLEDGED, actor, request, previous=city.forwarded_by_id)
+        aggregates.refresh(report)
     if actor.pk == city.forwarded_by_id:
         raise PermissionDenied(_("The person who made the previous step cannot make this one."))
     city.acknowledged_by, city.acknowledged_at = actor, timezone.now()
@@ -1009,9 +1015,17 @@ def add_question(
 
 @transaction.atomic
 def remove_question(question: Question, actor: Any, request: HttpRequest | None = None) -> None:
-    """Remove a question no agency has scored yet (scores given stay with their question)."""
+    """Remove a question no agency has scored yet (scores given stay with their question); the
+    highest totals of the reports that had it shrink."""
     if Score.objects.filter(question=question).exclude(score=None, verified=None).exists():
         raise ValidationError(_("Agencies have scored this question: it stays."))
     before = audit.snapshot(question, ["area_code", "area", "text", "max_score"])
     audit.record(actor, AuditAction.DELETE, question, before, None, request)
+    reports = list(
+        Report.objects.filter(
+            government_id=question.government_id, scores__question=question
+        ).order_by("pk")
+    )
     question.delete()
+    for report in reports:
+        aggregates.refresh(report)

@@ -10,6 +10,16 @@ urlpatterns = [
     path("<slug:slug>/periods/new/", views.period_create, name="period_create"),
     path("<slug:slug>/periods/<int:pk>/", views.board, name="board"),
     path("<slug:slug>/periods/<int:pk>/edit/", views.period_edit, name="period_edit"),
+    path(
+        "<slug:slug>/periods/<int:pk>/maturity/",
+        views.maturity_overview,
+        name="maturity_overview",
+    ),
+    path(
+        "<slug:slug>/periods/<int:pk>/maturity.<str:fmt>",
+        views.maturity_overview,
+        name="maturity_overview_export",
+    ),
     path("<slug:slug>/periods/<int:pk>/start/", views.report_start, name="report_start"),
     path("<slug:slug>/periods/<int:pk>/consolidate/", views.consolidate, name="consolidate"),
     path("<slug:slug>/overdue/", views.overdue, name="overdue"),

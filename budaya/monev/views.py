@@ -40,6 +40,7 @@ from budaya.monev.models import (
 )
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 AGENCY_ROLES = [Role.UNIT_HEAD, Role.UNIT_TEAM]
 ACTING_ROLES = {Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.UNIT_TEAM}
@@ -224,7 +225,7 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     today = timezone.localdate()
     data = selectors.board(request.user, period, today)
     own = selectors.own_agencies(request.user, period)
-    started = {line.agency.pk for line in data["lines"] if line.report}
+    started = {line.agency.pk for line in data["lines"] if line.summary}
     return render(
         request,
         "monev/board.html",
@@ -234,10 +235,86 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "board": data,
             "to_start": [a for a in own if a.pk not in started],
             "is_admin": is_city_admin(request.user, government),
+            "sees_overview": _reads_overview(request, government),
             "city_reports": list(period.city_reports.order_by("number")),
             "accepted": sum(
-                1 for line in data["lines"] if line.report and line.report.state == State.ACCEPTED
+                1 for line in data["lines"] if line.summary and line.summary.state == State.ACCEPTED
             ),
+        },
+    )
+
+
+def _reads_overview(request: HttpRequest, government: Government) -> bool:
+    """City administrators and leadership (every agency), unit heads and teams (their own)."""
+    return selectors.sees_every_agency(request.user, government) or (
+        Unit.objects.visible_to(request.user, roles=AGENCY_ROLES)
+        .filter(government=government)
+        .exists()
+    )
+
+
+OVERVIEW_HEADER = [
+    "Perangkat Daerah",
+    "Kode",
+    "Status",
+    "Versi",
+    *[f"Indikator {n} (a+b)" for n in indicators.INDICATORS],
+    *[f"Indikator {n} terverifikasi" for n in indicators.INDICATORS],
+    "Tingkat",
+    "Tingkat terverifikasi",
+    "Skor",
+    "Skor terverifikasi",
+    "Skor tertinggi",
+]
+
+
+@login_required
+def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -> HttpResponseBase:
+    """Ikhtisar kematangan: per agency of the period, its report's state, the Tabel 2 items met
+    per indicator, the levels and the instrument's scores (from the maintained summaries)."""
+    government = _government(request, slug)
+    period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
+    if not _reads_overview(request, government):
+        raise PermissionDenied
+    if fmt not in ("", "xlsx"):
+        raise Http404
+    data = selectors.maturity_overview(request.user, period, request.GET.get("sort", "agency"))
+    if fmt == "xlsx":
+        rows = []
+        for line in data["lines"]:
+            s = line.summary
+            figures = (
+                [
+                    s.get_state_display(),
+                    s.version,
+                    *[own for _n, own, _v in s.per_indicator()],
+                    *[verified for _n, _o, verified in s.per_indicator()],
+                    s.own_level,
+                    s.verified_level,
+                    s.score,
+                    s.verified_score,
+                    s.max_score,
+                ]
+                if s
+                else [_("not started")]
+            )
+            rows.append([line.agency.name, line.agency.code, *figures])
+        content = workbook_bytes(
+            "Maturitas",
+            OVERVIEW_HEADER,
+            rows,
+            heading=[government.name, _("Maturity overview"), period.title],
+        )
+        return xlsx_response(f"maturitas-{government.slug}-{period.pk}.xlsx", content)
+    return render(
+        request,
+        "monev/maturity_overview.html",
+        {
+            "government": government,
+            "period": period,
+            "overview": data,
+            "indicators": [(n, indicators.TABEL2_INDICATORS[n]) for n in indicators.INDICATORS],
+            "sorts": selectors.OVERVIEW_SORTS,
         },
     )
 

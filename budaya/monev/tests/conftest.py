@@ -32,6 +32,8 @@ class Scene:
     admin2: Any
     sekda: Any
     mayor: Any
+    other_team: Any
+    employee: Any
 
 
 @pytest.fixture
@@ -81,4 +83,6 @@ def scene(world, make_user) -> Scene:
         admin2=make_user("w.admin2", Role.CITY_ADMIN, government),
         sekda=world.user(Role.LEADERSHIP),
         mayor=make_user("w.walikota", Role.LEADERSHIP, government),
+        other_team=world.other_agency_user,
+        employee=world.user(Role.EMPLOYEE),
     )

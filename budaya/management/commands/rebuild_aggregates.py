@@ -1,0 +1,38 @@
+"""manage.py rebuild_aggregates: recompute the maintained aggregates from the rows they count.
+
+The services keep the aggregates (``activities.ActivityMonth``, ``monev.ReportSummary``) in the
+transaction of every write; run this after writing rows around the services (a bulk load, a
+restore of part of a database) or to check that nothing drifted. Each government is rebuilt in
+its own transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from budaya.activities import aggregates as activity_aggregates
+from budaya.monev import aggregates as monev_aggregates
+from budaya.org.models import Government
+
+
+class Command(BaseCommand):
+    help = "Recompute the activity months and the monitoring summaries from their rows."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--government", help="Only this government (its slug).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        governments = Government.objects.order_by("slug")
+        if options["government"]:
+            governments = governments.filter(slug=options["government"])
+            if not governments.exists():
+                raise CommandError(f"No government {options['government']!r}.")
+        for government in governments:
+            months = activity_aggregates.rebuild(government)
+            summaries = monev_aggregates.rebuild(government)
+            if options["verbosity"] >= 1:
+                self.stdout.write(
+                    f"{government.slug}: {months} activity months, {summaries} report summaries"
+                )

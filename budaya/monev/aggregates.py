@@ -1,0 +1,136 @@
+"""The maintained aggregate of monitoring: ``ReportSummary``, one row per agency report.
+
+Every service that changes what a summary holds (starting a report, each step of the workflow,
+the maturity answers and their verification, the scores, removing a question) calls
+``refresh(report)`` in its own transaction, after its change: the summary row is locked first,
+then recomputed from the report's rows, so two writers of one report follow each other and the
+second reads what the first committed. ``rebuild(government)`` recomputes every summary of a
+government from the rows (after a bulk load). The completeness board, the overdue list and the
+maturity overview read the summaries only.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Max, QuerySet
+
+from budaya.monev import indicators
+from budaya.monev.models import (
+    MaturityAnswer,
+    Report,
+    ReportSummary,
+    ReportVersion,
+    Score,
+    Transition,
+    maturity_level,
+)
+from budaya.org.models import Government
+
+# (indicator, item, the agency's answer, the verified answer)
+Answer = tuple[int, str, bool | None, bool | None]
+
+
+def maturity_figures(answers: Iterable[Answer]) -> dict[str, int | None]:
+    """Per indicator, the items answered yes (``own_n``) and verified yes (``verified_n``, None
+    until both are verified); the agency's level and the verified level (None until every item
+    is verified), as ``models.maturity_level`` counts them."""
+    own: dict[tuple[int, str], bool | None] = {}
+    verified: dict[tuple[int, str], bool | None] = {}
+    for indicator, item, answer, check in answers:
+        own[(indicator, item)], verified[(indicator, item)] = answer, check
+    figures: dict[str, int | None] = {}
+    for number in indicators.INDICATORS:
+        keys = [(number, item) for item in indicators.ITEMS]
+        figures[f"own_{number}"] = sum(1 for key in keys if own.get(key))
+        figures[f"verified_{number}"] = (
+            None
+            if any(verified.get(key) is None for key in keys)
+            else sum(1 for key in keys if verified[key])
+        )
+    figures["own_level"] = maturity_level(own)
+    figures["verified_level"] = (
+        None if any(value is None for value in verified.values()) else maturity_level(verified)
+    )
+    return figures
+
+
+def _total(values: list[int | None]) -> int | None:
+    given = [value for value in values if value is not None]
+    return sum(given) if given else None
+
+
+def _build(reports: QuerySet[Report]) -> list[ReportSummary]:
+    """The summaries of ``reports``, computed from their rows in five queries."""
+    answers: dict[int, list[Answer]] = defaultdict(list)
+    for report_id, *answer in MaturityAnswer.objects.filter(report__in=reports).values_list(
+        "report_id", "indicator", "item", "answer", "verified"
+    ):
+        answers[report_id].append(tuple(answer))  # type: ignore[arg-type]
+    scores: dict[int, list[tuple[int | None, int | None, int]]] = defaultdict(list)
+    for report_id, score, verified, highest in Score.objects.filter(report__in=reports).values_list(
+        "report_id", "score", "verified", "question__max_score"
+    ):
+        scores[report_id].append((score, verified, highest))
+    changed = dict(
+        Transition.objects.filter(report__in=reports)
+        .values("report_id")
+        .annotate(last=Max("at"))
+        .values_list("report_id", "last")
+    )
+    submitted = dict(
+        ReportVersion.objects.filter(report__in=reports)
+        .values("report_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("report_id", "last")
+    )
+    out = []
+    for report in reports.values("pk", "government_id", "period_id", "unit_id", "state", "version"):
+        pk = report["pk"]
+        given = scores.get(pk, [])
+        out.append(
+            ReportSummary(
+                government_id=report["government_id"],
+                period_id=report["period_id"],
+                unit_id=report["unit_id"],
+                report_id=pk,
+                state=report["state"],
+                version=report["version"],
+                changed_at=changed.get(pk),
+                submitted_at=submitted.get(pk),
+                score=_total([score for score, _v, _h in given]),
+                verified_score=_total([verified for _s, verified, _h in given]),
+                max_score=sum(highest for _s, _v, highest in given),
+                **maturity_figures(answers.get(pk, [])),
+            )
+        )
+    return out
+
+
+def refresh(report: Report) -> None:
+    """Rewrite the report's summary from its rows (call it inside the writing transaction,
+    after the change)."""
+    current = (
+        ReportSummary.objects.select_for_update()
+        .filter(government_id=report.government_id, report_id=report.pk)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    (summary,) = _build(Report.objects.filter(government_id=report.government_id, pk=report.pk))
+    if current is None:
+        summary.save(force_insert=True)
+    else:
+        summary.pk = current
+        summary.save(force_update=True)
+
+
+@transaction.atomic
+def rebuild(government: Government) -> int:
+    """Recompute every report summary of the government; returns how many there are."""
+    summaries = _build(Report.objects.filter(government=government))
+    ReportSummary.objects.filter(government=government).delete()
+    ReportSummary.objects.bulk_create(summaries, batch_size=1000)
+    return len(summaries)
