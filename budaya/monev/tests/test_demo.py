@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from budaya.accounts.models import Role
 from budaya.monev import demo
-from budaya.monev.models import CityReport, Period, Report, ReportVersion, State
+from budaya.monev.models import (
+    CityReport,
+    Period,
+    Report,
+    ReportSummary,
+    ReportVersion,
+    State,
+)
 from budaya.org.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +70,11 @@ def test_every_state_in_both_cities_and_once_only(cities):
         assert all(v.verify() for v in ReportVersion.objects.filter(government=city))
         assert all(c.verify() for c in CityReport.objects.filter(government=city))
         assert Report.objects.filter(period=current, version=2).exists()
+        # The board reads the summaries: one per report, in the report's state.
+        summaries = ReportSummary.objects.filter(period=current)
+        assert set(summaries.values_list("report_id", "state")) == set(
+            Report.objects.filter(period=current).values_list("pk", "state")
+        )
     counts = (Period.objects.count(), Report.objects.count(), ReportVersion.objects.count())
     assert demo.seed() == [
         "Kota Tangerang: monitoring periods already there",
