@@ -46,7 +46,7 @@ from budaya.activities.models import (
 )
 from budaya.activities.services import ensure_forms
 from budaya.frameworks.models import FrameworkVersion
-from budaya.frameworks.services import adopt_version, load_shipped_frameworks
+from budaya.frameworks.services import add_slogan, adopt_version, load_shipped_frameworks
 from budaya.monev import services as monev
 from budaya.monev.models import MaturityAnswer, Period, Report, Score, State, default_deadline
 from budaya.org.demo.catalogue import (
@@ -446,7 +446,8 @@ CITY_GOALS = ("acknowledged", "forwarded", "consolidated")
 # Shares of the activity log.
 PLANNED_SHARE = 0.04
 SUB_UNIT_SHARE = 0.3
-FILE_EVIDENCE_SHARE = 0.12
+# Every eighth activity done has the picture as its evidence, the others a link.
+PICTURE_EVERY = 8
 MAX_PARTICIPANT_LINKS = 6
 
 
@@ -580,6 +581,7 @@ class _Writer:
             decision=f"Peraturan {government.head_title} {name} tentang Budaya Kerja",
         )
         self._logins(out, people, password)
+        self._slogans(out)
         self._teams(out, people)
         self._activities(out, people, activities, demo_key)
         self._programmes(out)
@@ -716,6 +718,16 @@ class _Writer:
         )
         out.users = {user.username: user for user in users}
         out.counts["logins"] = len(users)
+
+    def _slogans(self, out: Generated) -> None:
+        """Every agency's slogan, each bound to two values of the adopted framework."""
+        values = list(adopted_values(out.government))
+        for index, agency in enumerate(out.agencies):
+            picked = [values[index % len(values)], values[(index + 1) % len(values)]]
+            words = " dan ".join(value.name for value in picked)
+            add_slogan(
+                unit=agency, text=f"{agency.short_name or agency.name}: {words}", values=picked
+            )
 
     def head_of(self, out: Generated, agency: Unit) -> User:
         first = agency.pk == out.agencies[0].pk
@@ -942,7 +954,7 @@ class _Writer:
 
     def _evidence(self, out: Generated, done: list[Activity]) -> list[Evidence]:
         """One evidence record per activity done: mostly links, some the shared picture."""
-        government, rng = out.government, self.rng
+        government = out.government
         picture = evidence_files.store_prepared(
             government=government,
             unit=None,
@@ -951,14 +963,14 @@ class _Writer:
             title="Foto kegiatan",
         )
         rows: list[Evidence] = []
-        for activity in done:
+        for index, activity in enumerate(done):
             item = Evidence(
                 government=government,
                 unit=activity.unit,
                 title=activity.title,
                 uploaded_by=activity.created_by,
             )
-            if rng.random() < FILE_EVIDENCE_SHARE:
+            if index % PICTURE_EVERY == 0:
                 item.kind = Evidence.Kind.FILE
                 item.file, item.thumbnail = picture.file.name, picture.thumbnail.name
                 for name in ("original_name", "content_type", "size", "sha256"):
@@ -966,7 +978,7 @@ class _Writer:
             else:
                 item.kind = Evidence.Kind.LINK
                 item.url = (
-                    f"https://drive.example.go.id/{self.slug}/{activity.date:%Y/%m}/{len(rows) + 1}"
+                    f"https://drive.example.go.id/{self.slug}/{activity.date:%Y/%m}/{index + 1}"
                 )
             rows.append(item)
         bulk_insert(Evidence, rows)

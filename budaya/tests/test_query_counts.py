@@ -1,0 +1,514 @@
+"""Every page issues the same number of queries for a small and a larger government (issue 9).
+
+Two governments are generated with ``budaya/scale.py``, one small (a list shorter than a page)
+and one larger (every list longer or fuller), and every GET route of the permission registry
+(``budaya/accounts/permissions.py``) is requested for each as a user allowed to see it: the
+answer is 200 and the number of queries is the same for both, so no page issues a query per
+row. The count of each route is pinned in ``PINNED``: a change shows up in review. A route
+added to the registry fails here until it has its arguments below and its pin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+
+from budaya.accounts.models import Role, User
+from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
+from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
+from budaya.frameworks.selectors import current_adoptions
+from budaya.monev.models import CityReport, Period, Report, State
+from budaya.org.models import EmployeeImport, Government
+from budaya.programme.models import (
+    ChecklistItem,
+    Engagement,
+    InstitutionalChange,
+    Programme,
+    ScorecardItem,
+)
+from budaya.scale import Generated, generate_government, usernames
+from budaya.teams.models import (
+    Decree,
+    Designation,
+    EligibilityRule,
+    Membership,
+    Team,
+    TeamKind,
+    TeamRole,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Small: 3 agencies, fewer employees, activities and pictures than a page holds. Larger: 9
+# agencies and lists that fill their first page.
+SIZES = {"small": (3, 30, 12), "larger": (9, 200, 120)}  # agencies, employees, activities
+
+# A 1x1 PNG: the government logo route serves the government's logo.
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082"
+)
+
+# GET routes that are not pages, with the reason.
+NOT_PAGES = {
+    "set_language": "switches the language and redirects back (an action, not a page)",
+    "accounts:sign_in_code": "the second step of a sign-in in progress; it redirects otherwise",
+}
+# Entry points that send a user of one government on to its page (a person in several
+# governments chooses there); they answer with a redirect, whose queries are pinned as well.
+REDIRECTS = {
+    "frameworks:detail": "a framework's page is its latest version",
+    "org:my_units": "the units of the user's government",
+    "org:my_employees": "the employees of the user's government",
+    "teams:my_teams": "the teams of the user's government",
+    "programme:mine": "the programmes of the user's government",
+    "activities:start": "the activity log of the user's government",
+    "monev:start": "the monitoring periods of the user's government",
+}
+# Routes that only the agency's own roles reach (editing the agency's draft report).
+AGENCY_ONLY = frozenset(
+    {"monev:report_pick", "monev:row_create", "monev:row_edit", "monev:signatory"}
+)
+# Who requests a route: the first role in this order that may reach it.
+ROLE_PREFERENCE = (
+    Role.CITY_ADMIN,
+    Role.LEADERSHIP,
+    Role.UNIT_HEAD,
+    Role.UNIT_TEAM,
+    Role.SYSTEM_ADMIN,
+)
+
+
+@dataclass
+class Site:
+    """One generated government and the objects its routes name."""
+
+    government: Government
+    users: dict[str, User]
+    objects: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def slug(self) -> str:
+        return self.government.slug
+
+
+def _site(generated: Generated, sysadmin: User) -> Site:
+    government = generated.government
+    names = usernames(government.slug)
+    users: dict[str, User] = {
+        role: generated.users[names[role]] for role in (Role.CITY_ADMIN, Role.LEADERSHIP)
+    }
+    users[Role.UNIT_HEAD] = generated.users[names[Role.UNIT_HEAD]]
+    users[Role.UNIT_TEAM] = generated.users[names[Role.UNIT_TEAM]]
+    users[Role.SYSTEM_ADMIN] = sysadmin
+    government.logo.save("logo.png", ContentFile(PNG))
+    first = generated.agencies[0]
+    mine = {"government": government}
+    team = Team.objects.get(**mine, unit=first)
+    programme = Programme.objects.get(**mine, unit=None)
+    period = Period.objects.get(**mine)
+    acknowledged = Report.objects.get(**mine, state=State.ACKNOWLEDGED)
+    draft = Report.objects.get(**mine, unit=first)
+    adoption = current_adoptions([government])[government.pk]
+    objects = {
+        "agency": first,
+        "employee": generated.employees[first.code],
+        "team": team,
+        "member": Membership.objects.filter(team=team).order_by("pk").first(),
+        "decree": Decree.objects.filter(**mine, status=Decree.Status.DRAFT).first(),
+        "rule": EligibilityRule.objects.filter(**mine).order_by("pk").first(),
+        "kind": TeamKind.objects.filter(**mine).order_by("pk").first(),
+        "role": TeamRole.objects.filter(**mine).order_by("pk").first(),
+        "designation": Designation.objects.filter(**mine).order_by("pk").first(),
+        "programme": programme,
+        "item": ScorecardItem.objects.filter(programme=programme).order_by("pk").first(),
+        "engagement": Engagement.objects.filter(programme=programme).order_by("pk").first(),
+        "change": InstitutionalChange.objects.filter(programme=programme).order_by("pk").first(),
+        "checklist_item": ChecklistItem.objects.filter(**mine).order_by("pk").first(),
+        "activity": Activity.objects.filter(**mine, unit=first, status=Activity.Status.DONE)
+        .order_by("pk")
+        .first(),
+        "evidence": Evidence.objects.filter(**mine, kind=Evidence.Kind.FILE).order_by("pk").first(),
+        "form": ActivityForm.objects.filter(**mine).order_by("pk").first(),
+        "obligation": Obligation.objects.filter(**mine).order_by("pk").first(),
+        "period": period,
+        "report": acknowledged,
+        "draft": draft,
+        "row": draft.rows.order_by("pk").first(),
+        "city": CityReport.objects.filter(**mine).order_by("pk").first(),
+        "import": EmployeeImport.objects.create(
+            **mine,
+            file=ContentFile(b"NIP;Nama;Unit kerja\n", name="roster.csv"),
+            original_name="roster.csv",
+            status=EmployeeImport.Status.PLANNED,
+            counts={"new": 0},
+            report={"header_cells": ["NIP", "Nama", "Unit kerja"], "rejected": []},
+            created_by=users[Role.CITY_ADMIN],
+        ),
+        "version": adoption.version,
+    }
+    missing = sorted(name for name, value in objects.items() if value is None)
+    assert missing == [], f"the generated government has no {missing}"
+    return Site(government, users, objects)
+
+
+Args = Callable[[Site], dict[str, Any]]
+
+
+def _gov(s: Site) -> dict[str, Any]:
+    return {"slug": s.slug}
+
+
+def _in_gov(name: str, **extra: Any) -> Args:
+    return lambda s: {"slug": s.slug, "pk": getattr(s, name).pk, **extra}
+
+
+def _programme(**extra: Callable[[Site], Any]) -> Args:
+    return lambda s: {
+        "slug": s.slug,
+        "pk": s.programme.pk,
+        **{key: value(s) for key, value in extra.items()},
+    }
+
+
+def _framework(s: Site) -> dict[str, Any]:
+    return {"slug": s.version.framework.slug, "number": s.version.number}
+
+
+# The arguments of every route that takes some, from the generated government.
+ARGS: dict[str, Args] = {
+    "accounts:password_reset_confirm": lambda s: {"uidb64": "MQ", "token": "set-password"},
+    "accounts:user_detail": lambda s: {"pk": s.users[Role.UNIT_HEAD].pk},
+    "accounts:audit_object": lambda s: {"object_type": "monev.report", "object_id": s.report.pk},
+    "frameworks:adoption": lambda s: {"government": s.slug},
+    "frameworks:slogans": lambda s: {"government": s.slug},
+    "frameworks:detail": lambda s: {"slug": s.version.framework.slug},
+    "frameworks:version": _framework,
+    "frameworks:export": _framework,
+    "org:government_detail": _gov,
+    "org:government_edit": _gov,
+    "org:government_logo": _gov,
+    "org:unit_list": _gov,
+    "org:unit_create": _gov,
+    "org:unit_detail": _in_gov("agency"),
+    "org:unit_edit": _in_gov("agency"),
+    "org:employee_list": _gov,
+    "org:employee_export": _gov,
+    "org:employee_create": _gov,
+    "org:employee_detail": _in_gov("employee"),
+    "org:employee_edit": _in_gov("employee"),
+    "org:employee_transfer": _in_gov("employee"),
+    "org:import_list": _gov,
+    "org:import_create": _gov,
+    "org:import_mapping": _gov,
+    "org:import_detail": _in_gov("import"),
+    "org:import_rejected": _in_gov("import"),
+    "teams:team_list": _gov,
+    "teams:team_create": _gov,
+    "teams:compliance": _gov,
+    "teams:team_detail": _in_gov("team"),
+    "teams:team_edit": _in_gov("team"),
+    "teams:team_chart": _in_gov("team"),
+    "teams:member_add": _in_gov("team"),
+    "teams:member_edit": lambda s: {"slug": s.slug, "pk": s.team.pk, "member": s.member.pk},
+    "teams:decree_create": _in_gov("team"),
+    "teams:decree_list": _gov,
+    "teams:decree_detail": _in_gov("decree"),
+    "teams:decree_edit": _in_gov("decree"),
+    "teams:decree_draft": _in_gov("decree"),
+    "teams:rules": _gov,
+    "teams:rules_import": _gov,
+    "teams:rules_export": _gov,
+    "teams:rule_create": _gov,
+    "teams:rule_edit": _in_gov("rule"),
+    "teams:kind_create": _gov,
+    "teams:kind_edit": _in_gov("kind"),
+    "teams:role_create": _gov,
+    "teams:role_edit": _in_gov("role"),
+    "teams:policy_edit": _gov,
+    "teams:template_upload": _gov,
+    "teams:template_download": _gov,
+    "teams:designation_list": _gov,
+    "teams:designation_create": _gov,
+    "teams:designation_detail": _in_gov("designation"),
+    "programme:list": _gov,
+    "programme:create": _gov,
+    "programme:checklist_items": _gov,
+    "programme:checklist_item_edit": _in_gov("checklist_item"),
+    "programme:detail": _programme(),
+    "programme:edit": _programme(),
+    "programme:step": _programme(step=lambda s: "a"),
+    "programme:area_create": _programme(),
+    "programme:scorecard": _programme(),
+    "programme:scorecard_export": _programme(),
+    "programme:item_create": _programme(),
+    "programme:item_edit": _programme(item=lambda s: s.item.pk),
+    "programme:declaration": _programme(),
+    "programme:engagement_create": _programme(kind=lambda s: "socialisation"),
+    "programme:engagement_edit": _programme(engagement=lambda s: s.engagement.pk),
+    "programme:change_create": _programme(),
+    "programme:change_edit": _programme(change=lambda s: s.change.pk),
+    "programme:checklist": _programme(),
+    "activities:evidence_file": lambda s: {"pk": s.evidence.pk},
+    "activities:evidence_thumbnail": lambda s: {"pk": s.evidence.pk},
+    "activities:list": _gov,
+    "activities:export": _gov,
+    "activities:create": _gov,
+    "activities:gallery": _gov,
+    "activities:calendar": _gov,
+    "activities:compliance": _gov,
+    "activities:form_list": _gov,
+    "activities:form_edit": _in_gov("form"),
+    "activities:obligation_list": _gov,
+    "activities:obligation_create": _gov,
+    "activities:obligation_edit": _in_gov("obligation"),
+    "activities:detail": _in_gov("activity"),
+    "activities:edit": _in_gov("activity"),
+    "monev:period_list": _gov,
+    "monev:period_create": _gov,
+    "monev:board": _in_gov("period"),
+    "monev:period_edit": _in_gov("period"),
+    "monev:maturity_overview": _in_gov("period"),
+    "monev:maturity_overview_export": _in_gov("period", fmt="xlsx"),
+    "monev:overdue": _gov,
+    "monev:instrument": _gov,
+    "monev:report": _in_gov("report"),
+    "monev:report_pick": _in_gov("draft"),
+    "monev:row_create": _in_gov("draft"),
+    "monev:row_edit": lambda s: {"slug": s.slug, "pk": s.draft.pk, "row": s.row.pk},
+    "monev:signatory": _in_gov("draft"),
+    "monev:maturity": _in_gov("report"),
+    "monev:versions": _in_gov("report"),
+    "monev:version": lambda s: {"slug": s.slug, "pk": s.report.pk, "number": 1},
+    "monev:report_export": _in_gov("report", fmt="xlsx"),
+    "monev:city": _in_gov("city"),
+    "monev:city_export": _in_gov("city", fmt="xlsx"),
+}
+
+# Queries of each page (for the larger government; the small one must give the same).
+PINNED: dict[str, int] = {
+    "home": 5,
+    "healthz": 1,
+    "login": 0,
+    "accounts:password_reset": 0,
+    "accounts:password_reset_done": 0,
+    "accounts:password_reset_confirm": 1,
+    "accounts:password_reset_complete": 0,
+    "accounts:account": 5,
+    "accounts:password_change": 3,
+    "accounts:password_change_done": 3,
+    "accounts:two_factor": 7,
+    "accounts:user_list": 6,
+    "accounts:user_invite": 7,
+    "accounts:user_detail": 10,
+    "accounts:audit_list": 6,
+    "accounts:audit_object": 7,
+    "frameworks:list": 8,
+    "frameworks:schema": 0,
+    "frameworks:import": 3,
+    "frameworks:adoption": 8,
+    "frameworks:slogans": 11,
+    "frameworks:detail": 4,
+    "frameworks:version": 12,
+    "frameworks:export": 8,
+    "org:government_list": 5,
+    "org:government_create": 3,
+    "org:my_units": 4,
+    "org:my_employees": 4,
+    "org:government_detail": 9,
+    "org:government_edit": 5,
+    "org:government_logo": 4,
+    "org:unit_list": 7,
+    "org:unit_create": 7,
+    "org:unit_detail": 10,
+    "org:unit_edit": 8,
+    "org:employee_list": 9,
+    "org:employee_export": 6,
+    "org:employee_create": 7,
+    "org:employee_detail": 8,
+    "org:employee_edit": 7,
+    "org:employee_transfer": 9,
+    "org:import_list": 8,
+    "org:import_create": 6,
+    "org:import_mapping": 8,
+    "org:import_detail": 9,
+    "org:import_rejected": 8,
+    "teams:my_teams": 4,
+    "teams:rules_schema": 0,
+    "teams:team_list": 14,
+    "teams:team_create": 10,
+    "teams:compliance": 15,
+    "teams:team_detail": 14,
+    "teams:team_edit": 10,
+    "teams:team_chart": 13,
+    "teams:member_add": 9,
+    "teams:member_edit": 16,
+    "teams:decree_create": 9,
+    "teams:decree_list": 6,
+    "teams:decree_detail": 9,
+    "teams:decree_edit": 7,
+    "teams:decree_draft": 10,
+    "teams:rules": 12,
+    "teams:rules_import": 6,
+    "teams:rules_export": 8,
+    "teams:rule_create": 9,
+    "teams:rule_edit": 10,
+    "teams:kind_create": 6,
+    "teams:kind_edit": 7,
+    "teams:role_create": 6,
+    "teams:role_edit": 7,
+    "teams:policy_edit": 7,
+    "teams:template_upload": 7,
+    "teams:template_download": 6,
+    "teams:designation_list": 11,
+    "teams:designation_create": 6,
+    "teams:designation_detail": 9,
+    "programme:mine": 4,
+    "programme:list": 18,
+    "programme:create": 8,
+    "programme:checklist_items": 7,
+    "programme:checklist_item_edit": 7,
+    "programme:detail": 26,
+    "programme:edit": 8,
+    "programme:step": 12,
+    "programme:area_create": 10,
+    "programme:scorecard": 9,
+    "programme:scorecard_export": 8,
+    "programme:item_create": 12,
+    "programme:item_edit": 13,
+    "programme:declaration": 11,
+    "programme:engagement_create": 8,
+    "programme:engagement_edit": 10,
+    "programme:change_create": 10,
+    "programme:change_edit": 13,
+    "programme:checklist": 10,
+    "activities:start": 4,
+    "activities:evidence_file": 4,
+    "activities:evidence_thumbnail": 4,
+    "activities:list": 18,
+    "activities:export": 10,
+    "activities:create": 12,
+    "activities:gallery": 8,
+    "activities:calendar": 8,
+    "activities:compliance": 10,
+    "activities:form_list": 7,
+    "activities:form_edit": 7,
+    "activities:obligation_list": 7,
+    "activities:obligation_create": 8,
+    "activities:obligation_edit": 8,
+    "activities:detail": 11,
+    "activities:edit": 15,
+    "monev:start": 4,
+    "monev:period_list": 8,
+    "monev:period_create": 9,
+    "monev:board": 14,
+    "monev:period_edit": 7,
+    "monev:maturity_overview": 11,
+    "monev:maturity_overview_export": 11,
+    "monev:overdue": 10,
+    "monev:instrument": 8,
+    "monev:report": 12,
+    "monev:report_pick": 9,
+    "monev:row_create": 8,
+    "monev:row_edit": 10,
+    "monev:signatory": 7,
+    "monev:maturity": 11,
+    "monev:versions": 7,
+    "monev:version": 7,
+    "monev:report_export": 7,
+    "monev:city": 11,
+    "monev:city_export": 9,
+}
+
+
+@pytest.fixture
+def sites(settings, tmp_path, make_user):
+    settings.MEDIA_ROOT = tmp_path
+    sysadmin = make_user("sysadmin.skala", Role.SYSTEM_ADMIN)
+    return [
+        _site(
+            generate_government(
+                slug=f"skala-uji-{name}",
+                name=f"Kota Skala Uji {name}",
+                agencies=agencies,
+                employees=employees,
+                activities=activities,
+            ),
+            sysadmin,
+        )
+        for name, (agencies, employees, activities) in SIZES.items()
+    ]
+
+
+def _role(name: str, who: Any) -> str | None:
+    if who == PUBLIC:
+        return None
+    if name in AGENCY_ONLY:
+        return Role.UNIT_HEAD
+    if who == SIGNED_IN:
+        return Role.CITY_ADMIN
+    return next(role for role in ROLE_PREFERENCE if role in who)
+
+
+def _measure(client, user: User | None, url: str) -> tuple[int, int]:
+    if user is None:
+        client.logout()
+    else:
+        client.force_login(user)
+    client.get(url)  # once before counting: caches (content types, sessions) are warm
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, len(queries)
+
+
+def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites):
+    problems: list[str] = []
+    measured: dict[str, int] = {}
+    for route in walk():
+        access = ROUTES[route.name]
+        # POST routes are actions (they answer with a redirect), not pages.
+        if access.method != "GET" or route.name in NOT_PAGES:
+            continue
+        role = _role(route.name, access.who)
+        counts = []
+        for site in sites:
+            try:
+                url = reverse(
+                    route.name, kwargs=ARGS[route.name](site) if route.name in ARGS else None
+                )
+            except NoReverseMatch:
+                problems.append(f"{route.name}: give its arguments in ARGS")
+                break
+            status, count = _measure(client, site.users[role] if role else None, url)
+            if status != (302 if route.name in REDIRECTS else 200):
+                problems.append(f"{route.name}: {status} for {role} at {url}")
+            counts.append(count)
+        if len(counts) == 2:
+            if counts[0] != counts[1]:
+                problems.append(
+                    f"{route.name}: {counts[0]} queries for the small government, "
+                    f"{counts[1]} for the larger one"
+                )
+            measured[route.name] = counts[1]
+    assert problems == [], "\n".join(problems)
+    changed = {
+        name: {"pinned": PINNED.get(name), "now": count}
+        for name, count in measured.items()
+        if PINNED.get(name) != count
+    }
+    assert changed == {}, "query counts changed: update PINNED if the change is intended"
