@@ -637,22 +637,7 @@ class _Writer:
         catalogue = _single(spec)
         people = generate_people(catalogue, per_agency)[spec.slug][: max(employees, heads)]
         staff_rows = [
-            Employee(
-                government=government,
-                unit=out.units[person.unit_code],
-                nip=person.nip,
-                ni_pppk=person.ni_pppk,
-                name=person.name,
-                front_title=person.front_title,
-                back_title=person.back_title,
-                sex=person.sex,
-                status=person.status,
-                rank=person.rank,
-                echelon=person.echelon,
-                position_name=person.position_name,
-                position_kind=person.position_kind,
-            )
-            for person in people
+            person.as_employee(government, out.units[person.unit_code]) for person in people
         ]
         bulk_insert(Employee, staff_rows)
         out.employees = {person.key: row for person, row in zip(people, staff_rows, strict=True)}
@@ -764,21 +749,8 @@ class _Writer:
                     name=f"{agency_kind.name} {agency.short_name or agency.name}",
                 )
             )
-            staff = by_agency.get(agency.code, [])
             head = out.employees[agency.code]
-            picks = _team_picks(staff, agency.code)
-            for place, key in picks:
-                role = roles.get(place)
-                if role is not None:
-                    teams.add_member(
-                        Membership(
-                            government=government,
-                            team=team,
-                            employee=out.employees[key],
-                            role=role,
-                            start_on=start,
-                        )
-                    )
+            self._members(out, team, by_agency.get(agency.code, []), agency.code, roles, start)
             decree = Decree(
                 government=government,
                 team=team,
@@ -798,23 +770,32 @@ class _Writer:
                     name=f"{city_kind.name} {government.name}",
                 )
             )
-            setda = by_agency.get("SETDA", [])
-            for place, key in _team_picks(setda, "SETDA"):
-                role = roles.get(place)
-                if role is not None:
-                    teams.add_member(
-                        Membership(
-                            government=government,
-                            team=team,
-                            employee=out.employees[key],
-                            role=role,
-                            start_on=start,
-                        )
-                    )
+            self._members(out, team, by_agency.get("SETDA", []), "SETDA", roles, start)
             made += 1
         out.counts["teams"] = made
         out.counts["designations"] = self._designations(out, by_agency)
         self.say(f"{made} teams with members and decrees")
+
+    def _members(
+        self,
+        out: Generated,
+        team: Team,
+        staff: list[Person],
+        agency_code: str,
+        roles: dict[str, TeamRole],
+        start: datetime.date,
+    ) -> None:
+        for place, key in _team_picks(staff, agency_code):
+            if place in roles:
+                teams.add_member(
+                    Membership(
+                        government=out.government,
+                        team=team,
+                        employee=out.employees[key],
+                        role=roles[place],
+                        start_on=start,
+                    )
+                )
 
     def _designations(self, out: Generated, by_agency: dict[str, list[Person]]) -> int:
         """A role model nominated in one agency in four, at every step of the decision."""

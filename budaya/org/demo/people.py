@@ -27,7 +27,7 @@ from budaya.org.demo.catalogue import (
     StaffCatalogue,
     UnitSpec,
 )
-from budaya.org.models import Employee
+from budaya.org.models import Employee, Government, Unit
 
 # "Now" for ages and careers. Fixed, so the same people come out whatever the date of the run.
 REFERENCE_YEAR = 2025
@@ -73,6 +73,24 @@ class Person:
     @property
     def natural_key(self) -> str:
         return self.nip or self.ni_pppk or ""
+
+    def as_employee(self, government: Government, unit: Unit) -> Employee:
+        """The (unsaved) employee row of this person."""
+        return Employee(
+            government=government,
+            unit=unit,
+            nip=self.nip,
+            ni_pppk=self.ni_pppk,
+            name=self.name,
+            front_title=self.front_title,
+            back_title=self.back_title,
+            sex=self.sex,
+            status=self.status,
+            rank=self.rank,
+            echelon=self.echelon,
+            position_name=self.position_name,
+            position_kind=self.position_kind,
+        )
 
 
 def generate_people(catalogue: Catalogue, staff_per_agency: int) -> dict[str, list[Person]]:

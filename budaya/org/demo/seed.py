@@ -171,21 +171,7 @@ def _ensure_employees(
             if number:
                 existing[number] = employee
     new = [
-        Employee(
-            government=government,
-            unit=units[person.unit_code],
-            nip=person.nip,
-            ni_pppk=person.ni_pppk,
-            name=person.name,
-            front_title=person.front_title,
-            back_title=person.back_title,
-            sex=person.sex,
-            status=person.status,
-            rank=person.rank,
-            echelon=person.echelon,
-            position_name=person.position_name,
-            position_kind=person.position_kind,
-        )
+        person.as_employee(government, units[person.unit_code])
         for person in people
         if person.natural_key not in existing
     ]
