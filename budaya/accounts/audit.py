@@ -25,6 +25,7 @@ from django.db import connection, models
 from django.http import HttpRequest
 from django.utils import timezone
 
+from budaya import bulk
 from budaya.accounts.models import (
     AuditAction,
     AuditChain,
@@ -303,16 +304,7 @@ _INSERT_COLUMNS = (
 
 
 def _insert(rows: list[tuple[Any, ...]]) -> int:
-    """One multi-row INSERT (a single round trip on SQLite and PostgreSQL alike)."""
-    if not rows:
-        return 0
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in _INSERT_COLUMNS)
-    row = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ")"
-    # Identifiers are constants of this module; every value is a parameter.
-    sql = f"INSERT INTO {quote(TABLE)} ({columns}) VALUES " + ", ".join([row] * len(rows))  # noqa: S608
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [value for values in rows for value in values])
+    bulk.insert(TABLE, _INSERT_COLUMNS, rows)
     return len(rows)
 
 

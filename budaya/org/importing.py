@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import io
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -19,6 +20,7 @@ from typing import Any
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from budaya import bulk
 from budaya.org.grades import (
     GradeError,
     normalise_echelon,
@@ -75,6 +77,7 @@ class RosterError(ValueError):
     """The file as a whole cannot be read (no header, unknown format): nothing is imported."""
 
 
+@functools.lru_cache(maxsize=4096, typed=True)
 def squash(text: object) -> str:
     return " ".join(re.sub(r"[^\w/]+", " ", str(text or "").casefold()).split())
 
@@ -234,22 +237,27 @@ class UnitIndex:
     """Units of one government, matched by name regardless of case and surrounding spaces."""
 
     by_name: dict[str, list[Unit]]
-    by_id: dict[int, Unit]
+    # A roster names the same few hundred units thousands of times: each pair is resolved once.
+    resolved: dict[tuple[str, str], tuple[Unit | None, str]] = field(default_factory=dict)
 
     @classmethod
     def for_government(cls, government_id: int) -> UnitIndex:
         by_name: dict[str, list[Unit]] = {}
-        by_id: dict[int, Unit] = {}
         for unit in Unit.objects.filter(government_id=government_id).only(
             "id", "name", "short_name", "path", "parent_id", "active_to"
         ):
-            by_id[unit.pk] = unit
             for key in {squash(unit.name), squash(unit.short_name)} - {""}:
                 by_name.setdefault(key, []).append(unit)
-        return cls(by_name, by_id)
+        return cls(by_name)
 
     def resolve(self, unit_name: str, agency_name: str) -> tuple[Unit | None, str]:
         """The unit, or None and the reason (with the closest existing name proposed)."""
+        names = (unit_name, agency_name)
+        if names not in self.resolved:
+            self.resolved[names] = self._resolve(unit_name, agency_name)
+        return self.resolved[names]
+
+    def _resolve(self, unit_name: str, agency_name: str) -> tuple[Unit | None, str]:
         candidates = self.by_name.get(squash(unit_name), [])
         if agency_name and candidates:
             agencies = self.by_name.get(squash(agency_name), [])
@@ -270,6 +278,31 @@ class UnitIndex:
                 "closest": closest,
             }
         return None, _("Unknown unit “%(unit)s”.") % {"unit": unit_name}
+
+
+class Grades:
+    """Rank, grade and echelon cells normalised, each distinct cell once (a roster repeats a
+    few dozen of them thousands of times): the value, or "" and the reason it is refused."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[str, type, object], tuple[str, str]] = {}
+
+    def normalise(self, kind: str, raw: object) -> tuple[str, str]:
+        # The type is part of the key: 1, 1.0 and True are equal keys of a dict.
+        key = (kind, type(raw), raw)
+        if key not in self.seen:
+            try:
+                self.seen[key] = (GRADE_PARSERS[kind](raw), "")
+            except GradeError as error:
+                self.seen[key] = ("", str(error))
+        return self.seen[key]
+
+
+GRADE_PARSERS: dict[str, Callable[[object], str]] = {
+    "echelon": normalise_echelon,
+    "pns_rank": normalise_pns_rank,
+    "pppk_grade": normalise_pppk_grade,
+}
 
 
 @dataclass
@@ -301,25 +334,34 @@ def _text(value: Any) -> str:
     return " ".join(str(value).split())
 
 
-def read_row(number: int, cells: list[Any], columns: dict[str, int], units: UnitIndex) -> RowResult:
+def read_row(
+    number: int, cells: list[Any], columns: dict[str, int], units: UnitIndex, grades: Grades
+) -> RowResult:
     result = RowResult([number], raw=cells)
     data = result.data
     errors = result.errors
+    # The mapped cells, stripped, looked up by field (one pass over the row).
+    width = len(cells)
+    cell = {
+        name: value.strip() if isinstance(value := cells[index], str) else value
+        for name, index in columns.items()
+        if index < width
+    }.get
 
-    name = _text(_cell(cells, columns, "name"))
+    name = _text(cell("name"))
     front, name, back = split_titles(name)
     data["name"] = name
-    data["front_title"] = _text(_cell(cells, columns, "front_title")) or front
-    data["back_title"] = _text(_cell(cells, columns, "back_title")) or back
+    data["front_title"] = _text(cell("front_title")) or front
+    data["back_title"] = _text(cell("back_title")) or back
     if not name:
         errors.append(_("The name is empty."))
 
-    sex_value = squash(_cell(cells, columns, "sex"))
+    sex_value = squash(cell("sex"))
     data["sex"] = SEX_WORDS.get(sex_value, "")
 
-    status_value = squash(_cell(cells, columns, "status"))
-    ni_pppk = _text(_cell(cells, columns, "ni_pppk")).replace(" ", "")
-    nip_raw = _cell(cells, columns, "nip")
+    status_value = squash(cell("status"))
+    ni_pppk = _text(cell("ni_pppk")).replace(" ", "")
+    nip_raw = cell("nip")
     if "pppk" in status_value or (ni_pppk and not nip_raw):
         data["status"] = Employee.Status.PPPK
     else:
@@ -346,29 +388,24 @@ def read_row(number: int, cells: list[Any], columns: dict[str, int], units: Unit
     if not data["sex"]:
         errors.append(_("The sex is missing or unknown (write L or P)."))
 
-    rank_value = _cell(cells, columns, "rank")
-    try:
-        if data["status"] == Employee.Status.PNS:
-            data["rank"] = normalise_pns_rank(rank_value)
+    pns = data["status"] == Employee.Status.PNS
+    for field_name, kind in (("rank", "pns_rank" if pns else "pppk_grade"), ("echelon", "echelon")):
+        value, refused = grades.normalise(kind, cell(field_name))
+        if refused:
+            errors.append(refused)
         else:
-            data["rank"] = normalise_pppk_grade(rank_value)
-    except GradeError as error:
-        errors.append(str(error))
-    try:
-        data["echelon"] = normalise_echelon(_cell(cells, columns, "echelon"))
-    except GradeError as error:
-        errors.append(str(error))
+            data[field_name] = value
 
-    data["position_name"] = _text(_cell(cells, columns, "position_name"))
-    kind = squash(_cell(cells, columns, "position_kind"))
+    data["position_name"] = _text(cell("position_name"))
+    kind = squash(cell("position_kind"))
     data["position_kind"] = POSITION_KINDS.get(kind, "")
     if not data["position_kind"] and data.get("echelon"):
         data["position_kind"] = Employee.PositionKind.STRUCTURAL
     if kind and not data["position_kind"]:
         result.notes.append(_("Unknown position kind “%(kind)s” left empty.") % {"kind": kind})
 
-    unit_name = _text(_cell(cells, columns, "unit"))
-    agency_name = _text(_cell(cells, columns, "agency"))
+    unit_name = _text(cell("unit"))
+    agency_name = _text(cell("agency"))
     if not unit_name:
         errors.append(_("The unit is empty."))
     else:
@@ -387,6 +424,57 @@ def is_blank(cells: list[Any]) -> bool:
 # --- Planning ------------------------------------------------------------------------------
 
 PLAN_BATCH = 1000
+
+
+@dataclass(slots=True)
+class PlannedRow:
+    """An ``ImportRow`` being planned, not yet written (a model instance per row costs more
+    than the row's whole planning)."""
+
+    outcome: str
+    first_row: int
+    row_numbers: list[int]
+    key: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    differences: dict[str, Any] = field(default_factory=dict)
+    reasons: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cells: list[str] = field(default_factory=list)
+    employee_id: int | None = None
+    pk: None = None  # as an ImportRow not yet saved
+
+
+PLAN_COLUMNS = (
+    "government_id", "employee_import_id", "outcome", "key", "first_row", "row_numbers", "data",
+    "differences", "reasons", "notes", "cells", "employee_id",
+)  # fmt: skip
+
+
+def _write_rows(job: EmployeeImport, rows: Iterable[PlannedRow]) -> None:
+    """One INSERT for a batch of the plan."""
+    json_value = bulk.json_value
+    empty_list, empty_dict = json_value([]), json_value({})
+    bulk.insert(
+        ImportRow._meta.db_table,
+        PLAN_COLUMNS,
+        [
+            (
+                job.government_id,
+                job.pk,
+                row.outcome,
+                row.key,
+                row.first_row,
+                json_value(row.row_numbers),
+                json_value(row.data) if row.data else empty_dict,
+                json_value(row.differences) if row.differences else empty_dict,
+                json_value(row.reasons) if row.reasons else empty_list,
+                json_value(row.notes) if row.notes else empty_list,
+                json_value(row.cells) if row.cells else empty_list,
+                row.employee_id,
+            )
+            for row in rows
+        ],
+    )
 
 
 @dataclass
@@ -410,7 +498,7 @@ def _merge(first: dict[str, Any], other: dict[str, Any], rows: list[int]) -> str
     return ""
 
 
-def _classify(row: ImportRow, current: dict[str, Any] | None) -> None:
+def _classify(row: ImportRow | PlannedRow, current: dict[str, Any] | None) -> None:
     """New, updated (with the differences) or unchanged, against the stored employee."""
     if current is None:
         row.outcome, row.employee_id, row.differences = ImportRow.Outcome.NEW, None, {}
@@ -445,10 +533,6 @@ def _current(government_id: int, keys: Iterable[str]) -> dict[str, dict[str, Any
     return found
 
 
-def _key(data: dict[str, Any]) -> str:
-    return data.get("nip") or f"pppk:{data.get('ni_pppk') or ''}"
-
-
 def plan_import(
     job: EmployeeImport,
     path: Path,
@@ -467,24 +551,22 @@ def plan_import(
     ImportRow.objects.filter(employee_import=job).delete()
 
     seen: set[str] = set()  # keys of rows planned, and of rejected rows (not proof of leaving)
-    pending: dict[str, ImportRow] = {}
-    rejected: list[ImportRow] = []
+    pending: dict[str, PlannedRow] = {}
+    rejected: list[PlannedRow] = []
     merged: list[list[int]] = []
     rows_read = 0
-
-    def new_row(**fields: Any) -> ImportRow:
-        return ImportRow(government_id=government_id, employee_import=job, **fields)
+    grades = Grades()
 
     def flush() -> None:
         current = _current(government_id, list(pending))
         for row in pending.values():
             if row.outcome != ImportRow.Outcome.REJECTED:
                 _classify(row, current.get(row.key))
-        ImportRow.objects.bulk_create([*pending.values(), *rejected])
+        _write_rows(job, [*pending.values(), *rejected])
         pending.clear()
         rejected.clear()
 
-    def fold(row: ImportRow, result: RowResult) -> None:
+    def fold(row: ImportRow | PlannedRow, result: RowResult) -> None:
         """A later row of an employee already planned: merged, or both rejected if they differ."""
         rows = [*row.row_numbers, *result.row_numbers]
         row.row_numbers = rows
@@ -507,11 +589,11 @@ def plan_import(
         rows_read += 1
         if progress and rows_read % 500 == 0:
             progress(rows_read)
-        result = read_row(number, cells, header.columns, units)
+        result = read_row(number, cells, header.columns, units, grades)
         if result.errors:
             seen.update(_raw_keys(cells, header.columns))
             rejected.append(
-                new_row(
+                PlannedRow(
                     outcome=ImportRow.Outcome.REJECTED,
                     first_row=number,
                     row_numbers=[number],
@@ -531,7 +613,8 @@ def plan_import(
                 stored.save()
                 continue
         seen.add(key)
-        pending[key] = new_row(
+        pending[key] = PlannedRow(
+            outcome="",  # classified against the registry when the batch is written
             key=key,
             first_row=number,
             row_numbers=[number],
@@ -559,7 +642,7 @@ def plan_import(
 
 def _plan_missing(job: EmployeeImport, seen: set[str]) -> None:
     """A full roster: active employees it does not list are possibly left (never deleted)."""
-    batch: list[ImportRow] = []
+    batch: list[PlannedRow] = []
     employees = (
         Employee.objects.filter(government_id=job.government_id, active=True)
         .order_by("pk")
@@ -569,17 +652,12 @@ def _plan_missing(job: EmployeeImport, seen: set[str]) -> None:
         if (nip or f"pppk:{ni_pppk}") in seen:
             continue
         batch.append(
-            ImportRow(
-                government_id=job.government_id,
-                employee_import=job,
-                outcome=ImportRow.Outcome.LEFT,
-                employee_id=pk,
-            )
+            PlannedRow(outcome=ImportRow.Outcome.LEFT, first_row=0, row_numbers=[], employee_id=pk)
         )
         if len(batch) >= PLAN_BATCH:
-            ImportRow.objects.bulk_create(batch)
+            _write_rows(job, batch)
             batch = []
-    ImportRow.objects.bulk_create(batch)
+    _write_rows(job, batch)
 
 
 def _cell_text(value: Any) -> str:

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
-from budaya.accounts.audit import verify
+from budaya.accounts.audit import snapshot, verify
 from budaya.accounts.models import AuditEntry, Role
 from budaya.org import services
 from budaya.org.models import Employee, EmployeeImport, ImportRow
@@ -64,8 +64,15 @@ def test_dry_run_writes_no_employee_until_confirmed(government, agency, admin):
         ("Ahmad Fiktif", "S.E.", "Dinas Pendidikan"),
         ("Siti Contoh", "", "Dinas Pendidikan"),
     ]
-    # Every new employee has its audit entry, in a chain that verifies.
-    assert AuditEntry.objects.filter(object_type="org.employee", action="create").count() == 2
+    # Every new employee has its own audit entry, naming it and recording what was stored (as a
+    # form's creation records it), in a chain that verifies.
+    for employee in Employee.objects.all():
+        entry = AuditEntry.objects.get(
+            object_type="org.employee", object_id=str(employee.pk), action="create"
+        )
+        assert entry.object_repr == employee.full_name
+        assert entry.after == snapshot(employee, [*services.AUDITED])
+        assert entry.after["unit"] == employee.unit_id and entry.after["nip"] == employee.nip
     assert verify() is None
 
 

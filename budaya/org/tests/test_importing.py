@@ -236,6 +236,32 @@ def test_duplicate_rows_merge_and_conflicting_duplicates_are_rejected(tmp_path, 
     assert "Pangkat" in plan.rejected[0].reasons[0]
 
 
+def test_every_row_with_the_same_unknown_grade_is_rejected_with_the_reason(
+    tmp_path, government, units
+):
+    # Grades are normalised once per distinct cell: the second row gets the same verdict.
+    rows = [HEADER]
+    for i in range(3):
+        rank = "III/a" if i == 1 else "Golongan Z"
+        rows.append(
+            [
+                i,
+                f"19850315201001100{i}",
+                f"Pegawai {i}",
+                "L",
+                "PNS",
+                rank,
+                "",
+                "",
+                "Dinas Pendidikan",
+            ]
+        )
+    plan = plan_for(write_xlsx(tmp_path / "roster.xlsx", rows), government)
+    assert [row.row_numbers for row in plan.rejected] == [[5], [7]]
+    assert all("Golongan Z" in row.reasons[0] for row in plan.rejected)
+    assert plan.new[0].data["rank"] == "III/a"
+
+
 def test_sex_must_agree_with_the_nip(tmp_path, government, units):
     path = write_xlsx(
         tmp_path / "roster.xlsx",
