@@ -1,6 +1,7 @@
 """A person in Chromium: signs in, switches language, visits the shell's pages, on a phone too."""
 
 import pytest
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 
@@ -15,7 +16,7 @@ def test_sign_in_switch_language_and_visit_the_pages(page, sign_in, make_user, g
     assert page.locator("html").get_attribute("lang") == "id"
     sign_in(admin)
     assert page.get_by_role("heading", level=1).inner_text().startswith("Selamat datang")
-    assert page.get_by_text("Kota Tangerang").first.is_visible()
+    expect(page.get_by_text("Kota Tangerang").first).to_be_visible()
 
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
@@ -27,7 +28,7 @@ def test_sign_in_switch_language_and_visit_the_pages(page, sign_in, make_user, g
     assert page.get_by_role("heading", level=1).inner_text() == "Governments"
     page.get_by_role("link", name="Kota Tangerang").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Kota Tangerang"
-    assert page.get_by_text("36.71").is_visible()
+    expect(page.get_by_text("36.71")).to_be_visible()
 
     nav.get_by_role("link", name="Value frameworks").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Value frameworks"

@@ -4,6 +4,7 @@ permission matrix (budaya/accounts/permissions.py) and the navigation table say.
 import pytest
 from django.urls import reverse
 from django.utils import translation
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 from budaya.accounts.permissions import ROUTES
@@ -60,6 +61,6 @@ def test_city_admin_grants_a_role_and_finds_it_in_the_trail(page, sign_in, world
     page.get_by_label("Peran:", exact=True).select_option(Role.UNIT_HEAD.value)
     page.get_by_label("Perangkat daerah:", exact=True).select_option(label="Dinas Kesehatan")
     page.get_by_role("button", name="Berikan peran").click()
-    assert page.get_by_text("Peran telah diberikan.").is_visible()
+    expect(page.get_by_text("Peran telah diberikan.")).to_be_visible()
     nav.get_by_role("link", name="Jejak audit").click()
-    assert page.get_by_role("cell", name="Beri peran").first.is_visible()
+    expect(page.get_by_role("cell", name="Beri peran").first).to_be_visible()

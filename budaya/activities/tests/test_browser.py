@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 from budaya.activities.evidence import store_file
@@ -63,9 +64,9 @@ def test_log_from_a_phone_then_the_board_and_the_evidence(page, sign_in, world, 
     activity = Activity.objects.get()
     photo = activity.evidence.get()
     assert activity.unit == world.agency and activity.date == day and photo.is_image
-    assert page.locator(
-        f"img[src='{reverse('activities:evidence_thumbnail', args=[photo.pk])}']"
-    ).is_visible()
+    expect(
+        page.locator(f"img[src='{reverse('activities:evidence_thumbnail', args=[photo.pk])}']")
+    ).to_be_visible()
 
     # Another agency's evidence, by its address: not found.
     for view in ("activities:evidence_file", "activities:evidence_thumbnail"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from budaya.accounts.models import AuditEntry
 from budaya.monev.models import CityReport, Report, ReportVersion, State
@@ -39,7 +40,7 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     page.locator(f"#indicator_{second.pk}").select_option("3")
     _click(page, "Tambahkan kegiatan yang dipilih")
     page.get_by_text("2 baris ditambahkan.").wait_for()
-    assert page.get_by_role("cell", name="Pembacaan nilai BerAKHLAK").is_visible()
+    expect(page.get_by_role("cell", name="Pembacaan nilai BerAKHLAK")).to_be_visible()
     report = Report.objects.get(period=scene.period, unit=scene.agency)
     url = reverse("monev:report", args=[slug, report.pk])
 
@@ -62,7 +63,7 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     _as(page, sign_in, scene.team)
     page.goto(url)
     _click(page, "Perbaiki sebagai versi baru")
-    assert page.get_by_text("Lampirkan daftar hadir").first.is_visible()
+    expect(page.get_by_text("Lampirkan daftar hadir").first).to_be_visible()
     page.locator(f"#row-{row.key}").get_by_role("link", name="Ubah").click()
     page.get_by_label("Upaya pemecahan permasalahan").fill("Daftar hadir dilampirkan")
     _click(page, "Simpan")
@@ -117,6 +118,6 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     assert all(v.verify() for v in ReportVersion.objects.filter(report=report))
     page.goto(reverse("monev:versions", args=[slug, report.pk]))
     assert page.get_by_text("tidak berubah").count() == 2
-    assert page.get_by_text("Daftar hadir dilampirkan").is_visible()
+    expect(page.get_by_text("Daftar hadir dilampirkan")).to_be_visible()
     pdf = page.request.get(reverse("monev:report_export", args=[slug, report.pk, "pdf"]))
     assert pdf.ok and pdf.body().startswith(b"%PDF")

@@ -2,6 +2,7 @@
 
 import pytest
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 from budaya.org.models import Employee
@@ -48,16 +49,16 @@ def test_upload_preview_and_confirm_a_messy_roster(
     page.get_by_role("button", name="Unggah dan periksa").click()
 
     # The preview: one new employee, two rows rejected with their reasons; nothing written yet.
-    assert page.get_by_role("heading", name="Yang akan dilakukan impor ini").is_visible()
+    expect(page.get_by_role("heading", name="Yang akan dilakukan impor ini")).to_be_visible()
     assert page.locator(".card", has_text="pegawai baru").inner_text().startswith("1")
     assert page.locator(".card", has_text="baris ditolak").inner_text().startswith("2")
-    assert page.get_by_text("Format kolom NIP sebagai Teks").first.is_visible()
-    assert page.get_by_text("Maksud Anda “Dinas Pendidikan”?").is_visible()
+    expect(page.get_by_text("Format kolom NIP sebagai Teks").first).to_be_visible()
+    expect(page.get_by_text("Maksud Anda “Dinas Pendidikan”?")).to_be_visible()
     assert Employee.objects.count() == 0
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Konfirmasi dan impor").click()
-    assert page.get_by_role("heading", name="Telah diimpor").is_visible()
+    expect(page.get_by_role("heading", name="Telah diimpor")).to_be_visible()
 
     page.get_by_role("navigation", name="Navigasi utama").get_by_role(
         "link", name="Pegawai"

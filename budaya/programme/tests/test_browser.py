@@ -4,6 +4,7 @@ programme shows its progress (issue 7 item 1)."""
 import datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 from budaya.frameworks import services as framework_services
@@ -38,13 +39,13 @@ def test_a_unit_team_records_a_step_and_a_result_and_sees_the_progress(
         "link", name="Program"
     ).click()
     page.get_by_role("link", name="Dinas Pendidikan").click()
-    assert page.get_by_role("heading", name="Perumusan nilai", exact=True).is_visible()
+    expect(page.get_by_role("heading", name="Perumusan nilai", exact=True)).to_be_visible()
 
     page.get_by_role("link", name="a. Perencanaan").click()
     page.get_by_label("Catatan").fill("Tim budaya kerja dibentuk dengan SK Kepala Dinas.")
     page.get_by_label("Selesai", exact=True).check()
     page.get_by_role("button", name="Simpan langkah").click()
-    assert page.get_by_text("Langkah telah disimpan.").is_visible()
+    expect(page.get_by_text("Langkah telah disimpan.")).to_be_visible()
     formulation = page.locator(".stage-cards .card", has_text="Perumusan nilai")
     assert "1/5" in formulation.inner_text()
 
@@ -53,7 +54,7 @@ def test_a_unit_team_records_a_step_and_a_result_and_sees_the_progress(
     page.get_by_label("Bulan").fill(f"{year}-01")
     page.get_by_label("Hasil").fill("60")
     page.get_by_role("button", name="Simpan hasil").click()
-    assert page.get_by_text("Hasil telah dicatat.").is_visible()
+    expect(page.get_by_text("Hasil telah dicatat.")).to_be_visible()
     assert page.locator(".attainment").inner_text() == "75%"
     assert page.locator(".scorecard-item progress").get_attribute("value") == "75"
 

@@ -8,6 +8,7 @@ import re
 
 import pytest
 from docx import Document
+from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
 from budaya.teams.tests.conftest import PDF, make_city, person
@@ -33,7 +34,7 @@ def test_board_and_a_unit_head_forming_a_kbk(page, sign_in, make_user, governmen
     chair = page.locator("tr", has_text="Joko Kasi").inner_text()
     assert "Dinas Perhubungan" in chair and "harus pejabat eselon III" in chair
     assert "Lampiran II angka III.2 huruf e angka 2)" in chair
-    assert page.get_by_role("link", name="Ganti atau beri alasan").is_visible()
+    expect(page.get_by_role("link", name="Ganti atau beri alasan")).to_be_visible()
 
     # The unit head forms the KBK of Dinas Kesehatan.
     page.context.clear_cookies()
@@ -45,7 +46,7 @@ def test_board_and_a_unit_head_forming_a_kbk(page, sign_in, make_user, governmen
     page.locator("#id_unit").select_option(label="Dinas Kesehatan")
     page.get_by_label("Nama").fill("KBK Sehat Melayani")
     page.get_by_role("button", name="Simpan").click()
-    assert page.get_by_role("heading", name="KBK Sehat Melayani").is_visible()
+    expect(page.get_by_role("heading", name="KBK Sehat Melayani")).to_be_visible()
 
     def add(label: str, role: str, justification: str = "") -> None:
         page.get_by_role("link", name="Tambah anggota").click()
@@ -85,12 +86,12 @@ def test_board_and_a_unit_head_forming_a_kbk(page, sign_in, make_user, governmen
     page.locator("#id_decided_on").fill("2025-02-03")
     page.locator("#id_scan").set_input_files(str(scan))
     page.get_by_role("button", name="Catat sebagai ditandatangani").click()
-    assert page.get_by_text("Keputusan yang ditandatangani sudah dicatat.").is_visible()
-    assert page.get_by_role("link", name="sk-ditandatangani.pdf").is_visible()
+    expect(page.get_by_text("Keputusan yang ditandatangani sudah dicatat.")).to_be_visible()
+    expect(page.get_by_role("link", name="sk-ditandatangani.pdf")).to_be_visible()
 
     # The team page and the chart follow; the board no longer lists Dinas Kesehatan.
     page.get_by_role("link", name="KBK Sehat Melayani").first.click()
-    assert page.get_by_role("link", name="800/Kep.12-Dinkes/2025").first.is_visible()
+    expect(page.get_by_role("link", name="800/Kep.12-Dinkes/2025").first).to_be_visible()
     page.get_by_role("link", name="Bagan untuk dicetak").click()
     assert "DEWI KASI" in page.locator(".chart-sheet").inner_text().upper()
     page.context.clear_cookies()
