@@ -9,9 +9,11 @@ from django.core.management import call_command
 
 from budaya.accounts import audit
 from budaya.accounts.models import Role, User
-from budaya.activities.models import Activity, ActivityParticipant, Evidence
+from budaya.activities import aggregates as activity_aggregates
+from budaya.activities.models import Activity, ActivityMonth, ActivityParticipant, Evidence
 from budaya.activities.selectors import can_log
-from budaya.monev.models import CityReport, Report, ReportVersion, State
+from budaya.monev import aggregates as monev_aggregates
+from budaya.monev.models import CityReport, Report, ReportSummary, ReportVersion, State
 from budaya.org import nip
 from budaya.org.models import Employee, Government, Unit
 from budaya.scale import SCALES, ScaleError, generate_government, identities, usernames
@@ -63,6 +65,23 @@ def test_reports_stand_in_every_state_and_every_hash_verifies(generated):
     out = io.StringIO()
     call_command("verify_reports", stdout=out)
     assert "match their hashes" in out.getvalue()
+
+
+def _stored(model, government):
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+    return sorted(model.objects.filter(government=government).values_list(*fields), key=repr)
+
+
+def test_the_maintained_aggregates_equal_a_rebuild(generated):
+    """The generator writes activities and maturity answers in bulk, past the services: the
+    activity months and report summaries the boards read must still be exact."""
+    government = generated.government
+    months, summaries = _stored(ActivityMonth, government), _stored(ReportSummary, government)
+    assert months and len(summaries) == Report.objects.filter(government=government).count()
+    activity_aggregates.rebuild(government)
+    monev_aggregates.rebuild(government)
+    assert _stored(ActivityMonth, government) == months
+    assert _stored(ReportSummary, government) == summaries
 
 
 def test_the_generated_logins_are_scoped_as_their_roles_say(generated):
