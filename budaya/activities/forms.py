@@ -172,7 +172,7 @@ class ActivityEditForm(forms.ModelForm):
         self.fields["values"].required = False
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Empty: the name of the form.")
-        if not self.instance.pk:
+        if not self.instance.pk and not self.is_bound:  # a sent form keeps what was sent
             self.initial.setdefault("date", timezone.localdate())
             first = units.first() if hasattr(units, "first") else None
             if first is not None:

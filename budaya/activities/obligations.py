@@ -18,6 +18,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 from budaya.activities.models import Obligation
 
 
@@ -98,6 +100,15 @@ class Tally:
         if self.done >= self.due:
             return "ok"
         return "warn" if self.done else "bad"
+
+    @property
+    def fraction(self) -> str:
+        """The cell as the board shows it, "done/due" (a string: no number formatting per cell)."""
+        return f"{self.done}/{self.due}"
+
+    @property
+    def title(self) -> str:
+        return gettext("%(done)s of %(due)s done") % {"done": self.done, "due": self.due}
 
     def add(self, other: Tally) -> None:
         self.done += other.done

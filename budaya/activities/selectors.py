@@ -50,13 +50,16 @@ def can_change(user: Any, activity: Activity) -> bool:
 def agencies_for(user: Any, government: Government) -> list[Unit]:
     """The outermost units the user sees: every agency for the city roles, the own agency for
     unit roles (or the sub-unit they were granted)."""
-    units = list(units_of(user, government).filter(active_to__isnull=True).order_by("path"))
-    paths = [unit.path for unit in units]
-    return [
-        unit
-        for unit in units
-        if not any(unit.path != other and unit.path.startswith(other) for other in paths)
-    ]
+    # Sorted here, not by the database: a collation that ignores "/" would put "120/" between
+    # "12/" and "12/40/". Sorted by code point, a unit's descendants follow it directly.
+    units = sorted(
+        units_of(user, government).filter(active_to__isnull=True), key=lambda unit: unit.path
+    )
+    outermost: list[Unit] = []
+    for unit in units:
+        if not (outermost and unit.path.startswith(outermost[-1].path)):
+            outermost.append(unit)
+    return outermost
 
 
 def current_values(government: Government) -> QuerySet[CoreValue]:
@@ -146,9 +149,13 @@ def obligations_of(government: Government, *, active_only: bool = False) -> Quer
 
 
 def _agency_of(path: str, agency_paths: dict[str, Unit]) -> Unit | None:
-    for prefix, agency in agency_paths.items():
-        if path.startswith(prefix):
+    """The agency among ``agency_paths`` whose subtree holds ``path`` ("12/40/": "12/" first)."""
+    end = path.find("/")
+    while end != -1:
+        agency = agency_paths.get(path[: end + 1])
+        if agency is not None:
             return agency
+        end = path.find("/", end + 1)
     return None
 
 
@@ -174,14 +181,21 @@ def done_dates(
         .filter(path_filter)
         .values_list("unit__path", "form_id", "month", "days")
     )
-    dates: dict[tuple[int, int], set[datetime.date]] = defaultdict(set)
+    # The sub-units' days merged as bits first: each day becomes a date once.
+    masks: dict[tuple[int, int], dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
     for path, form_id, month, days in rows:
         agency = _agency_of(path, agency_paths)
         if agency is not None:
-            dates[(agency.pk, form_id)].update(
-                day for day in aggregates.dates_in(month, days) if start <= day <= end
-            )
-    return {key: sorted(values) for key, values in dates.items()}
+            masks[(agency.pk, form_id)][month] |= days
+    return {
+        key: [
+            day
+            for month in sorted(months)
+            for day in aggregates.dates_in(month, months[month])
+            if start <= day <= end
+        ]
+        for key, months in masks.items()
+    }
 
 
 @dataclass

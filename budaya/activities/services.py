@@ -51,29 +51,40 @@ ACTIVITY_FIELDS = (
 NIP = re.compile(r"\b(\d{18})\b")
 
 
-def _snapshot(activity: Activity) -> dict[str, Any]:
-    values = audit.snapshot(activity, ACTIVITY_FIELDS)
-    values["values"] = sorted(
-        ActivityValue.objects.filter(activity=activity).values_list("value_id", flat=True)
-    )
-    values["evidence"] = sorted(
-        ActivityEvidence.objects.filter(activity=activity).values_list("evidence_id", flat=True)
-    )
-    return values
+def _snapshot(
+    activity: Activity,
+    *,
+    values: Iterable[int] | None = None,
+    evidence: Iterable[int] | None = None,
+) -> dict[str, Any]:
+    """The audited state; ``values`` and ``evidence`` (ids) when the caller has just written
+    them, else read back."""
+    snapshot = audit.snapshot(activity, ACTIVITY_FIELDS)
+    if values is None:
+        values = ActivityValue.objects.filter(activity=activity).values_list("value_id", flat=True)
+    if evidence is None:
+        evidence = ActivityEvidence.objects.filter(activity=activity).values_list(
+            "evidence_id", flat=True
+        )
+    snapshot["values"], snapshot["evidence"] = sorted(values), sorted(evidence)
+    return snapshot
 
 
-def _set_values(activity: Activity, values: Iterable[CoreValue]) -> None:
+def _set_values(activity: Activity, values: Iterable[CoreValue], *, new: bool = False) -> None:
+    """Link the values (``new``: the activity has just been inserted, so it has no links)."""
     wanted = {value.pk for value in values}
-    links = ActivityValue.objects.filter(activity=activity)
-    links.exclude(value_id__in=wanted).delete()
-    have = set(links.values_list("value_id", flat=True))
+    have: set[int] = set()
+    if not new:
+        links = ActivityValue.objects.filter(activity=activity)
+        links.exclude(value_id__in=wanted).delete()
+        have = set(links.values_list("value_id", flat=True))
     ActivityValue.objects.bulk_create(
         ActivityValue(government_id=activity.government_id, activity=activity, value_id=pk)
         for pk in sorted(wanted - have)
     )
 
 
-def _set_participants(activity: Activity) -> None:
+def _set_participants(activity: Activity, *, new: bool = False) -> None:
     """Lines of the participants field that carry a NIP link the employee of the government."""
     nips = set(NIP.findall(activity.participant_names))
     employees = (
@@ -85,9 +96,11 @@ def _set_participants(activity: Activity) -> None:
         if nips
         else set()
     )
-    links = ActivityParticipant.objects.filter(activity=activity)
-    links.exclude(employee_id__in=employees).delete()
-    have = set(links.values_list("employee_id", flat=True))
+    have: set[int] = set()
+    if not new:
+        links = ActivityParticipant.objects.filter(activity=activity)
+        links.exclude(employee_id__in=employees).delete()
+        have = set(links.values_list("employee_id", flat=True))
     ActivityParticipant.objects.bulk_create(
         ActivityParticipant(government_id=activity.government_id, activity=activity, employee_id=pk)
         for pk in sorted(employees - have)
@@ -156,12 +169,16 @@ def create_activity(
             activity.status = data.get("status") or Activity.Status.DONE
             activity.save()
             aggregates.recorded(activity)
-            _set_values(activity, data.get("values") or [])
-            _set_participants(activity)
+            values = data.get("values") or []
+            _set_values(activity, values, new=True)
+            _set_participants(activity, new=True)
             _add_evidence(activity, data, actor, request, stored)
-            audit.record(
-                actor, AuditAction.CREATE, activity, after=_snapshot(activity), request=request
+            after = _snapshot(
+                activity,
+                values=[value.pk for value in values],
+                evidence=[item.pk for item in stored],
             )
+            audit.record(actor, AuditAction.CREATE, activity, after=after, request=request)
     except Exception:
         _forget_files(stored)
         raise

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import (
     FileResponse,
@@ -36,7 +35,10 @@ from budaya.activities.models import Activity, ActivityForm, Evidence, Obligatio
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
+
+PAGE_SIZE = 25  # activities per page
 
 # --- Shared ------------------------------------------------------------------------------------
 
@@ -55,16 +57,6 @@ def _administered(request: HttpRequest, slug: str) -> Government:
     if not is_city_admin(request.user, government):
         raise PermissionDenied
     return government
-
-
-def _page(request: HttpRequest, items: Any, per_page: int = 25) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 def _month(request: HttpRequest, today: datetime.date) -> datetime.date:
@@ -131,8 +123,8 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "government": government,
             "filter_form": filter_form,
-            "page": _page(request, activities),
-            "query_string": _query_without_page(request),
+            "page": page_of(request, activities, PAGE_SIZE),
+            "query_string": query_without_page(request),
             "can_log": selectors.can_log(request.user, government),
             "is_city_admin": is_city_admin(request.user, government),
             "upcoming": selectors.upcoming(request.user, government, today)[:10],
@@ -319,8 +311,8 @@ def gallery(request: HttpRequest, slug: str) -> HttpResponse:
             "government": government,
             "agencies": agencies,
             "agency": agency,
-            "page": _page(request, links, per_page=24),
-            "query_string": _query_without_page(request),
+            "page": page_of(request, links, 24),
+            "query_string": query_without_page(request),
         },
     )
 
@@ -375,6 +367,7 @@ def compliance(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "government": government,
             "board": board,
+            "list_url": reverse("activities:list", args=[government.slug]),  # once, not per cell
             "year": year,
             "years": list(range(today.year - 3, today.year + 2)),
             "obligations": obligations,

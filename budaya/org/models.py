@@ -194,6 +194,15 @@ class Unit(TenantModel):
             Unit.objects.filter(pk=self.pk).update(path=path)
 
     @property
+    def kind_label(self) -> str:
+        """The kind's name: what ``get_kind_display`` gives, without rebuilding the choices on
+        every call (the tree shows hundreds of units)."""
+        try:
+            return str(Unit.Kind(self.kind).label)
+        except ValueError:
+            return self.kind
+
+    @property
     def is_agency(self) -> bool:
         return self.parent_id is None
 

@@ -58,7 +58,9 @@ def unit_tree(user: Any, government: Government, *, include_inactive: bool) -> l
     )
     if not include_inactive:
         units = units.filter(active_to__isnull=True)
-    rows: list[Unit] = list(units.order_by("path"))
+    # Tree order sorted here: a database collation that ignores "/" would put "120/" between
+    # "12/" and its child "12/40/".
+    rows: list[Unit] = sorted(units, key=lambda unit: unit.path)
     base = min((unit.path.count("/") for unit in rows), default=1)
     for unit in rows:
         unit.depth = min(unit.path.count("/") - base, 6)  # type: ignore[attr-defined]

@@ -3,7 +3,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,7 +25,10 @@ from budaya.org.forms import (
 from budaya.org.grades import echelon_group
 from budaya.org.models import Employee, EmployeeImport, Government, ImportRow, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
+from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
+
+PAGE_SIZE = 50  # employees and import rows per page
 
 
 def _can_edit(user, government: Government) -> bool:  # type: ignore[no-untyped-def]
@@ -117,16 +119,6 @@ def _administered(request: HttpRequest, slug: str) -> Government:
     if not selectors.is_city_admin(request.user, government):
         raise PermissionDenied
     return government
-
-
-def _page(request: HttpRequest, items: Any, per_page: int = 50) -> Any:
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 @login_required
@@ -271,8 +263,8 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "government": government,
             "filter_form": filter_form,
-            "page": _page(request, employees),
-            "query_string": _query_without_page(request),
+            "page": page_of(request, employees, PAGE_SIZE),
+            "query_string": query_without_page(request),
             "can_edit": selectors.is_city_admin(request.user, government),
         },
     )
@@ -397,7 +389,7 @@ def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "org/import_list.html",
-        {"government": government, "page": _page(request, imports, 20), "query_string": ""},
+        {"government": government, "page": page_of(request, imports, 20), "query_string": ""},
     )
 
 
@@ -456,7 +448,7 @@ def _plan_page(request: HttpRequest, job: EmployeeImport) -> dict[str, Any]:
     rows = ImportRow.objects.filter(employee_import=job, outcome=shown).select_related(
         "employee__unit"
     )
-    page = _page(request, rows.order_by("first_row", "pk"))
+    page = page_of(request, rows.order_by("first_row", "pk"), PAGE_SIZE)
     unit_ids = {row.data.get("unit_id") for row in page.object_list} - {None}
     return {
         "tabs": tabs,

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "budaya.programme",
     "budaya.activities",
     "budaya.monev",
+    "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 
 MIDDLEWARE = [
@@ -96,6 +97,9 @@ TEMPLATES = [
     },
 ]
 
+# Form widgets render with the templates above, so budaya/templates/django/forms overrides Django's.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # Database: SQLite file by default; DATABASE_URL-less explicit variables for PostgreSQL.
 DB_ENGINE = env("DB", "sqlite")
 if DB_ENGINE == "postgres":
@@ -107,7 +111,10 @@ if DB_ENGINE == "postgres":
             "PASSWORD": env("DB_PASSWORD", ""),
             "HOST": env("DB_HOST", "127.0.0.1"),
             "PORT": env("DB_PORT", "5432"),
-            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 0),
+            # Each worker thread keeps its connection (a new one costs more than most pages);
+            # 0 behind PgBouncer in transaction mode (docs/scaling.md).
+            "CONN_MAX_AGE": envint("DB_CONN_MAX_AGE", 300),
+            "CONN_HEALTH_CHECKS": True,
             "TEST": {"NAME": env("DB_TEST_NAME", "test_budaya")},
         }
     }

@@ -185,7 +185,7 @@ def _rule_breach(
     if check == EligibilityRule.Requirement.ECHELON:
         if echelon_matches(employee.echelon, rule.echelons):
             return ""
-        kind = unit.get_kind_display() if unit is not None else _("city-wide team")
+        kind = unit.kind_label if unit is not None else _("city-wide team")
         return _(
             "%(role)s of a team in a %(kind)s must hold echelon %(allowed)s; "
             "%(name)s holds %(echelon)s."

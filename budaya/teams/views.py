@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from budaya.accounts.models import Role
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
+from budaya.pagination import page_of, query_without_page
 from budaya.teams import chart, decree, rulesfile, selectors, services
 from budaya.teams.eligibility import Breach, RuleBook, check_team, pick_heads
 from budaya.teams.forms import (
@@ -45,6 +46,7 @@ from budaya.teams.models import (
 )
 
 PENDING_RULES = "teams_pending_rules"
+PAGE_SIZE = 25  # teams per page
 
 
 # --- Shared -----------------------------------------------------------------------------------
@@ -112,15 +114,16 @@ def team_list(request: HttpRequest, slug: str) -> HttpResponse:
     show_dissolved = request.GET.get("dissolved") == "1"
     if not show_dissolved:
         teams = teams.active()
-    team_rows = list(teams)
-    on = timezone.localdate()
-    assessments = selectors.assess(team_rows, on)
+    page = page_of(request, teams, PAGE_SIZE)
+    assessments = selectors.assess(list(page), timezone.localdate())  # only the page's teams
     return render(
         request,
         "teams/team_list.html",
         {
             "government": government,
-            "rows": [assessments[team.pk] for team in team_rows],
+            "page": page,
+            "query_string": query_without_page(request),
+            "rows": [assessments[team.pk] for team in page],
             "kinds": selectors.kinds_of(government),
             "kind": kind,
             "show_dissolved": show_dissolved,

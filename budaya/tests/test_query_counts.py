@@ -348,7 +348,7 @@ PINNED: dict[str, int] = {
     "org:import_rejected": 8,
     "teams:my_teams": 4,
     "teams:rules_schema": 0,
-    "teams:team_list": 14,
+    "teams:team_list": 15,  # the count of the paginator
     "teams:team_create": 10,
     "teams:compliance": 15,
     "teams:team_detail": 14,

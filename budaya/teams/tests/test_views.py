@@ -384,3 +384,17 @@ def test_rules_are_edited_in_the_ui(english, city, city_admin_user):
     assert answer.status_code == 302
     page = english.get(reverse("teams:rules", args=[city.government.slug])).content.decode()
     assert "District (Kecamatan)" in page and "Keputusan Wali Kota" in page
+
+
+def test_the_team_list_is_paginated_and_keeps_its_filter(english, city, city_admin_user):
+    """A city has a team in every agency: the list shows 25 at a time, assessed per page."""
+    for index in range(27):
+        city.team(f"KBK {index:02d}")
+    english.force_login(city_admin_user)
+    url = reverse("teams:team_list", args=[city.government.slug])
+    first = english.get(url, {"kind": city.kind.pk}).content.decode()
+    assert first.count("<td><a href=") == 25
+    assert "Page 1 of 2" in first
+    assert f"?kind={city.kind.pk}&amp;page=2" in first
+    second = english.get(url, {"kind": city.kind.pk, "page": 2}).content.decode()
+    assert second.count("<td><a href=") == 2 and "KBK 26" in second

@@ -1,0 +1,20 @@
+"""One page of a list, and the list's query string without the page, for pagination.html."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest
+
+
+def page_of(request: HttpRequest, items: Any, per_page: int) -> Any:
+    """The page ``?page=`` asks for (the last one when beyond, the first when not a number)."""
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def query_without_page(request: HttpRequest) -> str:
+    """The filters of the current list, to keep them on the links to other pages."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
