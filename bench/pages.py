@@ -52,6 +52,7 @@ PYTHON = sys.executable
 P95_TARGET_MS = 300.0
 WRITE_RATIO_TARGET = 0.30
 DATABASE = "bench_pages"
+SIGNED_IN_HELLO = "hello, signed in"
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class Connection:
 
     async def _chunks(self) -> bytes:
         assert self.reader is not None
-        parts = []
+        parts: list[bytes] = []
         while True:
             size = int((await self.reader.readuntil(b"\r\n")).split(b";")[0], 16)
             if size == 0:
@@ -368,7 +369,7 @@ def manage(env: dict[str, str], *arguments: str) -> None:
     subprocess.run([PYTHON, str(ROOT / "manage.py"), *arguments], env=env, check=True, cwd=ROOT)
 
 
-def pg_admin(statement: str) -> bool:
+def pg_admin(statement: str, database: str = "postgres") -> bool:
     import psycopg
 
     with psycopg.connect(
@@ -376,7 +377,7 @@ def pg_admin(statement: str) -> bool:
         port=os.environ.get("DB_PORT", "5432"),
         user=os.environ.get("DB_USER", "postgres"),
         password=os.environ.get("DB_PASSWORD") or None,
-        dbname="postgres",
+        dbname=database,
         autocommit=True,
     ) as connection:
         cursor = connection.execute(statement)
@@ -397,7 +398,11 @@ def prepare_database(env: dict[str, str], reuse: bool, scale: str, demo: bool) -
         manage(env, "seed_demo")
     else:
         manage(env, "generate_scale", "--scale", scale, "--governments", "1")
-    return time.perf_counter() - started
+    made = time.perf_counter() - started
+    # As a live database is: vacuumed and analysed, so that autovacuum catching up with the bulk
+    # load does not run during the measurements.
+    pg_admin("VACUUM (ANALYZE)", database=DATABASE)
+    return made
 
 
 def free_port() -> int:
@@ -486,6 +491,8 @@ def targets(env: dict[str, str], dataset: Dataset) -> tuple[list[Target], dict[s
     )
     teams = list(Team.objects.filter(government=government).values_list("pk", flat=True)[:50])
     period = Period.objects.filter(government=government).order_by("-year").first()
+    if period is None:
+        raise RuntimeError(f"{slug} has no monitoring period to measure")
     reports = list(
         Report.objects.filter(government=government, period=period).values_list("pk", flat=True)
     )
@@ -576,7 +583,10 @@ async def measure(
     await run_load(port, ceiling_target, anonymous, concurrency, warmup)
     ceiling = await run_load(port, ceiling_target, anonymous, concurrency, duration)
     results = []
-    for target in all_targets:
+    # For the reader, not a target: the same view signed in, which every real page is (the
+    # session and the user read from the database by the middleware).
+    signed_in = Target(SIGNED_IN_HELLO, all_targets[-1].user, ["/bench/hello"])
+    for target in [signed_in, *all_targets]:
         session = sessions[target.user]
         await run_load(port, target, session, concurrency, warmup)
         results.append(await run_load(port, target, session, concurrency, duration))
@@ -607,12 +617,10 @@ def report(
         if result.errors:
             failed.append(f"{result.target.name}: {len(result.errors)} errors, first: "
                           f"{result.errors[0]}")  # fmt: skip
+        if result.target.name == SIGNED_IN_HELLO:
+            continue
         if result is not ceiling and not result.percentile(95) < P95_TARGET_MS:
             failed.append(f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ 300 ms")
-    write = results[-1]
-    write_ratio = write.rps / ceiling.rps if ceiling.rps else 0.0
-    if write_ratio < WRITE_RATIO_TARGET:
-        failed.append(f"recording an activity: {write_ratio:.0%} of the ceiling < 30 %")
     print()
     print(
         f"Concurrency {args.concurrency}, {args.duration:.0f} s per page, gunicorn "
@@ -620,6 +628,13 @@ def report(
         f"process; {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs."
     )
+    if args.only:
+        print("Only some pages measured (--only): no verdict.")
+        return 0
+    write = next(r for r in results if r.target.method == "POST")
+    write_ratio = write.rps / ceiling.rps if ceiling.rps else 0.0
+    if write_ratio < WRITE_RATIO_TARGET:
+        failed.append(f"recording an activity: {write_ratio:.0%} of the ceiling < 30 %")
     print(f"Target p95 < {P95_TARGET_MS:.0f} ms on every page: "
           f"{'met' if not any('p95' in f for f in failed) else 'NOT met'}")  # fmt: skip
     print(
@@ -642,6 +657,9 @@ def main() -> int:
     parser.add_argument("--reuse", action="store_true", help="use a kept database")
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--demo", action="store_true", help="the demo data instead of the scale")
+    parser.add_argument(
+        "--only", metavar="TEXT", help="only the pages whose name contains TEXT (no verdict)"
+    )
     args = parser.parse_args()
     dataset = DEMO if args.demo else SCALE
 
@@ -653,6 +671,8 @@ def main() -> int:
             print(f"Data made in {generated:.0f} s.")
         manage(env, "collectstatic", "--noinput", "-v0")
         all_targets, queries = targets(env, dataset)
+        if args.only:
+            all_targets = [t for t in all_targets if args.only in t.name] or all_targets[-1:]
         port = free_port()
         with gunicorn(env, port, args.workers, args.threads):
             ceiling, results = asyncio.run(
