@@ -105,7 +105,10 @@ def test_the_generated_logins_are_scoped_as_their_roles_say(generated):
     assert head.check_password("budaya-skala")
 
 
-def test_an_existing_government_is_refused_and_the_command_skips_it(generated):
+def test_an_existing_government_is_refused_and_the_command_skips_it():
+    Government.objects.create(
+        name="Kota Skala Uji 01", slug=SLUG, kind="kota", kemendagri_code="99.98"
+    )
     with pytest.raises(ScaleError):
         generate_government(slug=SLUG, name="Lain", agencies=2, employees=20, activities=5)
     first = identities(SCALES["city"])[0]

@@ -9,10 +9,16 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from budaya.org.models import Government, Unit
-from budaya.teams import selectors
+from budaya.teams import demo, selectors
 from budaya.teams.models import Decree, Designation, Membership, Team
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def teams_only(monkeypatch):
+    # The registry and the teams are what is tested here; the later apps test their own demo.
+    monkeypatch.setattr("budaya.org.demo.seed.seed_other_apps", demo.seed)
 
 
 def _seed() -> str:
