@@ -98,10 +98,12 @@ def _government_of(obj: Any) -> Government | None:
     return Government(pk=government_id) if government_id else None
 
 
+# What an entry's hash is computed over: its hashed fields as JSON with sorted keys, no spaces.
+_CANONICAL = DjangoJSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
 def canonical(values: dict[str, Any]) -> bytes:
-    return json.dumps(
-        values, sort_keys=True, separators=(",", ":"), ensure_ascii=False, cls=DjangoJSONEncoder
-    ).encode()
+    return _CANONICAL.encode(values).encode()
 
 
 def _hashed_values(entry: AuditRecord) -> dict[str, Any]:
@@ -239,38 +241,48 @@ def record_many(
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     actor_id = actor.pk if signed_in else None
     actor_repr = actor.get_username() if signed_in else ""
-    ops = connection.ops
-    at_stored = ops.adapt_datetimefield_value(at)
+    at_stored = connection.ops.adapt_datetimefield_value(at)
+    # canonical() of each entry, built from its parts: a dict with sorted keys is encoded as its
+    # "key":value pairs in that order, so what every entry shares is encoded once, and before
+    # and after once each for the hash and the row alike (verify() recomputes it from the row).
+    encode = _CANONICAL.encode
+    after_actor = f',"actor_id":{encode(actor_id)},"actor_repr":{encode(actor_repr)},"after":'
+    after_after = f',"at":{encode(at_hashed)},"before":'
+    after_before = (
+        f',"chain":{encode(chain.key)},"government_id":{encode(government.pk)},"object_id":'
+    )
+    after_type = f',"remote_addr":{encode(remote_addr)},"sequence":'
     written = 0
     batch: list[tuple[Any, ...]] = []
     for action, obj, before, after in changes:
         sequence = chain.length + 1
-        values = {
-            "chain": chain.key,
-            "sequence": sequence,
-            "government_id": government.pk,
-            "actor_id": actor_id,
-            "actor_repr": actor_repr,
-            "at": at_hashed,
-            "remote_addr": remote_addr,
-            "action": AuditAction(action).value,
-            "object_type": object_type(obj),
-            "object_id": str(obj.pk),
-            "object_repr": str(obj)[:255],
-            "before": before,
-            "after": after,
-            "previous_hash": chain.last_hash,
-        }
-        # DjangoJSONEncoder writes dates as record() stores them, so the hash verify() computes
-        # from the stored row is this one.
-        digest = hashlib.sha256(canonical(values)).hexdigest()
+        action = AuditAction(action).value
+        kind, object_id, object_repr = object_type(obj), str(obj.pk), str(obj)[:255]
+        before_json, after_json = encode(before), encode(after)
+        text = "".join(
+            (
+                '{"action":', encode(action), after_actor, after_json, after_after,
+                before_json, after_before, encode(object_id), ',"object_repr":',
+                encode(object_repr), ',"object_type":', encode(kind), ',"previous_hash":',
+                encode(chain.last_hash), after_type, str(sequence), "}",
+            )
+        )  # fmt: skip
+        digest = hashlib.sha256(text.encode()).hexdigest()
         batch.append(
             (
-                *(values[name] for name in _INSERT_COLUMNS[:5]),
+                chain.key,
+                sequence,
+                government.pk,
+                actor_id,
+                actor_repr,
                 at_stored,
-                *(values[name] for name in _INSERT_COLUMNS[6:11]),
-                None if before is None else ops.adapt_json_value(before, DjangoJSONEncoder),
-                None if after is None else ops.adapt_json_value(after, DjangoJSONEncoder),
+                remote_addr,
+                action,
+                kind,
+                object_id,
+                object_repr,
+                None if before is None else before_json,
+                None if after is None else after_json,
                 chain.last_hash,
                 digest,
             )

@@ -300,6 +300,7 @@ class AuditEntry(AuditRecord):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("government"),
+        db_index=False,  # the constraints and indexes below all start with it
     )
 
     objects = AuditEntryQuerySet.as_manager()

@@ -362,7 +362,10 @@ class ImportRow(TenantModel):
         LEFT = "left", _("Possibly left")
 
     employee_import = models.ForeignKey(
-        EmployeeImport, on_delete=models.CASCADE, related_name="rows"
+        EmployeeImport,
+        on_delete=models.CASCADE,
+        related_name="rows",
+        db_index=False,  # both indexes below start with it
     )
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
     key = models.CharField(max_length=40, blank=True)

@@ -1,5 +1,6 @@
 """The audit trail: append-only, hash-chained per government, verified by a command."""
 
+import datetime
 import io
 import re
 
@@ -241,3 +242,30 @@ def test_system_admin_reads_both_chains_newest_first_page_by_page(world, client,
     assert "system-2" in history and "government-1" not in history
     client.force_login(world.user(Role.CITY_ADMIN))
     assert "system-" not in client.get("/audit/").content.decode()
+
+
+def test_bulk_entries_hash_and_store_as_single_entries_do(world):
+    """record_many (imports) builds each entry's canonical text from its parts: the stored
+    entries must verify, chain on from a single entry, and give back what was recorded."""
+    admin = world.user(Role.CITY_ADMIN)
+    first = write(admin, world.agency, before={"name": "A"}, after={"name": "B"})
+    changes = [
+        (AuditAction.CREATE, world.employee, None, {"name": 'Ñoman "Ügi"\n', "unit": 7}),
+        (
+            AuditAction.UPDATE,
+            world.agency,
+            {"active_to": None, "z": [1, {"b": 2, "a": 1}]},
+            {"active_to": datetime.date(2026, 12, 31), "z": []},
+        ),
+    ]
+    with transaction.atomic():
+        assert audit.record_many(admin, changes, government=world.government) == 2
+    entries = list(AuditEntry.objects.filter(chain=first.chain).order_by("sequence"))
+    assert [entry.previous_hash for entry in entries[1:]] == [e.hash for e in entries[:-1]]
+    assert [entry.hash for entry in entries] == [audit.compute_hash(e) for e in entries]
+    created, updated = entries[1:]
+    assert created.before is None and created.after == {"name": 'Ñoman "Ügi"\n', "unit": 7}
+    assert created.object_repr == str(world.employee) and created.action == "create"
+    assert updated.after == {"active_to": "2026-12-31", "z": []}
+    assert updated.before == {"active_to": None, "z": [1, {"b": 2, "a": 1}]}
+    assert verify() == (0, "The audit trail is whole: 3 entries in 1 chains.\n")
