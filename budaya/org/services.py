@@ -9,13 +9,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from budaya import bulk
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, AuditChain
 from budaya.org import tasks as org_tasks
@@ -311,12 +310,14 @@ class _StalePlan(Exception):
     pass
 
 
-def _batches(plan: Any, outcome: str, *fields: str) -> Iterator[list[tuple[Any, ...]]]:
-    """The ``fields`` of the plan's rows of one outcome, a batch at a time, in file order
-    (keyset pagination; no model instance per row)."""
-    rows = plan.filter(outcome=outcome).values_list("pk", *fields).order_by("pk")
-    last = 0
-    while batch := list(rows.filter(pk__gt=last)[:BATCH]):
+def _batches(
+    plan: Any, outcome: str, *fields: str, order: str = "pk"
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The ``fields`` of the plan's rows of one outcome, a batch at a time, by ``order`` (the
+    plan's id, or the file's row: both unique; keyset pagination, no model instance per row)."""
+    rows = plan.filter(outcome=outcome).values_list(order, *fields).order_by(order)
+    last = -1
+    while batch := list(rows.filter(**{f"{order}__gt": last})[:BATCH]):
         yield [row[1:] for row in batch]
         last = batch[-1][0]
 
@@ -330,38 +331,63 @@ AUDITED = {
     for field in Employee._meta.concrete_fields
     if field.attname in EMPLOYEE_FIELDS
 }
+# Read back from each new employee: its id, what its audit entry records and how it is named.
+CREATED_COLUMNS = ("id", *AUDITED.values(), "front_title", "name", "back_title")
+
+
+def _new_employees_sql() -> str:
+    """INSERT of a batch of the plan's new employees, their values taken from the plan's JSON by
+    the database itself (PostgreSQL and SQLite both read ``data ->> 'name'``); a field the plan
+    does not give gets the model's default. Column names come from the model, not from input."""
+    quote = connection.ops.quote_name
+    columns, values = [], []
+    for attname in list(EMPLOYEE_DEFAULTS)[1:]:  # all but the id
+        columns.append(quote(attname))
+        if attname == "government_id":
+            values.append("%(government)s")
+        elif attname == "unit_id":
+            values.append("CAST(data ->> 'unit_id' AS bigint)")
+        elif attname in EMPLOYEE_FIELDS:
+            values.append(f"COALESCE(data ->> '{attname}', %({attname})s)")
+        else:
+            values.append(f"%({attname})s")
+    returning = ", ".join(quote(name) for name in CREATED_COLUMNS)
+    return (
+        f"INSERT INTO {quote(Employee._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
+        f"SELECT {', '.join(values)} FROM {quote(ImportRow._meta.db_table)} "
+        "WHERE employee_import_id = %(import)s AND outcome = %(new)s "
+        "AND first_row > %(after)s AND first_row <= %(last)s ORDER BY first_row "
+        f"RETURNING {returning}"
+    )
 
 
 def _create_employees(
-    job: EmployeeImport, planned: list[dict[str, Any]]
+    job: EmployeeImport, after: int, last: int
 ) -> list[tuple[_Inserted, dict[str, Any]]]:
-    """Insert a batch of new employees (one INSERT); each with its id and what its audit entry
-    records (the plan's values are JSON already: no snapshot to take)."""
-    defaults = {**EMPLOYEE_DEFAULTS, "government_id": job.government_id}
-    rows = []
-    for data in planned:
-        values = {**defaults, **data}
-        rows.append([values[name] for name in EMPLOYEE_DEFAULTS])
-    ids = {
-        (nip, ni_pppk): pk
-        for pk, nip, ni_pppk in bulk.insert(
-            Employee._meta.db_table,
-            list(EMPLOYEE_DEFAULTS)[1:],  # all but the id
-            [row[1:] for row in rows],
-            returning=("id", "nip", "ni_pppk"),
+    """Insert the plan's new employees of the rows after ``after`` up to ``last`` (one INSERT
+    from the plan, nothing sent back and forth), in file order; each with what its audit
+    entry records."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _new_employees_sql(),
+            {
+                **EMPLOYEE_DEFAULTS,
+                "government": job.government_id,
+                "import": job.pk,
+                "new": ImportRow.Outcome.NEW,
+                "after": after,
+                "last": last,
+            },
         )
-    }
-    created = []
-    for row in rows:
-        values = dict(zip(EMPLOYEE_DEFAULTS, row, strict=True))
-        employee = _Inserted(
-            ids[values["nip"], values["ni_pppk"]],
-            values["front_title"],
-            values["name"],
-            values["back_title"],
+        rows = sorted(cursor.fetchall())  # ids follow the file's order
+    audited = len(AUDITED)
+    return [
+        (
+            _Inserted(row[0], *row[audited + 1 :]),
+            dict(zip(AUDITED, row[1 : audited + 1], strict=True)),
         )
-        created.append((employee, {name: values[attname] for name, attname in AUDITED.items()}))
-    return created
+        for row in rows
+    ]
 
 
 class _Inserted:
@@ -383,16 +409,16 @@ def _write_plan(job: EmployeeImport) -> int:
     actor, government = job.created_by, job.government
     today = timezone.localdate()
     written = 0
-    for batch in _batches(plan, ImportRow.Outcome.NEW, "data"):
+    for batch in _batches(plan, ImportRow.Outcome.NEW, "first_row", order="first_row"):
+        created = _create_employees(job, after=batch[0][0] - 1, last=batch[-1][0])
+        if len(created) != len(batch):  # the plan changed under the write: write nothing
+            raise RuntimeError(f"{len(created)} employees written for {len(batch)} planned")
         audit.record_many(
             actor,
-            (
-                (AuditAction.CREATE, employee, None, after)
-                for employee, after in _create_employees(job, [data for (data,) in batch])
-            ),
+            ((AuditAction.CREATE, employee, None, after) for employee, after in created),
             government=government,
         )
-        written += len(batch)
+        written += len(created)
     for batch in _batches(plan, ImportRow.Outcome.UPDATED, "employee_id", "differences"):
         changes = dict(batch)
         employees = list(Employee.objects.filter(pk__in=list(changes)))
