@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 
 def json_value(value: Any, encoder: type[json.JSONEncoder] | None = None) -> str:
@@ -39,5 +39,5 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
             return
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         # Identifiers come from the calling code, never from input; every value is a parameter.
-        sql = f"INSERT INTO {quote(table)} ({names}) VALUES " + ", ".join([row] * len(rows))  # noqa: S608
-        cursor.execute(sql, [value for values in rows for value in values])
+        with transaction.atomic():  # one transaction for the batch, not one per row
+            cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES {row}", rows)  # noqa: S608
