@@ -252,19 +252,24 @@ def record_many(
         f',"chain":{encode(chain.key)},"government_id":{encode(government.pk)},"object_id":'
     )
     after_type = f',"remote_addr":{encode(remote_addr)},"sequence":'
+    shared: dict[str, str] = {}  # actions and kinds, the same for most entries: encoded once
     written = 0
     batch: list[tuple[Any, ...]] = []
     for action, obj, before, after in changes:
         sequence = chain.length + 1
         action = AuditAction(action).value
         kind, object_id, object_repr = object_type(obj), str(obj.pk), str(obj)[:255]
+        if (action_json := shared.get(action)) is None:
+            action_json = shared[action] = encode(action)
+        if (kind_json := shared.get(kind)) is None:
+            kind_json = shared[kind] = encode(kind)
         before_json, after_json = encode(before), encode(after)
         text = "".join(
             (
-                '{"action":', encode(action), after_actor, after_json, after_after,
+                '{"action":', action_json, after_actor, after_json, after_after,
                 before_json, after_before, encode(object_id), ',"object_repr":',
-                encode(object_repr), ',"object_type":', encode(kind), ',"previous_hash":',
-                encode(chain.last_hash), after_type, str(sequence), "}",
+                encode(object_repr), ',"object_type":', kind_json, ',"previous_hash":"',
+                chain.last_hash, '"', after_type, str(sequence), "}",  # a hash is hex: no escapes
             )
         )  # fmt: skip
         digest = hashlib.sha256(text.encode()).hexdigest()
