@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
 from budaya.frameworks.selectors import current_adoptions
+from budaya.links import link_maker
 from budaya.org import selectors, services
 from budaya.org.forms import (
     ColumnMappingForm,
@@ -140,6 +141,9 @@ def unit_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     include_inactive = request.GET.get("inactive") == "1"
     units = selectors.unit_tree(request.user, government, include_inactive=include_inactive)
+    detail = link_maker("org:unit_detail", government.slug)
+    for unit in units:
+        unit.detail_url = detail(unit.pk)  # type: ignore[attr-defined]
     query = (request.GET.get("q") or "").strip()
     matches = None
     if query:

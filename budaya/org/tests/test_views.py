@@ -46,10 +46,15 @@ def test_unit_tree_search_and_empty_state(admin_client, government, agency):
     Unit.objects.create(
         government=government, parent=agency, kind="bidang", code="1.01.1", name="Bidang SD"
     )
+    bidang = Unit.objects.get(code="1.01.1")
     page = admin_client.get(url("unit_list", government)).content.decode()
     assert "Dinas Pendidikan" in page and "Bidang SD" in page
+    # Each unit links to its own page (the links are made from one reversed URL).
+    assert f'<a href="{url("unit_detail", government, bidang.pk)}">Bidang SD</a>' in page
+    assert f'<a href="{url("unit_detail", government, agency.pk)}">Dinas Pendidikan</a>' in page
     found = admin_client.get(url("unit_list", government), {"q": "bidang"}).content.decode()
     assert "1 unit ditemukan" in found and "Dinas Pendidikan" in found  # shown as the ancestor
+    assert f'<a href="{url("unit_detail", government, bidang.pk)}">Bidang SD</a>' in found
     none = admin_client.get(url("unit_list", government), {"q": "tidak ada"}).content.decode()
     assert "Tidak ada unit yang cocok" in none
 
