@@ -550,6 +550,8 @@ def plan_import(
     units = UnitIndex.for_government(government_id)
     ImportRow.objects.filter(employee_import=job).delete()
 
+    # A first import (no employee yet) has nobody to compare its rows with: no lookups.
+    registry_empty = not Employee.objects.filter(government_id=government_id).exists()
     seen: set[str] = set()  # keys of rows planned, and of rejected rows (not proof of leaving)
     pending: dict[str, PlannedRow] = {}
     rejected: list[PlannedRow] = []
@@ -558,7 +560,7 @@ def plan_import(
     grades = Grades()
 
     def flush() -> None:
-        current = _current(government_id, list(pending))
+        current = {} if registry_empty else _current(government_id, list(pending))
         for row in pending.values():
             if row.outcome != ImportRow.Outcome.REJECTED:
                 _classify(row, current.get(row.key))
@@ -581,7 +583,8 @@ def plan_import(
             return
         merged.append(rows)
         if row.pk is not None:  # already classified: the merge may have changed its data
-            _classify(row, _current(government_id, [row.key]).get(row.key))
+            current = {} if registry_empty else _current(government_id, [row.key])
+            _classify(row, current.get(row.key))
 
     for number, cells in rows:
         if is_blank(cells):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -149,9 +150,20 @@ def _after_commit(task: Any, import_id: int, background: bool) -> None:
         transaction.on_commit(lambda: task.call(import_id))
 
 
+# The import page asks for the progress every second: writing it more often shows nothing more
+# (on PostgreSQL each write is a commit waiting for the disk).
+PROGRESS_INTERVAL = 1.0
+
+
 def _progress(import_id: int) -> Callable[[int], None]:
+    written_at: float | None = None
+
     def report(rows_done: int) -> None:
-        EmployeeImport.objects.filter(pk=import_id).update(rows_done=rows_done)
+        nonlocal written_at
+        now = time.monotonic()
+        if written_at is None or now - written_at >= PROGRESS_INTERVAL:
+            EmployeeImport.objects.filter(pk=import_id).update(rows_done=rows_done)
+            written_at = now
 
     return report
 

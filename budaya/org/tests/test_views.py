@@ -2,6 +2,7 @@
 
 import datetime
 import io
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -327,3 +328,25 @@ def test_progress_is_polled_while_the_import_runs_then_the_page_reloads(
         url("import_detail", government, job.pk), {"partial": "progress"}, HTTP_HX_REQUEST="true"
     )
     assert done.status_code == 204 and done["HX-Refresh"] == "true"
+
+
+def test_the_progress_is_written_at_most_once_a_second(government, city_admin, monkeypatch):
+    """The page asks every second; more writes would show nothing more."""
+    from budaya.org import services
+
+    job = EmployeeImport.objects.create(
+        government=government,
+        file=SimpleUploadedFile("a.csv", b"x"),
+        original_name="a.csv",
+        status=EmployeeImport.Status.PLANNING,
+        created_by=city_admin,
+    )
+    clock = iter([100.0, 100.4, 100.9, 101.0, 101.5, 102.2])
+    monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    report = services._progress(job.pk)
+    written = []
+    for rows in (500, 1000, 1500, 2000, 2500, 3000):
+        report(rows)
+        job.refresh_from_db()
+        written.append(job.rows_done)
+    assert written == [500, 500, 500, 2000, 2000, 3000]
