@@ -106,7 +106,9 @@ def _office_type(data: bytes) -> str | None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = archive.namelist()
             if "mimetype" in names:
-                declared = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Only the first bytes are inflated: a whole member could be a bomb (issue 17).
+                with archive.open("mimetype") as member:
+                    declared = member.read(100).decode("ascii", "replace").strip()
                 return ODT if declared == ODT else None
             if "[Content_Types].xml" not in names:
                 return None

@@ -5,6 +5,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from budaya.archives import ArchiveError, check_office_file
 from budaya.org.grades import (
     GradeError,
     normalise_echelon,
@@ -199,6 +200,11 @@ class EmployeeImportForm(forms.Form):
         upload.seek(0)
         if suffix in {".xlsx", ".xlsm"} and head != b"PK\x03\x04":
             raise forms.ValidationError(_("The file is not an XLSX workbook."))
+        if suffix in {".xlsx", ".xlsm"}:
+            try:
+                check_office_file(upload)  # issue 17: refused before it is stored or parsed
+            except ArchiveError as error:
+                raise forms.ValidationError(str(error)) from error
         return upload
 
 

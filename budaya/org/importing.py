@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from budaya import bulk
+from budaya.archives import ArchiveError, check_office_file
 from budaya.org.grades import (
     GradeError,
     normalise_echelon,
@@ -108,6 +109,12 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
     """
     from python_calamine_plus import CalamineError, CalamineWorkbook
 
+    try:
+        # Unpacked size and cell size bounded before calamine opens it (issue 17): the form
+        # checked the upload already, this covers files stored before and the command.
+        check_office_file(path)
+    except ArchiveError as error:
+        raise RosterError(str(error)) from error
     try:
         workbook = CalamineWorkbook.from_path(path)
     except (CalamineError, OSError) as error:

@@ -260,6 +260,13 @@ SECURE_CSP = {
 
 UPLOAD_MAX_BYTES = envint("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES
+# ZIP-based uploads (XLSX, DOCX) are measured before a parser opens them (budaya/archives.py,
+# issue 17): unpacked size, compression ratio of a part over 1 MB, the longest text without a tag
+# (Excel's own cell limit is 32,767 characters) and the number of parts.
+BUDAYA_MAX_UNCOMPRESSED_BYTES = envint("BUDAYA_MAX_UNCOMPRESSED_BYTES", 300 * 1024 * 1024)
+BUDAYA_MAX_COMPRESSION_RATIO = envint("BUDAYA_MAX_COMPRESSION_RATIO", 100)
+BUDAYA_MAX_CELL_BYTES = envint("BUDAYA_MAX_CELL_BYTES", 256 * 1024)
+BUDAYA_MAX_ARCHIVE_ENTRIES = envint("BUDAYA_MAX_ARCHIVE_ENTRIES", 2000)
 
 LOGGING = {
     "version": 1,

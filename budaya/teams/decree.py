@@ -17,9 +17,12 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.shared import Cm, Pt
+from django.utils.translation import gettext as _
 from docxtpl import DocxTemplate
 
+from budaya.archives import ArchiveError, check_office_file
 from budaya.org.models import Employee, Government
+from budaya.teams import sandbox
 from budaya.teams.models import Decree, Membership, Team, TeamPolicy
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent / "data" / "decree-template.docx"
@@ -215,8 +218,10 @@ def _lettered(items: list[str]) -> list[str]:
 
 
 def render(template_file: Any, values: dict[str, Any]) -> bytes:
+    """Fill the template in the checked sandbox (``sandbox.DecreeEnvironment``, issue 17): a tag
+    that is not a documented placeholder raises ``TemplateError`` before anything is compiled."""
     document = DocxTemplate(template_file)
-    document.render(values, autoescape=True)
+    document.render(sandbox.plain(values), jinja_env=sandbox.DecreeEnvironment())
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -228,19 +233,36 @@ def render_draft(
     policy: TeamPolicy | None,
     previous: Decree | None = None,
 ) -> bytes:
+    """The draft as DOCX. A government's stored template is checked again (archive bounds and
+    placeholders, issue 17) on every render: ``TemplateError`` when it is refused."""
     values = context(decree, members, policy, previous)
     if policy is not None and policy.decree_template:
         with policy.decree_template.open("rb") as handle:
-            return render(io.BytesIO(handle.read()), values)
+            content = handle.read()
+        _check_archive(content)
+        try:
+            return render(io.BytesIO(content), values)
+        except TemplateError:
+            raise
+        except Exception as error:  # docxtpl raises many kinds (zip, XML, Jinja)
+            raise _unfillable(error) from error
     return render(str(DEFAULT_TEMPLATE), values)
 
 
-class TemplateError(ValueError):
-    pass
+TemplateError = sandbox.TemplateError
+
+
+def _check_archive(content: bytes) -> None:
+    try:
+        check_office_file(content)
+    except ArchiveError as error:
+        raise TemplateError(str(error)) from error
 
 
 def check_template(content: bytes) -> None:
-    """A government's own template must open and render with sample values."""
+    """A government's own template must stay within the archive bounds, use only the
+    documented placeholders, and render with sample values."""
+    _check_archive(content)
     sample = {
         "issuer": "KEPALA DINAS",
         "number": "1",
@@ -257,8 +279,14 @@ def check_template(content: bytes) -> None:
     }
     try:
         render(io.BytesIO(content), sample)
+    except TemplateError:
+        raise
     except Exception as error:  # docxtpl raises many kinds (zip, XML, Jinja)
-        raise TemplateError(str(error)) from error
+        raise _unfillable(error) from error
+
+
+def _unfillable(error: Exception) -> TemplateError:
+    return TemplateError(_("The template cannot be filled: %(error)s") % {"error": error})
 
 
 # --- The shipped template ---------------------------------------------------------------------

@@ -465,7 +465,15 @@ def decree_draft(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         if found.purpose == Decree.Purpose.CHANGE
         else None
     )
-    content = decree.render_draft(found, members, selectors.policy(government), previous)
+    try:
+        content = decree.render_draft(found, members, selectors.policy(government), previous)
+    except decree.TemplateError as error:
+        # A stored template that fails the check is refused, never run (issue 17).
+        messages.error(
+            request,
+            _("The government's decree template cannot be used: %(error)s") % {"error": error},
+        )
+        return redirect("teams:decree_detail", slug=government.slug, pk=found.pk)
     response = HttpResponse(
         content,
         content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -738,9 +746,7 @@ def template_upload(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             decree.check_template(content)
         except decree.TemplateError as error:
-            form.add_error(
-                "template", _("The template cannot be filled: %(error)s") % {"error": error}
-            )
+            form.add_error("template", str(error))
         else:
             upload.seek(0)
             team_policy.decree_template = upload

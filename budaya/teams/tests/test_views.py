@@ -184,7 +184,7 @@ def test_a_government_may_use_its_own_template(english, city, city_admin_user):
     assert "1) Ratna Kepala sebagai Penanggung-jawab" in text
     broken = SimpleUploadedFile("rusak.docx", b"PK\x03\x04 not a document")
     answer = english.post(url, {"template": broken})
-    assert "The template cannot be filled" in answer.content.decode()
+    assert "The file is not a readable office document" in answer.content.decode()
 
 
 def test_signing_with_the_scan_updates_team_register_and_board(english, city, unit_head_user):
