@@ -68,7 +68,9 @@ class Limits:
         )
 
 
-def check_office_file(source: str | Path | bytes | IO[bytes], *, limits: Limits | None = None) -> None:
+def check_office_file(
+    source: str | Path | bytes | IO[bytes], *, limits: Limits | None = None
+) -> None:
     """Raise ``ArchiveError`` unless the ZIP-based file stays within the limits.
 
     ``source`` is a path, the bytes, or a seekable binary file (an upload); a file is left at
@@ -146,7 +148,10 @@ def _check_inflated(handle: IO[bytes], info: zipfile.ZipInfo, limits: Limits, al
     """Inflate one part as a stream; return how many bytes it really holds."""
     if info.flag_bits & 0x1 or info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         raise ArchiveError(
-            _("A part of the file (%(name)s) is encrypted or compressed in a way office files are not.")
+            _(
+                "A part of the file (%(name)s) is encrypted or compressed in a way office "
+                "files are not."
+            )
             % {"name": info.filename[:100]}
         )
     handle.seek(info.header_offset)
@@ -233,4 +238,3 @@ def _too_big(limits: Limits) -> str:
     return _("Unpacked, the file would be larger than %(limit)s; it is refused.") % {
         "limit": filesizeformat(limits.uncompressed)
     }
-

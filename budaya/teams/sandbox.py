@@ -65,9 +65,7 @@ FIELDS: Record = {
     "signer_position": TEXT,
     "signer_name": TEXT,
     "team_name": TEXT,
-    "members": ListOf(
-        {"number": TEXT, "name": TEXT, "nip": TEXT, "position": TEXT, "role": TEXT}
-    ),
+    "members": ListOf({"number": TEXT, "name": TEXT, "nip": TEXT, "position": TEXT, "role": TEXT}),
 }
 # Jinja's loop variable inside a for (docxtpl's {% vm %} and {% hm %} use loop.first).
 LOOP: Record = {
@@ -146,9 +144,7 @@ def check_source(environment: DecreeEnvironment, source: str) -> None:
     _Checker(tags).body(tree.body, FIELDS)
 
 
-def _tags_on_own_lines(
-    environment: DecreeEnvironment, source: str
-) -> tuple[str, dict[int, str]]:
+def _tags_on_own_lines(environment: DecreeEnvironment, source: str) -> tuple[str, dict[int, str]]:
     """The source with a line break before every tag, and the tag that covers each line.
 
     Jinja's nodes carry only a line number, and a paragraph (one line, for docxtpl) often holds
@@ -198,7 +194,7 @@ class _Checker:
             % {"tag": tag, "fields": documented_fields()}
         )
 
-    def body(self, body: list[nodes.Node], scope: Record) -> None:
+    def body(self, body: Sequence[nodes.Node], scope: Record) -> None:
         for node in body:
             if isinstance(node, nodes.Output):
                 for child in node.nodes:

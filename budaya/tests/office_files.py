@@ -59,17 +59,46 @@ def archive(parts: list[Part], *, declared: dict[str, int] | None = None) -> byt
         offset = out.tell()
         out.write(
             struct.pack(
-                "<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, 0, 8, 0, 0x21,
-                item.crc, len(item.deflated), size, len(name), 0,
-            )  # fmt: skip
+                "<4s2B4HL2L2H",
+                b"PK\x03\x04",
+                20,
+                0,
+                0,
+                8,
+                0,
+                0x21,
+                item.crc,
+                len(item.deflated),
+                size,
+                len(name),
+                0,
+            )
         )
         out.write(name)
         out.write(item.deflated)
         central.append(
             struct.pack(
-                "<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 0, 20, 0, 0, 8, 0, 0x21,
-                item.crc, len(item.deflated), size, len(name), 0, 0, 0, 0, 0, offset,
-            )  # fmt: skip
+                "<4s4B4HL2L5H2L",
+                b"PK\x01\x02",
+                20,
+                0,
+                20,
+                0,
+                0,
+                8,
+                0,
+                0x21,
+                item.crc,
+                len(item.deflated),
+                size,
+                len(name),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
             + name
         )
     start = out.tell()
@@ -77,9 +106,16 @@ def archive(parts: list[Part], *, declared: dict[str, int] | None = None) -> byt
         out.write(entry)
     out.write(
         struct.pack(
-            "<4s4H2LH", b"PK\x05\x06", 0, 0, len(parts), len(parts),
-            out.tell() - start, start, 0,
-        )  # fmt: skip
+            "<4s4H2LH",
+            b"PK\x05\x06",
+            0,
+            0,
+            len(parts),
+            len(parts),
+            out.tell() - start,
+            start,
+            0,
+        )
     )
     return out.getvalue()
 

@@ -99,16 +99,15 @@ def test_a_roster_passes_and_the_import_refuses_a_bomb_before_calamine(tmp_path)
     archives.check_office_file(roster)
     path = tmp_path / "bom.xlsx"
     path.write_bytes(files.xlsx_bomb())
-    with pytest.raises(RosterError, match="Unpacked, the file would be larger"):
+    with translation.override("en"), pytest.raises(RosterError, match="Unpacked, the file"):
         list(read_cells(path))
 
 
-def test_too_many_parts_and_unusual_compression_are_refused(settings):
+def test_too_many_parts_and_a_file_that_is_no_zip_are_refused(settings):
     settings.BUDAYA_MAX_ARCHIVE_ENTRIES = 10
     many = files.archive([files.part(f"xl/{index}.xml", b"<a/>") for index in range(11)])
     assert "holds 11 parts; an office document may hold at most 10" in refusal(many)
-    with pytest.raises(archives.ArchiveError, match="not a readable office document"):
-        archives.check_office_file(b"PK\x03\x04 not a zip")
+    assert "not a readable office document" in refusal(b"PK\x03\x04 not a zip")
 
 
 def test_a_docx_bomb_is_refused():
@@ -137,7 +136,7 @@ def test_uploads_go_through_the_check(settings, tmp_path: Path):
     settings.BUDAYA_MAX_UNCOMPRESSED_BYTES = 1024
     path = tmp_path / "duk.xlsx"
     path.write_bytes(files.workbook(["Nama"], ["Ratna"]))
-    with translation.override("en"), pytest.raises(RosterError, match="larger than 1.0"):
+    with translation.override("en"), pytest.raises(RosterError, match=r"larger than 1\.0"):
         list(read_cells(path))
 
 
