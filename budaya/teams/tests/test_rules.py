@@ -194,3 +194,18 @@ def test_schema_is_published(client):
     response = client.get("/teams/rules-schema.json")
     assert response.status_code == 200
     assert response.json()["$id"] == "urn:budaya:eligibility-rules-format:1"
+
+
+def test_a_role_or_employee_name_with_format_syntax_stays_text_in_a_message(city):
+    """Issue 17: a government's words are values of a message, never its format string."""
+    chair = city.roles["ketua"]
+    chair.name = "Ketua {0.__class__.__init__.__globals__} %(name)s"
+    chair.save()
+    city.kasi2.name = "{role.__class__} %s"
+    city.kasi2.save()
+    team = city.team()
+    city.member(team, city.kasi2, "ketua")
+    assert _reasons(team) == [
+        "Ketua {0.__class__.__init__.__globals__} %(name)s of a team in a Service (Dinas) must "
+        "hold echelon III; {role.__class__} %s holds IV.a."
+    ]
