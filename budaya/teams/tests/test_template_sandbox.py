@@ -153,6 +153,21 @@ def test_a_stored_template_is_checked_again_and_never_runs_on_download(setup, tm
         assert not marker.exists(), payload
 
 
+def test_a_unit_head_downloading_the_draft_does_not_run_a_stored_payload(
+    setup, client, unit_head_user
+):
+    """Anyone who can download drafts triggered the stored payload; a unit head, here."""
+    _client, city, draft, _foreign = setup
+    policy = services.policy_of(city.government)
+    policy.decree_template.save("lama.docx", ContentFile(template_docx(ISSUE_PAYLOAD)))
+    client.force_login(unit_head_user)
+    url = reverse("teams:decree_draft", args=[city.government.slug, draft.pk])
+    answer = client.get(url, follow=True)
+    page = answer.content.decode()
+    assert answer.redirect_chain and escape(ISSUE_PAYLOAD) in page
+    assert "uid=" not in page
+
+
 def test_the_sandbox_alone_stops_the_attacks_should_the_check_miss_one(
     setup, tmp_path, monkeypatch
 ):
