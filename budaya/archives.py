@@ -190,7 +190,7 @@ def _check_inflated(handle: IO[bytes], info: zipfile.ZipInfo, limits: Limits, al
             if already + produced > limits.uncompressed:
                 raise ArchiveError(_too_big(limits))
             if meter is None:
-                meter = _TextMeter(limits.cell, xml=data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<")
+                meter = _TextMeter(limits.cell, xml=_looks_like_xml(data))
             if meter.too_long(data):
                 raise ArchiveError(
                     _(
@@ -200,6 +200,12 @@ def _check_inflated(handle: IO[bytes], info: zipfile.ZipInfo, limits: Limits, al
                     % {"name": info.filename[:100], "limit": filesizeformat(limits.cell)}
                 )
     return produced
+
+
+def _looks_like_xml(start: bytes) -> bool:
+    """XML in UTF-8 or UTF-16, with or without a byte order mark (the encodings XML parsers
+    detect); a picture or other binary part does not start with "<" once these are skipped."""
+    return start[:64].lstrip(b"\xef\xbb\xbf\xfe\xff\x00 \t\r\n")[:1] == b"<"
 
 
 class _TextMeter:

@@ -90,6 +90,20 @@ def test_a_cell_over_the_limit_is_refused_and_excels_longest_cell_is_read(tmp_pa
     )
 
 
+def test_a_giant_cell_in_utf_16_is_refused_too(settings):
+    settings.BUDAYA_MAX_COMPRESSION_RATIO = 1_000_000
+    sheet = files.repeated(
+        "xl/worksheets/sheet1.xml",
+        '\ufeff<?xml version="1.0" encoding="UTF-16"?><worksheet><sheetData><row r="1">'
+        '<c r="A1" t="inlineStr"><is><t>'.encode("utf-16-le"),
+        "x".encode("utf-16-le") * (MB // 2),
+        20,
+        "</t></is></c></row></sheetData></worksheet>".encode("utf-16-le"),
+    )
+    workbook = files.repacked(files.workbook(["Nama"]), {sheet.name: sheet})
+    assert "holds more than 256.0 KB of text" in refusal(workbook)
+
+
 def test_a_roster_passes_and_the_import_refuses_a_bomb_before_calamine(tmp_path):
     rows = [["NIP", "Nama", "Unit Kerja"]] + [
         [f"19850315201001{index:04d}", f"Pegawai {index}", "Dinas Pendidikan"]
