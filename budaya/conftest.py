@@ -21,6 +21,14 @@ def private_media(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Sign-in lockout counts live in the cache (issue 17): no test inherits another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings) -> None:
     # The production hasher costs a third of a second per user; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -43,6 +43,9 @@ REFERENCE = frozenset(
         "accounts.user_groups",
         "accounts.user_user_permissions",
         "accounts.twofactordevice",
+        "accounts.recoverycode",
+        # Sign-in attempts on unknown identifiers and on accounts of no government (issue 17).
+        "accounts.systemsigninattempt",
         # The system chain of the audit trail: changes that belong to no government.
         "accounts.systemauditchain",
         "accounts.systemauditentry",

@@ -49,14 +49,21 @@ NAV_ITEMS = [
     NavItem(MONEV_LABEL, "monev:start", GOVERNMENT_ROLES, ("monev:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
-    NavItem(_("Audit trail"), "accounts:audit_list", ADMINS, ("accounts:audit_",)),
+    NavItem(
+        _("Audit trail"),
+        "accounts:audit_list",
+        ADMINS,
+        ("accounts:audit_", "accounts:sign_in_attempts"),
+    ),
     NavItem(_("My account"), "accounts:account", EVERY_ROLE, ("accounts:account",)),
 ]
 
 
 def items_for(request: HttpRequest) -> list[dict[str, object]]:
-    user = request.user
-    if not user.is_authenticated:
+    # A request refused before the authentication middleware ran (a bad Host header answers
+    # 400 from CommonMiddleware) has no user: its error page shows no navigation (issue 17).
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     held = user.role_names()  # type: ignore[union-attr]
     match = getattr(request, "resolver_match", None)

@@ -24,7 +24,9 @@ def find_user(identifier: str) -> User | None:
         # A NIP is unique per government; a person on two governments' rolls is ambiguous.
         candidates = User.objects.filter(employee__nip=identifier.replace(" ", ""))
     else:
-        candidates = User.objects.filter(username=identifier)
+        # User names are unique whatever their case (InviteForm), so "W.Admin" is w.admin: the
+        # lockout must not be dodged by another spelling (issue 17).
+        candidates = User.objects.filter(username__iexact=identifier)
     found = list(candidates[:2])
     return found[0] if len(found) == 1 else None
 

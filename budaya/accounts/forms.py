@@ -8,8 +8,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from budaya.accounts import throttle
-from budaya.accounts.models import UNIT_SCOPED_ROLES, User
+from budaya.accounts import services, throttle
+from budaya.accounts.backends import find_user
+from budaya.accounts.models import UNIT_SCOPED_ROLES, SignInResult, SignInStep, User
 from budaya.org.models import Employee, Government, Unit
 
 
@@ -39,20 +40,36 @@ class SignInForm(AuthenticationForm):
         self.fields["username"].widget.attrs["autocomplete"] = "username"
 
     def clean(self) -> dict[str, Any]:
+        # Issue 17: counted per account the identifier resolves to (whatever its spelling) and
+        # per address; every refusal logged; the same lockout message for unknown identifiers.
         identifier = self.cleaned_data.get("username") or ""
-        locked = throttle.locked_for(identifier, self.request)
+        user = find_user(identifier)
+        subject = throttle.subject(identifier, user)
+        address = throttle.client_address(self.request)
+
+        def refuse(result: str) -> None:
+            services.record_sign_in_attempt(
+                identifier=identifier,
+                user=user,
+                address=address,
+                step=SignInStep.PASSWORD,
+                result=result,
+            )
+
+        locked = throttle.locked_for(subject=subject, address=address)
         if locked:
+            refuse(SignInResult.LOCKED)
             raise forms.ValidationError(_lockout_message(locked), code="locked")
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             if self.cleaned_data.get("password"):
-                throttle.failed(identifier, self.request)
-                locked = throttle.locked_for(identifier, self.request)
+                refuse(SignInResult.FAILED)
+                locked = throttle.failed(subject=subject, address=address)
                 if locked:
                     raise forms.ValidationError(_lockout_message(locked), code="locked") from None
             raise
-        throttle.succeeded(identifier, self.request)
+        throttle.succeeded(subject=subject, address=address)
         return cleaned
 
 
@@ -70,6 +87,40 @@ class CodeForm(forms.Form):
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError(_("Enter the six digits shown in your authenticator app."))
         return code
+
+
+class SignInCodeForm(CodeForm):
+    """The code step of sign-in: a TOTP code, or one of the user's recovery codes."""
+
+    code = forms.CharField(
+        label=_("Six-digit code from your authenticator app, or a recovery code"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split())
+        if code.isdigit() and len(code) == 6:
+            return code
+        if len(services.normalise_recovery_code(code)) == 16:
+            return code
+        raise forms.ValidationError(
+            _("Enter the six digits shown in your authenticator app, or a recovery code.")
+        )
+
+
+class SignInAttemptFilterForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("Until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    identifier = forms.CharField(label=_("Typed identifier"), required=False, max_length=64)
+    address = forms.GenericIPAddressField(label=_("Address"), required=False)
+    result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", _("All")), *SignInResult.choices]
+    )
 
 
 class RoleGrantForm(forms.Form):

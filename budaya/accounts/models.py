@@ -10,6 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from budaya.accounts.crypto import EncryptedTextField
 from budaya.org.models import Employee, Government, TenantModel, Unit
 
 if TYPE_CHECKING:
@@ -152,8 +153,8 @@ class TwoFactorDevice(models.Model):
     user = models.OneToOneField(
         User, on_delete=models.CASCADE, related_name="totp", verbose_name=_("user")
     )
-    # Base32 secret shared with the authenticator app.
-    secret = models.CharField(max_length=64)
+    # Base32 secret shared with the authenticator app, encrypted at rest (issue 17).
+    secret = EncryptedTextField()
     confirmed_at = models.DateTimeField(auto_now_add=True)
     # The last 30-second step accepted: a code is accepted once only (no replay).
     last_step = models.BigIntegerField(default=0)
@@ -166,6 +167,113 @@ class TwoFactorDevice(models.Model):
         return str(self.user)
 
 
+class RecoveryCode(models.Model):
+    """A one-time code that stands in for a TOTP code when the phone is lost (issue 17).
+
+    Only the SHA-256 of the code is stored: a code holds 80 random bits, too many to guess
+    back from the digest.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="recovery_codes", verbose_name=_("user")
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class SignInResult(models.TextChoices):
+    FAILED = "failed", _("Wrong password or code")
+    LOCKED = "locked", _("Refused: locked out")
+
+
+class SignInStep(models.TextChoices):
+    PASSWORD = "password", _("Password")
+    CODE = "code", _("Two-factor code")
+
+
+class SignInAttemptQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> SignInAttemptQuerySet:
+        """City administrators read the attempts on their government's accounts."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        scope = user.tenant_scope([Role.CITY_ADMIN, Role.SYSTEM_ADMIN])
+        if scope.all_content:
+            return self
+        return self.filter(government_id__in=scope.governments)
+
+
+class SystemSignInAttemptQuerySet(models.QuerySet[Any]):
+    def visible_to(self, user: Any) -> SystemSignInAttemptQuerySet:
+        """Attempts on unknown identifiers and government-less accounts: system administrators."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self if user.tenant_scope([Role.SYSTEM_ADMIN]).all_governments else self.none()
+
+
+class SignInAttemptRecord(models.Model):
+    """A refused sign-in: when, what was typed (truncated), the account it named, from where."""
+
+    at = models.DateTimeField(_("time"))
+    identifier = models.CharField(_("typed identifier"), max_length=64)
+    user = models.ForeignKey(
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account"),
+    )
+    remote_addr = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    step = models.CharField(_("step"), max_length=10, choices=SignInStep.choices)
+    result = models.CharField(_("result"), max_length=10, choices=SignInResult.choices)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.identifier} {self.result}"
+
+
+class SignInAttempt(SignInAttemptRecord):
+    """An attempt on an account of a government: one row per government the account serves."""
+
+    government = models.ForeignKey(
+        Government,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("government"),
+        db_index=False,  # the index below starts with it
+    )
+
+    objects = SignInAttemptQuerySet.as_manager()
+
+    class Meta(SignInAttemptRecord.Meta):
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+        indexes = [models.Index(fields=["government", "-at"], name="sign_in_government_at")]
+
+
+class SystemSignInAttempt(SignInAttemptRecord):
+    """An attempt on an unknown identifier or an account of no government (a reference table,
+    like the system audit chain)."""
+
+    objects = SystemSignInAttemptQuerySet.as_manager()
+
+    class Meta(SignInAttemptRecord.Meta):
+        verbose_name = _("system sign-in attempt")
+        verbose_name_plural = _("system sign-in attempts")
+        indexes = [models.Index(fields=["-at"], name="system_sign_in_at")]
+
+
 class AuditAction(models.TextChoices):
     CREATE = "create", _("Create")
     UPDATE = "update", _("Update")
@@ -175,6 +283,8 @@ class AuditAction(models.TextChoices):
     INVITE = "invite", _("Invite")
     ENABLE_2FA = "enable_2fa", _("Enable two-factor sign-in")
     DISABLE_2FA = "disable_2fa", _("Disable two-factor sign-in")
+    RECOVERY_CODES = "recovery_codes", _("New recovery codes")
+    USE_RECOVERY_CODE = "use_recovery", _("Sign in with a recovery code")
     OTHER = "other", _("Other")
 
 

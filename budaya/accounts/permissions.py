@@ -120,6 +120,9 @@ ROUTES: dict[str, Access] = {
     "accounts:password_change": Access("Change own password", SIGNED_IN, scope="own account"),
     "accounts:password_change_done": Access("Password changed", SIGNED_IN),
     "accounts:two_factor": Access("Set up two-factor sign-in", SIGNED_IN, scope="own account"),
+    "accounts:recovery_codes": Access(
+        "See how many recovery codes are left, make new ones", SIGNED_IN, scope="own account"
+    ),
     "accounts:user_list": Access(
         "List users and their roles",
         ADMINS,
@@ -154,6 +157,12 @@ ROUTES: dict[str, Access] = {
         "Browse and filter the audit trail",
         ADMINS,
         scope="own government's trail; system administrator: system-level entries",
+    ),
+    "accounts:sign_in_attempts": Access(
+        "Refused sign-ins (failed and locked out)",
+        ADMINS,
+        scope="attempts on own government's accounts; system administrator: on unknown names "
+        "and accounts of no government",
     ),
     "accounts:audit_object": Access(
         "History of one object",

@@ -1,8 +1,13 @@
 """Writes of accounts: grants, revocations, invitations, second factors. Each is one
-transaction with its audit entry."""
+transaction with its audit entry. Refused sign-ins are logged in their own tables (they are a
+log themselves, not changes: no audit entry)."""
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import secrets
+from base64 import b32encode
 from typing import Any
 
 import pyotp
@@ -23,8 +28,11 @@ from budaya.accounts import audit, selectors
 from budaya.accounts.models import (
     UNIT_SCOPED_ROLES,
     AuditAction,
+    RecoveryCode,
     Role,
     RoleGrant,
+    SignInAttempt,
+    SystemSignInAttempt,
     TwoFactorDevice,
     User,
 )
@@ -176,14 +184,15 @@ def _accepted_step(secret: str, code: str, last_step: int) -> int | None:
 
 
 @transaction.atomic
-def enable_totp(user: User, secret: str, code: str, request: HttpRequest) -> bool:
+def enable_totp(user: User, secret: str, code: str, request: HttpRequest) -> list[str] | None:
+    """Confirm the authenticator; its first recovery codes (shown once), or None."""
     step = _accepted_step(secret, code, 0)
     if step is None:
-        return False
+        return None
     TwoFactorDevice.objects.filter(user=user).delete()
     TwoFactorDevice.objects.create(user=user, secret=secret, last_step=step)
     audit.record(user, AuditAction.ENABLE_2FA, user, request=request, government=None)
-    return True
+    return new_recovery_codes(user=user, request=request)
 
 
 @transaction.atomic
@@ -202,4 +211,118 @@ def check_totp(user: User, code: str) -> bool:
 @transaction.atomic
 def disable_totp(user: User, request: HttpRequest) -> None:
     TwoFactorDevice.objects.filter(user=user).delete()
+    RecoveryCode.objects.filter(user=user).delete()
     audit.record(user, AuditAction.DISABLE_2FA, user, request=request, government=None)
+
+
+# --- Recovery codes (issue 17) ----------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+
+
+def normalise_recovery_code(code: str) -> str:
+    return "".join(code.split()).replace("-", "").lower()
+
+
+def _recovery_digest(code: str) -> str:
+    return hashlib.sha256(normalise_recovery_code(code).encode()).hexdigest()
+
+
+def _new_recovery_code() -> str:
+    # 80 random bits as 16 base32 characters, shown in groups of four.
+    text = b32encode(secrets.token_bytes(10)).decode().lower()
+    return "-".join(text[i : i + 4] for i in range(0, 16, 4))
+
+
+@transaction.atomic
+def new_recovery_codes(*, user: User, request: HttpRequest | None) -> list[str]:
+    """Replace the user's recovery codes by new ones; the codes, to show once."""
+    codes = [_new_recovery_code() for _ in range(RECOVERY_CODE_COUNT)]
+    RecoveryCode.objects.filter(user=user).delete()
+    RecoveryCode.objects.bulk_create(
+        [RecoveryCode(user=user, digest=_recovery_digest(code)) for code in codes]
+    )
+    audit.record(
+        user,
+        AuditAction.RECOVERY_CODES,
+        user,
+        after={"count": len(codes)},
+        request=request,
+        government=None,
+    )
+    return codes
+
+
+@transaction.atomic
+def use_recovery_code(*, user: User, code: str, request: HttpRequest | None) -> bool:
+    """Accept an unused recovery code of this user once, in place of a TOTP code."""
+    found = (
+        RecoveryCode.objects.select_for_update()
+        .filter(user=user, digest=_recovery_digest(code), used_at__isnull=True)
+        .first()
+    )
+    if found is None:
+        return False
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    left = RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+    audit.record(
+        user,
+        AuditAction.USE_RECOVERY_CODE,
+        user,
+        after={"left": left},
+        request=request,
+        government=None,
+    )
+    return True
+
+
+def recovery_codes_left(*, user: User) -> int:
+    return RecoveryCode.objects.filter(user=user, used_at__isnull=True).count()
+
+
+# --- Refused sign-ins (issue 17) --------------------------------------------------------------
+
+sign_in_log = logging.getLogger("budaya.signin")
+IDENTIFIER_KEPT = 64
+
+
+def record_sign_in_attempt(
+    *, identifier: str, user: User | None, address: str, step: str, result: str
+) -> None:
+    """Log a failed or locked-out sign-in: one line in the log, and a row for each government
+    the account serves (its city administrators see it), else a system row (an unknown
+    identifier, or an account of no government: system administrators see it)."""
+    kept = identifier.strip()[:IDENTIFIER_KEPT]
+    sign_in_log.warning(
+        "Sign-in refused: result=%s step=%s identifier=%r account=%s address=%s",
+        result,
+        step,
+        kept,
+        user.pk if user is not None else "-",
+        address or "-",
+    )
+    fields = {
+        "at": timezone.now(),
+        "identifier": kept,
+        "user": user,
+        "remote_addr": address or None,
+        "step": step,
+        "result": result,
+    }
+    governments: set[int] = set()
+    if user is not None:
+        governments = set(user.role_grants.values_list("government_id", flat=True))
+        if user.employee_id is not None:
+            governments |= set(
+                Employee.objects.filter(pk=user.employee_id).values_list(
+                    "government_id", flat=True
+                )
+            )
+    with transaction.atomic():
+        if governments:
+            SignInAttempt.objects.bulk_create(
+                [SignInAttempt(government_id=pk, **fields) for pk in sorted(governments)]
+            )
+        else:
+            SystemSignInAttempt.objects.create(**fields)

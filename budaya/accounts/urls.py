@@ -17,11 +17,13 @@ urlpatterns = [
     path("account/password/", views.password_change, name="password_change"),
     path("account/password/done/", views.password_change_done, name="password_change_done"),
     path("account/two-factor/", views.two_factor, name="two_factor"),
+    path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("users/", views.user_list, name="user_list"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/grants/<int:grant>/revoke/", views.grant_revoke, name="grant_revoke"),
     path("audit/", views.audit_list, name="audit_list"),
+    path("audit/sign-ins/", views.sign_in_attempts, name="sign_in_attempts"),
     path(
         "audit/object/<str:object_type>/<str:object_id>/", views.audit_object, name="audit_object"
     ),

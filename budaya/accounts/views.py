@@ -25,16 +25,28 @@ from budaya.accounts.forms import (
     CodeForm,
     InviteForm,
     RoleGrantForm,
+    SignInAttemptFilterForm,
+    SignInCodeForm,
     SignInForm,
     _lockout_message,
 )
 from budaya.accounts.middleware import SECOND_FACTOR_DONE
-from budaya.accounts.models import AuditRecord, User
+from budaya.accounts.models import (
+    AuditRecord,
+    Role,
+    SignInAttempt,
+    SignInResult,
+    SignInStep,
+    SystemSignInAttempt,
+    User,
+)
 
 # The password step passed, the code step pending: {user, backend, next, at}.
 PENDING_SIGN_IN = "budaya_pending_sign_in"
 PENDING_SECONDS = 5 * 60
 ENROL_SECRET = "budaya_totp_secret"  # noqa: S105 (a session key, not a secret)
+# New recovery codes, shown once on the next page and then gone (issue 17).
+NEW_RECOVERY_CODES = "budaya_new_recovery_codes"
 AUDIT_PAGE_SIZE = 50
 
 
@@ -78,20 +90,41 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
         request.session.pop(PENDING_SIGN_IN, None)
         return redirect("login")
     user = get_object_or_404(User, pk=pending["user"], is_active=True)
-    identifier = f"totp:{user.pk}"
-    form = CodeForm(request.POST or None)
+    # Counted apart from the password step's count of this account (issue 17).
+    subject = f"code:{user.pk}"
+    address = throttle.client_address(request)
+    form = SignInCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        locked = throttle.locked_for(identifier, request)
+        code = form.cleaned_data["code"]
+        locked = throttle.locked_for(subject=subject, address=address)
         if locked:
+            services.record_sign_in_attempt(
+                identifier=user.get_username(),
+                user=user,
+                address=address,
+                step=SignInStep.CODE,
+                result=SignInResult.LOCKED,
+            )
             form.add_error(None, _lockout_message(locked))
-        elif services.check_totp(user, form.cleaned_data["code"]):
-            throttle.succeeded(identifier, request)
+        elif (
+            services.check_totp(user, code)
+            if code.isdigit()
+            else services.use_recovery_code(user=user, code=code, request=request)
+        ):
+            throttle.succeeded(subject=subject, address=address)
             del request.session[PENDING_SIGN_IN]
             login(request, user, backend=pending["backend"])
             request.session[SECOND_FACTOR_DONE] = True
             return redirect(_safe_next(request, pending["next"]))
         else:
-            throttle.failed(identifier, request)
+            services.record_sign_in_attempt(
+                identifier=user.get_username(),
+                user=user,
+                address=address,
+                step=SignInStep.CODE,
+                result=SignInResult.FAILED,
+            )
+            throttle.failed(subject=subject, address=address)
             form.add_error("code", _("This code is not right or was used already."))
     return render(request, "accounts/sign_in_code.html", {"form": form})
 
@@ -164,11 +197,13 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     secret = request.session.get(ENROL_SECRET) or services.new_totp_secret()
     request.session[ENROL_SECRET] = secret
     if request.method == "POST" and form.is_valid():
-        if services.enable_totp(user, secret, form.cleaned_data["code"], request):
+        codes = services.enable_totp(user, secret, form.cleaned_data["code"], request)
+        if codes is not None:
             del request.session[ENROL_SECRET]
             request.session[SECOND_FACTOR_DONE] = True
+            request.session[NEW_RECOVERY_CODES] = codes
             messages.success(request, _("Two-factor sign-in is on."))
-            return redirect("accounts:account")
+            return redirect("accounts:recovery_codes")
         form.add_error("code", _("This code is not right. Check the time on your phone."))
     return render(
         request,
@@ -178,6 +213,31 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             "enrolled": False,
             "secret": secret,
             "uri": services.provisioning_uri(user, secret),
+        },
+    )
+
+
+@login_required
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """New recovery codes, shown once; new ones for a current TOTP code (issue 17)."""
+    user: User = request.user  # type: ignore[assignment]
+    if not hasattr(user, "totp"):
+        return redirect("accounts:two_factor")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.check_totp(user, form.cleaned_data["code"]):
+            request.session[NEW_RECOVERY_CODES] = services.new_recovery_codes(
+                user=user, request=request
+            )
+            return redirect("accounts:recovery_codes")
+        form.add_error("code", _("This code is not right or was used already."))
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "form": form,
+            "codes": request.session.pop(NEW_RECOVERY_CODES, None),
+            "left": services.recovery_codes_left(user=user),
         },
     )
 
@@ -357,4 +417,43 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
             "object_id": object_id,
             "object_repr": latest.object_repr if latest else f"{object_type} #{object_id}",
         },
+    )
+
+
+# --- Refused sign-ins (issue 17) --------------------------------------------------------------
+
+SIGN_IN_PAGE_SIZE = 50
+
+
+@login_required
+def sign_in_attempts(request: HttpRequest) -> HttpResponse:
+    """Failed and locked-out sign-ins: on the accounts of the administrator's governments; for
+    the system administrator, on unknown identifiers and accounts of no government."""
+    _require_role(request, *selectors.ADMINISTRATORS)
+    system = request.user.has_role(Role.SYSTEM_ADMIN)  # type: ignore[union-attr]
+    attempts: Any = (
+        SystemSignInAttempt.objects.visible_to(request.user)
+        if system
+        else SignInAttempt.objects.visible_to(request.user).select_related("government")
+    ).select_related("user")
+    form = SignInAttemptFilterForm(request.GET or None)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["date_from"]:
+            attempts = attempts.filter(at__date__gte=data["date_from"])
+        if data["date_to"]:
+            attempts = attempts.filter(at__date__lte=data["date_to"])
+        if data["identifier"]:
+            attempts = attempts.filter(identifier__icontains=data["identifier"].strip())
+        if data["address"]:
+            attempts = attempts.filter(remote_addr=data["address"])
+        if data["result"]:
+            attempts = attempts.filter(result=data["result"])
+    page = Paginator(attempts, SIGN_IN_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "accounts/sign_in_attempts.html",
+        {"form": form, "page": page, "query": query.urlencode(), "system": system},
     )

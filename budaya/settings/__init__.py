@@ -63,6 +63,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "budaya.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "budaya.middleware.LanguageMiddleware",
@@ -233,9 +234,15 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT", 3 * 24 * 60 * 60)
 BUDAYA_LOGIN_MAX_FAILURES = envint("BUDAYA_LOGIN_MAX_FAILURES", 5)
 BUDAYA_LOGIN_FAILURE_WINDOW = envint("BUDAYA_LOGIN_FAILURE_WINDOW", 15 * 60)
 BUDAYA_LOGIN_LOCKOUT = envint("BUDAYA_LOGIN_LOCKOUT", 15 * 60)
+# Failures from one address across every account within the window before the address is locked
+# for every account (issue 17): one address may not try a few passwords on each of many accounts.
+BUDAYA_LOGIN_ADDRESS_MAX_FAILURES = envint("BUDAYA_LOGIN_ADDRESS_MAX_FAILURES", 20)
 # Two-factor sign-in (TOTP) is optional for everyone; production may require it of
 # system and city administrators.
 BUDAYA_REQUIRE_2FA_FOR_ADMINS = envbool("BUDAYA_REQUIRE_2FA_FOR_ADMINS", False)
+# Keys that encrypt TOTP secrets at rest (Fernet, comma-separated, the first encrypts): unset,
+# a public development key is used and `check --deploy` warns (budaya.accounts.crypto).
+BUDAYA_FIELD_KEYS = envlist("BUDAYA_FIELD_KEYS", "")
 BUDAYA_TOTP_ISSUER = env("BUDAYA_TOTP_ISSUER", SITE_NAME)
 # The system administrator is technical: governments yes, their content no, unless set.
 BUDAYA_SYSTEM_ADMIN_SEES_CONTENT = envbool("BUDAYA_SYSTEM_ADMIN_SEES_CONTENT", False)
@@ -271,6 +278,9 @@ BUDAYA_MAX_ARCHIVE_ENTRIES = envint("BUDAYA_MAX_ARCHIVE_ENTRIES", 2000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"forbidden_one_line": {"()": "budaya.log_filters.ForbiddenOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A 403 logs one line, not a traceback (issue 17).
+    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

@@ -159,6 +159,9 @@ def test_production_settings_are_hardened():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "budaya.settings.production",
         "SECRET_KEY": "x" * 64 + "-a-long-random-production-key",
+        # Without these two the deploy checks warn (issue 17): budaya.accounts.W001 and W002.
+        "BUDAYA_FIELD_KEYS": "Q2hhbmdlTWVDaGFuZ2VNZUNoYW5nZU1lQ2hhbmdlTWU=",
+        "REDIS_URL": "redis://cache.internal:6379/0",
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
