@@ -19,3 +19,15 @@ class ForbiddenOneLine(logging.Filter):
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+class DisallowedHostOneLine(logging.Filter):
+    """A request for a host name we do not serve (a scanner, a misconfigured proxy) answers 400:
+    one warning line with the host, instead of an error with the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info = None
+        record.exc_text = None
+        if record.levelno > logging.WARNING:
+            record.levelno, record.levelname = logging.WARNING, "WARNING"
+        return True

@@ -53,7 +53,9 @@ def is_encrypted(value: str) -> bool:
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
     """Text encrypted in the database, plain in Python."""
 
-    def from_db_value(self, value: str | None, expression: object, connection: object) -> str | None:
+    def from_db_value(
+        self, value: str | None, expression: object, connection: object
+    ) -> str | None:
         return None if value is None else decrypt(value)
 
     def get_prep_value(self, value: object) -> object:

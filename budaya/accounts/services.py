@@ -315,9 +315,7 @@ def record_sign_in_attempt(
         governments = set(user.role_grants.values_list("government_id", flat=True))
         if user.employee_id is not None:
             governments |= set(
-                Employee.objects.filter(pk=user.employee_id).values_list(
-                    "government_id", flat=True
-                )
+                Employee.objects.filter(pk=user.employee_id).values_list("government_id", flat=True)
             )
     with transaction.atomic():
         if governments:

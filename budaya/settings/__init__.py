@@ -278,9 +278,15 @@ BUDAYA_MAX_ARCHIVE_ENTRIES = envint("BUDAYA_MAX_ARCHIVE_ENTRIES", 2000)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"forbidden_one_line": {"()": "budaya.log_filters.ForbiddenOneLine"}},
+    "filters": {
+        "forbidden_one_line": {"()": "budaya.log_filters.ForbiddenOneLine"},
+        "disallowed_host_one_line": {"()": "budaya.log_filters.DisallowedHostOneLine"},
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    # A 403 logs one line, not a traceback (issue 17).
-    "loggers": {"django.request": {"filters": ["forbidden_one_line"]}},
+    # A 403 and a bad Host header log one line each, not a traceback (issue 17).
+    "loggers": {
+        "django.request": {"filters": ["forbidden_one_line"]},
+        "django.security.DisallowedHost": {"filters": ["disallowed_host_one_line"]},
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }

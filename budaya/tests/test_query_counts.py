@@ -19,8 +19,9 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from budaya.accounts.models import Role, User
+from budaya.accounts.models import Role, SignInAttempt, User
 from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.frameworks.selectors import current_adoptions
@@ -71,6 +72,7 @@ REDIRECTS = {
     "programme:mine": "the programmes of the user's government",
     "activities:start": "the activity log of the user's government",
     "monev:start": "the monitoring periods of the user's government",
+    "accounts:recovery_codes": "without an authenticator it sends the user to set one up",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -160,6 +162,20 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         ),
         "version": adoption.version,
     }
+    # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
+    SignInAttempt.objects.bulk_create(
+        SignInAttempt(
+            government=government,
+            at=timezone.now(),
+            identifier=user.username,
+            user=user,
+            remote_addr="10.0.0.1",
+            step="password",
+            result="failed",
+        )
+        for user in list(users.values())[:4]
+        for _attempt in range(len(generated.agencies) * 2)
+    )
     missing = sorted(name for name, value in objects.items() if value is None)
     assert missing == [], f"the generated government has no {missing}"
     return Site(government, users, objects)
@@ -316,6 +332,8 @@ PINNED: dict[str, int] = {
     "accounts:user_detail": 10,
     "accounts:audit_list": 6,
     "accounts:audit_object": 7,
+    "accounts:sign_in_attempts": 5,
+    "accounts:recovery_codes": 3,
     "frameworks:list": 8,
     "frameworks:schema": 0,
     "frameworks:import": 3,

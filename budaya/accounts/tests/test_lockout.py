@@ -168,7 +168,7 @@ def test_a_lockout_is_seen_by_another_process_through_redis(client, pegawai):
     with override_settings(CACHES=redis_cache):
         try:
             caches["default"].get("budaya:probe")
-        except Exception:  # noqa: BLE001 (any connection error)
+        except Exception:
             pytest.skip(f"no Redis at {_redis_url()}")
         lock_by_user_name(client, address)
         subject = throttle.subject("w.pegawai", pegawai)
