@@ -224,6 +224,8 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     if not hasattr(user, "totp"):
         return redirect("accounts:two_factor")
     form = CodeForm(request.POST or None)
+    # Not focused: on a phone that would scroll the new codes out of sight.
+    form.fields["code"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and form.is_valid():
         if services.check_totp(user, form.cleaned_data["code"]):
             request.session[NEW_RECOVERY_CODES] = services.new_recovery_codes(
