@@ -25,8 +25,12 @@ def find_user(identifier: str) -> User | None:
         candidates = User.objects.filter(employee__nip=identifier.replace(" ", ""))
     else:
         # User names are unique whatever their case (InviteForm), so "W.Admin" is w.admin: the
-        # lockout must not be dodged by another spelling (issue 17).
+        # lockout must not be dodged by another spelling (issue 17). Two older names that differ
+        # only in case: the exact one.
         candidates = User.objects.filter(username__iexact=identifier)
+        found = list(candidates[:2])
+        if len(found) > 1:
+            candidates = User.objects.filter(username=identifier)
     found = list(candidates[:2])
     return found[0] if len(found) == 1 else None
 

@@ -41,6 +41,15 @@ def decrypt(token: str) -> str:
     return fernet().decrypt(token.encode()).decode()
 
 
+def decrypt_or_none(token: str) -> str | None:
+    """The plain text, or None when the token is not one of ours (or was made under a key
+    since removed)."""
+    try:
+        return decrypt(token)
+    except (InvalidToken, ValueError):
+        return None
+
+
 def is_encrypted(value: str) -> bool:
     """Whether a stored value is a Fernet token under one of the keys."""
     try:
@@ -51,7 +60,8 @@ def is_encrypted(value: str) -> bool:
 
 
 class EncryptedTextField(models.TextField):  # type: ignore[type-arg]
-    """Text encrypted in the database, plain in Python."""
+    """Text encrypted in the database, plain in Python. Each write has a fresh IV, so the
+    column cannot be searched: never filter on it."""
 
     def from_db_value(
         self, value: str | None, expression: object, connection: object

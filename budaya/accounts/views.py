@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from budaya.accounts import selectors, services, throttle
+from budaya.accounts import crypto, selectors, services, throttle
 from budaya.accounts.forms import (
     AuditFilterForm,
     CodeForm,
@@ -194,8 +194,11 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         return render(
             request, "accounts/two_factor.html", {"form": form, "enrolled": True, "user": user}
         )
-    secret = request.session.get(ENROL_SECRET) or services.new_totp_secret()
-    request.session[ENROL_SECRET] = secret
+    # Encrypted in the session too: sessions are rows of the database (issue 17).
+    stored = request.session.get(ENROL_SECRET)
+    secret = crypto.decrypt_or_none(stored) if stored else None
+    secret = secret or services.new_totp_secret()
+    request.session[ENROL_SECRET] = crypto.encrypt(secret)
     if request.method == "POST" and form.is_valid():
         codes = services.enable_totp(user, secret, form.cleaned_data["code"], request)
         if codes is not None:

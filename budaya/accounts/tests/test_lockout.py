@@ -298,3 +298,14 @@ def test_a_wrong_code_at_the_second_step_is_counted_and_logged(client, world):
     assert LOCKED in page.content.decode()
     results = list(SignInAttempt.objects.filter(step="code").values_list("result", flat=True))
     assert sorted(results) == ["failed"] * 5 + ["locked"]
+
+
+def test_two_older_user_names_differing_only_in_case_each_sign_in(client, world, make_user):
+    make_user("Budi.Lama")
+    make_user("budi.lama")
+    assert sign_in(client, "Budi.Lama").status_code == 302
+    client.post(reverse("logout"))
+    assert sign_in(client, "budi.lama").status_code == 302
+    client.post(reverse("logout"))
+    # Another spelling names neither: refused.
+    assert errors(sign_in(client, "BUDI.LAMA")) != []

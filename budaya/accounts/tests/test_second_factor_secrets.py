@@ -172,3 +172,13 @@ def test_turning_two_factor_off_removes_the_recovery_codes(client, world):
     client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(secret).now()})
     assert not TwoFactorDevice.objects.filter(user=user).exists()
     assert not RecoveryCode.objects.filter(user=user).exists()
+
+
+def test_the_secret_being_set_up_is_not_kept_in_plain_text_in_the_session(client, world):
+    from django.contrib.sessions.models import Session
+
+    client.force_login(world.user(Role.EMPLOYEE))
+    first = client.get(reverse("accounts:two_factor")).context["secret"]
+    assert all(first not in str(s.get_decoded()) for s in Session.objects.all())
+    # The same secret on the next visit, until it is confirmed.
+    assert client.get(reverse("accounts:two_factor")).context["secret"] == first
