@@ -108,7 +108,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             form.add_error(None, _lockout_message(locked))
         elif (
             services.check_totp(user, code)
-            if code.isdigit()
+            if len(code) == 6 and code.isdigit()
             else services.use_recovery_code(user=user, code=code, request=request)
         ):
             throttle.succeeded(subject=subject, address=address)
@@ -204,7 +204,7 @@ def two_factor(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             del request.session[ENROL_SECRET]
             request.session[SECOND_FACTOR_DONE] = True
-            request.session[NEW_RECOVERY_CODES] = codes
+            _show_once(request, codes)
             messages.success(request, _("Two-factor sign-in is on."))
             return redirect("accounts:recovery_codes")
         form.add_error("code", _("This code is not right. Check the time on your phone."))
@@ -220,6 +220,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _show_once(request: HttpRequest, codes: list[str]) -> None:
+    # Encrypted: the session is a database row until the next page takes the codes out.
+    request.session[NEW_RECOVERY_CODES] = crypto.encrypt(" ".join(codes))
+
+
+def _shown_once(request: HttpRequest) -> list[str] | None:
+    stored = request.session.pop(NEW_RECOVERY_CODES, None)
+    plain = crypto.decrypt_or_none(stored) if stored else None
+    return plain.split() if plain else None
+
+
 @login_required
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once; new ones for a current TOTP code (issue 17)."""
@@ -231,9 +242,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
     form.fields["code"].widget.attrs.pop("autofocus", None)
     if request.method == "POST" and form.is_valid():
         if services.check_totp(user, form.cleaned_data["code"]):
-            request.session[NEW_RECOVERY_CODES] = services.new_recovery_codes(
-                user=user, request=request
-            )
+            _show_once(request, services.new_recovery_codes(user=user, request=request))
             return redirect("accounts:recovery_codes")
         form.add_error("code", _("This code is not right or was used already."))
     return render(
@@ -241,7 +250,7 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
         "accounts/recovery_codes.html",
         {
             "form": form,
-            "codes": request.session.pop(NEW_RECOVERY_CODES, None),
+            "codes": _shown_once(request),
             "left": services.recovery_codes_left(user=user),
         },
     )

@@ -182,3 +182,15 @@ def test_the_secret_being_set_up_is_not_kept_in_plain_text_in_the_session(client
     assert all(first not in str(s.get_decoded()) for s in Session.objects.all())
     # The same secret on the next visit, until it is confirmed.
     assert client.get(reverse("accounts:two_factor")).context["secret"] == first
+
+
+def test_new_recovery_codes_wait_for_their_page_encrypted(client, world):
+    import re
+
+    client.force_login(world.user(Role.EMPLOYEE))
+    secret = client.get(reverse("accounts:two_factor")).context["secret"]
+    client.post(reverse("accounts:two_factor"), {"code": pyotp.TOTP(secret).now()})
+    waiting = str(dict(client.session.items()))
+    assert not re.search(r"[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}-[a-z2-7]{4}", waiting)
+    codes = client.get(reverse("accounts:recovery_codes")).context["codes"]
+    assert len(codes) == 10 and all(code not in waiting for code in codes)
