@@ -20,6 +20,7 @@ same counts; ``check --deploy`` warns when production runs without it):
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import time
 from typing import Any
 
@@ -44,6 +45,20 @@ def subject(identifier: str, user: Any | None) -> str:
     return "name:" + hashlib.sha256(normalised.encode()).hexdigest()
 
 
+def _bucket(address: str) -> str:
+    """What an address is counted as: an IPv6 address by its /64, which one subscriber
+    usually holds whole (else every attempt could come from a new address)."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
+
+
 def _key(kind: str, *parts: str) -> str:
     digest = hashlib.sha256("|".join(parts).encode()).hexdigest()
     return f"budaya:signin:{kind}:{digest}"
@@ -58,6 +73,7 @@ def _seconds_left(key: str) -> int:
 
 def locked_for(*, subject: str, address: str) -> int:
     """Seconds left of a lockout of this subject from this address, or 0."""
+    address = _bucket(address)
     return max(
         _seconds_left(_key("locked", subject, address)),
         _seconds_left(_key("address-locked", address)),
@@ -81,6 +97,7 @@ def _lock(key: str) -> None:
 
 def failed(*, subject: str, address: str) -> int:
     """Count one failure; the seconds of lockout it led to, or 0."""
+    address = _bucket(address)
     pair = _key("failures", subject, address)
     if _count(pair) >= settings.BUDAYA_LOGIN_MAX_FAILURES:
         _lock(_key("locked", subject, address))
@@ -94,4 +111,4 @@ def failed(*, subject: str, address: str) -> int:
 
 def succeeded(*, subject: str, address: str) -> None:
     # Only the pair's count: the address's count across accounts stays (see the docstring).
-    cache.delete(_key("failures", subject, address))
+    cache.delete(_key("failures", subject, _bucket(address)))

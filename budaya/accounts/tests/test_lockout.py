@@ -309,3 +309,13 @@ def test_two_older_user_names_differing_only_in_case_each_sign_in(client, world,
     client.post(reverse("logout"))
     # Another spelling names neither: refused.
     assert errors(sign_in(client, "BUDI.LAMA")) != []
+
+
+def test_addresses_of_one_ipv6_subscriber_count_together(client, world):
+    """A /64 is one subscriber: a new address for each guess does not escape the ceiling."""
+    accounts = ["w.admin", "w.sekda", "w.kepala", "w.tim", "w.admin.serang"]
+    guesses = [(name, guess) for name in accounts for guess in range(4)]
+    for number, (name, _guess) in enumerate(guesses):
+        sign_in(client, name, WRONG, address=f"2001:db8:1:2::{number + 1:x}")
+    assert errors(sign_in(client, "w.pegawai", address="2001:db8:1:2:ffff::9")) == [LOCKED]
+    assert sign_in(client, "w.pegawai", address="2001:db8:1:3::1").status_code == 302
