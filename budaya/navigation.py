@@ -16,6 +16,7 @@ from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
+from budaya.rulebook.apps import NAV_LABEL as RULEBOOK_LABEL
 from budaya.teams.apps import NAV_LABEL as TEAMS_LABEL
 
 EVERY_ROLE = frozenset(Role.values)
@@ -47,6 +48,7 @@ NAV_ITEMS = [
     NavItem(PROGRAMME_LABEL, "programme:mine", GOVERNMENT_ROLES, ("programme:",)),
     NavItem(ACTIVITIES_LABEL, "activities:start", GOVERNMENT_ROLES, ("activities:",)),
     NavItem(MONEV_LABEL, "monev:start", GOVERNMENT_ROLES, ("monev:",)),
+    NavItem(RULEBOOK_LABEL, "rulebook:mine", EVERY_ROLE, ("rulebook:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
     NavItem(

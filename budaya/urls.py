@@ -19,6 +19,7 @@ urlpatterns = [
     path("programme/", include("budaya.programme.urls")),
     path("activities/", include("budaya.activities.urls")),
     path("monev/", include("budaya.monev.urls")),
+    path("rulebook/", include("budaya.rulebook.urls")),
 ]
 
 if settings.DEBUG:

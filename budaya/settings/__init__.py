@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "budaya.programme",
     "budaya.activities",
     "budaya.monev",
+    "budaya.rulebook",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 

@@ -73,6 +73,7 @@ REDIRECTS = {
     "activities:start": "the activity log of the user's government",
     "monev:start": "the monitoring periods of the user's government",
     "accounts:recovery_codes": "without an authenticator it sends the user to set one up",
+    "rulebook:mine": "the rulebook of the user's government",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -161,6 +162,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
             created_by=users[Role.CITY_ADMIN],
         ),
         "version": adoption.version,
+        "rulebook_version": _rulebook_versions(government, versions=len(generated.agencies) // 3),
     }
     # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
     SignInAttempt.objects.bulk_create(
@@ -179,6 +181,19 @@ def _site(generated: Generated, sysadmin: User) -> Site:
     missing = sorted(name for name, value in objects.items() if value is None)
     assert missing == [], f"the generated government has no {missing}"
     return Site(government, users, objects)
+
+
+def _rulebook_versions(government: Government, versions: int) -> Any:
+    """The shipped rulebook, then more versions (one for each third of the agencies): a longer
+    history on the larger government's rulebook page."""
+    from budaya.rulebook import services
+
+    version = services.load_shipped(government=government, name="starter").version
+    text = services.shipped_text("starter")
+    for number in range(1, versions):
+        changed = text.replace("Kepala Daerah\n", f"Kepala Daerah {number}\n")
+        version = services.import_rulebook(government=government, text=changed).version
+    return version
 
 
 Args = Callable[[Site], dict[str, Any]]
@@ -214,6 +229,10 @@ ARGS: dict[str, Args] = {
     "frameworks:detail": lambda s: {"slug": s.version.framework.slug},
     "frameworks:version": _framework,
     "frameworks:export": _framework,
+    "rulebook:detail": _gov,
+    "rulebook:import": _gov,
+    "rulebook:version": lambda s: {"slug": s.slug, "number": s.rulebook_version.number},
+    "rulebook:export": lambda s: {"slug": s.slug, "number": s.rulebook_version.number},
     "org:government_detail": _gov,
     "org:government_edit": _gov,
     "org:government_logo": _gov,
@@ -449,6 +468,13 @@ PINNED: dict[str, int] = {
     "monev:report_export": 7,
     "monev:city": 11,
     "monev:city_export": 9,
+    "rulebook:mine": 0,
+    "rulebook:schema": 0,
+    "rulebook:starter": 0,
+    "rulebook:detail": 0,
+    "rulebook:import": 0,
+    "rulebook:version": 0,
+    "rulebook:export": 0,
 }
 
 

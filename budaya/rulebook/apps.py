@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+# The menu entry (budaya/navigation.py); its translation lives in this app's catalogue.
+NAV_LABEL = _("Rulebook")
+
+
+class RulebookConfig(AppConfig):
+    name = "budaya.rulebook"
+    label = "rulebook"
+    verbose_name = _("Rulebook")

@@ -1,0 +1,131 @@
+"""Reading rulebooks: the one function every module calls, and the pages' scoped reads.
+
+``current_rulebook(government)`` costs at most one query per request and government: the
+document is kept on the government object for the rest of the request, and the documents of
+versions (which never change) are kept per process by version id, so building one happens once.
+A government without a rulebook reads the neutral starter (version number 0), so no page fails
+before its administrator has loaded one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from django.db.models import QuerySet
+
+from budaya.org import selectors as org_selectors
+from budaya.org.models import Government
+from budaya.rulebook import document as documents
+from budaya.rulebook.models import RulebookVersion
+
+_ATTRIBUTE = "_current_rulebook"
+_CACHE_SIZE = 256
+_lock = threading.Lock()
+_by_version: OrderedDict[int, documents.RulebookDocument] = OrderedDict()
+_starter: list[documents.RulebookDocument] = []
+
+
+def _remember(pk: int, document: documents.RulebookDocument) -> None:
+    with _lock:
+        _by_version[pk] = document
+        _by_version.move_to_end(pk)
+        while len(_by_version) > _CACHE_SIZE:
+            _by_version.popitem(last=False)
+
+
+def _cached(pk: int) -> documents.RulebookDocument | None:
+    with _lock:
+        return _by_version.get(pk)
+
+
+def document_of(version: RulebookVersion) -> documents.RulebookDocument:
+    """The document of a stored version (built once per process: versions never change)."""
+    cached = _cached(version.pk)
+    if cached is None:
+        cached = documents.build(
+            version.content, number=version.number, content_hash=version.content_hash
+        )
+        _remember(version.pk, cached)
+    return cached
+
+
+def starter_rulebook() -> documents.RulebookDocument:
+    """The neutral starter (``data/starter.yaml``), what a government without a rulebook reads."""
+    if not _starter:
+        from budaya.rulebook.services import parse_shipped
+
+        parsed = parse_shipped("starter")
+        _starter.append(documents.build(parsed.content, content_hash=parsed.content_hash))
+    return _starter[0]
+
+
+def current_rulebook(government: Government) -> documents.RulebookDocument:
+    """The government's current rulebook, read-only; cached for the request on ``government``."""
+    cached = getattr(government, _ATTRIBUTE, None)
+    if cached is not None:
+        return cached
+    row = (
+        RulebookVersion.objects.filter(government=government)
+        .order_by("-number")
+        .values_list("pk", "number", "content_hash")
+        .first()
+    )
+    if row is None:
+        book = starter_rulebook()
+    else:
+        pk, _number, _hash = row
+        found = _cached(pk)
+        if found is None:
+            version = RulebookVersion.objects.get(pk=pk)
+            found = document_of(version)
+        book = found
+    setattr(government, _ATTRIBUTE, book)
+    return book
+
+
+def rulebook_of_version(version_id: int) -> documents.RulebookDocument:
+    """The rulebook a document was made under (store the version's id with the document)."""
+    found = _cached(version_id)
+    if found is not None:
+        return found
+    return document_of(RulebookVersion.objects.get(pk=version_id))
+
+
+def current_version_id(government: Government) -> int | None:
+    """The id to store with a document made now, so it keeps its rulebook (issue 18, item 5)."""
+    return (
+        RulebookVersion.objects.filter(government=government)
+        .order_by("-number")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def forget(government: Government) -> None:
+    """After an import: the government object no longer holds the old document."""
+    if hasattr(government, _ATTRIBUTE):
+        delattr(government, _ATTRIBUTE)
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def readable_governments(user: Any) -> QuerySet[Government]:
+    """Every role reads its governments' rulebooks; the system administrator reads all."""
+    return org_selectors.governments_visible_to(user)
+
+
+def versions_of(government: Government) -> QuerySet[RulebookVersion]:
+    return (
+        RulebookVersion.objects.filter(government=government)
+        .select_related("created_by")
+        .defer("content", "source_text")
+        .order_by("-number")
+    )
+
+
+def can_change(user: Any, government: Government) -> bool:
+    """Only the government's own city administrator changes its rulebook."""
+    return org_selectors.is_city_admin(user, government)
