@@ -82,11 +82,11 @@ class Regulation:
 
     @property
     def name(self) -> str:
-        """ "Peraturan Wali Kota Serang Nomor 34 Tahun 2023" (the kind and issuer, not repeated)."""
+        """ "Peraturan Bupati Contoh Nomor 7 Tahun 2024": the kind and the issuer, not repeated."""
         issuer = self.issuer
         head = self.kind
         if issuer:
-            # "Peraturan Wali Kota" + "Wali Kota Serang": the issuer's title is not said twice.
+            # "Peraturan Bupati" + "Bupati Contoh": the issuer's title is not said twice.
             words = self.kind.split()
             for size in range(len(words), 0, -1):
                 tail = " ".join(words[-size:])

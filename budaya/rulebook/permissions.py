@@ -70,12 +70,12 @@ ROUTES = {
 
 
 def world(w: Any) -> None:
-    """Each government of the test world with its shipped rulebook."""
+    """Each government of the test world with a rulebook (the neutral starter)."""
     from budaya.rulebook import services
 
     w.extras["rulebook_version"] = services.load_shipped(
-        government=w.government, name="kota-tangerang"
+        government=w.government, name="starter"
     ).version
     w.extras["foreign_rulebook_version"] = services.load_shipped(
-        government=w.other_government, name="kota-serang"
+        government=w.other_government, name="starter"
     ).version

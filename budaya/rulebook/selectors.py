@@ -23,31 +23,33 @@ from budaya.rulebook.models import RulebookVersion
 _ATTRIBUTE = "_current_rulebook"
 _CACHE_SIZE = 256
 _lock = threading.Lock()
-_by_version: OrderedDict[int, documents.RulebookDocument] = OrderedDict()
+# Keyed by (id, content hash): an id alone could be reused after a rolled-back insert.
+_by_version: OrderedDict[tuple[int, str], documents.RulebookDocument] = OrderedDict()
 _starter: list[documents.RulebookDocument] = []
 
 
-def _remember(pk: int, document: documents.RulebookDocument) -> None:
+def _remember(key: tuple[int, str], document: documents.RulebookDocument) -> None:
     with _lock:
-        _by_version[pk] = document
-        _by_version.move_to_end(pk)
+        _by_version[key] = document
+        _by_version.move_to_end(key)
         while len(_by_version) > _CACHE_SIZE:
             _by_version.popitem(last=False)
 
 
-def _cached(pk: int) -> documents.RulebookDocument | None:
+def _cached(key: tuple[int, str]) -> documents.RulebookDocument | None:
     with _lock:
-        return _by_version.get(pk)
+        return _by_version.get(key)
 
 
 def document_of(version: RulebookVersion) -> documents.RulebookDocument:
     """The document of a stored version (built once per process: versions never change)."""
-    cached = _cached(version.pk)
+    key = (version.pk, version.content_hash)
+    cached = _cached(key)
     if cached is None:
         cached = documents.build(
             version.content, number=version.number, content_hash=version.content_hash
         )
-        _remember(version.pk, cached)
+        _remember(key, cached)
     return cached
 
 
@@ -75,8 +77,8 @@ def current_rulebook(government: Government) -> documents.RulebookDocument:
     if row is None:
         book = starter_rulebook()
     else:
-        pk, _number, _hash = row
-        found = _cached(pk)
+        pk, _number, content_hash = row
+        found = _cached((pk, content_hash))
         if found is None:
             version = RulebookVersion.objects.get(pk=pk)
             found = document_of(version)
@@ -87,7 +89,10 @@ def current_rulebook(government: Government) -> documents.RulebookDocument:
 
 def rulebook_of_version(version_id: int) -> documents.RulebookDocument:
     """The rulebook a document was made under (store the version's id with the document)."""
-    found = _cached(version_id)
+    content_hash = (
+        RulebookVersion.objects.filter(pk=version_id).values_list("content_hash", flat=True).get()
+    )
+    found = _cached((version_id, content_hash))
     if found is not None:
         return found
     return document_of(RulebookVersion.objects.get(pk=version_id))

@@ -50,8 +50,9 @@ from budaya.rulebook.schema import (
 )
 
 MAX_FILE_SIZE = 1024 * 1024
-# The shipped rulebooks: the two cities' regulations and the neutral starter of a new government.
-SHIPPED = ("kota-tangerang", "kota-serang", "starter")
+# The shipped rulebooks (data/*.yaml, by file name): the two demo cities' regulations and the
+# neutral starter of a new government.
+SHIPPED = tuple(sorted(path.stem for path in DATA_DIR.glob("*.yaml")))
 
 Path_ = tuple[str | int, ...]
 

@@ -11,13 +11,13 @@ from budaya.rulebook.models import RulebookVersion
 
 class Command(BaseCommand):
     help = (
-        "Write a government's rulebook (the current version, or --version N) to standard output "
+        "Write a government's rulebook (the current version, or --number N) to standard output "
         "as YAML (docs/rulebook.md)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("government", help="The government's short address name (slug).")
-        parser.add_argument("--version", type=int, dest="number", help="A version number.")
+        parser.add_argument("--number", type=int, help="A version number.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:

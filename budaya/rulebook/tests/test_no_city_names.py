@@ -1,0 +1,104 @@
+"""No rule of one regulation in code (issue 18): no code or template names a city, "Wali Kota"
+or "Walikota", "Tangerang" or "Serang". Those words belong in the government's rulebook.
+
+Outside the check, on purpose: the shipped rulebook and framework files (YAML data), the demo
+(``demo.py``, ``org/demo/``, ``seed_demo``), the tests, the migrations (frozen history of the
+models' texts) and the translation catalogues (they follow the code).
+
+``NOT_YET_WIRED`` lists the files that still name a city today. Issue 18: wired in a later session
+(every module reads the rulebook instead); the list only shrinks. A file on it that no longer
+names a city fails the test too, so it is taken off as soon as it is wired.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import budaya
+
+ROOT = Path(budaya.__file__).resolve().parent
+PATTERN = re.compile(r"tangerang|serang|wali\s*kota", re.IGNORECASE)
+SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".json"}
+
+# Issue 18: wired in a later session. What each still holds (docs/rulebook.md, "Still hard-coded").
+NOT_YET_WIRED = {
+    "activities/catalogue.py": "forms of activity keyed by the two regulations' slugs",
+    "activities/models.py": "help text example citing Serang Lampiran C.3.a",
+    "activities/templates/activities/form_list.html": "intro cites Serang C.3 and Tangerang II.2",
+    "frameworks/models.py": "docstrings and help text with a Serang example",
+    "monev/indicators.py": "Serang Tabel 1 and 2; instruments keyed 'serang'/'tangerang'",
+    "monev/templates/monev/instrument.html": "one load button per city",
+    "monev/views.py": 'instrument fallback chosen by "serang" in slug',
+    "org/forms.py": "head-title help text: Wali Kota, Bupati or Gubernur",
+    "org/models.py": "Government.HEAD_TITLES (Wali Kota, Bupati, Gubernur)",
+    "programme/checklists.py": "Tangerang's criteria and conditions for every government",
+    "programme/models.py": "STEP_NOTES_SERANG; stage texts; Wali Kota help text",
+    "programme/services.py": "load_default_checklists loads Tangerang's lists",
+    "programme/templates/programme/checklist_items.html": "loads Tangerang's items",
+    "programme/templates/programme/step.html": "Serang's planning note",
+    "programme/views.py": 'branch on slug == "kota-serang"',
+    "scale.py": "generated governments adopt by the demo cities' slugs",
+    "teams/decree.py": "docstring examples naming the cities",
+    "teams/eligibility.py": "docstring citing Tangerang's rules file",
+    "teams/forms.py": "help texts citing Tangerang Pasal 8(3), 9(7)",
+    "teams/management/commands/import_eligibility_rules.py": "help names the two presets",
+    "teams/models.py": "heads_are_role_models help text (Tangerang Pasal 7)",
+    "teams/rulesfile.py": "PRESETS keyed by the two regulations",
+    "teams/services.py": 'heads_are_role_models = preset == "perwal-kota-tangerang-62-2018"',
+    "teams/templates/teams/_chart_svg.html": "caption cites Tangerang Lampiran I",
+    "teams/templates/teams/_justified.html": "cites Tangerang Pasal 9(7)",
+    "teams/templates/teams/designation_list.html": "cites Tangerang Pasal 7",
+    "teams/templates/teams/team_detail.html": "cites Tangerang Pasal 8(4)",
+    "teams/views.py": "justification message citing Tangerang Pasal 9(7)",
+}
+
+
+def _checked(path: Path) -> bool:
+    parts = path.relative_to(ROOT).parts
+    if path.suffix not in SUFFIXES:
+        return False
+    if {"tests", "migrations", "locale", "vendor", "demo"} & set(parts):
+        return False
+    if path.name in {"conftest.py", "demo.py", "seed_demo.py"}:
+        return False
+    # Shipped data (the rulebooks and frameworks are YAML; their schemas JSON).
+    return "data" not in parts
+
+
+def offenders() -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for path in sorted(ROOT.rglob("*")):
+        if not path.is_file() or not _checked(path):
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        hits = [
+            f"{number}: {line.strip()}"
+            for number, line in enumerate(text.splitlines(), start=1)
+            if PATTERN.search(line)
+        ]
+        if hits:
+            found[path.relative_to(ROOT).as_posix()] = hits
+    return found
+
+
+def test_no_new_code_names_a_city():
+    new = {name: hits for name, hits in offenders().items() if name not in NOT_YET_WIRED}
+    assert new == {}, "Names of a city in code: read them from the rulebook instead."
+
+
+def test_the_rulebook_app_names_no_city():
+    assert not [name for name in offenders() if name.startswith("rulebook/")]
+
+
+def test_the_list_of_files_not_yet_wired_only_shrinks():
+    still = set(offenders())
+    wired = sorted(name for name in NOT_YET_WIRED if name not in still)
+    assert wired == [], f"No longer names a city: take it off NOT_YET_WIRED: {wired}"
+
+
+def test_the_check_catches_a_city_in_code(tmp_path):
+    assert PATTERN.search('key = "serang" if "serang" in government.slug else "tangerang"')
+    assert PATTERN.search("Diketahui Walikota")
+    assert PATTERN.search("Wali  Kota")
+    assert not PATTERN.search("head_of_government_title")
