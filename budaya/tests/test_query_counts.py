@@ -468,13 +468,13 @@ PINNED: dict[str, int] = {
     "monev:report_export": 7,
     "monev:city": 11,
     "monev:city_export": 9,
-    "rulebook:mine": 0,
+    "rulebook:mine": 4,
     "rulebook:schema": 0,
-    "rulebook:starter": 0,
-    "rulebook:detail": 0,
-    "rulebook:import": 0,
-    "rulebook:version": 0,
-    "rulebook:export": 0,
+    "rulebook:starter": 2,
+    "rulebook:detail": 7,
+    "rulebook:import": 5,
+    "rulebook:version": 6,
+    "rulebook:export": 6,
 }
 
 
