@@ -205,7 +205,7 @@ def _enum_text(values: list[Any]) -> str:
 def _explain_error(located: _Located, error: SchemaError) -> list[tuple[int, str]]:
     path: Path_ = tuple(error.absolute_path)
     if error.validator == "enum":
-        text = _("must be one of %(values)s.") % {"values": _enum_text(error.validator_value)}
+        text = _("must be one of %(values)s.") % {"values": _enum_text(list(error.validator_value))}  # type: ignore[arg-type]
         return [_message(located, path, text)]
     if error.validator == "uniqueItems":
         return [_message(located, path, _("holds the same item twice."))]
@@ -382,10 +382,10 @@ def _semantic_messages(located: _Located, content: dict[str, Any]) -> list[tuple
     seen_signatories: set[tuple[str, str]] = set()
     for index, signatory in enumerate(monev["signatories"]):
         path = ("monev", "signatories", index)
-        key = (signatory["document"], signatory["position"])
-        if key in seen_signatories:
+        slot = (signatory["document"], signatory["position"])
+        if slot in seen_signatories:
             say(path, _("this document already has a signatory in this position."))
-        seen_signatories.add(key)
+        seen_signatories.add(slot)
         signer = signatory["signer"]
         if signer not in BUILT_IN_SIGNERS and signer not in office_codes:
             say(
