@@ -252,6 +252,11 @@ class Deadline(Cited):
     def for_year(self, year: int) -> datetime.date:
         return datetime.date(year, self.month, self.day)
 
+    @property
+    def day_of_year(self) -> datetime.date:
+        """The day and month, on a date of a year without 29 February (for "31 Agustus")."""
+        return self.for_year(2023)
+
 
 @dataclass(frozen=True)
 class Reminders(Cited):
