@@ -39,9 +39,7 @@ def test_read_and_change_the_rulebook(page, sign_in, make_user, government, tmp_
     _shot(page, "rulebook-detail-1280")
 
     page.get_by_role("link", name="Ubah buku aturan").click()
-    changed = services.shipped_text("kota-tangerang").replace(
-        "    day: 15\n", "    day: 20\n", 1
-    )
+    changed = services.shipped_text("kota-tangerang").replace("    day: 15\n", "    day: 20\n", 1)
     upload = tmp_path / "aturan.yaml"
     upload.write_text(changed, encoding="utf-8")
     page.get_by_label("Berkas buku aturan (YAML)").set_input_files(str(upload))
