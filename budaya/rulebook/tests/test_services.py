@@ -179,3 +179,28 @@ def test_the_demo_loads_each_citys_own_rulebook_once(government, other_governmen
     assert selectors.current_rulebook(government).regulation.short == "T"
     assert selectors.current_rulebook(other_government).regulation.short == "S"
     assert RulebookVersion.objects.count() == 2
+
+
+def test_a_third_government_writes_its_own_from_the_starter(make_user):
+    """A kabupaten whose regulation says "budaya pemerintahan" and "Bupati": no code involved."""
+    from budaya.org.models import Government
+
+    kabupaten = Government.objects.create(
+        name="Kabupaten Contoh", slug="kabupaten-contoh", kind="kabupaten", kemendagri_code="99.01"
+    )
+    admin = make_user("admin.contoh", Role.CITY_ADMIN, kabupaten)
+    text = services.shipped_text("starter").replace(
+        "  kind: Peraturan Kepala Daerah\n",
+        "  kind: Peraturan Bupati\n  issuer: Bupati Contoh\n  number: 7\n  year: 2024\n  short: PB\n",
+    )
+    text = text.replace("Kepala Daerah\n", "Bupati\n").replace(
+        "    text: Budaya Kerja\n    choice: government\n",
+        "    text: Budaya Pemerintahan\n    source: Pasal 1 angka 5\n",
+    )
+    services.import_rulebook(government=kabupaten, text=text, acting_user=admin)
+    book = selectors.current_rulebook(kabupaten)
+    assert book.words.programme_name.text == "Budaya Pemerintahan"
+    assert book.cite(book.words.programme_name) == "PB Pasal 1 angka 5"
+    assert book.head_of_government.title == "Bupati"
+    assert book.monev.signatory("city_report", "acknowledges").title == "Bupati"
+    assert book.regulation.name == "Peraturan Bupati Contoh Nomor 7 Tahun 2024"
