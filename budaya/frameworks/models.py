@@ -2,18 +2,42 @@
 
 A framework's text (values, behaviour guides, manifestations) is reference data shared by the
 governments that adopt it; adoptions and agency slogans are tenant data.
+
+Ownership (issue 17): every framework and regulation has an owner, the installation (``owner``
+empty: national texts such as BerAKHLAK) or one government. Only the owner's administrator (the
+system administrator for the installation) writes its new versions or changes its facts; the
+tables stay reference tables (Citus), the owner is a column, not the distribution key.
+A published version is immutable: refused here, and its content hash, taken at publication, is
+checked whenever its text is shown and by ``manage.py verify_frameworks``.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from budaya.org.models import TenantModel, Unit
+from budaya.org.models import Government, TenantModel, Unit
+
+
+class ImmutableVersionError(Exception):
+    """A change to a published framework version: a change is a new version (issue 17)."""
+
+
+def _owner_field() -> models.ForeignKey[Government | None, Government | None]:
+    return models.ForeignKey(
+        Government,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+        help_text=_("Empty: the installation (a national text); otherwise the government."),
+    )
 
 
 def comparable(text: str) -> str:
@@ -54,6 +78,9 @@ class Regulation(models.Model):
     )
     revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
     revocation_source = models.CharField(_("article that revokes it"), max_length=120, blank=True)
+    # Issue 17: only the owner's administrator changes these facts (a shared row is no longer
+    # rewritten by whoever imports a file that names it).
+    owner = _owner_field()
 
     class Meta:
         ordering = ["-year", "issuer", "number"]
@@ -77,6 +104,8 @@ class ValueFramework(models.Model):
     slug = models.SlugField(_("identifier"), max_length=60, unique=True)
     name = models.CharField(_("name"), max_length=120)
     description = models.TextField(_("description"), blank=True)
+    # Issue 17: who writes its versions; a government wanting a variant makes its own copy.
+    owner = _owner_field()
 
     class Meta:
         ordering = ["name"]
@@ -91,10 +120,25 @@ class ValueFramework(models.Model):
 
 
 class FrameworkVersion(models.Model):
-    """One published text of a framework; it is never edited, a change is a new version."""
+    """One text of a framework: a draft, then published; a published version is never edited,
+    a change is a new version (issue 17)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        PUBLISHED = "published", _("published")
 
     framework = models.ForeignKey(ValueFramework, on_delete=models.PROTECT, related_name="versions")
     number = models.PositiveIntegerField(_("version"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # The framework's name and description as this version states them: a later version (or a
+    # copy) never changes what the adopters of this one read.
+    name = models.CharField(_("name"), max_length=120, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    # The regulations as the imported file stated them (canonical form): part of the hashed text.
+    regulations = models.JSONField(default=list, editable=False)
     legal_basis = models.ForeignKey(
         Regulation,
         on_delete=models.PROTECT,
@@ -104,7 +148,8 @@ class FrameworkVersion(models.Model):
     tagline = models.CharField(_("employer-branding tagline"), max_length=200, blank=True)
     tagline_source = models.CharField(_("source of the tagline"), max_length=120, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    # SHA-256 of the canonical export of this version: an import of the same text is a no-op.
+    # SHA-256 of the canonical export of this version: an import of the same text is a no-op,
+    # and the stored rows must still give it (services.verify_version).
     content_hash = models.CharField(max_length=64, editable=False)
     imported_at = models.DateTimeField(auto_now_add=True)
 
@@ -117,13 +162,56 @@ class FrameworkVersion(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.framework.name} v{self.number}"
+        return f"{self.name or self.framework.name} v{self.number}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Publishing (draft -> published) is the last save a version gets.
+        if self.pk and type(self).objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ImmutableVersionError(f"{self} is published and cannot be changed")
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("frameworks:version", args=[self.framework.slug, self.number])
 
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if type(self).objects.filter(pk=self.pk, status=self.Status.PUBLISHED).exists():
+            raise ImmutableVersionError(f"{self} is published and cannot be deleted")
+        return super().delete(*args, **kwargs)
 
-class CoreValue(models.Model):
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class _VersionText(models.Model):
+    """A row of a version's text: written while the version is a draft, never after."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self._refuse_if_published()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        self._refuse_if_published()
+        return super().delete(*args, **kwargs)
+
+    def _version_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _refuse_if_published(self) -> None:
+        version_id = self._version_id()
+        if (
+            version_id is not None
+            and FrameworkVersion.objects.filter(
+                pk=version_id, status=FrameworkVersion.Status.PUBLISHED
+            ).exists()
+        ):
+            raise ImmutableVersionError(f"version {version_id} is published and cannot be changed")
+
+
+class CoreValue(_VersionText):
     version = models.ForeignKey(FrameworkVersion, on_delete=models.CASCADE, related_name="values")
     order = models.PositiveSmallIntegerField(_("order"))
     code = models.SlugField(_("code"), max_length=60)
@@ -151,8 +239,11 @@ class CoreValue(models.Model):
     def has_discrepancy(self) -> bool:
         return bool(self.variant_name) and comparable(self.variant_name) != comparable(self.name)
 
+    def _version_id(self) -> int | None:
+        return self.version_id
 
-class BehaviourGuide(models.Model):
+
+class BehaviourGuide(_VersionText):
     """Panduan perilaku (S Pasal 7: three per value)."""
 
     value = models.ForeignKey(CoreValue, on_delete=models.CASCADE, related_name="guides")
@@ -175,8 +266,12 @@ class BehaviourGuide(models.Model):
     def has_discrepancy(self) -> bool:
         return bool(self.variant_text) and comparable(self.variant_text) != comparable(self.text)
 
+    def _version_id(self) -> int | None:
+        value = CoreValue.objects.filter(pk=self.value_id).values_list("version_id").first()
+        return value[0] if value else None
 
-class BehaviourManifestation(models.Model):
+
+class BehaviourManifestation(_VersionText):
     """Perwujudan perilaku (S Tabel 3): observable behaviour, the unit of measurement."""
 
     value = models.ForeignKey(CoreValue, on_delete=models.CASCADE, related_name="manifestations")
@@ -191,6 +286,10 @@ class BehaviourManifestation(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    def _version_id(self) -> int | None:
+        value = CoreValue.objects.filter(pk=self.value_id).values_list("version_id").first()
+        return value[0] if value else None
 
 
 class Adoption(TenantModel):

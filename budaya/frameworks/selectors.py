@@ -42,18 +42,30 @@ def frameworks_with_versions() -> QuerySet[ValueFramework]:
     versions = FrameworkVersion.objects.select_related("legal_basis__revoked_by").annotate(
         value_count=Count("values", distinct=True)
     )
-    return ValueFramework.objects.prefetch_related(Prefetch("versions", queryset=versions))
+    return ValueFramework.objects.select_related("owner").prefetch_related(
+        Prefetch("versions", queryset=versions)
+    )
 
 
 def version_for_page(slug: str, number: int) -> QuerySet[FrameworkVersion]:
-    return FrameworkVersion.objects.select_related("framework", "legal_basis__revoked_by").filter(
-        framework__slug=slug, number=number
-    )
+    return FrameworkVersion.objects.select_related(
+        "framework__owner", "legal_basis__revoked_by", "legal_basis__owner"
+    ).filter(framework__slug=slug, number=number)
 
 
 def can_import(user: Any) -> bool:
     """Frameworks are shared reference data: system and city administrators may load them."""
     return bool(user.is_authenticated and user.has_role(Role.SYSTEM_ADMIN, Role.CITY_ADMIN))
+
+
+def import_owners(user: Any) -> list[Government | None]:
+    """For whom the user may import or copy a framework (issue 17): the installation for the
+    system administrator, each government it is city administrator of."""
+    owners: list[Government | None] = []
+    if user.is_authenticated and user.is_superuser:
+        owners.append(None)
+    owners.extend(governments_administered_by(user).order_by("name"))
+    return owners
 
 
 def governments_administered_by(user: Any) -> QuerySet[Government]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,12 +19,13 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import ValidationError as SchemaError
 
 from budaya.accounts import audit
-from budaya.accounts.models import AuditAction
+from budaya.accounts.models import AuditAction, Role
 from budaya.frameworks.models import (
     Adoption,
     BehaviourGuide,
@@ -41,6 +42,8 @@ from budaya.org.models import Government, Unit
 FORMAT = "budaya-framework/1"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_PATH = DATA_DIR / "framework.schema.json"
+# Who owns each shipped text, by Kemendagri code (issue 17).
+OWNERS_PATH = DATA_DIR / "owners.json"
 # Framework slugs that would collide with the app's own addresses under /frameworks/.
 RESERVED_SLUGS = {"import", "governments", "schema", "new"}
 MAX_FILE_SIZE = 1024 * 1024
@@ -54,6 +57,29 @@ class FrameworkFileError(Exception):
     def __init__(self, messages: list[str]):
         super().__init__("\n".join(messages))
         self.messages = messages
+
+
+class NotOwnerError(FrameworkFileError):
+    """A file that would change a framework or a regulation of another owner (issue 17)."""
+
+
+class PublicationError(Exception):
+    """A publication the rules do not allow; the message is for the user."""
+
+
+class TamperedVersionError(Exception):
+    """A version whose stored text no longer gives the content hash taken at publication."""
+
+    def __init__(self, version: FrameworkVersion):
+        super().__init__(
+            _(
+                "%(version)s was changed outside Budaya: its text no longer matches the content "
+                "hash recorded when it was published. It is not shown; an operator restores it "
+                "with manage.py restore_frameworks."
+            )
+            % {"version": version}
+        )
+        self.version = version
 
 
 class AdoptionError(Exception):
@@ -510,42 +536,122 @@ def parse_framework(text: str, *, source_name: str = "") -> ParsedFramework:
     return ParsedFramework(normalised, content_hash, source_name, existing)
 
 
+def owner_label(owner: Government | None) -> str:
+    return owner.name if owner is not None else _("the installation (national frameworks)")
+
+
+def may_act_for(user: Any, owner: Government | None) -> bool:
+    """Issue 17: the owner's city administrator, or the system administrator for national texts.
+
+    ``user=None`` is the operator at the server (a management command run without ``--user``),
+    who acts for the installation only.
+    """
+    if user is None:
+        return owner is None
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if owner is None:
+        return bool(user.is_superuser)
+    return Government.objects.visible_to(user, roles=[Role.CITY_ADMIN]).filter(pk=owner.pk).exists()
+
+
+def ownership_problems(parsed: ParsedFramework, *, owner: Government | None) -> list[str]:
+    """Why ``owner`` may not import this file: the framework or a regulation it changes is
+    another owner's (issue 17, part 2). Empty when the import may go ahead."""
+    problems: list[str] = []
+    owner_id = owner.pk if owner is not None else None
+    slug = parsed.framework["slug"]
+    framework = ValueFramework.objects.select_related("owner").filter(slug=slug).first()
+    if framework is not None and framework.owner_id != owner_id:
+        problems.append(
+            _(
+                "The framework “%(slug)s” belongs to %(owner)s: only its administrator creates "
+                "its new versions. For a variant of your own, make a copy of it under your own "
+                "identifier (button “Make my own copy” on its page), or choose another "
+                "identifier in the file."
+            )
+            % {"slug": slug, "owner": owner_label(framework.owner)}
+        )
+    stored = {
+        regulation.slug: regulation
+        for regulation in Regulation.objects.select_related("owner", "revoked_by").filter(
+            slug__in=[item["slug"] for item in parsed.data["regulations"]]
+        )
+    }
+    for item in parsed.data["regulations"]:
+        regulation = stored.get(item["slug"])
+        if regulation is None or regulation.owner_id == owner_id:
+            continue
+        current = _regulation_document(regulation)
+        fields = [name for name in item if item[name] != current.get(name)]
+        if fields:
+            problems.append(
+                _(
+                    "The regulation “%(slug)s” belongs to %(owner)s: this file changes its "
+                    "facts (%(fields)s), which only its owner may do. Write them as they are "
+                    "stored, or leave the regulation out."
+                )
+                % {
+                    "slug": item["slug"],
+                    "owner": owner_label(regulation.owner),
+                    "fields": ", ".join(fields),
+                }
+            )
+    return problems
+
+
 def import_framework(
-    text: str, *, source_name: str = "", user: Any = None, request: HttpRequest | None = None
+    text: str,
+    *,
+    owner: Government | None = None,
+    source_name: str = "",
+    user: Any = None,
+    request: HttpRequest | None = None,
+    publish: bool = True,
 ) -> ImportResult:
-    """Import a framework file: a new version when its content is new, nothing when it is not."""
+    """Import a framework file for ``owner`` (None: the installation): a new version when its
+    content is new, nothing when it is not.
+
+    Issue 17: refused whole when the framework or a regulation it would change belongs to
+    another owner, or when ``user`` may not act for ``owner``. A new version is a draft until
+    published (``publish=True`` publishes it in the same transaction).
+    """
     parsed = parse_framework(text, source_name=source_name)
     with transaction.atomic():
-        framework, framework_created = ValueFramework.objects.select_for_update().get_or_create(
+        if not may_act_for(user, owner):
+            raise NotOwnerError(
+                [_("You may not import frameworks for %(owner)s.") % {"owner": owner_label(owner)}]
+            )
+        # Lock the framework row (when it exists) so two imports cannot race past the check.
+        ValueFramework.objects.select_for_update().filter(slug=parsed.framework["slug"]).first()
+        problems = ownership_problems(parsed, owner=owner)
+        if problems:
+            raise NotOwnerError(problems)
+        framework, framework_created = ValueFramework.objects.get_or_create(
             slug=parsed.framework["slug"],
             defaults={
                 "name": parsed.framework["name"],
                 "description": parsed.framework["description"],
+                "owner": owner,
             },
         )
+        if framework_created:
+            audit.record(
+                user,
+                AuditAction.CREATE,
+                framework,
+                after=audit.snapshot(framework),
+                request=request,
+                government=owner,
+            )
         existing = framework.versions.filter(content_hash=parsed.content_hash).first()
         if existing is not None:
             return ImportResult(existing, created=False)
-        if (framework.name, framework.description) != (
-            parsed.framework["name"],
-            parsed.framework["description"],
-        ):
-            framework.name = parsed.framework["name"]
-            framework.description = parsed.framework["description"]
-            framework.save(update_fields=["name", "description"])
-        regulations = _save_regulations(parsed.data["regulations"])
-        number = (framework.versions.aggregate(top=Max("number"))["top"] or 0) + 1
-        version = FrameworkVersion.objects.create(
-            framework=framework,
-            number=number,
-            legal_basis=regulations[parsed.version["legal_basis"]],
-            tagline=parsed.version["tagline"],
-            tagline_source=parsed.version["tagline_source"],
-            notes=parsed.version["notes"],
-            content_hash=parsed.content_hash,
+        regulations = _save_regulations(
+            parsed.data["regulations"], owner=owner, user=user, request=request
         )
-        _save_values(version, parsed.values)
-        # Frameworks are shared reference data: the entry goes to the system chain.
+        version = _create_version(framework, parsed, regulations)
+        # The entry goes to the owner's chain (the system chain for a national framework).
         audit.record(
             user,
             AuditAction.CREATE,
@@ -553,24 +659,178 @@ def import_framework(
             after={
                 "framework": framework.slug,
                 "number": version.number,
+                "status": version.status,
                 "content_hash": version.content_hash,
                 "source": source_name,
             },
             request=request,
-            government=None,
+            government=owner,
         )
+        if publish:
+            version = _publish(version, user=user, request=request)
     return ImportResult(version, created=True, framework_created=framework_created)
 
 
-def _save_regulations(items: list[dict[str, Any]]) -> dict[str, Regulation]:
-    """Regulations are facts shared by frameworks: the file's account of them is the latest."""
+def _create_version(
+    framework: ValueFramework, parsed: ParsedFramework, regulations: dict[str, Regulation]
+) -> FrameworkVersion:
+    number = (framework.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    version = FrameworkVersion.objects.create(
+        framework=framework,
+        number=number,
+        status=FrameworkVersion.Status.DRAFT,
+        name=parsed.framework["name"],
+        description=parsed.framework["description"],
+        regulations=parsed.data["regulations"],
+        legal_basis=regulations[parsed.version["legal_basis"]],
+        tagline=parsed.version["tagline"],
+        tagline_source=parsed.version["tagline_source"],
+        notes=parsed.version["notes"],
+        content_hash=parsed.content_hash,
+    )
+    _save_values(version, parsed.values)
+    return version
+
+
+def _version_summary(version: FrameworkVersion | None) -> dict[str, Any] | None:
+    if version is None:
+        return None
+    return {
+        "framework": version.framework.slug,
+        "number": version.number,
+        "status": version.status,
+        "name": version.name,
+        "description": version.description,
+        "legal_basis": version.legal_basis.slug,
+        "content_hash": version.content_hash,
+    }
+
+
+def publish_version(
+    *, version: FrameworkVersion, user: Any = None, request: HttpRequest | None = None
+) -> FrameworkVersion:
+    """A draft becomes the published version: adoptable, and never changed again (issue 17).
+
+    Recorded with before (the version published until now) and after in the owner's chain,
+    and noted in the chain of every government that has adopted a version of the framework,
+    which then sees that a newer version exists and moves when it chooses.
+    """
+    with transaction.atomic():
+        owner = version.framework.owner
+        if not may_act_for(user, owner):
+            raise PublicationError(
+                _("Only the administrator of %(owner)s publishes versions of %(framework)s.")
+                % {"owner": owner_label(owner), "framework": version.framework.name}
+            )
+        return _publish(version, user=user, request=request)
+
+
+def _publish(
+    version: FrameworkVersion, *, user: Any, request: HttpRequest | None = None
+) -> FrameworkVersion:
+    with transaction.atomic():
+        version = (
+            FrameworkVersion.objects.select_for_update()
+            .select_related("framework__owner", "legal_basis")
+            .get(pk=version.pk)
+        )
+        framework = version.framework
+        owner = framework.owner
+        if version.is_published:
+            raise PublicationError(_("%(version)s is already published.") % {"version": version})
+        if version_hash(version) != version.content_hash:
+            raise TamperedVersionError(version)
+        previous = latest_published(framework)
+        version.status = FrameworkVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        version.save(update_fields=["status", "published_at"])
+        # The framework's name and description are those of its latest published version.
+        if (framework.name, framework.description) != (version.name, version.description):
+            framework.name, framework.description = version.name, version.description
+            framework.save(update_fields=["name", "description"])
+        audit.record(
+            user,
+            AuditAction.UPDATE,
+            version,
+            before=_version_summary(previous),
+            after=_version_summary(version),
+            request=request,
+            government=owner,
+        )
+        adopters = (
+            Government.objects.filter(
+                adoption__version__framework=framework, adoption__adopted_until__isnull=True
+            )
+            .distinct()
+            .order_by("pk")
+        )
+        for government in adopters:
+            audit.record(
+                user,
+                AuditAction.OTHER,
+                version,
+                after={
+                    "note": "newer version published; the adoption stays until moved",
+                    "framework": framework.slug,
+                    "number": version.number,
+                    "content_hash": version.content_hash,
+                },
+                request=request,
+                government=government,
+            )
+    return version
+
+
+def latest_published(framework: ValueFramework) -> FrameworkVersion | None:
+    return (
+        framework.versions.filter(status=FrameworkVersion.Status.PUBLISHED)
+        .select_related("framework", "legal_basis")
+        .order_by("-number")
+        .first()
+    )
+
+
+def _save_regulations(
+    items: list[dict[str, Any]],
+    *,
+    owner: Government | None,
+    user: Any = None,
+    request: HttpRequest | None = None,
+    force: bool = False,
+    owner_of: Callable[[str], Government | None] | None = None,
+) -> dict[str, Regulation]:
+    """Regulations of the file: new ones belong to the importer; the facts of stored ones are
+    changed only by their owner (checked before, ``ownership_problems``; ``force`` is the
+    operator's repair from the shipped files). Every change is audited in the owner's chain."""
     saved: dict[str, Regulation] = {}
+    before: dict[str, dict[str, Any] | None] = {}
     for item in items:
         fields = {name: item[name] for name in (*_REGULATION_TEXT, "number", "year")}
         fields.update({name: _real_date(item[name]) for name in _REGULATION_DATES})
-        saved[item["slug"]], _created = Regulation.objects.update_or_create(
-            slug=item["slug"], defaults=fields
+        regulation = (
+            Regulation.objects.select_related("revoked_by").filter(slug=item["slug"]).first()
         )
+        if regulation is None:
+            before[item["slug"]] = None
+            regulation = Regulation.objects.create(
+                slug=item["slug"], owner=owner_of(item["slug"]) if owner_of else owner, **fields
+            )
+        else:
+            before[item["slug"]] = _regulation_document(regulation)
+            if before[item["slug"]] == item:
+                saved[item["slug"]] = regulation
+                continue
+            if regulation.owner_id != (owner.pk if owner else None) and not force:
+                raise NotOwnerError(
+                    [
+                        _("The regulation “%(slug)s” belongs to another owner.")
+                        % {"slug": item["slug"]}
+                    ]
+                )
+            for name, value in fields.items():
+                setattr(regulation, name, value)
+            regulation.save()
+        saved[item["slug"]] = regulation
     for item in items:
         regulation = saved[item["slug"]]
         target = item["revoked_by"]
@@ -578,6 +838,21 @@ def _save_regulations(items: list[dict[str, Any]]) -> dict[str, Regulation]:
         if regulation.revoked_by_id != (revoked_by.pk if revoked_by else None):
             regulation.revoked_by = revoked_by
             regulation.save(update_fields=["revoked_by"])
+    for slug, regulation in saved.items():
+        old = before[slug]
+        if old is not None and old == (new := _regulation_document(regulation)):
+            continue
+        if old is None:
+            audit.record(
+                user, AuditAction.CREATE, regulation, after=_regulation_document(regulation),
+                request=request, government=regulation.owner,
+            )  # fmt: skip
+        else:
+            changed_before, changed_after = audit.changed(old, new)
+            audit.record(
+                user, AuditAction.UPDATE, regulation, before=changed_before, after=changed_after,
+                request=request, government=regulation.owner,
+            )  # fmt: skip
     return saved
 
 
@@ -604,37 +879,317 @@ def _save_values(version: FrameworkVersion, values: list[dict[str, Any]]) -> Non
     BehaviourManifestation.objects.bulk_create(manifestations)
 
 
+@cache
+def _shipped_owners() -> dict[str, dict[str, str | None]]:
+    return json.loads(OWNERS_PATH.read_text(encoding="utf-8"))
+
+
+def _shipped_owner(kind: str, slug: str) -> Government | None:
+    """The government a shipped text belongs to, when it exists here; else the installation."""
+    code = _shipped_owners()[kind].get(slug)
+    return Government.objects.filter(kemendagri_code=code).first() if code else None
+
+
+def shipped_files() -> list[Path]:
+    return sorted(DATA_DIR.glob("*.yaml"))
+
+
 def load_shipped_frameworks() -> list[FrameworkVersion]:
-    """Import every framework file shipped in data/ (idempotent: known content is left alone)."""
-    return [
-        import_framework(path.read_text(encoding="utf-8"), source_name=path.name).version
-        for path in sorted(DATA_DIR.glob("*.yaml"))
+    """Load every framework file shipped in data/ (idempotent: known content is left alone).
+
+    The operator's action: each text is loaded for its shipped owner (data/owners.json), and a
+    shipped text still owned by the installation passes to that government once it exists.
+    """
+    versions = []
+    for path in shipped_files():
+        parsed = parse_framework(path.read_text(encoding="utf-8"), source_name=path.name)
+        with transaction.atomic():
+            _claim_shipped(parsed)
+            framework = ValueFramework.objects.filter(slug=parsed.framework["slug"]).first()
+            existing = (
+                framework.versions.filter(content_hash=parsed.content_hash).first()
+                if framework
+                else None
+            )
+            if existing is not None:
+                versions.append(existing)
+                continue
+            owner = (
+                framework.owner
+                if framework
+                else _shipped_owner("frameworks", parsed.framework["slug"])
+            )
+            versions.append(_import_as_operator(parsed, owner=owner, source_name=path.name).version)
+    return versions
+
+
+def _import_as_operator(
+    parsed: ParsedFramework, *, owner: Government | None, source_name: str
+) -> ImportResult:
+    """The operator loads a shipped file: new regulations get their shipped owners."""
+    with transaction.atomic():
+        framework, framework_created = ValueFramework.objects.get_or_create(
+            slug=parsed.framework["slug"],
+            defaults={
+                "name": parsed.framework["name"],
+                "description": parsed.framework["description"],
+                "owner": owner,
+            },
+        )
+        if framework_created:
+            audit.record(
+                None, AuditAction.CREATE, framework, after=audit.snapshot(framework),
+                government=owner,
+            )  # fmt: skip
+        regulations = _save_regulations(
+            parsed.data["regulations"],
+            owner=owner,
+            owner_of=lambda slug: _shipped_owner("regulations", slug),
+            force=True,
+        )
+        version = _create_version(framework, parsed, regulations)
+        audit.record(
+            None, AuditAction.CREATE, version,
+            after={"framework": framework.slug, "number": version.number,
+                   "content_hash": version.content_hash, "source": source_name},
+            government=framework.owner,
+        )  # fmt: skip
+        version = _publish(version, user=None)
+    return ImportResult(version, created=True, framework_created=framework_created)
+
+
+def _claim_shipped(parsed: ParsedFramework) -> None:
+    """A shipped text held by the installation passes to its shipped government (audited)."""
+    rows: list[tuple[str, Regulation | ValueFramework]] = [
+        ("regulations", r)
+        for r in Regulation.objects.filter(
+            slug__in=[item["slug"] for item in parsed.data["regulations"]], owner__isnull=True
+        )
     ]
+    rows += [
+        ("frameworks", f)
+        for f in ValueFramework.objects.filter(slug=parsed.framework["slug"], owner__isnull=True)
+    ]
+    for kind, row in rows:
+        owner = _shipped_owner(kind, row.slug)
+        if owner is None:
+            continue
+        row.owner = owner
+        row.save(update_fields=["owner"])
+        for chain in (None, owner):
+            audit.record(
+                None, AuditAction.UPDATE, row, before={"owner": None},
+                after={"owner": owner.pk}, government=chain,
+            )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Restored:
+    path: str
+    version: FrameworkVersion
+    # What was repaired, in words for the operator (empty: the stored text was already whole).
+    repairs: list[str]
+
+
+def restore_shipped_frameworks(*, check_only: bool = False) -> list[Restored]:
+    """Issue 17, the repair path: the shipped files restore the shipped versions.
+
+    For each file of data/: the version with the file's content hash is rebuilt from the file
+    when its stored text no longer gives that hash (or created when it is missing), the
+    regulations it names get the file's facts and their shipped owners, and the framework's
+    name and description come from its latest published version again. Audited as the operator.
+    """
+    results = []
+    for path in shipped_files():
+        parsed = parse_framework(path.read_text(encoding="utf-8"), source_name=path.name)
+        repairs: list[str] = []
+        with transaction.atomic():
+            framework = ValueFramework.objects.filter(slug=parsed.framework["slug"]).first()
+            shipped_owner = _shipped_owner("frameworks", parsed.framework["slug"])
+            if framework is not None and framework.owner_id != (
+                shipped_owner.pk if shipped_owner else None
+            ):
+                repairs.append(
+                    f"framework {framework.slug}: owner {owner_label(framework.owner)} "
+                    f"-> {owner_label(shipped_owner)}"
+                )
+                if not check_only:
+                    before = audit.snapshot(framework, ["owner"])
+                    framework.owner = shipped_owner
+                    framework.save(update_fields=["owner"])
+                    audit.record(
+                        None, AuditAction.UPDATE, framework, before=before,
+                        after=audit.snapshot(framework, ["owner"]), government=None,
+                    )  # fmt: skip
+            for item in parsed.data["regulations"]:
+                regulation = Regulation.objects.filter(slug=item["slug"]).first()
+                owner = _shipped_owner("regulations", item["slug"])
+                if regulation is None:
+                    continue
+                if _regulation_document(regulation) != item:
+                    repairs.append(f"regulation {item['slug']}: facts restored")
+                if regulation.owner_id != (owner.pk if owner else None):
+                    repairs.append(f"regulation {item['slug']}: owner -> {owner_label(owner)}")
+                    if not check_only:
+                        regulation.owner = owner
+                        regulation.save(update_fields=["owner"])
+            if not check_only:
+                _save_regulations(
+                    parsed.data["regulations"],
+                    owner=shipped_owner,
+                    owner_of=lambda slug: _shipped_owner("regulations", slug),
+                    force=True,
+                )
+            version = (
+                framework.versions.filter(content_hash=parsed.content_hash).first()
+                if framework
+                else None
+            )
+            if version is None:
+                repairs.append(f"{parsed.framework['slug']}: shipped version missing, loaded")
+                if not check_only:
+                    version = _import_as_operator(
+                        parsed, owner=shipped_owner, source_name=path.name
+                    ).version
+            elif version_hash(version) != version.content_hash:
+                repairs.append(f"{version}: text rebuilt from {path.name}")
+                if not check_only:
+                    _rebuild_version(version, parsed)
+            if version is not None and not check_only:
+                version.refresh_from_db()
+                latest = latest_published(version.framework)
+                framework = version.framework
+                if latest is not None and (framework.name, framework.description) != (
+                    latest.name,
+                    latest.description,
+                ):
+                    repairs.append(f"framework {framework.slug}: name and description restored")
+                    before = audit.snapshot(framework, ["name", "description"])
+                    framework.name, framework.description = latest.name, latest.description
+                    framework.save(update_fields=["name", "description"])
+                    audit.record(
+                        None, AuditAction.UPDATE, framework, before=before,
+                        after=audit.snapshot(framework, ["name", "description"]),
+                        government=framework.owner,
+                    )  # fmt: skip
+            if check_only:
+                transaction.set_rollback(True)
+        if version is not None:
+            results.append(Restored(path.name, version, repairs))
+    return results
+
+
+def _rebuild_version(version: FrameworkVersion, parsed: ParsedFramework) -> None:
+    """The operator's repair of a published version whose rows were changed outside Budaya.
+
+    Rows are rewritten in place (queryset updates: the model's guard refuses saves of a
+    published version, and slogans and activities keep pointing at the same values)."""
+    before = {"content_hash_of_stored_text": version_hash(version)}
+    FrameworkVersion.objects.filter(pk=version.pk).update(
+        name=parsed.framework["name"],
+        description=parsed.framework["description"],
+        regulations=parsed.data["regulations"],
+        legal_basis=Regulation.objects.get(slug=parsed.version["legal_basis"]),
+        tagline=parsed.version["tagline"],
+        tagline_source=parsed.version["tagline_source"],
+        notes=parsed.version["notes"],
+    )
+    stored = {value.code: value for value in CoreValue.objects.filter(version=version)}
+    for item in parsed.values:
+        fields = {
+            name: item[name]
+            for name in ("order", "name", "definition", "source", "variant_name", "variant_source")
+        }
+        value = stored.pop(item["code"], None)
+        if value is None:
+            value = CoreValue.objects.bulk_create(
+                [CoreValue(version=version, code=item["code"], **fields)]
+            )[0]
+        else:
+            CoreValue.objects.filter(pk=value.pk).update(**fields)
+        _rebuild_items(BehaviourGuide, value, item["guides"])
+        _rebuild_items(BehaviourManifestation, value, item["manifestations"])
+    # Values the file does not have were added outside Budaya; they go unless something uses them.
+    for value in stored.values():
+        BehaviourGuide.objects.filter(value=value).delete()
+        BehaviourManifestation.objects.filter(value=value).delete()
+        CoreValue.objects.filter(pk=value.pk).delete()
+    version.refresh_from_db()
+    audit.record(
+        None, AuditAction.UPDATE, version, before=before,
+        after={"content_hash": version.content_hash, "restored_from": parsed.source_name},
+        government=version.framework.owner,
+    )  # fmt: skip
+
+
+# --- Verification ----------------------------------------------------------------------------
+
+
+def _rebuild_items(
+    model: type[BehaviourGuide] | type[BehaviourManifestation],
+    value: CoreValue,
+    items: list[dict[str, Any]],
+) -> None:
+    rows = {row.order: row for row in model.objects.filter(value=value)}
+    for entry in items:
+        row = rows.pop(entry["order"], None)
+        if row is None:
+            model.objects.bulk_create([model(value=value, **entry)])  # type: ignore[list-item]
+        else:
+            model.objects.filter(pk=row.pk).update(**entry)
+    model.objects.filter(pk__in=[row.pk for row in rows.values()]).delete()
+
+
+def version_hash(version: FrameworkVersion, values: Iterable[CoreValue] | None = None) -> str:
+    """The SHA-256 the stored rows of ``version`` give now (``content_hash`` when whole)."""
+    return _hash(version_document(version, values))
+
+
+def verify_version(version: FrameworkVersion, values: Iterable[CoreValue] | None = None) -> bool:
+    return version_hash(version, values) == version.content_hash
+
+
+def first_mismatch() -> FrameworkVersion | None:
+    """The first version (by framework and number) whose text does not give its hash."""
+    versions = FrameworkVersion.objects.select_related("framework", "legal_basis__revoked_by")
+    for version in versions.order_by("framework__slug", "number"):
+        if not verify_version(version):
+            return version
+    return None
 
 
 # --- Export ----------------------------------------------------------------------------------
 
 
-def version_document(version: FrameworkVersion) -> dict[str, Any]:
-    """The canonical form of a stored version (the same shape ``_normalise`` gives a file)."""
-    basis = version.legal_basis
-    regulations = {basis.pk: basis}
-    regulations.update({r.pk: r for r in basis.revokes.all()})
-    if basis.revoked_by_id:
-        regulations[basis.revoked_by_id] = Regulation.objects.get(pk=basis.revoked_by_id)
-    values = version.values.prefetch_related("guides", "manifestations")
+def version_document(
+    version: FrameworkVersion, values: Iterable[CoreValue] | None = None
+) -> dict[str, Any]:
+    """The canonical form of a stored version (the same shape ``_normalise`` gives a file).
+
+    The name, description and regulations are the version's own (as its file stated them);
+    ``values`` may be given already loaded with their guides and manifestations.
+    """
+    if version.regulations:
+        regulations_document = list(version.regulations)
+    else:
+        basis = version.legal_basis
+        regulations = {basis.pk: basis}
+        regulations.update({r.pk: r for r in basis.revokes.all()})
+        if basis.revoked_by_id:
+            regulations[basis.revoked_by_id] = Regulation.objects.get(pk=basis.revoked_by_id)
+        regulations_document = [_regulation_document(r) for r in regulations.values()]
+    if values is None:
+        values = version.values.prefetch_related("guides", "manifestations")
     return {
         "format": FORMAT,
         "framework": {
             "slug": version.framework.slug,
-            "name": version.framework.name,
-            "description": version.framework.description,
+            "name": version.name or version.framework.name,
+            "description": version.description if version.name else version.framework.description,
         },
-        "regulations": sorted(
-            (_regulation_document(r) for r in regulations.values()), key=lambda r: r["slug"]
-        ),
+        "regulations": sorted(regulations_document, key=lambda r: r["slug"]),
         "version": {
-            "legal_basis": basis.slug,
+            "legal_basis": version.legal_basis.slug,
             "tagline": version.tagline,
             "tagline_source": version.tagline_source,
             "notes": version.notes,
@@ -720,7 +1275,19 @@ def export_framework(slug: str, version: int | None = None) -> str:
     )
     if chosen is None:
         raise FrameworkVersion.DoesNotExist(slug)
+    return version_file(chosen)
+
+
+def version_file(chosen: FrameworkVersion, *, framework: dict[str, Any] | None = None) -> str:
+    """The YAML file of one version (``framework`` replaces its slug, name, description: a copy).
+
+    Refused (TamperedVersionError) when the stored text no longer gives its content hash.
+    """
     document = version_document(chosen)
+    if _hash(document) != chosen.content_hash:
+        raise TamperedVersionError(chosen)
+    if framework is not None:
+        document["framework"] = {**document["framework"], **framework}
     basis_slug = document["version"]["legal_basis"]
     # The legal basis first, then the regulations it revokes, then the one that revokes it.
     regulations = sorted(
@@ -792,6 +1359,14 @@ def adopt_version(
                 raise AdoptionError(
                     _("%(version)s is already the adopted version.") % {"version": version}
                 )
+        # Issue 17: a draft is not adoptable; a published text is checked before it is adopted.
+        if not version.is_published:
+            raise AdoptionError(
+                _("%(version)s is a draft: it can be adopted once its owner publishes it.")
+                % {"version": version}
+            )
+        if not verify_version(version):
+            raise AdoptionError(str(TamperedVersionError(version)))
         basis = version.legal_basis
         if basis.revoked_on and adopted_from >= basis.revoked_on:
             raise AdoptionError(
@@ -872,3 +1447,70 @@ def remove_slogan(slogan: Slogan, *, user: Any = None, request: HttpRequest | No
         )
         SloganValue.objects.filter(government_id=slogan.government_id, slogan=slogan).delete()
         slogan.delete()
+
+
+def newer_version(adoption: Adoption | None) -> FrameworkVersion | None:
+    """The latest published version of the adopted framework when it is newer than the adopted
+    one (issue 17: the government sees it and moves when it chooses)."""
+    if adoption is None or adoption.adopted_until is not None:
+        return None
+    latest = latest_published(adoption.version.framework)
+    if latest is None or latest.number <= adoption.version.number:
+        return None
+    return latest
+
+
+def move_to_newer_version(
+    *,
+    government: Government,
+    adopted_from: datetime.date,
+    decision: str = "",
+    user: Any = None,
+    request: HttpRequest | None = None,
+) -> Adoption:
+    """The government moves its adoption to the framework's latest published version."""
+    from budaya.frameworks.selectors import current_adoptions
+
+    current = current_adoptions([government]).get(government.pk)
+    newer = newer_version(current)
+    if newer is None:
+        raise AdoptionError(_("There is no newer version of the adopted framework."))
+    return adopt_version(
+        government=government,
+        version=newer,
+        adopted_from=adopted_from,
+        decision=decision,
+        user=user,
+        request=request,
+    )
+
+
+def copy_framework(
+    *,
+    version: FrameworkVersion,
+    owner: Government,
+    slug: str,
+    name: str,
+    user: Any = None,
+    request: HttpRequest | None = None,
+) -> ImportResult:
+    """Issue 17: a government that wants a variant makes its own copy under its own identifier.
+
+    The copy is version 1 of a new framework owned by ``owner``, published, with the text of
+    ``version``; it cites the same regulations without changing them. Every check of an import
+    applies (identifier format, reserved and taken identifiers, ownership).
+    """
+    if not version.is_published:
+        raise PublicationError(_("Only a published version can be copied."))
+    if ValueFramework.objects.filter(slug=slug).exists():
+        raise FrameworkFileError(
+            [_("The identifier “%(slug)s” is already taken; choose another.") % {"slug": slug}]
+        )
+    text = version_file(version, framework={"slug": slug, "name": name.strip()})
+    return import_framework(
+        text,
+        owner=owner,
+        source_name=f"{version.framework.slug}-v{version.number}.yaml",
+        user=user,
+        request=request,
+    )

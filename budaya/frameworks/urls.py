@@ -17,4 +17,6 @@ urlpatterns = [
     path("<slug:slug>/", views.framework_detail, name="detail"),
     path("<slug:slug>/v<int:number>/", views.version_detail, name="version"),
     path("<slug:slug>/v<int:number>/export.yaml", views.version_export, name="export"),
+    path("<slug:slug>/v<int:number>/publish/", views.version_publish, name="publish"),
+    path("<slug:slug>/v<int:number>/copy/", views.version_copy, name="copy"),
 ]

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budaya.frameworks import selectors, services
-from budaya.frameworks.forms import AdoptionForm, FrameworkUploadForm, SloganForm
+from budaya.frameworks.forms import (
+    AdoptionForm,
+    CopyForm,
+    FrameworkUploadForm,
+    MoveForm,
+    SloganForm,
+)
 from budaya.frameworks.models import CoreValue, FrameworkVersion, Slogan, ValueFramework
 from budaya.org.models import Government
 
@@ -73,24 +79,101 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
         for adoption in selectors.current_adoptions(governments).values()
         if adoption.version_id == version.pk
     ]
+    # Issue 17: the stored text must still give the hash taken when it was published; a text
+    # changed outside Budaya is not printed.
+    intact = services.verify_version(version, values)
+    all_versions = list(version.framework.versions.order_by("number"))
+    published = [v for v in all_versions if v.is_published]
+    latest = published[-1] if published else None
+    copy_owners = [o for o in selectors.import_owners(request.user) if o is not None]
     return render(
         request,
         "frameworks/version_detail.html",
         {
             "version": version,
-            "values": values,
-            "differing": differing,
+            "values": values if intact else [],
+            "differing": differing if intact else [],
+            "intact": intact,
+            "tampered_message": "" if intact else str(services.TamperedVersionError(version)),
+            "newer": latest if latest and latest.number > version.number else None,
+            "can_publish": not version.is_published
+            and services.may_act_for(request.user, version.framework.owner),
+            "copy_form": CopyForm(
+                owners=copy_owners,
+                initial={"name": version.name or version.framework.name},
+            )
+            if version.is_published and intact and copy_owners
+            else None,
+            "owner": services.owner_label(version.framework.owner),
             "predecessors": version.legal_basis.revokes.all(),
-            "other_versions": version.framework.versions.exclude(pk=version.pk),
+            "other_versions": [v for v in all_versions if v.pk != version.pk],
             "adopted_by": adopted_by,
         },
     )
 
 
 @login_required
+@require_POST
+def version_publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """The owner's administrator publishes a draft (issue 17)."""
+    version = get_object_or_404(selectors.version_for_page(slug, number))
+    if not services.may_act_for(request.user, version.framework.owner):
+        raise PermissionDenied
+    try:
+        services.publish_version(version=version, user=request.user, request=request)
+    except (services.PublicationError, services.TamperedVersionError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("%(version)s was published.") % {"version": version})
+    return redirect(version)
+
+
+@login_required
+@require_POST
+def version_copy(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    """A government's own copy of a framework under its own identifier (issue 17)."""
+    version = get_object_or_404(selectors.version_for_page(slug, number))
+    owners = [o for o in selectors.import_owners(request.user) if o is not None]
+    if not owners:
+        raise PermissionDenied
+    form = CopyForm(request.POST, owners=owners)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(version)
+    try:
+        result = services.copy_framework(
+            version=version,
+            owner=form.cleaned_data["owner"],
+            slug=form.cleaned_data["slug"],
+            name=form.cleaned_data["name"],
+            user=request.user,
+            request=request,
+        )
+    except (
+        services.FrameworkFileError,
+        services.PublicationError,
+        services.TamperedVersionError,
+    ) as error:
+        for message in getattr(error, "messages", [str(error)]):
+            messages.error(request, message)
+        return redirect(version)
+    messages.success(
+        request,
+        _("%(copy)s was made from %(version)s; it belongs to %(owner)s.")
+        % {"copy": result.version, "version": version, "owner": form.cleaned_data["owner"]},
+    )
+    return redirect(result.version)
+
+
+@login_required
 def version_export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     version = get_object_or_404(selectors.version_for_page(slug, number))
-    text = services.export_framework(version.framework.slug, version.number)
+    try:
+        text = services.version_file(version)
+    except services.TamperedVersionError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
     filename = f"{version.framework.slug}-v{version.number}.yaml"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -107,23 +190,33 @@ def schema(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_import(request: HttpRequest) -> HttpResponse:
     """Upload, preview, confirm: nothing is written until the user has seen what the file holds."""
-    if not selectors.can_import(request.user):
+    owners = selectors.import_owners(request.user)
+    if not selectors.can_import(request.user) or not owners:
         raise PermissionDenied
-    form = FrameworkUploadForm()
+    form = FrameworkUploadForm(owners=owners)
     errors: list[str] = []
     if request.method == "POST" and "confirm" in request.POST:
-        return _confirm_import(request)
+        return _confirm_import(request, owners)
     if request.method == "POST":
-        form = FrameworkUploadForm(request.POST, request.FILES)
+        form = FrameworkUploadForm(request.POST, request.FILES, owners=owners)
         if form.is_valid():
             text = form.cleaned_data["file"]
+            owner = form.cleaned_data["owner"]
             file_name = str(getattr(request.FILES.get("file"), "name", "") or "")
             try:
                 parsed = services.parse_framework(text, source_name=file_name)
+                # Issue 17: another owner's framework or regulation is refused at the preview.
+                problems = services.ownership_problems(parsed, owner=owner)
+                if problems:
+                    raise services.NotOwnerError(problems)
             except services.FrameworkFileError as error:
                 errors = error.messages
             else:
-                request.session[PENDING_IMPORT] = {"text": text, "name": file_name}
+                request.session[PENDING_IMPORT] = {
+                    "text": text,
+                    "name": file_name,
+                    "owner": owner.pk if owner else None,
+                }
                 latest = (
                     FrameworkVersion.objects.filter(framework__slug=parsed.framework["slug"])
                     .order_by("-number")
@@ -135,6 +228,7 @@ def framework_import(request: HttpRequest) -> HttpResponse:
                     {
                         "parsed": parsed,
                         "latest": latest,
+                        "owner": services.owner_label(owner),
                         "file_name": file_name,
                         "guide_count": parsed.count("guides"),
                         "manifestation_count": parsed.count("manifestations"),
@@ -143,21 +237,30 @@ def framework_import(request: HttpRequest) -> HttpResponse:
     return render(request, "frameworks/import.html", {"form": form, "errors": errors})
 
 
-def _confirm_import(request: HttpRequest) -> HttpResponse:
+def _confirm_import(request: HttpRequest, owners: list[Government | None]) -> HttpResponse:
     pending = request.session.get(PENDING_IMPORT)
     if not pending:
         messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("frameworks:import")
+    chosen = [o for o in owners if (o.pk if o else None) == pending.get("owner")]
+    if not chosen:
+        request.session.pop(PENDING_IMPORT, None)
+        raise PermissionDenied
     try:
         parsed = services.parse_framework(pending["text"])
         if parsed.content_hash != request.POST.get("content_hash"):
             messages.error(request, _("The file changed since the preview: upload it again."))
             return redirect("frameworks:import")
         result = services.import_framework(
-            pending["text"], source_name=pending["name"], user=request.user, request=request
+            pending["text"],
+            owner=chosen[0],
+            source_name=pending["name"],
+            user=request.user,
+            request=request,
+            publish="draft" not in request.POST,
         )
     except services.FrameworkFileError as error:
-        form = FrameworkUploadForm()
+        form = FrameworkUploadForm(owners=owners)
         return render(request, "frameworks/import.html", {"form": form, "errors": error.messages})
     finally:
         request.session.pop(PENDING_IMPORT, None)
@@ -183,8 +286,31 @@ def _administered_government(request: HttpRequest, slug: str) -> Government:
 @login_required
 def adoption(request: HttpRequest, government: str) -> HttpResponse:
     chosen = _administered_government(request, government)
-    form = AdoptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    current = selectors.current_adoptions([chosen]).get(chosen.pk)
+    newer = services.newer_version(current)
+    moving = request.method == "POST" and "move" in request.POST
+    form = AdoptionForm(request.POST if request.method == "POST" and not moving else None)
+    move_form = MoveForm(request.POST if moving else None)
+    if moving and move_form.is_valid():
+        # Issue 17: the government moves to the newer version when it chooses.
+        try:
+            adopted = services.move_to_newer_version(
+                government=chosen,
+                adopted_from=move_form.cleaned_data["adopted_from"],
+                decision=move_form.cleaned_data["decision"],
+                user=request.user,
+                request=request,
+            )
+        except services.AdoptionError as error:
+            move_form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("%(government)s adopted %(version)s.")
+                % {"government": chosen, "version": adopted.version},
+            )
+            return redirect("frameworks:adoption", government=chosen.slug)
+    if request.method == "POST" and not moving and form.is_valid():
         try:
             adopted = services.adopt_version(
                 government=chosen,
@@ -210,7 +336,9 @@ def adoption(request: HttpRequest, government: str) -> HttpResponse:
             "government": chosen,
             "form": form,
             "history": selectors.adoption_history(request.user, chosen),
-            "current": selectors.current_adoptions([chosen]).get(chosen.pk),
+            "current": current,
+            "newer": newer,
+            "move_form": move_form,
         },
     )
 
