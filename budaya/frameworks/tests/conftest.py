@@ -31,7 +31,10 @@ def indonesian():
 
 
 @pytest.fixture
-def shipped(db) -> dict[str, FrameworkVersion]:
+def shipped(db, government, other_government) -> dict[str, FrameworkVersion]:
+    """The shipped texts with both governments present, so each has its shipped owner (issue
+    17): PRIMA and its Perwal belong to Kota Tangerang, BerAKHLAK to the installation, the
+    Perwal Kota Serang 34/2023 and 49/2020 to Kota Serang."""
     return {version.framework.slug: version for version in services.load_shipped_frameworks()}
 
 
