@@ -357,6 +357,28 @@ ROUTES: dict[str, Access] = {
             "number": w.extras["version"].number,
         },
     ),
+    # Issue 17: the owner's administrator publishes; the world's framework is the government's.
+    "frameworks:publish": Access(
+        "Publish a draft framework version",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {
+            "slug": w.extras["version"].framework.slug,
+            "number": w.extras["version"].number,
+        },
+        scope="the owner's city administrator; national frameworks: the system administrator",
+    ),
+    "frameworks:copy": Access(
+        "Make a government's own copy of a framework",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {
+            "slug": w.extras["version"].framework.slug,
+            "number": w.extras["version"].number,
+        },
+        data=lambda w: {"slug": "uji-salinan", "name": "Salinan"},
+        scope="for own government, under its own identifier",
+    ),
     "frameworks:adoption": Access(
         "Adopt a framework version for a government",
         CITY_ADMIN,

@@ -104,7 +104,7 @@ class MoveForm(forms.Form):
 class CopyForm(forms.Form):
     """A government's own copy of a framework, under its own identifier (issue 17)."""
 
-    owner = forms.ChoiceField(label=_("For"), choices=())
+    owner = forms.ChoiceField(label=_("For"), choices=(), required=False)
     slug = forms.SlugField(
         label=_("Identifier of the copy"),
         max_length=60,
@@ -121,7 +121,12 @@ class CopyForm(forms.Form):
         field.choices = owner_choices(owners)
 
     def clean_owner(self) -> Any:
-        return self.owners[self.cleaned_data["owner"]]
+        key = self.cleaned_data["owner"]
+        if not key and len(self.owners) == 1:
+            key = next(iter(self.owners))
+        if key not in self.owners:
+            raise forms.ValidationError(_("Choose the government the copy is for."))
+        return self.owners[key]
 
 
 class SloganForm(forms.Form):

@@ -38,6 +38,7 @@ from budaya.accounts.permissions import (
     world_builders,
 )
 from budaya.frameworks.models import FrameworkVersion, Regulation, Slogan, ValueFramework
+from budaya.frameworks.services import version_hash
 from budaya.org.models import EmployeeImport, Unit
 
 pytestmark = pytest.mark.django_db
@@ -68,10 +69,12 @@ def full_world(world, make_user, tmp_path, settings):
         year=2024,
         title="Nilai Uji",
     )
-    framework = ValueFramework.objects.create(slug="uji", name="UJI")
-    w.extras["version"] = FrameworkVersion.objects.create(
+    # Owned by the first government (issue 17): its city administrator publishes its drafts.
+    framework = ValueFramework.objects.create(slug="uji", name="UJI", owner=w.government)
+    version = FrameworkVersion.objects.create(
         framework=framework, number=1, legal_basis=regulation, content_hash="0" * 64
     )
+    w.extras["version"] = version
     for key, unit, text in (
         ("slogan", w.agency, "Melayani sepenuh hati"),
         ("other_slogan", w.other_agency, "Sehat bersama"),
@@ -90,6 +93,10 @@ def full_world(world, make_user, tmp_path, settings):
         )
     for build in world_builders():
         build(w)
+    # The version's true hash, once every app has added its rows: the version page and the
+    # export check it (issue 17).
+    version.content_hash = version_hash(version)
+    version.save(update_fields=["content_hash"])
     return w
 
 
