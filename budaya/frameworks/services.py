@@ -730,7 +730,7 @@ def _publish(
 ) -> FrameworkVersion:
     with transaction.atomic():
         version = (
-            FrameworkVersion.objects.select_for_update()
+            FrameworkVersion.objects.select_for_update(of=("self",))
             .select_related("framework__owner", "legal_basis")
             .get(pk=version.pk)
         )
