@@ -290,7 +290,8 @@ def adoption(request: HttpRequest, government: str) -> HttpResponse:
     newer = services.newer_version(current)
     moving = request.method == "POST" and "move" in request.POST
     form = AdoptionForm(request.POST if request.method == "POST" and not moving else None)
-    move_form = MoveForm(request.POST if moving else None)
+    # Its own prefix: the two forms of the page have fields of the same names.
+    move_form = MoveForm(request.POST if moving else None, prefix="move")
     if moving and move_form.is_valid():
         # Issue 17: the government moves to the newer version when it chooses.
         try:
