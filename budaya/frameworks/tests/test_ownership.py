@@ -252,7 +252,9 @@ def test_system_admin_publishes_a_new_berakhlak_version_and_serang_moves_when_it
     assert "Bangga Melayani Negeri" in page
     old = client.get(reverse("frameworks:version", args=["berakhlak", 1])).content.decode()
     assert "Versi yang lebih baru tersedia: BerAKHLAK v2" in old
-    response = client.post(url, {"move": "1", "move-adopted_from": "2026-01-01", "move-decision": "SE"})
+    response = client.post(
+        url, {"move": "1", "move-adopted_from": "2026-01-01", "move-decision": "SE"}
+    )
     assert response.status_code == 302
     current = Adoption.objects.get(government=other_government, adopted_until__isnull=True)
     assert current.version == second and current.created_by == serang_admin
