@@ -578,8 +578,31 @@ def ownership_problems(parsed: ParsedFramework, *, owner: Government | None) -> 
             slug__in=[item["slug"] for item in parsed.data["regulations"]]
         )
     }
+    revokers = {
+        regulation.slug: regulation
+        for regulation in Regulation.objects.select_related("owner").filter(
+            slug__in=[
+                item["revoked_by"] for item in parsed.data["regulations"] if item["revoked_by"]
+            ]
+        )
+    }
     for item in parsed.data["regulations"]:
         regulation = stored.get(item["slug"])
+        revoker = revokers.get(item["revoked_by"] or "")
+        stated_before = regulation.revoked_by.slug if regulation and regulation.revoked_by else None
+        if (
+            revoker is not None
+            and revoker.owner_id != owner_id
+            and item["revoked_by"] != stated_before
+        ):
+            # "X is revoked by R" would list X under R on every page of R's frameworks.
+            problems.append(
+                _(
+                    "The regulation “%(slug)s” belongs to %(owner)s: only its owner states "
+                    "which regulations it revokes."
+                )
+                % {"slug": revoker.slug, "owner": owner_label(revoker.owner)}
+            )
         if regulation is None or regulation.owner_id == owner_id:
             continue
         current = _regulation_document(regulation)

@@ -214,6 +214,38 @@ def test_a_new_framework_cannot_rewrite_a_regulation_it_does_not_own(
     assert Regulation.objects.get(slug=SERANG_PERWAL).owner == other_government
 
 
+def test_a_government_cannot_list_its_regulation_as_revoked_by_another_owners(
+    client, city_admin, serang_admin, government, other_government, serang_adopts_berakhlak
+):
+    """Otherwise BerAKHLAK's page, under the Serang Perwal, would list Tangerang's text."""
+    data = yaml.safe_load((DATA / "berakhlak.yaml").read_text(encoding="utf-8"))
+    data["framework"] = {"slug": "nilai-tangerang", "name": "Nilai Tangerang"}
+    data["regulations"].append(
+        {
+            "slug": "perwal-kota-tangerang-1-2020",
+            "issuer": "Walikota Tangerang",
+            "kind": "Peraturan Walikota",
+            "number": "1",
+            "year": 2020,
+            "title": "Disisipkan oleh Kota Tangerang",
+            "revoked_by": SERANG_PERWAL,
+        }
+    )
+    before = state()
+    with translation.override("id"), pytest.raises(services.NotOwnerError) as refused:
+        services.import_framework(
+            yaml.safe_dump(data, allow_unicode=True), owner=government, user=city_admin
+        )
+    assert refused.value.messages == [
+        "Peraturan “perwal-kota-serang-34-2023” milik Kota Serang: hanya pemiliknya yang "
+        "menyatakan peraturan mana yang dicabutnya."
+    ]
+    assert state() == before
+    client.force_login(serang_admin)
+    page = client.get(reverse("frameworks:version", args=["berakhlak", 1])).content.decode()
+    assert "Disisipkan oleh Kota Tangerang" not in page
+
+
 # --- The owner's new version: audited, noted for adopters, adopters move when they choose -----
 
 
