@@ -1009,7 +1009,7 @@ def _claim_shipped(parsed: ParsedFramework) -> None:
 @dataclass(frozen=True)
 class Restored:
     path: str
-    version: FrameworkVersion
+    version: FrameworkVersion | None
     # What was repaired, in words for the operator (empty: the stored text was already whole).
     repairs: list[str]
 
@@ -1097,8 +1097,7 @@ def restore_shipped_frameworks(*, check_only: bool = False) -> list[Restored]:
                     )  # fmt: skip
             if check_only:
                 transaction.set_rollback(True)
-        if version is not None:
-            results.append(Restored(path.name, version, repairs))
+        results.append(Restored(path.name, version, repairs))
     return results
 
 

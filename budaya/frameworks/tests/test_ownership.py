@@ -445,3 +445,14 @@ def test_restore_gives_the_shipped_texts_back_their_owners(government, other_gov
     assert ValueFramework.objects.get(slug="prima").owner == government
     assert ValueFramework.objects.get(slug="berakhlak").owner is None
     assert Regulation.objects.get(slug=SERANG_PERWAL).owner == other_government
+
+
+def test_restore_loads_missing_shipped_versions_and_check_changes_nothing(db):
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("restore_frameworks", "--check", stdout=out)
+    assert "berakhlak.yaml: berakhlak: shipped version missing, loaded" in out.getvalue()
+    assert not FrameworkVersion.objects.exists() and not Regulation.objects.exists()
+    call_command("restore_frameworks", stdout=StringIO())
+    assert FrameworkVersion.objects.filter(status="published").count() == 2
+    call_command("verify_frameworks", stdout=StringIO())
