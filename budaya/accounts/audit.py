@@ -9,17 +9,34 @@ never null) and lets writers of different governments append without waiting for
 Hash. ``hash = sha256(canonical JSON of the entry's fields, previous_hash included)``; the
 canonical JSON has sorted keys, no spaces and UTF-8 text, and the time is written in UTC with
 microseconds. The first entry of a chain links to the empty string.
+
+MAC (issue 17). The hash alone is public: whoever can write the database can rewrite an entry
+and recompute every hash after it. So each entry is also keyed: ``mac = HMAC-SHA256(key,
+"<key_id>:<hash>")`` with a secret from the environment (``BUDAYA_AUDIT_KEYS``), never stored in
+the database, and the entry names its key (``key_id``) so keys can rotate. Since the hash covers
+the previous hash, an entry's MAC vouches for the whole chain up to it: entries written before
+the key (``key_id`` empty) or under a retired key are checked by their hashes and covered by the
+first later entry whose MAC verifies (``manage.py rekey_audit`` appends one). Chain heads are
+checkpointed outside the database every day (``budaya.accounts.checkpoints``), so a chain cut
+short and its head rewound is found too. See docs/security.md.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
+import functools
 import hashlib
+import hmac
 import json
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
 from django.http import HttpRequest
@@ -117,6 +134,66 @@ def compute_hash(entry: AuditRecord) -> str:
     return hashlib.sha256(canonical(_hashed_values(entry))).hexdigest()
 
 
+# --- Keys (issue 17) -----------------------------------------------------------------------
+
+# The embedded default's key: public, for development and tests only. The production settings
+# refuse to start without BUDAYA_AUDIT_KEYS and ``check --deploy`` refuses this key
+# (budaya.accounts.checks).
+DEVELOPMENT_KEYS = "dev:" + base64.b64encode(b"budaya-development-audit-key-NOT-SECRET").decode()
+DEVELOPMENT_KEY_ID = "dev"
+MIN_KEY_BYTES = 32
+_KEY_ID = re.compile(r"^[A-Za-z0-9_.-]{1,16}$")
+
+
+@dataclass(frozen=True)
+class AuditKeys:
+    """The keys of ``BUDAYA_AUDIT_KEYS``: the first signs new entries, all of them verify."""
+
+    current: str
+    secrets: dict[str, bytes]
+
+    def mac(self, key_id: str, entry_hash: str) -> str:
+        return _mac(self.secrets[key_id], key_id, entry_hash)
+
+
+def _mac(secret: bytes, key_id: str, entry_hash: str) -> str:
+    return hmac.new(secret, f"{key_id}:{entry_hash}".encode(), hashlib.sha256).hexdigest()
+
+
+def parse_keys(text: str) -> AuditKeys:
+    """``"kid2:<base64 secret>,kid1:<base64 secret>"``: key id and secret, current key first."""
+    secrets: dict[str, bytes] = {}
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue
+        key_id, _colon, encoded = item.partition(":")
+        if not _KEY_ID.match(key_id) or not encoded:
+            raise ImproperlyConfigured(
+                "BUDAYA_AUDIT_KEYS: each key is <id>:<base64 secret>, the id 1-16 letters, "
+                "digits, '.', '_' or '-'."
+            )
+        if key_id in secrets:
+            raise ImproperlyConfigured(f"BUDAYA_AUDIT_KEYS: key id {key_id!r} appears twice.")
+        try:
+            secrets[key_id] = base64.b64decode(encoded, validate=True)
+        except (binascii.Error, ValueError) as error:
+            raise ImproperlyConfigured(
+                f"BUDAYA_AUDIT_KEYS: the secret of {key_id!r} is not base64."
+            ) from error
+    if not secrets:
+        raise ImproperlyConfigured("BUDAYA_AUDIT_KEYS holds no key.")
+    return AuditKeys(current=next(iter(secrets)), secrets=secrets)
+
+
+@functools.cache
+def _parsed(text: str) -> AuditKeys:
+    return parse_keys(text)
+
+
+def audit_keys() -> AuditKeys:
+    return _parsed(settings.BUDAYA_AUDIT_KEYS)
+
+
 SYSTEM_CHAIN = "system"
 
 
@@ -176,6 +253,8 @@ def _entry(
     for name, value in values.items():
         setattr(entry, name, value)
     entry.hash = compute_hash(entry)
+    keys = audit_keys()
+    entry.key_id, entry.mac = keys.current, keys.mac(keys.current, entry.hash)
     chain.length, chain.last_hash = entry.sequence, entry.hash
     return entry
 
@@ -236,6 +315,11 @@ def record_many(
     without building a model instance per entry.
     """
     chain = _lock_chain(government)
+    keys = audit_keys()
+    key_id = keys.current
+    # The MAC of each entry: one HMAC over a copy of the keyed state (cheaper than a new key).
+    keyed = hmac.new(keys.secrets[key_id], digestmod=hashlib.sha256)
+    mac_prefix = f"{key_id}:".encode()
     at, remote_addr = timezone.now(), _client_address(request)
     at_hashed = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
@@ -273,6 +357,8 @@ def record_many(
             )
         )  # fmt: skip
         digest = hashlib.sha256(text.encode()).hexdigest()
+        signer = keyed.copy()
+        signer.update(mac_prefix + digest.encode())
         batch.append(
             (
                 chain.key,
@@ -290,6 +376,8 @@ def record_many(
                 None if after is None else after_json,
                 chain.last_hash,
                 digest,
+                key_id,
+                signer.hexdigest(),
             )
         )
         chain.length, chain.last_hash = sequence, digest
@@ -317,6 +405,8 @@ _INSERT_COLUMNS = (
     "after",
     "previous_hash",
     "hash",
+    "key_id",
+    "mac",
 )
 
 
@@ -334,20 +424,51 @@ class BrokenLink:
 
     def __str__(self) -> str:
         where = f"entry {self.entry_id}" if self.entry_id else "chain head"
-        return f"chain {self.chain}, position {self.sequence} ({where}): {self.reason}"
+        return f"chain {self.chain}{_named(self.chain)}, position {self.sequence} ({where}): {self.reason}"
+
+
+def _named(chain: str) -> str:
+    # The government of a chain by its slug, for the operator reading the report.
+    if chain.startswith("g") and chain[1:].isdigit():
+        slug = Government.objects.filter(pk=int(chain[1:])).values_list("slug", flat=True).first()
+        return f" (government {slug or 'deleted'})"
+    return ""
+
+
+@dataclass
+class Verification:
+    """What ``verify_audit`` found: the first broken link (or None), and what it checked."""
+
+    broken: BrokenLink | None = None
+    entries: int = 0
+    chains: int = 0
+    checkpoints: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 def _chain_problems(
-    entries_model: type[AuditRecord], key: str, head: ChainHead | None
+    entries_model: type[AuditRecord],
+    key: str,
+    head: ChainHead | None,
+    keys: AuditKeys,
+    points: dict[int, Any],
+    found: Verification,
+    require_keyed: bool,
 ) -> Iterator[BrokenLink]:
     previous_hash = ""
     expected = 1
+    # The first entry not yet vouched for by a MAC (its own or a later entry's): entries
+    # written before the key, or under a key no longer configured, are checked by their hashes
+    # and covered by the next entry whose MAC verifies.
+    uncovered: tuple[int, int] | None = None
+    unkeyed_to = 0
     entries = (
         entries_model._default_manager.filter(chain=key)
         .order_by("sequence")
         .iterator(chunk_size=2000)
     )
     for entry in entries:
+        found.entries += 1
         if entry.sequence != expected:
             yield BrokenLink(key, expected, entry.pk, f"entry missing (found {entry.sequence})")
             return
@@ -357,10 +478,64 @@ def _chain_problems(
         if compute_hash(entry) != entry.hash:
             yield BrokenLink(key, entry.sequence, entry.pk, "content does not match its hash")
             return
+        secret = keys.secrets.get(entry.key_id)
+        if secret is not None:
+            if not hmac.compare_digest(_mac(secret, entry.key_id, entry.hash), entry.mac):
+                yield BrokenLink(
+                    key,
+                    entry.sequence,
+                    entry.pk,
+                    f"MAC does not match (key {entry.key_id}): content or hash rewritten",
+                )
+                return
+            uncovered = None
+        else:
+            unkeyed_to = entry.sequence
+            if uncovered is None:
+                uncovered = (entry.sequence, entry.pk)
+        point = points.get(entry.sequence)
+        if point is not None:
+            found.checkpoints += 1
+            if point.hash != entry.hash or point.entry_id != entry.pk:
+                yield BrokenLink(
+                    key,
+                    entry.sequence,
+                    entry.pk,
+                    f"differs from the checkpoint of {point.at} (entry {point.entry_id}, "
+                    f"hash {point.hash[:12]}...)",
+                )
+                return
         previous_hash = entry.hash
         expected += 1
-    if head is None or head.length != expected - 1 or head.last_hash != previous_hash:
-        yield BrokenLink(key, expected - 1, None, "entries at the end of the chain are missing")
+    length = expected - 1
+    if head is None or head.length != length or head.last_hash != previous_hash:
+        yield BrokenLink(key, length, None, "entries at the end of the chain are missing")
+        return
+    beyond = sorted(sequence for sequence in points if sequence > length)
+    if beyond:
+        point = points[beyond[-1]]
+        yield BrokenLink(
+            key,
+            point.sequence,
+            point.entry_id,
+            f"entries at the end were removed and the chain head rewound: the checkpoint of "
+            f"{point.at} recorded {point.sequence} entries, the chain now holds {length}",
+        )
+        return
+    if uncovered is not None and require_keyed:
+        yield BrokenLink(
+            key,
+            uncovered[0],
+            uncovered[1],
+            "no entry from here to the end is signed with a configured key "
+            "(a key was removed, or run manage.py rekey_audit after setting the first key)",
+        )
+        return
+    if unkeyed_to and uncovered is None:
+        found.notes.append(
+            f"chain {key}: unkeyed (or under a retired key) up to position {unkeyed_to}, "
+            "covered by the MAC of a later entry"
+        )
 
 
 # Each kind of chain: its heads and its entries.
@@ -370,24 +545,55 @@ CHAINS: tuple[tuple[type[ChainHead], type[AuditRecord]], ...] = (
 )
 
 
-def verify() -> BrokenLink | None:
-    """The first broken link, chain by chain; None when every chain is whole."""
+def verify_all(*, require_keyed: bool = True) -> Verification:
+    """Every chain: links, hashes, MACs, and the checkpoints kept outside the database.
+
+    ``require_keyed=False`` accepts chains whose last entries carry no configured key (what
+    ``rekey_audit`` checks before it signs them)."""
+    from budaya.accounts import checkpoints
+
+    keys = audit_keys()
+    found = Verification()
+    stored = checkpoints.read_all()
     for head_model, entries_model in CHAINS:
         heads = {head.key: head for head in head_model._default_manager.all()}
-        keys = entries_model._default_manager.values_list("chain", flat=True).distinct()
-        for key in sorted(set(heads) | set(keys)):
-            for problem in _chain_problems(entries_model, key, heads.get(key)):
-                return problem
-    return None
+        keys_in_use = set(
+            entries_model._default_manager.values_list("chain", flat=True).distinct()
+        )
+        system = head_model is SystemAuditChain
+        with_points = {key for key in stored if (key == SYSTEM_CHAIN) == system}
+        for key in sorted(set(heads) | keys_in_use | with_points):
+            found.chains += key in heads
+            points = stored.get(key, {})
+            if isinstance(points, BrokenLink):
+                found.broken = points
+                return found
+            for problem in _chain_problems(
+                entries_model, key, heads.get(key), keys, points, found, require_keyed
+            ):
+                found.broken = problem
+                return found
+    return found
 
 
-# --- Append-only below the ORM: triggers (installed by migrations 0002 and 0003) ----------
+def verify() -> BrokenLink | None:
+    """The first broken link, chain by chain; None when every chain is whole."""
+    return verify_all().broken
+
+
+# --- Append-only below the ORM: triggers ----------------------------------------------------
+# Created by the migrations (frozen copies of these statements) and again after every migrate
+# (``AccountsConfig.ready``: a migration that rebuilds the table on SQLite drops its triggers,
+# issue 17). On PostgreSQL TRUNCATE is refused as well; the test suite's flush alone drops the
+# triggers for its TRUNCATE/DELETE and creates them again in the same transaction
+# (budaya/conftest.py).
 
 TABLE = "accounts_auditentry"
 SYSTEM_TABLE = "accounts_systemauditentry"
+APPEND_ONLY_TABLES = (TABLE, SYSTEM_TABLE)
 
 
-def _triggers(vendor: str, table: str) -> list[str]:
+def trigger_statements(vendor: str, table: str = TABLE) -> list[str]:
     if vendor == "sqlite":
         return [
             f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
@@ -401,11 +607,13 @@ def _triggers(vendor: str, table: str) -> list[str]:
             "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
             f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
             f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+            f"CREATE OR REPLACE TRIGGER {table}_no_truncate BEFORE TRUNCATE ON {table} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {table}_append_only()",
         ]
     return []
 
 
-def _drops(vendor: str, table: str) -> list[str]:
+def drop_statements(vendor: str, table: str = TABLE) -> list[str]:
     if vendor == "sqlite":
         return [
             f"DROP TRIGGER IF EXISTS {table}_no_update",
@@ -414,18 +622,22 @@ def _drops(vendor: str, table: str) -> list[str]:
     if vendor == "postgresql":
         return [
             f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}",
             f"DROP FUNCTION IF EXISTS {table}_append_only()",
         ]
     return []
 
 
-def install_triggers(schema_connection: Any, table: str = TABLE) -> None:
+def install_triggers(schema_connection: Any, table: str | None = None) -> None:
+    """The append-only triggers on ``table`` (default: both audit tables), idempotently."""
     with schema_connection.cursor() as cursor:
-        for statement in _triggers(schema_connection.vendor, table):
-            cursor.execute(statement)
+        for name in (table,) if table else APPEND_ONLY_TABLES:
+            for statement in trigger_statements(schema_connection.vendor, name):
+                cursor.execute(statement)
 
 
-def drop_triggers(schema_connection: Any, table: str = TABLE) -> None:
+def drop_triggers(schema_connection: Any, table: str | None = None) -> None:
     with schema_connection.cursor() as cursor:
-        for statement in _drops(schema_connection.vendor, table):
-            cursor.execute(statement)
+        for name in (table,) if table else APPEND_ONLY_TABLES:
+            for statement in drop_statements(schema_connection.vendor, name):
+                cursor.execute(statement)

@@ -359,9 +359,10 @@ class SystemAuditChain(ChainHead):
 class AuditRecord(models.Model):
     """One change: who, when, from where, what, the fields before and after.
 
-    Append-only: refused here and, below the ORM, by database triggers (migrations 0002, 0003).
-    ``hash`` is SHA-256 over the canonical JSON of the entry including ``previous_hash``; see
-    ``budaya.accounts.audit``.
+    Append-only: refused here and, below the ORM, by database triggers (created by the
+    migrations and again after every migrate). ``hash`` is SHA-256 over the canonical JSON of
+    the entry including ``previous_hash``; ``mac`` keys it with a secret outside the database;
+    see ``budaya.accounts.audit``.
     """
 
     chain = models.CharField(max_length=40, editable=False)
@@ -385,6 +386,10 @@ class AuditRecord(models.Model):
     after = models.JSONField(_("after"), null=True, blank=True)
     previous_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
+    # HMAC-SHA256 of "<key_id>:<hash>" under the key named here (issue 17): the key lives in the
+    # environment, not in the database. Empty for entries written before keys existed.
+    key_id = models.CharField(max_length=16, blank=True, default="", editable=False)
+    mac = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         abstract = True

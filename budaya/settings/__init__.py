@@ -247,6 +247,18 @@ BUDAYA_FIELD_KEYS = envlist("BUDAYA_FIELD_KEYS", "")
 BUDAYA_TOTP_ISSUER = env("BUDAYA_TOTP_ISSUER", SITE_NAME)
 # The system administrator is technical: governments yes, their content no, unless set.
 BUDAYA_SYSTEM_ADMIN_SEES_CONTENT = envbool("BUDAYA_SYSTEM_ADMIN_SEES_CONTENT", False)
+# The audit trail's keys (issue 17, docs/security.md): "<id>:<base64 secret>" separated by commas,
+# the first signs new entries, every one listed verifies. Never stored in the database. The
+# default is the PUBLIC development key (budaya.accounts.audit.DEVELOPMENT_KEYS): production
+# refuses to start without the variable, and check --deploy refuses the development key.
+BUDAYA_AUDIT_KEYS = env(
+    "BUDAYA_AUDIT_KEYS", "dev:YnVkYXlhLWRldmVsb3BtZW50LWF1ZGl0LWtleS1OT1QtU0VDUkVU"
+)
+# Daily checkpoints of every chain head (manage.py daily), one append-only file per chain:
+# keep this directory off the database's machine and its backups (docs/security.md).
+BUDAYA_AUDIT_CHECKPOINT_DIR = Path(
+    env("BUDAYA_AUDIT_CHECKPOINT_DIR", str(DATA_DIR / "audit-checkpoints"))
+)
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

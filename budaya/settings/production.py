@@ -15,6 +15,16 @@ if not SECRET_KEY:
 
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 
+# The audit trail's keys (issue 17): the embedded default's key is public.
+BUDAYA_AUDIT_KEYS = env("BUDAYA_AUDIT_KEYS")
+if not BUDAYA_AUDIT_KEYS:
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured(
+        "BUDAYA_AUDIT_KEYS must be set in production (docs/security.md: "
+        '"<id>:<base64 of 32 random bytes>").'
+    )
+
 MAILERS = {"default": smtp_mailer()}
 
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)

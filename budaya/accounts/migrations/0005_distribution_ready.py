@@ -6,11 +6,47 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Frozen copy of the append-only triggers as this migration made them (issue 17: a migration
+# never imports live code, which changes after it). Later migrations and every migrate's
+# post_migrate handler (budaya.accounts.apps) make them again.
+def _create(table):
+    return {
+        "sqlite": [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'audit entries are append-only'); END",
+        ],
+        "postgresql": [
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger "
+            "LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'audit entries are append-only'; END $$",
+            f"CREATE OR REPLACE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
+        ],
+    }
+
+
+def _drop(table):
+    return {
+        "sqlite": [
+            f"DROP TRIGGER IF EXISTS {table}_no_update",
+            f"DROP TRIGGER IF EXISTS {table}_no_delete",
+        ],
+        "postgresql": [
+            f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}",
+            f"DROP FUNCTION IF EXISTS {table}_append_only()",
+        ],
+    }
+
+
+def _run(schema_editor, statements):
+    for statement in statements.get(schema_editor.connection.vendor, []):
+        schema_editor.execute(statement)
+
+
 def install(apps, schema_editor):
     # SQLite rebuilds the altered table, which drops its triggers: put them back.
-    from budaya.accounts.audit import TABLE, install_triggers
-
-    install_triggers(schema_editor.connection, TABLE)
+    _run(schema_editor, _create("accounts_auditentry"))
 
 
 class Migration(migrations.Migration):

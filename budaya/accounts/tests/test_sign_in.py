@@ -162,6 +162,7 @@ def test_production_settings_are_hardened():
         # Without these two the deploy checks warn (issue 17): budaya.accounts.W001 and W002.
         "BUDAYA_FIELD_KEYS": "Q2hhbmdlTWVDaGFuZ2VNZUNoYW5nZU1lQ2hhbmdlTWU=",
         "REDIS_URL": "redis://cache.internal:6379/0",
+        "BUDAYA_AUDIT_KEYS": "k1:" + "QUJD" * 11,  # 33 bytes: not the development key
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from budaya.accounts import checkpoints
 from budaya.activities.services import send_obligation_reminders
 from budaya.org.models import Government
 from budaya.teams.services import expire_ended
@@ -20,7 +21,8 @@ from budaya.teams.services import expire_ended
 class Command(BaseCommand):
     help = (
         "Daily jobs: reminders of recurring obligations that fall due (each sent once) and "
-        "role-model and change-agent designations whose period has ended."
+        "role-model and change-agent designations whose period has ended; a checkpoint of every "
+        "audit chain's head, outside the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -39,8 +41,11 @@ class Command(BaseCommand):
 
         reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        # Last, after today's entries: the head of every audit chain that moved, appended to its
+        # checkpoint file (issue 17: a chain cut short and rewound is then found).
+        points = checkpoints.take()
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"{today}: {len(reminders)} obligation reminders sent, "
-                f"{expired} designations expired."
+                f"{expired} designations expired, {len(points)} audit chains checkpointed."
             )

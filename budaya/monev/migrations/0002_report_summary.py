@@ -4,17 +4,93 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
+# Frozen copy of the summary's computation as it was when this table was made (issue 17: a data
+# migration uses the historical models, never the live code, which changes after it).
+INDICATORS = (1, 2, 3, 4)
+ITEMS = ("a", "b")
+
+
+def _level(answers):
+    level = 0
+    for indicator in INDICATORS:
+        if answers.get((indicator, "a")) and answers.get((indicator, "b")):
+            level = indicator
+        else:
+            break
+    return level
+
+
+def _total(values):
+    given = [value for value in values if value is not None]
+    return sum(given) if given else None
+
+
 def fill(apps, schema_editor):
-    """Summarise the reports already there. The current code computes them: this runs only
-    where reports exist when the table is made, i.e. on upgrading straight to it."""
-    from budaya.monev import aggregates
-    from budaya.org.models import Government
+    """Summarise the reports already there: this runs only where reports exist when the table
+    is made, i.e. on upgrading straight to it."""
+    from django.db.models import Max
 
     Report = apps.get_model("monev", "Report")
-    for government in Government.objects.filter(
-        pk__in=Report.objects.values("government_id")
+    ReportSummary = apps.get_model("monev", "ReportSummary")
+    MaturityAnswer = apps.get_model("monev", "MaturityAnswer")
+    Score = apps.get_model("monev", "Score")
+    Transition = apps.get_model("monev", "Transition")
+    ReportVersion = apps.get_model("monev", "ReportVersion")
+
+    answers, scores = {}, {}
+    for report_id, indicator, item, answer, check in MaturityAnswer.objects.values_list(
+        "report_id", "indicator", "item", "answer", "verified"
     ):
-        aggregates.rebuild(government)
+        answers.setdefault(report_id, []).append((indicator, item, answer, check))
+    for report_id, score, verified, highest in Score.objects.values_list(
+        "report_id", "score", "verified", "question__max_score"
+    ):
+        scores.setdefault(report_id, []).append((score, verified, highest))
+    changed = dict(
+        Transition.objects.values("report_id").annotate(last=Max("at")).values_list("report_id", "last")
+    )
+    submitted = dict(
+        ReportVersion.objects.values("report_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("report_id", "last")
+    )
+    summaries = []
+    for report in Report.objects.values("pk", "government_id", "period_id", "unit_id", "state", "version"):
+        pk = report["pk"]
+        own, verified = {}, {}
+        for indicator, item, answer, check in answers.get(pk, []):
+            own[(indicator, item)], verified[(indicator, item)] = answer, check
+        figures = {}
+        for number in INDICATORS:
+            keys = [(number, item) for item in ITEMS]
+            figures[f"own_{number}"] = sum(1 for key in keys if own.get(key))
+            figures[f"verified_{number}"] = (
+                None
+                if any(verified.get(key) is None for key in keys)
+                else sum(1 for key in keys if verified[key])
+            )
+        figures["own_level"] = _level(own)
+        figures["verified_level"] = (
+            None if any(value is None for value in verified.values()) else _level(verified)
+        )
+        given = scores.get(pk, [])
+        summaries.append(
+            ReportSummary(
+                government_id=report["government_id"],
+                period_id=report["period_id"],
+                unit_id=report["unit_id"],
+                report_id=pk,
+                state=report["state"],
+                version=report["version"],
+                changed_at=changed.get(pk),
+                submitted_at=submitted.get(pk),
+                score=_total([score for score, _v, _h in given]),
+                verified_score=_total([check for _s, check, _h in given]),
+                max_score=sum(highest for _s, _v, highest in given),
+                **figures,
+            )
+        )
+    ReportSummary.objects.bulk_create(summaries, batch_size=1000)
 
 
 class Migration(migrations.Migration):
