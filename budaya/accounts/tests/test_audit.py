@@ -2,10 +2,12 @@
 
 import datetime
 import io
+import json
 import re
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from budaya.accounts import audit, views
@@ -81,6 +83,8 @@ def test_the_database_refuses_update_and_delete(world):
         ("DELETE FROM accounts_systemauditentry WHERE id = %s", [system.pk]),
     ]
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # no pending foreign-key checks to refuse it first
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         statements += [
             ("TRUNCATE accounts_auditentry", []),
             ("TRUNCATE accounts_systemauditentry", []),
@@ -281,3 +285,206 @@ def test_bulk_entries_hash_and_store_as_single_entries_do(world):
     assert updated.after == {"active_to": "2026-12-31", "z": []}
     assert updated.before == {"active_to": None, "z": [1, {"b": 2, "a": 1}]}
     assert verify() == (0, "The audit trail is whole: 3 entries in 1 chains.\n")
+
+
+# --- Issue 17: attacks by someone who can write the database (not the key, not the checkpoints)
+
+
+def _chain(government) -> list[AuditEntry]:
+    return list(AuditEntry.objects.filter(government=government).order_by("sequence"))
+
+
+@pytest.mark.parametrize("mac", ["kept", "stripped", "forged with a guessed key"])
+def test_a_chain_rewritten_with_recomputed_hashes_is_named_by_its_mac(world, mac):
+    """Attack (a): rewrite an entry's content and recompute every following hash and the chain
+    head with the public algorithm, the triggers dropped. Every link and hash then holds; the
+    MAC, made with a key outside the database, does not."""
+    admin = world.user(Role.CITY_ADMIN)
+    for n in range(5):
+        write(admin, world.agency, after={"n": n})
+    assert verify()[0] == 0
+    entries = _chain(world.government)
+    audit.drop_triggers(connection)
+    previous = entries[0].hash
+    for entry in entries[1:]:
+        if entry.sequence == 2:
+            entry.after, entry.actor_repr = {"n": "forged"}, "someone.else"
+        entry.previous_hash = previous
+        entry.hash = audit.compute_hash(entry)
+        if mac == "stripped":
+            entry.key_id, entry.mac = "", ""
+        elif mac == "forged with a guessed key":
+            entry.mac = audit.AuditKeys("dev", {"dev": b"guess"}).mac(entry.key_id, entry.hash)
+        _tamper(
+            "UPDATE accounts_auditentry SET after = %s, actor_repr = %s, previous_hash = %s, "
+            "hash = %s, key_id = %s, mac = %s WHERE id = %s",
+            [
+                json.dumps(entry.after),
+                entry.actor_repr,
+                entry.previous_hash,
+                entry.hash,
+                entry.key_id,
+                entry.mac,
+                entry.pk,
+            ],
+        )
+        previous = entry.hash
+    AuditChain.objects.filter(pk=f"g{world.government.pk}").update(last_hash=previous)
+    assert [audit.compute_hash(e) for e in _chain(world.government)] == [
+        e.hash for e in _chain(world.government)
+    ]  # the public algorithm is satisfied
+    code, output = verify()
+    assert code == 1
+    assert f"chain g{world.government.pk} (government kota-tangerang)" in output
+    assert f"position 2 (entry {entries[1].pk})" in output
+    if mac == "stripped":
+        assert "no entry from here to the end is signed with a configured key" in output
+    else:
+        assert "MAC does not match" in output
+
+
+def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(world, settings):
+    """Attack (b): after the daily checkpoint, delete the last entries and rewind the chain
+    head to the last one kept. The chain left is whole and signed; the checkpoint outside the
+    database still names the entries removed."""
+    admin = world.user(Role.CITY_ADMIN)
+    for n in range(5):
+        write(admin, world.agency, after={"n": n})
+    write(world.foreign_user, world.foreign_agency)
+    call_command("daily", stdout=io.StringIO())
+    path = settings.BUDAYA_AUDIT_CHECKPOINT_DIR / f"g{world.government.pk}.jsonl"
+    (line,) = path.read_text().splitlines()
+    entries = _chain(world.government)
+    assert json.loads(line) | {"at": ""} == {
+        "chain": f"g{world.government.pk}",
+        "government_id": world.government.pk,
+        "entry_id": entries[-1].pk,
+        "sequence": 5,
+        "hash": entries[-1].hash,
+        "mac": entries[-1].mac,
+        "key_id": "dev",
+        "at": "",
+    }
+    assert verify() == (
+        0,
+        "The audit trail is whole: 6 entries in 2 chains.\n"
+        "2 checkpoints outside the database match.\n",
+    )
+    _tamper("DELETE FROM accounts_auditentry WHERE government_id = %s AND sequence > 3",
+            [world.government.pk])  # fmt: skip
+    AuditChain.objects.filter(pk=f"g{world.government.pk}").update(
+        length=3, last_hash=entries[2].hash
+    )
+    code, output = verify()
+    assert code == 1
+    assert f"chain g{world.government.pk} (government kota-tangerang), position 5" in output
+    assert f"entry {entries[-1].pk}" in output
+    assert "removed and the chain head rewound" in output
+
+
+def test_a_checkpointed_entry_rewritten_is_named(world, settings):
+    admin = world.user(Role.CITY_ADMIN)
+    entries = [write(admin, world.agency, after={"n": n}) for n in range(2)]
+    call_command("daily", stdout=io.StringIO())
+    settings.BUDAYA_AUDIT_KEYS = "other:" + "QUJD" * 11  # a stolen key, say: the MACs hold
+    _tamper("DELETE FROM accounts_auditentry", [])
+    AuditChain.objects.all().delete()
+    for n in range(3):
+        write(admin, world.agency, after={"n": f"again {n}"})
+    code, output = verify()
+    assert code == 1
+    assert f"position 2 (entry {_chain(world.government)[1].pk})" in output
+    assert f"differs from the checkpoint" in output and f"entry {entries[1].pk}" in output
+
+
+def test_daily_checkpoints_each_moved_chain_once(world, settings):
+    write(world.user(Role.CITY_ADMIN), world.agency)
+    write(world.user(Role.SYSTEM_ADMIN), world.government, government=None)
+    out = io.StringIO()
+    call_command("daily", stdout=out)
+    assert "2 audit chains checkpointed" in out.getvalue()
+    again = io.StringIO()
+    call_command("daily", stdout=again)
+    assert "0 audit chains checkpointed" in again.getvalue()
+    write(world.user(Role.CITY_ADMIN), world.agency)
+    call_command("daily", stdout=io.StringIO())
+    folder = settings.BUDAYA_AUDIT_CHECKPOINT_DIR
+    assert sorted(p.name for p in folder.iterdir()) == [
+        f"g{world.government.pk}.jsonl",
+        "system.jsonl",
+    ]
+    lines = (folder / f"g{world.government.pk}.jsonl").read_text().splitlines()
+    assert [json.loads(line)["sequence"] for line in lines] == [1, 2]
+
+
+def test_keys_rotate_and_old_entries_stay_verifiable(world, settings):
+    old = "kid0:" + "MDAw" * 11
+    settings.BUDAYA_AUDIT_KEYS = old
+    admin = world.user(Role.CITY_ADMIN)
+    first = write(admin, world.agency)
+    write(world.foreign_user, world.foreign_agency)
+    settings.BUDAYA_AUDIT_KEYS = "kid1:" + "MTEx" * 11 + "," + old
+    second = write(admin, world.agency)
+    assert (first.key_id, second.key_id) == ("kid0", "kid1")
+    assert verify()[0] == 0
+    # Before the old key goes: one entry under the new key at the end of every chain.
+    out = io.StringIO()
+    call_command("rekey_audit", stdout=out)
+    assert "1 chains signed with the audit key 'kid1'" in out.getvalue()
+    settings.BUDAYA_AUDIT_KEYS = "kid1:" + "MTEx" * 11
+    code, output = verify()
+    assert code == 0, output
+    assert f"chain g{world.government.pk}: unkeyed (or under a retired key) up to position 1" in output
+    # An entry under a retired key is still covered: rewriting it breaks the next MAC.
+    _tamper("UPDATE accounts_auditentry SET object_repr = 'x' WHERE id = %s", [first.pk])
+    assert verify()[0] == 1
+
+
+def test_entries_without_a_key_are_covered_once_rekeyed(world):
+    """Entries written before the keys (key id empty) are vouched for by the first keyed entry
+    after them; a chain ending in such entries is reported until rekey_audit signs it."""
+    entries = [write(world.user(Role.CITY_ADMIN), world.agency) for _n in range(3)]
+    _tamper("UPDATE accounts_auditentry SET key_id = '', mac = ''", [])
+    code, output = verify()
+    assert code == 1 and f"position 1 (entry {entries[0].pk})" in output
+    assert "rekey_audit" in output
+    call_command("rekey_audit", stdout=io.StringIO())
+    code, output = verify()
+    assert code == 0 and "unkeyed (or under a retired key) up to position 3" in output
+    signed = _chain(world.government)[-1]
+    assert (signed.sequence, signed.key_id, signed.object_id) == (4, "dev", str(world.government.pk))
+
+
+def test_rekey_refuses_to_sign_a_broken_chain(world):
+    for _n in range(2):
+        write(world.user(Role.CITY_ADMIN), world.agency)
+    _tamper("UPDATE accounts_auditentry SET key_id = '', mac = '', object_repr = 'x'", [])
+    with pytest.raises(CommandError, match="broken"):
+        call_command("rekey_audit", stdout=io.StringIO())
+    assert AuditEntry.objects.count() == 2
+
+
+def test_bulk_entries_carry_the_mac_of_the_current_key(world, settings):
+    settings.BUDAYA_AUDIT_KEYS = "bulk1:" + "QkJC" * 11
+    changes = [(AuditAction.CREATE, world.employee, None, {"n": n}) for n in range(3)]
+    with transaction.atomic():
+        audit.record_many(world.user(Role.CITY_ADMIN), changes, government=world.government)
+    keys = audit.audit_keys()
+    for entry in _chain(world.government):
+        assert entry.key_id == "bulk1" and entry.mac == keys.mac("bulk1", entry.hash)
+    assert verify()[0] == 0
+
+
+def test_deploy_check_refuses_the_development_key_and_short_keys(settings):
+    from budaya.accounts.checks import audit_keys_check
+
+    def ids(keys: str, deploy: bool = True) -> list[str]:
+        settings.BUDAYA_AUDIT_KEYS = keys
+        return [m.id for m in audit_keys_check(include_deployment_checks=deploy)]
+
+    assert ids(audit.DEVELOPMENT_KEYS) == ["budaya.E002"]
+    assert ids(audit.DEVELOPMENT_KEYS, deploy=False) == []
+    assert ids("k1:" + "QUJD" * 4) == ["budaya.E003"]
+    assert ids("k1:" + "QUJD" * 11) == []
+    assert ids("k1:not base64!") == ["budaya.E001"]
+    assert ids("k1:QUJD,k1:QUJD", deploy=False) == ["budaya.E001"]
