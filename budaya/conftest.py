@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,13 +20,15 @@ PASSWORD = "kata-sandi-uji-yang-panjang"
 _flush = BaseDatabaseOperations.execute_sql_flush
 
 
-def _flush_past_the_audit_triggers(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+def _flush_past_the_audit_triggers(self: BaseDatabaseOperations, sql_list: Iterable[str]) -> None:
     """The suite's own flush (after each transactional test) empties the audit tables: it drops
     their append-only triggers and creates them again in the flush's transaction (issue 17).
     Nothing outside the suite does this: on a database made by ``migrate`` the triggers refuse
     DELETE and, on PostgreSQL, TRUNCATE (budaya/accounts/tests/test_migrated_database.py)."""
     vendor = self.connection.vendor
-    drops = [sql for table in audit.APPEND_ONLY_TABLES for sql in audit.drop_statements(vendor, table)]
+    drops = [
+        sql for table in audit.APPEND_ONLY_TABLES for sql in audit.drop_statements(vendor, table)
+    ]
     creates = [
         sql for table in audit.APPEND_ONLY_TABLES for sql in audit.trigger_statements(vendor, table)
     ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -32,7 +33,7 @@ import hmac
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -424,7 +425,8 @@ class BrokenLink:
 
     def __str__(self) -> str:
         where = f"entry {self.entry_id}" if self.entry_id else "chain head"
-        return f"chain {self.chain}{_named(self.chain)}, position {self.sequence} ({where}): {self.reason}"
+        chain = f"chain {self.chain}{_named(self.chain)}"
+        return f"{chain}, position {self.sequence} ({where}): {self.reason}"
 
 
 def _named(chain: str) -> str:
@@ -443,7 +445,7 @@ class Verification:
     entries: int = 0
     chains: int = 0
     checkpoints: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
 def _chain_problems(
@@ -557,9 +559,7 @@ def verify_all(*, require_keyed: bool = True) -> Verification:
     stored = checkpoints.read_all()
     for head_model, entries_model in CHAINS:
         heads = {head.key: head for head in head_model._default_manager.all()}
-        keys_in_use = set(
-            entries_model._default_manager.values_list("chain", flat=True).distinct()
-        )
+        keys_in_use = set(entries_model._default_manager.values_list("chain", flat=True).distinct())
         system = head_model is SystemAuditChain
         with_points = {key for key in stored if (key == SYSTEM_CHAIN) == system}
         for key in sorted(set(heads) | keys_in_use | with_points):

@@ -125,4 +125,3 @@ def take() -> list[Checkpoint]:
             _append(point)
             written.append(point)
     return written
-

@@ -394,7 +394,7 @@ def test_a_checkpointed_entry_rewritten_is_named(world, settings):
     code, output = verify()
     assert code == 1
     assert f"position 2 (entry {_chain(world.government)[1].pk})" in output
-    assert f"differs from the checkpoint" in output and f"entry {entries[1].pk}" in output
+    assert "differs from the checkpoint" in output and f"entry {entries[1].pk}" in output
 
 
 def test_daily_checkpoints_each_moved_chain_once(world, settings):
@@ -434,7 +434,9 @@ def test_keys_rotate_and_old_entries_stay_verifiable(world, settings):
     settings.BUDAYA_AUDIT_KEYS = "kid1:" + "MTEx" * 11
     code, output = verify()
     assert code == 0, output
-    assert f"chain g{world.government.pk}: unkeyed (or under a retired key) up to position 1" in output
+    assert (
+        f"chain g{world.government.pk}: unkeyed (or under a retired key) up to position 1" in output
+    )
     # An entry under a retired key is still covered: rewriting it breaks the next MAC.
     _tamper("UPDATE accounts_auditentry SET object_repr = 'x' WHERE id = %s", [first.pk])
     assert verify()[0] == 1
@@ -452,7 +454,11 @@ def test_entries_without_a_key_are_covered_once_rekeyed(world):
     code, output = verify()
     assert code == 0 and "unkeyed (or under a retired key) up to position 3" in output
     signed = _chain(world.government)[-1]
-    assert (signed.sequence, signed.key_id, signed.object_id) == (4, "dev", str(world.government.pk))
+    assert (signed.sequence, signed.key_id, signed.object_id) == (
+        4,
+        "dev",
+        str(world.government.pk),
+    )
 
 
 def test_rekey_refuses_to_sign_a_broken_chain(world):

@@ -109,4 +109,3 @@ def test_a_migrated_database_refuses_to_change_or_remove_audit_entries(tmp_path)
     assert len(outcomes) == expected
     for statement, outcome in outcomes.items():
         assert "append-only" in outcome, f"{statement}: {outcome}"
-

@@ -3,6 +3,7 @@ regulation separates them; frozen versions with hashes; the diff; every move aud
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -181,6 +182,76 @@ def test_verify_reports_finds_a_changed_version(scene):
     ReportVersion.objects.filter(report=report).update(canonical='{"rows":[]}')
     with pytest.raises(CommandError, match="version 1"):
         call_command("verify_reports", verbosity=0)
+
+
+def _rewrite_version(version: ReportVersion, canonical: str) -> str:
+    """What someone with database access does: new content and its recomputed hash."""
+    from django.db import connection
+
+    sha256 = services.sha256_of(canonical)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE monev_reportversion SET canonical = %s, sha256 = %s WHERE id = %s",
+            [canonical, sha256, version.pk],
+        )
+    return sha256
+
+
+def test_verify_reports_finds_a_version_rewritten_with_its_hash(scene):
+    """Issue 17: the stored hash recomputed after the change matches the changed text; the hash
+    recorded in the (keyed) audit entry at submission does not."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    report = _prepared(scene)
+    services.transition(report, State.APPROVED, scene.head)
+    services.transition(report, State.SUBMITTED, scene.head)
+    version = ReportVersion.objects.get(report=report)
+    content = json.loads(version.canonical)
+    content["rows"] = content["rows"][:1]
+    _rewrite_version(version, services.canonical_json(content))
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_reports", verbosity=0)
+    assert (
+        f"{scene.agency.name}, report {report.pk} version 1: hash differs from the one its "
+        "audit entry recorded"
+    ) in str(broken.value)
+
+
+def test_verify_reports_finds_a_consolidated_version_rewritten_with_its_audit_entry(scene):
+    """The audit entry rewritten as well (verify_audit then names it by its MAC): the city
+    report still holds the hash it consolidated."""
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+    from django.db import connection
+
+    from budaya.accounts import audit
+
+    report = _prepared(scene)
+    for target, actor in (
+        (State.APPROVED, scene.head),
+        (State.SUBMITTED, scene.head),
+        (State.ACCEPTED, scene.admin),
+    ):
+        services.transition(report, target, actor)
+    city = services.consolidate(scene.period, scene.admin)
+    out = io.StringIO()
+    call_command("verify_reports", stdout=out)
+    assert out.getvalue().startswith("2 submitted versions and city reports match")
+    version = ReportVersion.objects.get(report=report)
+    content = json.loads(version.canonical)
+    content["rows"] = content["rows"][:1]
+    forged = _rewrite_version(version, services.canonical_json(content))
+    entry = AuditEntry.objects.get(object_type="monev.reportversion", object_id=str(version.pk))
+    audit.drop_triggers(connection)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE accounts_auditentry SET after = %s WHERE id = %s",
+            [json.dumps({"number": 1, "sha256": forged}), entry.pk],
+        )
+    with pytest.raises(CommandError) as broken:
+        call_command("verify_reports", verbosity=0)
+    assert f"version 1: hash differs from the one city report {city.pk} holds" in str(broken.value)
 
 
 def test_deleting_an_activity_keeps_the_evidence_a_report_links(scene):

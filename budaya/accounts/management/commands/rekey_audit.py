@@ -18,7 +18,9 @@ from budaya.org.models import Government
 
 
 class Command(BaseCommand):
-    help = "Append an entry signed with the current audit key to every chain not yet signed with it."
+    help = (
+        "Append an entry signed with the current audit key to every chain not yet signed with it."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # What is signed must be whole first: signing a rewritten chain would vouch for it.
