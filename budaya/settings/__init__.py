@@ -189,6 +189,22 @@ if env("S3_BUCKET"):
         },
     }
 
+if env("BUDAYA_AUDIT_CHECKPOINT_BUCKET"):
+    # The audit trail's checkpoints in a bucket of their own, one object each (issue 17,
+    # docs/security.md): versioning and object lock on it, credentials that cannot delete.
+    STORAGES["audit_checkpoints"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("BUDAYA_AUDIT_CHECKPOINT_BUCKET"),
+            "endpoint_url": env("S3_ENDPOINT_URL") or None,
+            "access_key": env("BUDAYA_AUDIT_CHECKPOINT_ACCESS_KEY", env("S3_ACCESS_KEY")),
+            "secret_key": env("BUDAYA_AUDIT_CHECKPOINT_SECRET_KEY", env("S3_SECRET_KEY")),
+            "region_name": env("S3_REGION") or None,
+            "default_acl": None,
+            "file_overwrite": False,
+        },
+    }
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if env("REDIS_URL"):
     CACHES = {

@@ -1,5 +1,6 @@
 """The audit trail: append-only, hash-chained per government, verified by a command."""
 
+import dataclasses
 import datetime
 import io
 import json
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from budaya.accounts import audit, views
+from budaya.accounts import audit, checkpoints, views
 from budaya.accounts.models import (
     AppendOnlyError,
     AuditAction,
@@ -343,7 +344,24 @@ def test_a_chain_rewritten_with_recomputed_hashes_is_named_by_its_mac(world, mac
         assert "MAC does not match" in output
 
 
-def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(world, settings):
+@pytest.fixture(params=["files", "objects"])
+def checkpoint_store(request, settings, tmp_path):
+    """Checkpoints in append-only files (the default), or one object each in a storage: the
+    S3 bucket of BUDAYA_AUDIT_CHECKPOINT_BUCKET, stood in for by a local folder."""
+    if request.param == "objects":
+        settings.STORAGES = {
+            **settings.STORAGES,
+            checkpoints.STORAGE: {
+                "BACKEND": "django.core.files.storage.FileSystemStorage",
+                "OPTIONS": {"location": str(tmp_path / "bucket")},
+            },
+        }
+    return request.param
+
+
+def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(
+    world, settings, checkpoint_store
+):
     """Attack (b): after the daily checkpoint, delete the last entries and rewind the chain
     head to the last one kept. The chain left is whole and signed; the checkpoint outside the
     database still names the entries removed."""
@@ -352,10 +370,16 @@ def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(world, 
         write(admin, world.agency, after={"n": n})
     write(world.foreign_user, world.foreign_agency)
     call_command("daily", stdout=io.StringIO())
-    path = settings.BUDAYA_AUDIT_CHECKPOINT_DIR / f"g{world.government.pk}.jsonl"
-    (line,) = path.read_text().splitlines()
+    (point,) = checkpoints.read(f"g{world.government.pk}")
     entries = _chain(world.government)
-    assert json.loads(line) | {"at": ""} == {
+    if checkpoint_store == "objects":  # one object per checkpoint, nothing in the folder
+        from django.core.files.storage import storages
+
+        assert not any(settings.BUDAYA_AUDIT_CHECKPOINT_DIR.iterdir())
+        assert storages[checkpoints.STORAGE].listdir(f"g{world.government.pk}")[1] == [
+            f"000000000005-{entries[-1].hash}.json"
+        ]
+    assert dataclasses.asdict(point) | {"at": ""} == {
         "chain": f"g{world.government.pk}",
         "government_id": world.government.pk,
         "entry_id": entries[-1].pk,
@@ -382,7 +406,7 @@ def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(world, 
     assert "removed and the chain head rewound" in output
 
 
-def test_a_checkpointed_entry_rewritten_is_named(world, settings):
+def test_a_checkpointed_entry_rewritten_is_named(world, settings, checkpoint_store):
     admin = world.user(Role.CITY_ADMIN)
     entries = [write(admin, world.agency, after={"n": n}) for n in range(2)]
     call_command("daily", stdout=io.StringIO())

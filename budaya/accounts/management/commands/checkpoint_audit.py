@@ -16,6 +16,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         points = checkpoints.take()
         if options["verbosity"] >= 1:
-            self.stdout.write(
-                f"{len(points)} audit chains checkpointed in {checkpoints.directory()}."
-            )
+            self.stdout.write(f"{len(points)} audit chains checkpointed in {checkpoints.where()}.")
