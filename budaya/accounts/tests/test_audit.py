@@ -520,3 +520,23 @@ def test_deploy_check_refuses_the_development_key_and_short_keys(settings):
     assert ids("k1:" + "QUJD" * 11) == []
     assert ids("k1:not base64!") == ["budaya.E001"]
     assert ids("k1:QUJD,k1:QUJD", deploy=False) == ["budaya.E001"]
+
+
+def test_production_settings_refuse_to_start_without_audit_keys():
+    import os
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "BUDAYA_AUDIT_KEYS"} | {
+        "DJANGO_SETTINGS_MODULE": "budaya.settings.production",
+        "SECRET_KEY": "s" * 60,
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "BUDAYA_AUDIT_KEYS must be set in production" in result.stderr
