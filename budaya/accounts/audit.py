@@ -510,9 +510,6 @@ def _chain_problems(
         previous_hash = entry.hash
         expected += 1
     length = expected - 1
-    if head is None or head.length != length or head.last_hash != previous_hash:
-        yield BrokenLink(key, length, None, "entries at the end of the chain are missing")
-        return
     beyond = sorted(sequence for sequence in points if sequence > length)
     if beyond:
         point = points[beyond[-1]]
@@ -520,9 +517,12 @@ def _chain_problems(
             key,
             point.sequence,
             point.entry_id,
-            f"entries at the end were removed and the chain head rewound: the checkpoint of "
+            f"entries at the end were removed: the checkpoint of "
             f"{point.at} recorded {point.sequence} entries, the chain now holds {length}",
         )
+        return
+    if head is None or head.length != length or head.last_hash != previous_hash:
+        yield BrokenLink(key, length, None, "entries at the end of the chain are missing")
         return
     if uncovered is not None and require_keyed:
         yield BrokenLink(

@@ -403,7 +403,8 @@ def test_a_tail_deleted_with_the_head_rewound_is_found_by_the_checkpoint(
     assert code == 1
     assert f"chain g{world.government.pk} (government kota-tangerang), position 5" in output
     assert f"entry {entries[-1].pk}" in output
-    assert "removed and the chain head rewound" in output
+    assert "entries at the end were removed: the checkpoint of" in output
+    assert "recorded 5 entries, the chain now holds 3" in output
 
 
 def test_a_checkpointed_entry_rewritten_is_named(world, settings, checkpoint_store):
