@@ -27,7 +27,7 @@ def audit_keys_check(app_configs: Any = None, **kwargs: Any) -> list[CheckMessag
                 "BUDAYA_AUDIT_KEYS holds the public development key: anyone could forge the "
                 "audit trail's MACs.",
                 hint='Set BUDAYA_AUDIT_KEYS="<id>:<base64 of 32 random bytes>" (docs/security.md).',
-                id="budaya.E002",
+                id="budaya.accounts.E002",
             )
         )
     for key_id, secret in keys.secrets.items():

@@ -515,12 +515,12 @@ def test_deploy_check_refuses_the_development_key_and_short_keys(settings):
         settings.BUDAYA_AUDIT_KEYS = keys
         return [m.id for m in audit_keys_check(include_deployment_checks=deploy)]
 
-    assert ids(audit.DEVELOPMENT_KEYS) == ["budaya.E002"]
+    assert ids(audit.DEVELOPMENT_KEYS) == ["budaya.accounts.E002"]
     assert ids(audit.DEVELOPMENT_KEYS, deploy=False) == []
-    assert ids("k1:" + "QUJD" * 4) == ["budaya.E003"]
+    assert ids("k1:" + "QUJD" * 4) == ["budaya.accounts.E003"]
     assert ids("k1:" + "QUJD" * 11) == []
-    assert ids("k1:not base64!") == ["budaya.E001"]
-    assert ids("k1:QUJD,k1:QUJD", deploy=False) == ["budaya.E001"]
+    assert ids("k1:not base64!") == ["budaya.accounts.E001"]
+    assert ids("k1:QUJD,k1:QUJD", deploy=False) == ["budaya.accounts.E001"]
 
 
 def test_production_settings_refuse_to_start_without_audit_keys():
