@@ -199,6 +199,7 @@ def test_production_counts_in_redis_and_deploy_check_warns_without_it():
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "budaya.settings.production",
         "SECRET_KEY": "x" * 64,
+        "BUDAYA_AUDIT_KEYS": "k1:" + "QUJD" * 11,  # production refuses to start without
     }
     probe = "import django; django.setup(); from django.conf import settings as s; "
     probe += "print(s.CACHES['default']['BACKEND'])"

@@ -82,6 +82,7 @@ def test_the_deploy_check_warns_about_the_development_key():
         "DJANGO_SETTINGS_MODULE": "budaya.settings.production",
         "SECRET_KEY": "x" * 64,
         "REDIS_URL": "redis://cache.internal:6379/0",
+        "BUDAYA_AUDIT_KEYS": "k1:" + "QUJD" * 11,  # production refuses to start without
     }
     env.pop("BUDAYA_FIELD_KEYS", None)
     command = [sys.executable, "manage.py", "check", "--deploy"]
