@@ -16,6 +16,8 @@ from typing import Any
 import xlsxwriter
 from django.http import HttpResponse
 
+from budaya.files import attach
+
 DANGEROUS_FIRST = ("=", "+", "-", "@", "\t", "\r")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -103,7 +105,7 @@ def _image_height(content: bytes) -> int:
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:
+    """The workbook as a download named ``<filename without its extension>.xlsx``."""
     response = HttpResponse(content, content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    attach(response, filename, XLSX_TYPE)
     return response

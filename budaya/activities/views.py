@@ -32,6 +32,7 @@ from budaya.activities.forms import (
     ObligationForm,
 )
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
+from budaya.files import attach
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
@@ -500,13 +501,15 @@ def _file_response(evidence: Evidence, name: str, content_type: str, inline: boo
         handle = evidence_files.storage().open(name, "rb")
     except (FileNotFoundError, OSError) as error:
         raise Http404 from error
-    response = FileResponse(
-        handle,
-        as_attachment=not inline,
-        filename=evidence.original_name or f"data-dukung-{evidence.pk}",
-        content_type=content_type,
+    response = FileResponse(handle, content_type=content_type)
+    # The client's name for the base, the served type's extension (issue 17: a PDF uploaded
+    # as laporan.exe downloads as laporan.pdf).
+    attach(
+        response,
+        evidence.original_name or evidence.title or f"data-dukung-{evidence.pk}",
+        content_type,
+        inline=inline,
     )
-    response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = FILE_CSP
     response["Cache-Control"] = "private, max-age=3600"
     response["Cross-Origin-Resource-Policy"] = "same-origin"

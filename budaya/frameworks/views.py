@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from budaya.files import attach
 from budaya.frameworks import selectors, services
 from budaya.frameworks.forms import (
     AdoptionForm,
@@ -175,8 +176,7 @@ def version_export(request: HttpRequest, slug: str, number: int) -> HttpResponse
     except services.TamperedVersionError as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(text, content_type="application/yaml; charset=utf-8")
-    filename = f"{version.framework.slug}-v{version.number}.yaml"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, f"{version.framework.slug}-v{version.number}", "application/yaml")
     return response
 
 

@@ -12,7 +12,6 @@ import datetime
 import io
 import json
 import logging
-import mimetypes
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,8 +24,10 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budaya.files import attach
 from budaya.monev import indicators, services
 from budaya.monev.models import CityReport, Report, ReportVersion
+from budaya.org import logos
 from budaya.org.models import Government
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
@@ -338,8 +339,8 @@ def pdf_html(document: Document) -> str:
     """The page WeasyPrint renders: the logo inline (data: URL), the style sheet a local file."""
     logo = _logo_bytes(document.government)
     logo_uri = ""
-    if logo:
-        kind = mimetypes.guess_type(document.government.logo.name or "")[0] or "image/png"
+    kind = logos.content_type(logo) if logo else None
+    if logo and kind:  # the type its content shows, not its name's (issue 17)
         logo_uri = f"data:{kind};base64,{base64.b64encode(logo).decode()}"
     css = finders.find("monev/print.css")
     return render_to_string(
@@ -371,7 +372,7 @@ TYPES = {
 
 def respond(document: Document, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
-        return xlsx_response(f"{document.filename}.xlsx", xlsx(document))
+        return xlsx_response(document.filename, xlsx(document))
     if fmt == "docx":
         content = docx(document)
     elif fmt == "pdf":
@@ -379,6 +380,5 @@ def respond(document: Document, fmt: str) -> HttpResponse:
     else:
         raise Http404
     response = HttpResponse(content, content_type=TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{document.filename}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    attach(response, document.filename, TYPES[fmt])
     return response

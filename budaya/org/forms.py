@@ -3,9 +3,11 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from budaya.archives import ArchiveError, check_office_file
+from budaya.org import logos
 from budaya.org.grades import (
     GradeError,
     normalise_echelon,
@@ -29,6 +31,8 @@ class GovernmentForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["head_title"].required = False
+        self.fields["logo"].widget.attrs["accept"] = logos.ACCEPT
+        self.fields["logo"].help_text = _("PNG, JPEG or SVG, at most 2 MB.")
 
     def clean_kemendagri_code(self) -> str:
         code = self.cleaned_data["kemendagri_code"].strip()
@@ -46,9 +50,11 @@ class GovernmentForm(forms.ModelForm):
         return code
 
     def clean_logo(self):  # type: ignore[no-untyped-def]
+        """A new upload is checked by content and cleaned (issue 17: PNG, JPEG or a cleaned
+        SVG); the stored logo (no new upload) or a cleared one pass as they are."""
         logo = self.cleaned_data.get("logo")
-        if logo and getattr(logo, "size", 0) > 2 * 1024 * 1024:
-            raise forms.ValidationError(_("The logo may be at most 2 MB."))
+        if isinstance(logo, UploadedFile):
+            return logos.prepare_logo(logo).as_file()
         return logo
 
 

@@ -7,6 +7,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from budaya.files import GeneratedName
+
 
 def _scope(user: Any, roles: Any) -> Any:
     """The user's tenant scope (``budaya.accounts.scoping.TenantScope``), or None when signed out.
@@ -102,7 +104,13 @@ class Government(models.Model):
     timezone = models.CharField(
         _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB
     )
-    logo = models.ImageField(_("logo"), upload_to="governments/logos/", blank=True)
+    # PNG, JPEG or a cleaned SVG (org/logos.py), stored under a generated name (issue 17).
+    logo = models.FileField(
+        _("logo"),
+        upload_to=GeneratedName("logos", "logo", ("png", "jpg", "svg")),
+        max_length=255,
+        blank=True,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GovernmentQuerySet.as_manager()
@@ -302,7 +310,12 @@ class EmployeeImport(TenantModel):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
-    file = models.FileField(_("file"), upload_to="imports/employees/%Y/%m/")
+    # A generated name (issue 17); the client's name is ``original_name``, for display only.
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("imports/employees", "file", ("xlsx", "csv")),
+        max_length=255,
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     full_roster = models.BooleanField(
         _("this file is the full roster"),

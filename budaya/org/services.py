@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _lazy
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, AuditChain
+from budaya.files import display_name
 from budaya.org import tasks as org_tasks
 from budaya.org.forms import GovernmentForm
 from budaya.org.importing import EMPLOYEE_FIELDS, PlanSummary, RosterError, plan_import
@@ -47,7 +48,14 @@ AUDITED_FIELDS = [
 def create_government(
     form: GovernmentForm, actor: Any = None, request: HttpRequest | None = None
 ) -> Government:
-    government = form.save()
+    # Saved first without the logo: the logo's generated name holds the government's id.
+    government = form.save(commit=False)
+    logo = government.logo
+    government.logo = None  # type: ignore[assignment]
+    government.save()
+    if logo:
+        government.logo = logo
+        government.save(update_fields=["logo"])
     audit.record(
         actor,
         AuditAction.CREATE,
@@ -127,7 +135,7 @@ def start_employee_import(
     job = EmployeeImport.objects.create(
         government=government,
         file=upload,
-        original_name=Path(upload.name).name[:255],
+        original_name=display_name(upload.name or ""),
         full_roster=full_roster,
         created_by=actor if getattr(actor, "pk", None) else None,
     )
@@ -169,7 +177,8 @@ def _progress(import_id: int) -> Callable[[int], None]:
 
 
 def _plan(job: EmployeeImport) -> PlanSummary:
-    suffix = Path(job.original_name).suffix.lower()
+    # The stored name's extension is the one its content showed (budaya/files.py).
+    suffix = Path(job.file.name or job.original_name).suffix.lower()
     with job.file.open("rb") as stored, tempfile.NamedTemporaryFile(suffix=suffix) as local:
         # The storage may be remote (S3): the reader works on a local copy.
         shutil.copyfileobj(stored, local)

@@ -3,16 +3,17 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
+from budaya.files import attach
 from budaya.frameworks.selectors import current_adoptions
 from budaya.links import link_maker
-from budaya.org import selectors, services
+from budaya.org import logos, selectors, services
 from budaya.org.forms import (
     ColumnMappingForm,
     DeactivateForm,
@@ -92,13 +93,25 @@ def government_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
-def government_logo(request: HttpRequest, slug: str) -> FileResponse:
-    """Uploaded files are served only through a scoped view, never from a public folder."""
+def government_logo(request: HttpRequest, slug: str) -> HttpResponse:
+    """Uploaded files are served only through a scoped view, never from a public folder; the
+    type is the one the content shows (issue 17), and the policy lets an SVG run nothing."""
     government = get_object_or_404(governments_visible_to(request.user), slug=slug)
     if not government.logo:
         raise Http404
-    response = FileResponse(government.logo.open("rb"))
-    response["X-Content-Type-Options"] = "nosniff"
+    try:
+        with government.logo.open("rb") as handle:
+            data = handle.read(logos.MAX_BYTES + 1)
+    except OSError as error:
+        raise Http404 from error
+    kind = logos.content_type(data)
+    if kind is None:  # an older upload of another kind: not served as anything
+        raise Http404
+    response = HttpResponse(data, content_type=kind)
+    attach(response, f"logo-{government.slug}", kind, inline=True)
+    response["Content-Security-Policy"] = logos.CSP
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from budaya.files import GeneratedName
 from budaya.org.models import Employee, TenantModel, TenantQuerySet, Unit
 
 
@@ -158,7 +159,11 @@ class TeamPolicy(TenantModel):
         help_text=_("0 turns the check off."),
     )
     decree_template = models.FileField(
-        _("decree template (.docx)"), upload_to="teams/decree-templates/", blank=True
+        _("decree template (.docx)"),
+        # A generated name, never the client's (issue 17).
+        upload_to=GeneratedName("teams/decree-templates", "decree_template", ("docx",)),
+        max_length=255,
+        blank=True,
     )
     legal_basis = models.TextField(
         _("legal basis cited in decrees (Mengingat)"),

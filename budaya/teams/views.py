@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from budaya.accounts.models import Role
+from budaya.files import attach
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
 from budaya.pagination import page_of, query_without_page
@@ -46,6 +47,7 @@ from budaya.teams.models import (
 )
 
 PENDING_RULES = "teams_pending_rules"
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 25  # teams per page
 
 
@@ -474,13 +476,9 @@ def decree_draft(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _("The government's decree template cannot be used: %(error)s") % {"error": error},
         )
         return redirect("teams:decree_detail", slug=government.slug, pk=found.pk)
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
+    response = HttpResponse(content, content_type=DOCX_TYPE)
     name = slugify(found.number or f"draf-sk-{team.name}")[:80] or "draf-sk"
-    response["Content-Disposition"] = f'attachment; filename="{name}.docx"'
-    response["X-Content-Type-Options"] = "nosniff"
+    attach(response, name, DOCX_TYPE)
     return response
 
 
@@ -720,7 +718,7 @@ def rules_export(request: HttpRequest, slug: str) -> HttpResponse:
     response = HttpResponse(
         rulesfile.export(government), content_type="application/yaml; charset=utf-8"
     )
-    response["Content-Disposition"] = f'attachment; filename="aturan-tim-{government.slug}.yaml"'
+    attach(response, f"aturan-tim-{government.slug}", "application/yaml")
     return response
 
 
@@ -770,8 +768,8 @@ def template_download(request: HttpRequest, slug: str) -> FileResponse:
         handle = team_policy.decree_template.open("rb")
     else:
         handle = decree.DEFAULT_TEMPLATE.open("rb")
-    response = FileResponse(handle, as_attachment=True, filename="templat-sk.docx")
-    response["X-Content-Type-Options"] = "nosniff"
+    response = FileResponse(handle, content_type=DOCX_TYPE)
+    attach(response, "templat-sk", DOCX_TYPE)
     return response
 
 
