@@ -8,11 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.db.models import RestrictedError
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
@@ -203,7 +205,10 @@ def update_activity(
                     setattr(activity, name, data[name])
             activity.participants_count = data.get("participants_count") or 0
             activity.status = data.get("status") or Activity.Status.DONE
-            activity.save()
+            # ``updated_at`` moves only when something changed (below): a report marks the row
+            # of an activity edited after its submission (issue 17), not one saved unchanged.
+            activity.save(update_fields=[*ACTIVITY_FIELDS])
+            activity.updated_at = stored_before.updated_at
             aggregates.changed(stored_before, activity)
             _set_values(activity, data.get("values") or [])
             _set_participants(activity)
@@ -213,6 +218,8 @@ def update_activity(
             _add_evidence(activity, data, actor, request, stored)
             old, new = audit.changed(before, _snapshot(activity))
             if new:
+                activity.updated_at = timezone.now()
+                Activity.objects.filter(pk=activity.pk).update(updated_at=activity.updated_at)
                 audit.record(
                     actor, AuditAction.UPDATE, activity, before=old, after=new, request=request
                 )
@@ -224,13 +231,35 @@ def update_activity(
     return activity
 
 
+def is_cited(activity: Activity) -> bool:
+    """Whether a submitted report version cites the activity (a Tabel 1 row made from it)."""
+    return activity.citations.exists()
+
+
+def cited_message() -> str:
+    return _(
+        "This activity is cited by a submitted monitoring report, so it cannot be deleted. "
+        "It can still be edited; the report then marks its row as changed since submitted."
+    )
+
+
 @transaction.atomic
 def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None = None) -> None:
-    """Delete an activity; evidence that only it used goes with it (audited too)."""
+    """Delete an activity; evidence that only it used goes with it (audited too).
+
+    Refused (``ValidationError``, nothing deleted) while a submitted report version cites it:
+    a submitted version is never changed, so what it cites stays (issue 17)."""
+    # Locked, so a submission citing it cannot slip in between the check and the delete.
+    Activity.objects.select_for_update().filter(pk=activity.pk).first()
+    if is_cited(activity):
+        raise ValidationError(cited_message(), code="cited")
     before = _snapshot(activity)
     items = list(Evidence.objects.filter(activity_links__activity=activity))
     audit.record(actor, AuditAction.DELETE, activity, before=before, request=request)
-    activity.delete()
+    try:
+        activity.delete()
+    except RestrictedError as error:  # cited meanwhile: the database refuses too
+        raise ValidationError(cited_message(), code="cited") from error
     aggregates.deleted(activity)
     for item in items:
         evidence_files.delete_if_unused(item, actor, request)

@@ -242,6 +242,7 @@ def _scoped_activity(request: HttpRequest, government: Government, pk: int) -> A
 def activity_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _government(request, slug)
     activity = _scoped_activity(request, government, pk)
+    can_change = selectors.can_change(request.user, activity)
     return render(
         request,
         "activities/activity_detail.html",
@@ -251,7 +252,10 @@ def activity_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "values": activity.values.order_by("order"),
             "participants": activity.participants.order_by("name"),
             "evidence": selectors.evidence_of(activity),
-            "can_change": selectors.can_change(request.user, activity),
+            "can_change": can_change,
+            # A submitted report cites it: kept, so no delete button (issue 17).
+            "cited": can_change and services.is_cited(activity),
+            "cited_message": services.cited_message(),
         },
     )
 
@@ -295,7 +299,12 @@ def activity_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not selectors.can_change(request.user, activity):
         raise PermissionDenied
     title = activity.title
-    services.delete_activity(activity, request.user, request)
+    try:
+        services.delete_activity(activity, request.user, request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("activities:detail", slug=government.slug, pk=activity.pk)
     messages.success(request, _("The activity %(title)s was deleted.") % {"title": title})
     return redirect("activities:list", slug=government.slug)
 

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budaya.files import attach
-from budaya.monev import indicators, services
+from budaya.monev import indicators, selectors, services
 from budaya.monev.models import CityReport, Report, ReportVersion
 from budaya.org import logos
 from budaya.org.models import Government
@@ -79,7 +79,12 @@ class Document:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+# Beside a row whose cited activity was edited after the submission (issue 17); the row itself
+# and the hash stay those of the submitted version.
+CHANGED_NOTE = "(diubah setelah laporan disampaikan)"
+
+
+def _groups(rows: list[dict[str, Any]], changed: set[str] | None = None) -> list[dict[str, Any]]:
     number = 0
     groups = []
     for i in indicators.INDICATORS:
@@ -88,7 +93,10 @@ def _groups(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             if row["indicator"] != i:
                 continue
             number += 1
-            items.append({**row, "number": number, "evidence_text": _evidence_text(row)})
+            item = {**row, "number": number, "evidence_text": _evidence_text(row)}
+            if changed and row.get("key") in changed:
+                item["activity"] = f"{row['activity']}\n{CHANGED_NOTE}"
+            items.append(item)
         groups.append({"heading": indicators.TABEL1_HEADINGS[i], "rows": items})
     return groups
 
@@ -113,13 +121,14 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
         sha = services.sha256_of(services.canonical_json(content))
         note = "Draf (belum disampaikan)"
     day = timezone.localdate(version.submitted_at) if version else timezone.localdate()
+    changed = selectors.changed_since_submitted(report, version)
     government = report.government
     return Document(
         filename=f"monev-{slugify(report.unit.name)}-{report.period.year}-v{report.version}",
         government=government,
         title="Formulir Laporan Monitoring dan Evaluasi",
         subtitle=f"{content['unit']['name']} · {content['period']['title']}",
-        sections=[Section(content["unit"]["name"], _groups(content["rows"]), sha)],
+        sections=[Section(content["unit"]["name"], _groups(content["rows"], changed), sha)],
         place=content.get("place") or services.place_of(government),
         day=day,
         # As Tabel 1 has it (the agency's team carries the city's name, S Pasal 9(1)-(2)).

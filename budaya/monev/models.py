@@ -365,6 +365,32 @@ class ReportVersion(TenantModel):
         return hashlib.sha256(self.canonical.encode()).hexdigest() == self.sha256
 
 
+class CitedActivity(TenantModel):
+    """An activity that a row of a submitted version was made from, and when that activity had
+    last changed at the submission (issue 17). While a version cites it, the activity cannot be
+    deleted (the service refuses, and RESTRICT keeps the database from it); an edit made after
+    the submission shows on the row as changed since submitted. The version itself never
+    changes."""
+
+    scope_unit_path = "version__report__unit__path"
+
+    version = models.ForeignKey(
+        ReportVersion, on_delete=models.CASCADE, related_name="cited_activities"
+    )
+    row_key = models.UUIDField()
+    activity = models.ForeignKey(Activity, on_delete=models.RESTRICT, related_name="citations")
+    activity_changed_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("activity cited by a report")
+        verbose_name_plural = _("activities cited by reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "version", "row_key"], name="monev_cited_activity"
+            )
+        ]
+
+
 class ReviewComment(TenantModel):
     """The city team's comment on one row (by key) of one version, given with a return."""
 

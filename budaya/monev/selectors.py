@@ -11,7 +11,15 @@ from django.db.models import QuerySet
 
 from budaya.accounts.models import Role
 from budaya.monev import indicators
-from budaya.monev.models import FROZEN, Period, Report, ReportSummary, ReportVersion, State
+from budaya.monev.models import (
+    FROZEN,
+    CitedActivity,
+    Period,
+    Report,
+    ReportSummary,
+    ReportVersion,
+    State,
+)
 from budaya.org.models import Government, Unit
 
 # The board's columns (issue 8 item 6): a report's state, grouped.
@@ -182,3 +190,18 @@ def version_content(version: ReportVersion) -> dict[str, Any]:
 
 def is_frozen(report: Report) -> bool:
     return report.state in FROZEN
+
+
+def changed_since_submitted(report: Report, version: ReportVersion | None = None) -> set[str]:
+    """Keys of the rows whose cited activity was edited after the submission (issue 17): per
+    row, the latest submitted version that cites it (or ``version``), in one query for the
+    whole report, whatever its number of rows."""
+    cited = CitedActivity.objects.filter(government_id=report.government_id)
+    cited = cited.filter(version=version) if version else cited.filter(version__report=report)
+    latest: dict[str, tuple[int, bool]] = {}
+    for number, key, then, now in cited.values_list(
+        "version__number", "row_key", "activity_changed_at", "activity__updated_at"
+    ):
+        if str(key) not in latest or latest[str(key)][0] < number:
+            latest[str(key)] = (number, now > then)
+    return {key for key, (_number, changed) in latest.items() if changed}

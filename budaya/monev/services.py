@@ -23,6 +23,7 @@ from budaya.accounts.models import AuditAction, Role, RoleGrant
 from budaya.activities.models import Activity, Evidence
 from budaya.monev import aggregates, indicators
 from budaya.monev.models import (
+    CitedActivity,
     CityReport,
     Instrument,
     MaturityAnswer,
@@ -757,11 +758,16 @@ def transition(
             sha256=sha256_of(content),
             submitted_by=actor,
         )
+        cited = _cite_activities(version)
         audit.record(
             actor,
             AuditAction.CREATE,
             version,
-            after={"number": version.number, "sha256": version.sha256},
+            after={
+                "number": version.number,
+                "sha256": version.sha256,
+                "activities": sorted({item.activity_id for item in cited}),
+            },
             request=request,
         )
     elif target == State.RETURNED:
@@ -808,6 +814,24 @@ def transition(
         )
     aggregates.refresh(report)
     return report
+
+
+def _cite_activities(version: ReportVersion) -> list[CitedActivity]:
+    """The activities the frozen rows were made from, as they stood at the submission: from now
+    on they cannot be deleted, and a later edit shows on the row (issue 17)."""
+    rows = version.report.rows.filter(activity__isnull=False).values_list(
+        "key", "activity_id", "activity__updated_at"
+    )
+    return CitedActivity.objects.bulk_create(
+        CitedActivity(
+            government_id=version.government_id,
+            version=version,
+            row_key=key,
+            activity_id=activity_id,
+            activity_changed_at=changed_at,
+        )
+        for key, activity_id, changed_at in rows
+    )
 
 
 def _came_back(report: Report) -> bool:

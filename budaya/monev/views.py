@@ -379,8 +379,10 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     comments: dict[str, list[Any]] = {}
     for comment in report.comments.select_related("author"):
         comments.setdefault(str(comment.row_key), []).append(comment)
+    changed = selectors.changed_since_submitted(report)
     for row in rows:
         row.review = comments.get(str(row.key), [])  # type: ignore[attr-defined]
+        row.changed_since_submitted = str(row.key) in changed  # type: ignore[attr-defined]
     moves = services.allowed_moves(report, request.user)
     own_level, verified_level = services.levels(report)
     return render(
@@ -696,6 +698,9 @@ def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
     report = _report(request, government, pk)
     version = get_object_or_404(ReportVersion.objects.filter(report=report), number=number)
     content = selectors.version_content(version)
+    changed = selectors.changed_since_submitted(report, version)
+    # Shown beside the frozen rows, never written into them (nor into the canonical text).
+    rows = [{**row, "changed_since_submitted": row["key"] in changed} for row in content["rows"]]
     return render(
         request,
         "monev/version_detail.html",
@@ -704,7 +709,7 @@ def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
             "report": report,
             "version": version,
             "valid": version.verify(),
-            "groups": _grouped_rows(content["rows"], key=lambda row: row["indicator"]),
+            "groups": _grouped_rows(rows, key=lambda row: row["indicator"]),
             "columns": indicators.COLUMNS,
             "canonical": json.dumps(content, indent=2, ensure_ascii=False),
         },

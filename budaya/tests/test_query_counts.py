@@ -446,7 +446,7 @@ PINNED: dict[str, int] = {
     "activities:obligation_list": 7,
     "activities:obligation_create": 8,
     "activities:obligation_edit": 8,
-    "activities:detail": 11,
+    "activities:detail": 12,  # +1: is it cited by a submitted report (issue 17)
     "activities:edit": 15,
     "monev:start": 4,
     "monev:period_list": 8,
@@ -457,15 +457,15 @@ PINNED: dict[str, int] = {
     "monev:maturity_overview_export": 11,
     "monev:overdue": 10,
     "monev:instrument": 8,
-    "monev:report": 12,
+    "monev:report": 13,  # +1: rows changed since submitted, one query for all rows (issue 17)
     "monev:report_pick": 9,
     "monev:row_create": 8,
     "monev:row_edit": 10,
     "monev:signatory": 7,
     "monev:maturity": 11,
     "monev:versions": 7,
-    "monev:version": 7,
-    "monev:report_export": 7,
+    "monev:version": 8,  # +1: the same, for the version's rows (issue 17)
+    "monev:report_export": 8,  # +1: the same, for the export's note (issue 17)
     "monev:city": 11,
     "monev:city_export": 9,
     "rulebook:mine": 4,
