@@ -137,9 +137,9 @@ def test_a_roster_is_stored_under_a_generated_name(client, government, city_admi
     upload = SimpleUploadedFile(name, b"NIP;Nama\n198503152010011002;Ahmad Fiktif\n")
     client.post(reverse("org:import_create", args=[government.slug]), {"file": upload})
     job = EmployeeImport.objects.get()
-    assert re.fullmatch(
-        rf"imports/employees/{government.pk}/[0-9a-f]{{32}}\.csv", job.file.name
-    ), job.file.name
+    assert re.fullmatch(rf"imports/employees/{government.pk}/[0-9a-f]{{32}}\.csv", job.file.name), (
+        job.file.name
+    )
     _no_client_part(job.file.name, name)
     assert "/" not in job.original_name and "\x00" not in job.original_name
 

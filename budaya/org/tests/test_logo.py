@@ -146,8 +146,9 @@ def test_a_png_named_jpg_is_served_as_png(client, government, city_admin):
     assert served["Content-Type"] == "image/png"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert served["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
-    assert served["Content-Disposition"].startswith("inline") and ".png" in (
-        served["Content-Disposition"]
+    assert (
+        served["Content-Disposition"].startswith("inline")
+        and ".png" in (served["Content-Disposition"])
     )
     assert Image.open(io.BytesIO(served.content)).format == "PNG"
 
