@@ -31,6 +31,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction
 from budaya.activities.models import Evidence
+from budaya.files import display_name
 from budaya.org.models import Government, Unit
 
 
@@ -225,9 +226,8 @@ def _storage_name(government: Government, extension: str, suffix: str = "") -> s
 
 
 def _clean_name(name: str) -> str:
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(ch for ch in name if ch.isprintable() and ch not in '"<>|:*?')
-    return name.strip()[:255] or "berkas"
+    """The client's name, for display only (issue 17: it names nothing stored)."""
+    return display_name(name)
 
 
 @dataclass(frozen=True)
