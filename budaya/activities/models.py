@@ -13,7 +13,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from budaya.files import GeneratedName
 from budaya.org.models import TenantModel, TenantQuerySet, Unit
+
+# What the first bytes tell apart; an office file (a ZIP) saved this way would be .bin.
+EVIDENCE_EXTENSIONS = ("pdf", "jpg", "png")
 
 # --- Evidence ------------------------------------------------------------------------------------
 
@@ -61,8 +65,20 @@ class Evidence(TenantModel):
     )
     kind = models.CharField(_("kind"), max_length=4, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200, blank=True)
-    file = models.FileField(_("file"), max_length=255, blank=True)
-    thumbnail = models.FileField(_("thumbnail"), max_length=255, blank=True)
+    # ``evidence.py`` names the stored files itself; should anything else ever save one, the
+    # name is still generated, never the client's (issue 17).
+    file = models.FileField(
+        _("file"),
+        upload_to=GeneratedName("evidence", "file", EVIDENCE_EXTENSIONS),
+        max_length=255,
+        blank=True,
+    )
+    thumbnail = models.FileField(
+        _("thumbnail"),
+        upload_to=GeneratedName("evidence", "thumbnail", ("jpg",)),
+        max_length=255,
+        blank=True,
+    )
     original_name = models.CharField(_("file name"), max_length=255, blank=True)
     content_type = models.CharField(_("content type"), max_length=100, blank=True)
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)

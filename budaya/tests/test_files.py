@@ -224,3 +224,13 @@ def test_a_decree_numbered_exe_downloads_as_pdf_and_docx(client, government, mak
     assert CONTENT_DISPOSITION.match(docx["Content-Disposition"])
     assert docx["Content-Disposition"].endswith('.docx"')
     assert docx["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.mark.django_db
+def test_evidence_saved_outside_the_service_still_gets_a_generated_name(world):
+    from budaya.activities.models import Evidence
+
+    evidence = Evidence(government=world.government, unit=world.agency, kind=Evidence.Kind.FILE)
+    evidence.file = ContentFile(PDF, name="../../etc/passwd.php")
+    evidence.save()
+    assert re.fullmatch(rf"evidence/{world.government.pk}/[0-9a-f]{{32}}\.pdf", evidence.file.name)
