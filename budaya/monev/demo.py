@@ -94,7 +94,7 @@ def _step(report: Report, target: str, actor: Any, note: str = "") -> None:
     )
     if target == State.SUBMITTED:
         content = services.canonical_json(services.report_content(report))
-        ReportVersion.objects.create(
+        version = ReportVersion.objects.create(
             government=report.government,
             report=report,
             number=report.version,
@@ -102,6 +102,7 @@ def _step(report: Report, target: str, actor: Any, note: str = "") -> None:
             sha256=services.sha256_of(content),
             submitted_by=actor,
         )
+        services.cite_activities(version)  # as a submission does (issue 17)
     if target == State.DRAFT and source == State.RETURNED:
         report.version += 1
         report.save(update_fields=["version", "updated_at"])

@@ -758,7 +758,7 @@ def transition(
             sha256=sha256_of(content),
             submitted_by=actor,
         )
-        cited = _cite_activities(version)
+        cited = cite_activities(version)
         audit.record(
             actor,
             AuditAction.CREATE,
@@ -816,7 +816,7 @@ def transition(
     return report
 
 
-def _cite_activities(version: ReportVersion) -> list[CitedActivity]:
+def cite_activities(version: ReportVersion) -> list[CitedActivity]:
     """The activities the frozen rows were made from, as they stood at the submission: from now
     on they cannot be deleted, and a later edit shows on the row (issue 17)."""
     rows = version.report.rows.filter(activity__isnull=False).values_list(
