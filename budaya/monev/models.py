@@ -368,9 +368,9 @@ class ReportVersion(TenantModel):
 class CitedActivity(TenantModel):
     """An activity that a row of a submitted version was made from, and when that activity had
     last changed at the submission (issue 17). While a version cites it, the activity cannot be
-    deleted (the service refuses, and RESTRICT keeps the database from it); an edit made after
-    the submission shows on the row as changed since submitted. The version itself never
-    changes."""
+    deleted (the service refuses, Django's delete raises RestrictedError, and the foreign key
+    keeps the database from it); an edit made after the submission shows on the row as changed
+    since submitted. The version itself never changes."""
 
     scope_unit_path = "version__report__unit__path"
 
