@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from budaya.files import attach
 from budaya.org.models import Government
 from budaya.rulebook import schema as rulebook_schema
 from budaya.rulebook import selectors, services
@@ -50,7 +51,7 @@ def starter(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(
         services.shipped_text("starter"), content_type="application/yaml; charset=utf-8"
     )
-    response["Content-Disposition"] = 'attachment; filename="rulebook-starter.yaml"'
+    attach(response, "rulebook-starter", "application/yaml")  # issue 17: one way to name
     return response
 
 
@@ -103,8 +104,7 @@ def export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     response = HttpResponse(
         services.export_version(version), content_type="application/yaml; charset=utf-8"
     )
-    filename = f"rulebook-{government.slug}-v{version.number}.yaml"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    attach(response, f"rulebook-{government.slug}-v{version.number}", "application/yaml")
     return response
 
 
