@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.db.backends.base.operations import BaseDatabaseOperations
+from django.utils import translation
 
 from budaya.accounts import audit
 from budaya.accounts.models import Role, RoleGrant, User
@@ -42,6 +44,16 @@ BaseDatabaseOperations.execute_sql_flush = _flush_past_the_audit_triggers  # typ
 def audit_checkpoints(settings, tmp_path_factory):
     """The audit trail's checkpoints of a test go to a temporary folder, never to var/."""
     settings.BUDAYA_AUDIT_CHECKPOINT_DIR = tmp_path_factory.mktemp("checkpoints")
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's language (Bahasa Indonesia), whatever an earlier test on the
+    same worker left active: a request activates the language it asks for and leaves it active in
+    the thread, which made assertions on messages depend on the order the tests ran in."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -270,7 +270,10 @@ def test_old_decrees_are_flagged_after_the_age_the_government_sets(city):
         status=Decree.Status.SIGNED, number="1/2019", decided_on=datetime.date(2019, 1, 2)
     )
     board = selectors.compliance(city.government, datetime.date(2025, 6, 1))
-    assert "Decree 1/2019 of 02-01-2019 is older than 24 months." in board.old_decrees[0].reason
+    assert (
+        "Keputusan 1/2019 tanggal 02-01-2019 berumur lebih dari 24 bulan."
+        in board.old_decrees[0].reason
+    )
     TeamPolicy.objects.create(government=city.government, decree_max_age_months=0)
     assert selectors.compliance(city.government, datetime.date(2025, 6, 1)).old_decrees == []
 
