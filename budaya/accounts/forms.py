@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -171,7 +172,11 @@ class RoleGrantForm(forms.Form):
 
 
 class InviteForm(RoleGrantForm):
-    username = forms.SlugField(label=_("User name"), max_length=150)
+    # Django's own user-name rule (letters, digits and @ . + - _): every demo login is
+    # "first.last" (issue 23, part 1); a slug field refused the dot.
+    username = forms.CharField(
+        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
+    )
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))

@@ -136,6 +136,29 @@ def test_invitation_refuses_an_employee_of_another_government(client, world):
     assert not User.objects.filter(username="penyusup").exists()
 
 
+@pytest.mark.parametrize(
+    ("username", "accepted"),
+    [("siti.aminah", True), ("budi_s-2", True), ("a@b.id", True), ("siti aminah", False)],
+)
+def test_invitation_accepts_dotted_user_names_as_the_demo_logins_have(
+    client, world, username, accepted
+):
+    """Issue 23, part 1: every demo login is "first.last"; the form refused the dot."""
+    client.force_login(world.user(Role.CITY_ADMIN))
+    client.post(
+        reverse("accounts:user_invite"),
+        {
+            "username": username,
+            "first_name": "Siti",
+            "email": "siti@contoh.go.id",
+            "role": Role.EMPLOYEE,
+            "government": world.government.pk,
+            "unit": world.agency.pk,
+        },
+    )
+    assert User.objects.filter(username=username).exists() is accepted
+
+
 def test_password_reset_by_email(client, world):
     user = world.user(Role.LEADERSHIP)
     user.email = "sekda@contoh.go.id"
