@@ -29,7 +29,9 @@ from budaya.org.grades import (
     normalise_pppk_grade,
 )
 from budaya.org.models import Employee, EmployeeImport, ImportRow, Unit
-from budaya.org.nip import NIPError, normalise, parse
+from budaya.org.nip import NIPError, digits_kind, looks_cut, normalise, parse, parse_pppk
+from budaya.org.unit_names import SUB_KINDS, kind_from_name
+from budaya.text import clean_text, search_key
 
 # Canonical fields and the headers that exports use for them (compared case- and
 # punctuation-insensitively). A government's remembered mapping is tried first.
@@ -80,7 +82,9 @@ class RosterError(ValueError):
 
 @functools.lru_cache(maxsize=4096, typed=True)
 def squash(text: object) -> str:
-    return " ".join(re.sub(r"[^\w/]+", " ", str(text or "").casefold()).split())
+    """Headers and unit names compared without case, accents, punctuation or invisible
+    characters (issue 23)."""
+    return " ".join(re.sub(r"[^\w/]+", " ", search_key(str(text or ""))).split())
 
 
 # --- Reading -------------------------------------------------------------------------------
@@ -127,19 +131,53 @@ def _read_xlsx(path: Path) -> Iterator[tuple[int, list[Any]]]:
         workbook.close()
 
 
+CSV_DELIMITERS = (",", ";", "\t")
+
+
 def _read_csv(path: Path) -> Iterator[tuple[int, list[Any]]]:
-    raw = path.read_bytes()
+    """Rows of a CSV as Excel shows them: the whole file read by a real parser (quotes, ``""``
+    inside quotes, line breaks inside a cell, BOM, CRLF), with the delimiter that gives the
+    file the most rows of one width (issue 23: the first 8 KB used to decide, and a quote
+    further down shifted columns)."""
+    text = _decode(path.read_bytes())
+    delimiter = _delimiter(text)
     try:
-        text = raw.decode("utf-8-sig")
+        yield from enumerate(_parse_csv(text, delimiter), start=1)
+    except csv.Error as error:
+        raise RosterError(_("The CSV file cannot be read: %(error)s") % {"error": error}) from error
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text"
+        return raw.decode("utf-16")
+    try:
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         # Older Excel on Windows saves CSV in the ANSI code page.
-        text = raw.decode("cp1252", errors="replace")
-    sample = text[:8192]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=";,\t|")
-    except csv.Error:
-        dialect = csv.excel
-    yield from enumerate(csv.reader(io.StringIO(text), dialect), start=1)
+        return raw.decode("cp1252", errors="replace")
+
+
+def _parse_csv(text: str, delimiter: str) -> Iterator[list[str]]:
+    return csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, doublequote=True)
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter under which most rows share one width (two columns at least): a comma in
+    a name ("Ahmad, S.E.") or a semicolon in a position changes the width of its row only."""
+    best, best_score = ",", (-1, 0)
+    for delimiter in CSV_DELIMITERS:
+        widths: dict[int, int] = {}
+        try:
+            for row in _parse_csv(text, delimiter):
+                if len(row) > 1:
+                    widths[len(row)] = widths.get(len(row), 0) + 1
+        except csv.Error:
+            continue
+        if widths:
+            width, rows = max(widths.items(), key=lambda item: (item[1], item[0]))
+            if (rows, width) > best_score:
+                best, best_score = delimiter, (rows, width)
+    return best
 
 
 # --- Header and columns --------------------------------------------------------------------
@@ -158,14 +196,18 @@ class Header:
         return [cell for index, cell in enumerate(self.cells) if cell and index not in used]
 
 
-def match_columns(cells: list[Any], remembered: dict[str, str]) -> dict[str, int]:
+def match_columns(
+    cells: list[Any],
+    remembered: dict[str, str],
+    aliases_by_field: dict[str, list[str]] | None = None,
+) -> dict[str, int]:
     """Map header cells to fields: the government's remembered headers first, then aliases."""
     squashed = [squash(cell) for cell in cells]
     columns: dict[str, int] = {}
     for field_name, header in remembered.items():
         if squash(header) in squashed:
             columns[field_name] = squashed.index(squash(header))
-    for field_name, aliases in FIELD_ALIASES.items():
+    for field_name, aliases in (aliases_by_field or FIELD_ALIASES).items():
         if field_name in columns:
             continue
         for alias in aliases:
@@ -175,31 +217,107 @@ def match_columns(cells: list[Any], remembered: dict[str, str]) -> dict[str, int
     return columns
 
 
+@dataclass(frozen=True)
+class FileLayout:
+    """What a kind of import file must name in its header row."""
+
+    aliases: dict[str, list[str]]
+    required: tuple[str, ...]
+    any_of: tuple[str, ...]
+    missing: str  # the message when no header is found (its %(rows)d the rows searched)
+
+
+def _roster_missing() -> str:
+    return _(
+        "No header row was found in the first %(rows)d rows. The file needs columns for "
+        "NIP (or NI PPPK), Nama and Unit kerja; set their names on the column mapping page "
+        "if your export calls them differently."
+    )
+
+
+ROSTER = FileLayout(FIELD_ALIASES, REQUIRED_FIELDS, ("nip", "ni_pppk"), "roster")
+
+
 def find_header(
-    rows: Iterable[tuple[int, list[Any]]], remembered: dict[str, str]
+    rows: Iterable[tuple[int, list[Any]]],
+    remembered: dict[str, str],
+    layout: FileLayout = ROSTER,
 ) -> tuple[Header, Iterator[tuple[int, list[Any]]]]:
-    """The header is the first row, among the first 30, that names a name and a unit column.
+    """The header is the first row, among the first 30, that names the layout's columns (a
+    roster: a number, a name and a unit column).
 
     Exports put a title, the date and blank rows above it; those are passed over.
     """
     iterator = iter(rows)
     for number, cells in iterator:
-        columns = match_columns(cells, remembered)
-        if all(required in columns for required in REQUIRED_FIELDS) and (
-            "nip" in columns or "ni_pppk" in columns
+        columns = match_columns(cells, remembered, layout.aliases)
+        if all(required in columns for required in layout.required) and any(
+            name in columns for name in layout.any_of
         ):
-            header = Header(number, columns, [str(cell or "").strip() for cell in cells])
+            header = Header(number, columns, [_text(cell) for cell in cells])
             return header, iterator
         if number >= HEADER_SEARCH_ROWS:
             break
-    raise RosterError(
-        _(
-            "No header row was found in the first %(rows)d rows. The file needs columns for "
-            "NIP (or NI PPPK), Nama and Unit kerja; set their names on the column mapping page "
-            "if your export calls them differently."
-        )
-        % {"rows": HEADER_SEARCH_ROWS}
-    )
+    message = _roster_missing() if layout.missing == "roster" else layout.missing
+    raise RosterError(message % {"rows": HEADER_SEARCH_ROWS})
+
+
+# --- Lines that are not data (issue 23) ------------------------------------------------------
+
+TOTAL_WORDS = ("jumlah", "total", "sub total", "subtotal", "grand total", "rekapitulasi")
+
+
+def _is_column_numbers(cells: list[Any]) -> bool:
+    """The row of column numbers that official forms print under the header: 1, 2, 3, ...
+    (or "(1)", "(2)", ...)."""
+    numbers = []
+    for cell in cells:
+        if cell is None or cell == "":
+            continue
+        text = str(cell).strip().strip("()")
+        if not text.isdigit():
+            return False
+        numbers.append(int(text))
+    return len(numbers) >= 3 and numbers == list(range(numbers[0], numbers[0] + len(numbers)))
+
+
+def non_data(cells: list[Any], columns: dict[str, int], key_fields: tuple[str, ...]) -> str:
+    """Why a line is not a record (column numbers, a subtotal, a footer), or "" for a record.
+
+    A record fills at least two of ``key_fields`` (a roster: number, name, unit); a footer's
+    "NIP. 19650101..." under a signature is no number.
+    """
+    width = len(cells)
+    filled = 0
+    for name in key_fields:
+        index = columns.get(name)
+        if index is None or index >= width:
+            continue
+        value = cells[index]
+        if isinstance(value, str):
+            value = value.strip()
+            if name in ("nip", "ni_pppk") and value[:3].casefold() == "nip":
+                continue
+        if value not in (None, ""):
+            filled += 1
+    if filled >= 2:
+        if filled == len(key_fields) or not _has_total_word(cells):
+            return ""
+        return _("a subtotal line")
+    if _is_column_numbers(cells):
+        return _("the row of column numbers")
+    if _has_total_word(cells):
+        return _("a subtotal line")
+    return _("not a record (a title, a note or a signature)")
+
+
+def _has_total_word(cells: list[Any]) -> bool:
+    for cell in cells:
+        if isinstance(cell, str) and cell:
+            words = squash(cell)
+            if words.startswith(TOTAL_WORDS):
+                return True
+    return False
 
 
 # --- Rows ----------------------------------------------------------------------------------
@@ -246,6 +364,19 @@ class UnitIndex:
     by_name: dict[str, list[Unit]]
     # A roster names the same few hundred units thousands of times: each pair is resolved once.
     resolved: dict[tuple[str, str], tuple[Unit | None, str]] = field(default_factory=dict)
+    # Names not found, with their agency cell and how many rows name them: the preview
+    # offers to create them (issue 23).
+    unknown: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def name_of(self, unit_id: int | None) -> str:
+        for units in self.by_name.values():
+            for unit in units:
+                if unit.pk == unit_id:
+                    return unit.name
+        return ""
+
+    def find(self, name: str) -> list[Unit]:
+        return self.by_name.get(squash(name), [])
 
     @classmethod
     def for_government(cls, government_id: int) -> UnitIndex:
@@ -262,7 +393,10 @@ class UnitIndex:
         names = (unit_name, agency_name)
         if names not in self.resolved:
             self.resolved[names] = self._resolve(unit_name, agency_name)
-        return self.resolved[names]
+        found = self.resolved[names]
+        if found[0] is None and not self.by_name.get(squash(unit_name)):
+            self.unknown[names] = self.unknown.get(names, 0) + 1
+        return found
 
     def _resolve(self, unit_name: str, agency_name: str) -> tuple[Unit | None, str]:
         candidates = self.by_name.get(squash(unit_name), [])
@@ -321,6 +455,11 @@ class RowResult:
     raw: list[Any] = field(default_factory=list)
 
     @property
+    def flagged(self) -> bool:
+        """A number to check (cut by a spreadsheet's precision)."""
+        return looks_cut(self.data.get("nip") or self.data.get("ni_pppk") or "")
+
+    @property
     def key(self) -> str:
         return self.data.get("nip") or f"pppk:{self.data.get('ni_pppk') or ''}"
 
@@ -338,7 +477,106 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return " ".join(str(value).split())
+    return clean_text(str(value))
+
+
+# Every text field's length in the registry (issue 23: a name longer than its column passed the
+# preview, then failed the whole import on PostgreSQL): checked while planning, row by row.
+FIELD_LIMITS = {
+    field.attname: field.max_length
+    for field in Employee._meta.concrete_fields
+    if field.attname in EMPLOYEE_FIELDS and field.max_length
+}
+
+
+def too_long(data: dict[str, Any], limits: dict[str, int], labels: dict[str, str]) -> list[str]:
+    """One reason per text value longer than its column, with the limit."""
+    return [
+        _("%(field)s has %(count)d characters; at most %(limit)d fit.")
+        % {"field": labels.get(name, name), "count": len(value), "limit": limit}
+        for name, limit in limits.items()
+        if isinstance(value := data.get(name), str) and len(value) > limit
+    ]
+
+
+def _status_stated(value: str) -> str:
+    """The status a status cell states ("PPPK", "P3K", "CPNS", "PNS"), or ""."""
+    if "pppk" in value or "p3k" in value:
+        return Employee.Status.PPPK
+    if "pns" in value:
+        return Employee.Status.PNS
+    return ""
+
+
+def _read_number(
+    data: dict[str, Any], errors: list[str], notes: list[str], cell: Callable[[str], Any]
+) -> None:
+    """NIP or NI PPPK, status and sex (issue 23).
+
+    The status is the status column's when there is one; otherwise a value in the NI PPPK
+    column, or the structure of the number (digits 13–14: a month in a NIP, 21 in a NI PPPK).
+    The sex is the sex column's when there is one, which must agree with the number's sex
+    digit; otherwise the number's.
+    """
+    sex_cell = squash(cell("sex"))
+    sex = SEX_WORDS.get(sex_cell, "")
+    if sex_cell and not sex:
+        errors.append(_("Unknown sex “%(sex)s” (write L or P).") % {"sex": cell("sex")})
+    stated = _status_stated(squash(cell("status")))
+    nip_raw, pppk_raw = cell("nip"), cell("ni_pppk")
+    data["nip"] = data["ni_pppk"] = None
+    try:
+        nip_digits, pppk_digits = normalise(nip_raw), normalise(pppk_raw)
+    except NIPError as error:
+        errors.append(str(error))
+        data["status"] = stated or Employee.Status.PNS
+        data["sex"] = sex
+        return
+    # PPPK exports often carry the NI PPPK in the NIP column.
+    digits = pppk_digits or nip_digits
+    status = stated or (
+        Employee.Status.PPPK
+        if pppk_digits or digits_kind(digits) == "PPPK"
+        else Employee.Status.PNS
+    )
+    data["status"] = status
+    data["sex"] = sex
+    if status == Employee.Status.PPPK:
+        if not digits:
+            errors.append(_("A PPPK employee needs an NI PPPK."))
+            return
+        if digits_kind(digits) == "PNS":
+            errors.append(
+                _("The status is PPPK but %(value)s is a NIP (digits 13–14 are a month).")
+                % {"value": digits}
+            )
+            return
+        parser, field_name = parse_pppk, "ni_pppk"
+    else:
+        if not nip_digits and pppk_digits:
+            errors.append(_("The status is PNS but the row has a NI PPPK and no NIP."))
+            return
+        if digits_kind(nip_digits) == "PPPK":
+            errors.append(
+                _("The status is PNS but %(value)s is a NI PPPK (digits 13–14 are 21).")
+                % {"value": nip_digits}
+            )
+            return
+        parser, field_name, digits = parse, "nip", nip_digits
+    try:
+        number = parser(digits, sex=sex or None)
+    except NIPError as error:
+        errors.append(str(error))
+        return
+    data[field_name] = number.value
+    data["sex"] = number.sex
+    if looks_cut(number.value):
+        notes.append(
+            _(
+                "Check this number: it ends in 000, which no NIP or NI PPPK does. A spreadsheet "
+                "that stored it as a number keeps 15 digits and turns the last three into 000."
+            )
+        )
 
 
 def read_row(
@@ -358,42 +596,13 @@ def read_row(
     name = _text(cell("name"))
     front, name, back = split_titles(name)
     data["name"] = name
+    data["name_search"] = search_key(name)[:255]
     data["front_title"] = _text(cell("front_title")) or front
     data["back_title"] = _text(cell("back_title")) or back
     if not name:
         errors.append(_("The name is empty."))
 
-    sex_value = squash(cell("sex"))
-    data["sex"] = SEX_WORDS.get(sex_value, "")
-
-    status_value = squash(cell("status"))
-    ni_pppk = _text(cell("ni_pppk")).replace(" ", "")
-    nip_raw = cell("nip")
-    if "pppk" in status_value or (ni_pppk and not nip_raw):
-        data["status"] = Employee.Status.PPPK
-    else:
-        data["status"] = Employee.Status.PNS
-
-    data["nip"] = None
-    data["ni_pppk"] = ni_pppk or None
-    if data["status"] == Employee.Status.PNS:
-        try:
-            nip = parse(nip_raw, sex=data["sex"] or None)
-            data["nip"] = nip.value
-            data["sex"] = data["sex"] or nip.sex
-        except NIPError as error:
-            errors.append(str(error))
-    elif not ni_pppk:
-        # PPPK exports often carry the NI PPPK in the NIP column.
-        try:
-            ni_pppk = normalise(nip_raw)
-        except NIPError as error:
-            errors.append(str(error))
-        data["ni_pppk"] = ni_pppk or None
-        if not ni_pppk:
-            errors.append(_("A PPPK employee needs an NI PPPK."))
-    if not data["sex"]:
-        errors.append(_("The sex is missing or unknown (write L or P)."))
+    _read_number(data, errors, result.notes, cell)
 
     pns = data["status"] == Employee.Status.PNS
     for field_name, kind in (("rank", "pns_rank" if pns else "pppk_grade"), ("echelon", "echelon")):
@@ -421,6 +630,7 @@ def read_row(
             errors.append(reason)
         else:
             data["unit_id"] = unit.pk
+    errors.extend(too_long(data, FIELD_LIMITS, FIELD_LABELS))
     return result
 
 
@@ -488,21 +698,51 @@ def _write_rows(job: EmployeeImport, rows: Iterable[PlannedRow]) -> None:
 class PlanSummary:
     header: Header
     counts: dict[str, int]
-    merged: list[list[int]]
+    # Merged rows: {"rows": [...], "key": NIP or NI PPPK, "name": ..., "note": transfer or ""}.
+    merged: list[dict[str, Any]]
+    # Units the file names that do not exist, with the parent proposed (issue 23).
+    unknown_units: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _merge(first: dict[str, Any], other: dict[str, Any], rows: list[int]) -> str:
-    """Fold a duplicate row of the same employee into the first; the reason if they conflict."""
+# Text fields where two rows of one employee may differ in case, spacing or accents only.
+LOOSE_FIELDS = frozenset({"name", "front_title", "back_title", "position_name"})
+
+
+def _merge(
+    first: dict[str, Any], other: dict[str, Any], rows: list[int], units: UnitIndex
+) -> tuple[str, str]:
+    """Fold a duplicate row of the same employee into the first: (reason they conflict, note).
+
+    Issue 23: names that differ only in capitals, spaces or accents are the same name (the
+    first row's spelling is kept); another unit in the later row is a transfer, noted with
+    both units' names.
+    """
+    note = ""
     for name, value in other.items():
         current = first.get(name)
         if current in (None, "") and value not in (None, ""):
             first[name] = value
-        elif value not in (None, "") and current != value:
-            return _("Rows %(rows)s are the same employee with different %(field)s.") % {
+        elif (
+            value in (None, "")
+            or current == value
+            or name == "name_search"
+            or (name in LOOSE_FIELDS and search_key(current) == search_key(value))
+        ):
+            continue
+        elif name == "unit_id":
+            note = _("Transfer within the file: from %(old)s to %(new)s (row %(row)d).") % {
+                "old": units.name_of(current),
+                "new": units.name_of(value),
+                "row": rows[-1],
+            }
+            first[name] = value
+        else:
+            reason = _("Rows %(rows)s are the same employee with different %(field)s.") % {
                 "rows": ", ".join(str(n) for n in rows),
                 "field": FIELD_LABELS.get(name.removesuffix("_id"), name),
             }
-    return ""
+            return reason, ""
+    return "", note
 
 
 def _classify(row: ImportRow | PlannedRow, current: dict[str, Any] | None) -> None:
@@ -561,19 +801,21 @@ def plan_import(
     registry_empty = not Employee.objects.filter(government_id=government_id).exists()
     seen: set[str] = set()  # keys of rows planned, and of rejected rows (not proof of leaving)
     pending: dict[str, PlannedRow] = {}
-    rejected: list[PlannedRow] = []
-    merged: list[list[int]] = []
-    rows_read = 0
+    others: list[PlannedRow] = []  # rejected and skipped rows of the batch
+    merged: dict[int, dict[str, Any]] = {}  # by the first row of the employee
+    rows_read = to_check = 0
     grades = Grades()
+    columns = header.columns
+    key_fields = ("nip" if "nip" in columns else "ni_pppk", "name", "unit")
 
     def flush() -> None:
         current = {} if registry_empty else _current(government_id, list(pending))
         for row in pending.values():
             if row.outcome != ImportRow.Outcome.REJECTED:
                 _classify(row, current.get(row.key))
-        _write_rows(job, [*pending.values(), *rejected])
+        _write_rows(job, [*pending.values(), *others])
         pending.clear()
-        rejected.clear()
+        others.clear()
 
     def fold(row: ImportRow | PlannedRow, result: RowResult) -> None:
         """A later row of an employee already planned: merged, or both rejected if they differ."""
@@ -581,14 +823,22 @@ def plan_import(
         row.row_numbers = rows
         if row.outcome == ImportRow.Outcome.REJECTED:
             return
-        merged[:] = [numbers for numbers in merged if numbers[0] != row.first_row]
-        reason = _merge(row.data, result.data, rows)
+        earlier = merged.pop(row.first_row, None)
+        reason, note = _merge(row.data, result.data, rows, units)
         if reason:
             row.outcome = ImportRow.Outcome.REJECTED
             row.reasons = [reason]
             row.cells = [_cell_text(cell) for cell in result.raw]
             return
-        merged.append(rows)
+        notes = [*(earlier["notes"] if earlier else []), *([note] if note else [])]
+        if note:
+            row.notes = [*row.notes, note]
+        merged[row.first_row] = {
+            "rows": rows,
+            "key": row.key.removeprefix("pppk:"),
+            "name": row.data.get("name", ""),
+            "notes": notes,
+        }
         if row.pk is not None:  # already classified: the merge may have changed its data
             current = {} if registry_empty else _current(government_id, [row.key])
             _classify(row, current.get(row.key))
@@ -599,19 +849,27 @@ def plan_import(
         rows_read += 1
         if progress and rows_read % 500 == 0:
             progress(rows_read)
-        result = read_row(number, cells, header.columns, units, grades)
+        why = non_data(cells, columns, key_fields)
+        if why:
+            others.append(_skipped(number, cells, why))
+            continue
+        result = read_row(number, cells, columns, units, grades)
         if result.errors:
-            seen.update(_raw_keys(cells, header.columns))
-            rejected.append(
+            seen.update(_raw_keys(cells, columns))
+            number_cell = _cell(cells, columns, "nip") or _cell(cells, columns, "ni_pppk")
+            others.append(
                 PlannedRow(
                     outcome=ImportRow.Outcome.REJECTED,
                     first_row=number,
                     row_numbers=[number],
+                    # NIP and name as written, for the preview (issue 23)
+                    data={"nip": _text(number_cell), "name": result.data.get("name", "")},
                     reasons=result.errors,
                     cells=[_cell_text(cell) for cell in cells],
                 )
             )
             continue
+        to_check += result.flagged
         key = result.key
         if key in pending:
             fold(pending[key], result)
@@ -637,6 +895,19 @@ def plan_import(
 
     if job.full_roster:
         _plan_missing(job, seen)
+    counts = count_outcomes(job)
+    counts["possibly_left"] = counts.pop(ImportRow.Outcome.LEFT)
+    counts.update(rows=rows_read, merged=len(merged), to_check=to_check)
+    return PlanSummary(
+        header,
+        counts,
+        [merged[first] for first in sorted(merged)],
+        unknown_units=propose_units(units),
+    )
+
+
+def count_outcomes(job: EmployeeImport) -> dict[str, int]:
+    """How many rows of the plan have each outcome (one query)."""
     counts = dict.fromkeys(ImportRow.Outcome.values, 0)
     for outcome, total in (
         ImportRow.objects.filter(employee_import=job)
@@ -645,9 +916,72 @@ def plan_import(
         .values_list("outcome", "total")
     ):
         counts[outcome] = total
-    counts["possibly_left"] = counts.pop(ImportRow.Outcome.LEFT)
-    counts.update(rows=rows_read, merged=len(merged))
-    return PlanSummary(header, counts, merged)
+    return counts
+
+
+def _skipped(number: int, cells: list[Any], why: str) -> PlannedRow:
+    """A line that is no record: listed apart from the rejected rows, with its text."""
+    return PlannedRow(
+        outcome=ImportRow.Outcome.SKIPPED,
+        first_row=number,
+        row_numbers=[number],
+        reasons=[why],
+        cells=[_cell_text(cell) for cell in cells],
+    )
+
+
+def propose_units(units: UnitIndex) -> list[dict[str, Any]]:
+    """The units a roster names that do not exist, each with the parent proposed: the agency
+    of its rows when the file has an agency column (created too when it is unknown as well).
+    A unit is created in one click only when its kind shows in its name and, for a sub-unit,
+    its parent is known (issue 23)."""
+    proposals: dict[str, dict[str, Any]] = {}
+    for (unit_name, agency_name), rows in sorted(units.unknown.items()):
+        parent_id, parent_name, parent_new = None, "", False
+        if agency_name and squash(agency_name) != squash(unit_name):
+            agencies = units.find(agency_name)
+            if len(agencies) == 1:
+                parent_id, parent_name = agencies[0].pk, agencies[0].name
+            elif not agencies:
+                parent_name, parent_new = agency_name, True
+                _propose(proposals, agency_name, None, "", False, 0)
+            else:
+                parent_name = agency_name
+        _propose(proposals, unit_name, parent_id, parent_name, parent_new, rows)
+    return list(proposals.values())
+
+
+def _propose(
+    proposals: dict[str, dict[str, Any]],
+    name: str,
+    parent_id: int | None,
+    parent_name: str,
+    parent_new: bool,
+    rows: int,
+) -> None:
+    key = f"{squash(name)}|{squash(parent_name)}"
+    if key in proposals:
+        proposals[key]["rows"] += rows
+        return
+    kind = kind_from_name(name)
+    has_parent = parent_id is not None or parent_new
+    if not kind:
+        problem = _("The kind does not show in the name; add it with the unit tree import.")
+    elif kind in SUB_KINDS and not has_parent:
+        problem = _("Its agency is not known: add a Perangkat daerah column or import the tree.")
+    elif parent_name and not has_parent:
+        problem = _("Several units are named %(parent)s.") % {"parent": parent_name}
+    else:
+        problem = ""
+    proposals[key] = {
+        "name": name,
+        "kind": kind,
+        "parent_id": parent_id,
+        "parent_name": parent_name,
+        "parent_new": parent_new,
+        "rows": rows,
+        "problem": problem,
+    }
 
 
 def _plan_missing(job: EmployeeImport, seen: set[str]) -> None:

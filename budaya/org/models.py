@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from budaya.files import GeneratedName
+from budaya.text import clean_text, search_key
 
 
 def _scope(user: Any, roles: Any) -> Any:
@@ -241,6 +242,9 @@ class Employee(TenantModel):
     nip = models.CharField(_("NIP"), max_length=18, null=True, blank=True)
     ni_pppk = models.CharField(_("NI PPPK"), max_length=30, null=True, blank=True)
     name = models.CharField(_("name"), max_length=200)
+    # The name as searched: case folded, accents and invisible characters removed (issue 23:
+    # "Jose" finds "José"), kept by save() and by the import's bulk INSERT.
+    name_search = models.CharField(max_length=255, editable=False, default="")
     front_title = models.CharField(_("front title"), max_length=40, blank=True)
     back_title = models.CharField(_("back title"), max_length=60, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=Sex.choices)
@@ -275,6 +279,14 @@ class Employee(TenantModel):
     def __str__(self) -> str:
         return self.full_name
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.name = clean_text(self.name)
+        self.name_search = search_key(self.name)[:255]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_search"}
+        super().save(*args, **kwargs)
+
     @property
     def full_name(self) -> str:
         name = f"{self.front_title} {self.name}".strip()
@@ -300,7 +312,12 @@ class ColumnMapping(TenantModel):
 
 
 class EmployeeImport(TenantModel):
-    """One upload of a roster: planned first (dry run), applied only when confirmed."""
+    """One upload of a roster, or of the unit tree (issue 23): planned first (dry run), applied
+    only when confirmed. Both kinds share the plan (``ImportRow``), the preview and the states."""
+
+    class Kind(models.TextChoices):
+        EMPLOYEES = "employees", _("Employees")
+        UNITS = "units", _("Units")
 
     class Status(models.TextChoices):
         PLANNING = "planning", _("Reading the file")
@@ -310,6 +327,7 @@ class EmployeeImport(TenantModel):
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
 
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.EMPLOYEES)
     # A generated name (issue 17); the client's name is ``original_name``, for display only.
     file = models.FileField(
         _("file"),
@@ -340,6 +358,8 @@ class EmployeeImport(TenantModel):
         related_name="+",
         verbose_name=_("uploaded by"),
     )
+    # Who ran a command-line import (issue 23: the page said "by None").
+    operator = models.CharField(_("operator"), max_length=150, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     applied_at = models.DateTimeField(null=True, blank=True)
     # Length of the government's audit chain when the plan was made (and when it was
@@ -354,6 +374,12 @@ class EmployeeImport(TenantModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def uploaded_by(self) -> str:
+        if self.created_by_id:
+            return str(self.created_by)
+        return self.operator or str(_("an operator (command line)"))
 
     @property
     def percent(self) -> int:
@@ -373,6 +399,8 @@ class ImportRow(TenantModel):
         UNCHANGED = "unchanged", _("Unchanged")
         REJECTED = "rejected", _("Rejected")
         LEFT = "left", _("Possibly left")
+        # Column numbers, subtotals, signature footers: listed, neither imported nor rejected.
+        SKIPPED = "skipped", _("Not data")
 
     # The plan of one import, written 15,000 rows at a time and read only through its import:
     # no database constraint to its import or government, each of which PostgreSQL would check

@@ -1,7 +1,8 @@
 """NIP: the 18-digit civil-servant number, and how it is written in real spreadsheets.
 
 Layout (PP 11/2017 and BKN practice): YYYYMMDD birth date, YYYYMM appointment (TMT CPNS) month,
-one sex digit (1 male, 2 female) and a three-digit sequence.
+one sex digit (1 male, 2 female) and a three-digit sequence. A NI PPPK has the same length and
+parts, with the year of appointment followed by 21 instead of the month (``parse_pppk``).
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from budaya.text import INVISIBLE
+
 NIP_LENGTH = 18
 MINIMUM_AGE_AT_APPOINTMENT = 18
 SEX_DIGITS = {"1": "L", "2": "P"}
+# Where a NIP has the appointment month, a NI PPPK has 21 (see parse_pppk).
+PPPK_MARK = "21"
 
 
 class NIPError(ValueError):
@@ -25,11 +30,14 @@ class NIPError(ValueError):
 class NIP:
     value: str
     birth_date: datetime.date
-    appointment: tuple[int, int]  # (year, month)
+    appointment: tuple[int, int]  # (year, month); month 0 for a NI PPPK (year only)
     sex: str  # "L" or "P", as Employee.Sex
     sequence: int
+    status: str = "PNS"  # as Employee.Status
 
 
+# Zero-width characters pasted with a number (issue 23).
+_INVISIBLE = str.maketrans(dict.fromkeys(INVISIBLE))
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
 
 
@@ -51,7 +59,7 @@ def normalise(raw: object) -> str:
                 "as Text in the spreadsheet and type or paste the NIPs again."
             )
         )
-    text = str(raw).strip().lstrip("'’`").strip()
+    text = str(raw).translate(_INVISIBLE).strip().lstrip("'’`").strip()
     if _SCIENTIFIC.match(text.replace(" ", "")):
         raise NIPError(
             _(
@@ -63,60 +71,141 @@ def normalise(raw: object) -> str:
     return re.sub(r"[\s.\-]", "", text)
 
 
-def parse(raw: object, *, sex: str | None = None) -> NIP:
+def digits_kind(value: str) -> str | None:
+    """ "PNS" or "PPPK" from the structure of 18 digits (digits 13–14: a month or 21), or None.
+
+    Issue 23: a NI PPPK in the NIP column, with no status column, was judged as a NIP.
+    """
+    if len(value) != NIP_LENGTH or not value.isdigit():
+        return None
+    if value[12:14] == PPPK_MARK:
+        return "PPPK"
+    return "PNS" if "01" <= value[12:14] <= "12" else None
+
+
+def parse(raw: object, *, sex: str | None = None, today: datetime.date | None = None) -> NIP:
     """Validate a NIP and return its parts, or raise NIPError with the reason.
 
-    ``sex`` ("L"/"P"), when given, must agree with the sex digit.
+    ``sex`` ("L"/"P"), when given, must agree with the sex digit; the appointment cannot be
+    after ``today`` (default: the date on this machine).
     """
-    value = normalise(raw)
-    if not value:
-        raise NIPError(_("The NIP is empty."))
-    if not value.isdigit():
-        raise NIPError(_("A NIP contains digits only; %(value)s does not.") % {"value": value})
-    if len(value) != NIP_LENGTH:
-        raise NIPError(
-            _("A NIP has 18 digits; %(value)s has %(count)d.")
-            % {"value": value, "count": len(value)}
-        )
-    try:
-        birth = datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
-    except ValueError:
-        raise NIPError(
-            _("Digits 1–8 of the NIP (%(part)s) are not a real birth date (YYYYMMDD).")
-            % {"part": value[0:8]}
-        ) from None
+    value = _digits(raw, _("The NIP is empty."), _("NIP"))
+    birth = _birth_date(value)
     year, month = int(value[8:12]), int(value[12:14])
     if not 1 <= month <= 12 or year < 1900:
         raise NIPError(
             _("Digits 9–14 of the NIP (%(part)s) are not a real appointment month (YYYYMM).")
             % {"part": value[8:14]}
         )
-    if (year, month) < (birth.year + MINIMUM_AGE_AT_APPOINTMENT, birth.month):
+    _check_appointment(birth, (year, month), (year, month), f"{year:04d}-{month:02d}", today)
+    return NIP(
+        value=value,
+        birth_date=birth,
+        appointment=(year, month),
+        sex=_sex(value, sex),
+        sequence=int(value[15:18]),
+    )
+
+
+def parse_pppk(raw: object, *, sex: str | None = None, today: datetime.date | None = None) -> NIP:
+    """Validate a NI PPPK as BKN issues it and return its parts, or raise NIPError.
+
+    18 digits: birth date YYYYMMDD, year of appointment YYYY, "21" where a NIP has the
+    appointment month (no month is 21, so the two never pass for each other), sex digit (1/2)
+    and a three-digit sequence. docs/employee-import.md gives the source.
+    """
+    value = _digits(raw, _("The NI PPPK is empty."), _("NI PPPK"))
+    birth = _birth_date(value)
+    year = int(value[8:12])
+    if value[12:14] != PPPK_MARK or year < 2019:
+        raise NIPError(
+            _(
+                "Digits 9–14 of a NI PPPK are the year of appointment and 21 (YYYY21); "
+                "%(part)s is not."
+            )
+            % {"part": value[8:14]}
+        )
+    _check_appointment(birth, (year, 1), (year, 12), str(year), today)
+    return NIP(
+        value=value,
+        birth_date=birth,
+        appointment=(year, 0),
+        sex=_sex(value, sex),
+        sequence=int(value[15:18]),
+        status="PPPK",
+    )
+
+
+def _digits(raw: object, empty: str, label: str) -> str:
+    value = normalise(raw)
+    if not value:
+        raise NIPError(empty)
+    if not value.isdigit():
+        raise NIPError(
+            _("A %(label)s contains digits only; %(value)s does not.")
+            % {"label": label, "value": value}
+        )
+    if len(value) != NIP_LENGTH:
+        raise NIPError(
+            _("A %(label)s has 18 digits; %(value)s has %(count)d.")
+            % {"label": label, "value": value, "count": len(value)}
+        )
+    return value
+
+
+def _birth_date(value: str) -> datetime.date:
+    try:
+        return datetime.date(int(value[0:4]), int(value[4:6]), int(value[6:8]))
+    except ValueError:
+        raise NIPError(
+            _("Digits 1–8 (%(part)s) are not a real birth date (YYYYMMDD).") % {"part": value[0:8]}
+        ) from None
+
+
+def _check_appointment(
+    birth: datetime.date,
+    earliest: tuple[int, int],
+    latest: tuple[int, int],
+    written: str,
+    today: datetime.date | None,
+) -> None:
+    """At least 18 years after birth and not in the future (issue 23: a TMT after today was
+    accepted). A NI PPPK gives the year only: its months run from ``earliest`` to ``latest``."""
+    if latest < (birth.year + MINIMUM_AGE_AT_APPOINTMENT, birth.month):
         raise NIPError(
             _(
                 "The appointment month %(appointed)s in the NIP is less than 18 years after "
                 "the birth date %(born)s."
             )
-            % {"appointed": f"{year:04d}-{month:02d}", "born": birth.isoformat()}
+            % {"appointed": written, "born": birth.isoformat()}
         )
+    today = today or datetime.date.today()
+    if earliest > (today.year, today.month):
+        raise NIPError(
+            _("The appointment (TMT) %(appointed)s in the number is in the future.")
+            % {"appointed": written}
+        )
+
+
+def _sex(value: str, sex: str | None) -> str:
     digit = value[14]
     if digit not in SEX_DIGITS:
         raise NIPError(
-            _("Digit 15 of the NIP is the sex: 1 (male) or 2 (female), not %(digit)s.")
-            % {"digit": digit}
+            _("Digit 15 is the sex: 1 (male) or 2 (female), not %(digit)s.") % {"digit": digit}
         )
     if sex and SEX_DIGITS[digit] != sex:
         raise NIPError(
-            _("The sex digit of the NIP (%(digit)s) does not agree with the recorded sex.")
+            _("The sex digit of the number (%(digit)s) does not agree with the recorded sex.")
             % {"digit": digit}
         )
-    return NIP(
-        value=value,
-        birth_date=birth,
-        appointment=(year, month),
-        sex=SEX_DIGITS[digit],
-        sequence=int(value[15:18]),
-    )
+    return SEX_DIGITS[digit]
+
+
+def looks_cut(value: str) -> bool:
+    """A number that a spreadsheet kept as a number keeps 15 significant digits: the last three
+    of an 18-digit NIP come back as 000, a sequence that BKN never issues (sequences start at
+    001). Such a number is flagged for checking (issue 23)."""
+    return len(value) == NIP_LENGTH and value.endswith("000")
 
 
 def is_valid(raw: object, *, sex: str | None = None) -> bool:

@@ -8,6 +8,7 @@ from django.db.models import Count, Q, QuerySet
 
 from budaya.accounts.models import Role
 from budaya.org.models import Employee, Government, Unit
+from budaya.text import search_key
 
 
 def governments_visible_to(user: Any) -> QuerySet[Government]:
@@ -95,7 +96,8 @@ def employees_of(
     if query:
         digits = query.replace(" ", "")
         employees = employees.filter(
-            Q(name__icontains=query)
+            # Case, accents and invisible characters do not count (issue 23).
+            Q(name_search__contains=search_key(query))
             | Q(position_name__icontains=query)
             | Q(nip__startswith=digits)
             | Q(ni_pppk__startswith=digits)

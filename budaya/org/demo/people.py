@@ -28,6 +28,7 @@ from budaya.org.demo.catalogue import (
     UnitSpec,
 )
 from budaya.org.models import Employee, Government, Unit
+from budaya.text import search_key
 
 # "Now" for ages and careers. Fixed, so the same people come out whatever the date of the run.
 REFERENCE_YEAR = 2025
@@ -82,6 +83,7 @@ class Person:
             nip=self.nip,
             ni_pppk=self.ni_pppk,
             name=self.name,
+            name_search=search_key(self.name),
             front_title=self.front_title,
             back_title=self.back_title,
             sex=self.sex,

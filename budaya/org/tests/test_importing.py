@@ -230,7 +230,7 @@ def test_duplicate_rows_merge_and_conflicting_duplicates_are_rejected(tmp_path, 
         ],
     )
     plan = plan_for(path, government)
-    assert plan.merged == [[5, 6]]
+    assert [entry["rows"] for entry in plan.merged] == [[5, 6]]
     assert plan.new[0].data["position_name"] == "Analis"
     assert [r.row_numbers for r in plan.rejected] == [[7, 8]]
     assert "Pangkat" in plan.rejected[0].reasons[0]
@@ -290,7 +290,7 @@ def test_pppk_rows_use_the_ni_pppk_and_grades(tmp_path, government, units):
             HEADER,
             [
                 1,
-                "'2023 0123 4567 8",
+                "'19900210 2022 21 2 001",
                 "Rina Fiktif",
                 "P",
                 "PPPK",
@@ -306,7 +306,7 @@ def test_pppk_rows_use_the_ni_pppk_and_grades(tmp_path, government, units):
     assert (data["status"], data["nip"], data["ni_pppk"], data["rank"]) == (
         "PPPK",
         None,
-        "2023012345678",
+        "199002102022212001",
         "IX",
     )
 
@@ -448,6 +448,6 @@ def test_a_duplicate_after_a_full_batch_still_merges(tmp_path, government, units
     )
     plan = plan_for(write_xlsx(tmp_path / "roster.xlsx", rows), government)
     assert plan.counts["new"] == 4
-    assert plan.merged == [[5, 10]]
+    assert [entry["rows"] for entry in plan.merged] == [[5, 10]]
     assert [r.row_numbers for r in plan.rejected] == [[6, 11]]
     assert next(r for r in plan.new if r.first_row == 5).data["position_name"] == "Analis"

@@ -1,18 +1,20 @@
 """NIP validation (issue 4: 18 digits = birth date + appointment month + sex digit + sequence)."""
 
 import datetime
+import decimal
 
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from budaya.org.nip import NIPError, is_valid, normalise, parse
+from budaya.org.nip import NIPError, digits_kind, is_valid, looks_cut, normalise, parse, parse_pppk
 
 
 def make_nip(birth: datetime.date, appointed: tuple[int, int], sex_digit: str, seq: int) -> str:
     return f"{birth:%Y%m%d}{appointed[0]:04d}{appointed[1]:02d}{sex_digit}{seq:03d}"
 
 
+TODAY = datetime.date.today()
 births = st.dates(min_value=datetime.date(1940, 1, 1), max_value=datetime.date(2006, 12, 31))
 
 
@@ -22,6 +24,7 @@ def valid_nips(draw):
     year = draw(st.integers(min_value=birth.year + 18, max_value=birth.year + 45))
     month = draw(st.integers(min_value=1, max_value=12))
     assume((year, month) >= (birth.year + 18, birth.month))
+    assume((year, month) <= (TODAY.year, TODAY.month))
     sex_digit = draw(st.sampled_from("12"))
     return make_nip(birth, (year, month), sex_digit, draw(st.integers(0, 999)))
 
@@ -106,3 +109,57 @@ def test_a_nip_that_excel_stored_as_a_number_is_refused_not_guessed(cell):
 def test_empty_is_refused():
     with pytest.raises(NIPError):
         parse("  ")
+
+
+# --- Issue 23: NI PPPK, appointments in the future, numbers cut by a spreadsheet ---------------
+
+
+@st.composite
+def valid_ni_pppk(draw):
+    birth = draw(births)
+    year = draw(st.integers(min_value=max(2019, birth.year + 19), max_value=TODAY.year))
+    assume(year >= 2019)
+    return f"{birth:%Y%m%d}{year}21{draw(st.sampled_from('12'))}{draw(st.integers(1, 999)):03d}"
+
+
+@given(valid_ni_pppk())
+def test_a_ni_pppk_is_told_apart_from_a_nip_by_its_structure(value):
+    assert digits_kind(value) == "PPPK"
+    with pytest.raises(NIPError):
+        parse(value)  # no month is 21
+    parsed = parse_pppk(value)
+    assert parsed.status == "PPPK" and parsed.appointment == (int(value[8:12]), 0)
+    assert parsed.sex == {"1": "L", "2": "P"}[value[14]]
+
+
+@given(valid_nips())
+def test_a_nip_is_never_taken_for_a_ni_pppk(value):
+    assert digits_kind(value) == "PNS"
+    with pytest.raises(NIPError):
+        parse_pppk(value)
+
+
+def test_a_known_ni_pppk_gives_its_parts_and_agrees_with_the_sex():
+    parsed = parse_pppk("199002102022212001")
+    assert parsed.birth_date == datetime.date(1990, 2, 10) and parsed.sex == "P"
+    assert parsed.sequence == 1
+    with pytest.raises(NIPError, match="does not agree"):
+        parse_pppk("199002102022212001", sex="L")
+
+
+def test_an_appointment_in_the_future_is_refused():
+    today = datetime.date(2026, 12, 5)
+    assert parse("198503152026121002", today=today).appointment == (2026, 12)
+    with pytest.raises(NIPError, match="future"):
+        parse("198503152027011002", today=today)
+    assert parse_pppk("199002102026212001", today=today).value
+    with pytest.raises(NIPError, match="future"):
+        parse_pppk("199002102027212001", today=today)
+
+
+def test_a_number_a_spreadsheet_cut_to_15_digits_is_recognised():
+    # Excel keeps 15 significant digits: 198503152010011234 becomes 1.98503152010011E+17,
+    # and formatted back as text, 198503152010011000.
+    cut = str(int(decimal.Decimal(f"{198503152010011234:.15g}")))
+    assert looks_cut(cut)
+    assert not looks_cut("198503152010011002")

@@ -32,6 +32,7 @@ def make_employees(unit, count, start=0):
             unit=unit,
             nip=f"19850315201001{1 if i % 2 else 2}{i:03d}",
             name=f"Pegawai Fiktif {i:03d}",
+            name_search=f"pegawai fiktif {i:03d}",
             sex="L" if i % 2 else "P",
             status="PNS",
             rank="III/a",
