@@ -291,6 +291,19 @@ ROUTES: dict[str, Access] = {
         args=_in_gov("employee"),
         foreign=_foreign("foreign_employee"),
     ),
+    "org:unit_import_create": Access(
+        "Upload the unit tree (dry run)",
+        CITY_ADMIN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+    ),
+    "org:import_create_units": Access(
+        "Create the units an employee import could not match",
+        CITY_ADMIN,
+        method="POST",
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
+    ),
     "org:import_list": Access(
         "List employee imports", CITY_ADMIN, args=_gov, foreign=(other_government(_foreign_gov),)
     ),

@@ -214,6 +214,19 @@ class EmployeeImportForm(forms.Form):
         return upload
 
 
+class UnitImportForm(EmployeeImportForm):
+    """The unit tree from the agency structure list (issue 23, part 2): the same checks."""
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        del self.fields["full_roster"]
+        self.fields["file"].label = _("Unit list (XLSX or CSV)")
+        self.fields["file"].help_text = _(
+            "One unit a row: name, kind, parent and, if you have them, codes. Title rows above "
+            "the header are fine; a parent may come after its units."
+        )
+
+
 class ColumnMappingForm(forms.Form):
     """Which header of this government's export holds each field (empty: the usual names)."""
 

@@ -667,7 +667,7 @@ PLAN_COLUMNS = (
 )  # fmt: skip
 
 
-def _write_rows(job: EmployeeImport, rows: Iterable[PlannedRow]) -> None:
+def write_plan_rows(job: EmployeeImport, rows: Iterable[PlannedRow]) -> None:
     """One INSERT for a batch of the plan."""
     json_value = bulk.json_value
     empty_list, empty_dict = json_value([]), json_value({})
@@ -813,7 +813,7 @@ def plan_import(
         for row in pending.values():
             if row.outcome != ImportRow.Outcome.REJECTED:
                 _classify(row, current.get(row.key))
-        _write_rows(job, [*pending.values(), *others])
+        write_plan_rows(job, [*pending.values(), *others])
         pending.clear()
         others.clear()
 
@@ -999,9 +999,9 @@ def _plan_missing(job: EmployeeImport, seen: set[str]) -> None:
             PlannedRow(outcome=ImportRow.Outcome.LEFT, first_row=0, row_numbers=[], employee_id=pk)
         )
         if len(batch) >= PLAN_BATCH:
-            _write_rows(job, batch)
+            write_plan_rows(job, batch)
             batch = []
-    _write_rows(job, batch)
+    write_plan_rows(job, batch)
 
 
 def _cell_text(value: Any) -> str:

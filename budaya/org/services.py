@@ -32,6 +32,9 @@ from budaya.org.models import (
     Unit,
     UnitHistory,
 )
+from budaya.org.unit_import import plan_unit_import
+from budaya.org.unit_names import CodeMaker
+from budaya.text import search_key
 
 AUDITED_FIELDS = [
     "name",
@@ -130,24 +133,54 @@ def start_employee_import(
     actor: Any,
     request: HttpRequest | None = None,
     background: bool = True,
+    operator: str = "",
+    kind: str = EmployeeImport.Kind.EMPLOYEES,
 ) -> EmployeeImport:
-    """Store the upload and plan it (in the background): a dry run, nothing else is written."""
+    """Store the upload and plan it (in the background): a dry run, nothing else is written.
+
+    ``kind`` is what the file lists: employees (a roster) or units (the unit tree, issue 23).
+    ``operator`` names who ran a command-line import, which has no user.
+    """
     job = EmployeeImport.objects.create(
         government=government,
+        kind=kind,
         file=upload,
         original_name=display_name(upload.name or ""),
-        full_roster=full_roster,
+        full_roster=full_roster and kind == EmployeeImport.Kind.EMPLOYEES,
         created_by=actor if getattr(actor, "pk", None) else None,
+        operator=operator[:150],
     )
     audit.record(
         actor,
         AuditAction.CREATE,
         job,
-        after=audit.snapshot(job, ["original_name", "full_roster"]),
+        after=audit.snapshot(job, ["kind", "original_name", "full_roster", "operator"]),
         request=request,
     )
     _after_commit(org_tasks.plan_employee_import, job.pk, background)
     return job
+
+
+def start_unit_import(
+    *,
+    government: Government,
+    upload: Any,
+    actor: Any,
+    request: HttpRequest | None = None,
+    background: bool = True,
+    operator: str = "",
+) -> EmployeeImport:
+    """The unit tree from the agency structure list (issue 23, part 2): the same dry run."""
+    return start_employee_import(
+        government=government,
+        upload=upload,
+        full_roster=False,
+        actor=actor,
+        request=request,
+        background=background,
+        operator=operator,
+        kind=EmployeeImport.Kind.UNITS,
+    )
 
 
 def _after_commit(task: Any, import_id: int, background: bool) -> None:
@@ -183,7 +216,8 @@ def _plan(job: EmployeeImport) -> PlanSummary:
         # The storage may be remote (S3): the reader works on a local copy.
         shutil.copyfileobj(stored, local)
         local.flush()
-        return plan_import(
+        planner = plan_unit_import if job.kind == EmployeeImport.Kind.UNITS else plan_import
+        return planner(
             job,
             Path(local.name),
             remembered=remembered_mapping(job.government_id),
@@ -199,6 +233,7 @@ def _report(plan: PlanSummary) -> dict[str, Any]:
         "columns": {name: header.cells[index] for name, index in header.columns.items()},
         "unmapped": header.unmapped_cells(),
         "merged": plan.merged,
+        "unknown_units": plan.unknown_units,
     }
 
 
@@ -352,6 +387,8 @@ AUDITED = {
     for field in Employee._meta.concrete_fields
     if field.attname in EMPLOYEE_FIELDS
 }
+# What the plan's JSON gives a new employee: the imported fields and the name's search key.
+PLANNED_COLUMNS = frozenset({*EMPLOYEE_FIELDS, "name_search"})
 # Read back from each new employee: its id, what its audit entry records and how it is named.
 CREATED_COLUMNS = ("id", *AUDITED.values(), "front_title", "name", "back_title")
 
@@ -369,7 +406,7 @@ def _new_employees_sql() -> str:
             values.append("%(government)s")
         elif attname == "unit_id":
             values.append("CAST(data ->> 'unit_id' AS bigint)")
-        elif attname in EMPLOYEE_FIELDS:
+        elif attname in PLANNED_COLUMNS:
             values.append(f"COALESCE(data ->> '{attname}', %({attname})s)")
         else:
             values.append(f"%({attname})s")
@@ -427,6 +464,8 @@ class _Inserted:
 
 def _write_plan(job: EmployeeImport) -> int:
     """Write the plan in batches; each batch with its audit entries. Returns the rows written."""
+    if job.kind == EmployeeImport.Kind.UNITS:
+        return _write_unit_plan(job)
     plan = ImportRow.objects.filter(employee_import=job)
     actor, government = job.created_by, job.government
     today = timezone.localdate()
@@ -445,11 +484,28 @@ def _write_plan(job: EmployeeImport) -> int:
         changes = dict(batch)
         employees = list(Employee.objects.filter(pk__in=list(changes)))
         fields: set[str] = set()
+        transfers = []
         for employee in employees:
-            for name, (_before, after) in changes[employee.pk].items():
+            for name, (before, after) in changes[employee.pk].items():
                 setattr(employee, name, after)
                 fields.add(name)
+                if name == "unit_id":  # a move between units is a transfer (issue 23)
+                    transfers.append(
+                        Transfer(
+                            government_id=employee.government_id,
+                            employee=employee,
+                            from_unit_id=before,
+                            to_unit_id=after,
+                            effective_on=today,
+                            note=_("Import of %(file)s") % {"file": job.original_name},
+                            created_by=actor,
+                        )
+                    )
+            if "name" in changes[employee.pk]:
+                employee.name_search = search_key(employee.name)[:255]
+                fields.add("name_search")
         Employee.objects.bulk_update(employees, sorted(fields))
+        Transfer.objects.bulk_create(transfers)
         audit.record_many(
             actor,
             (
@@ -494,6 +550,98 @@ def _write_plan(job: EmployeeImport) -> int:
         object_repr=job.original_name,
     )
     return written
+
+
+def _write_unit_plan(job: EmployeeImport) -> int:
+    """The unit tree: parents before children (a parent may come later in the file), each unit
+    created or changed through the same services as the unit form, audited and with history."""
+    actor = job.created_by
+    plan = ImportRow.objects.filter(
+        employee_import=job, outcome__in=[ImportRow.Outcome.NEW, ImportRow.Outcome.UPDATED]
+    ).values_list("first_row", "outcome", "data")
+    rows = {first_row: (outcome, data) for first_row, outcome, data in plan}
+    made: dict[int, Unit] = {}
+
+    def unit_of(first_row: int) -> Unit:
+        if first_row in made:
+            return made[first_row]
+        outcome, data = rows[first_row]
+        parent: Unit | None = None
+        if data["parent_row"] is not None:
+            parent_row = data["parent_row"]
+            parent = unit_of(parent_row) if parent_row in rows else _unit_of_row(job, parent_row)
+        elif data["parent_id"] is not None:
+            parent = Unit.objects.get(government_id=job.government_id, pk=data["parent_id"])
+        fields = {
+            "name": data["name"],
+            "kind": data["kind"],
+            "code": data["code"],
+            "parent": parent,
+        }
+        if data["short_name"]:
+            fields["short_name"] = data["short_name"]
+        if outcome == ImportRow.Outcome.NEW:
+            unit = create_unit(Unit(government_id=job.government_id, **fields), actor)
+        else:
+            unit = Unit.objects.get(government_id=job.government_id, pk=data["unit_id"])
+            for name, value in fields.items():
+                setattr(unit, name, value)
+            unit.active_to = None
+            unit = update_unit(unit, actor)
+        made[first_row] = unit
+        return unit
+
+    for first_row in sorted(rows):
+        unit_of(first_row)
+    audit.record(
+        actor, AuditAction.OTHER, job, after={"imported": job.counts}, object_repr=job.original_name
+    )
+    return len(made)
+
+
+def _unit_of_row(job: EmployeeImport, first_row: int) -> Unit:
+    """The stored unit an unchanged row of the plan stands for (a parent left as it is)."""
+    data = ImportRow.objects.get(employee_import=job, first_row=first_row).data
+    return Unit.objects.get(government_id=job.government_id, pk=data["unit_id"])
+
+
+@transaction.atomic
+def create_missing_units(
+    *, job: EmployeeImport, actor: Any, request: HttpRequest | None = None
+) -> list[Unit]:
+    """The units an employee import's preview could not match, created in one click with the
+    parent proposed (issue 23), then the roster planned again against them."""
+    locked = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if (
+        locked.status != EmployeeImport.Status.PLANNED
+        or locked.kind != EmployeeImport.Kind.EMPLOYEES
+    ):
+        raise ImportStateError(_("Only an employee import ready to confirm can add its units."))
+    proposals = [p for p in (locked.report or {}).get("unknown_units", []) if not p["problem"]]
+    codes = CodeMaker(
+        set(Unit.objects.filter(government_id=job.government_id).values_list("code", flat=True))
+    )
+    created: dict[str, Unit] = {}
+    for proposal in sorted(proposals, key=lambda p: p["parent_new"]):  # agencies first
+        parent = None
+        if proposal["parent_id"] is not None:
+            parent = Unit.objects.get(government_id=job.government_id, pk=proposal["parent_id"])
+        elif proposal["parent_new"]:
+            parent = created.get(proposal["parent_name"])
+            if parent is None:
+                continue  # its agency could not be created
+        unit = Unit(
+            government_id=job.government_id,
+            name=proposal["name"],
+            kind=proposal["kind"],
+            parent=parent,
+            code=codes.next(parent.code if parent else None),
+        )
+        created[proposal["name"]] = create_unit(unit, actor, request)
+    locked.status = EmployeeImport.Status.PLANNING
+    locked.save(update_fields=["status"])
+    _after_commit(org_tasks.plan_employee_import, locked.pk, background=True)
+    return list(created.values())
 
 
 # --- Units ------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ urlpatterns = [
     # Units (Perangkat Daerah and their sub-units)
     path("<slug:slug>/units/", views.unit_list, name="unit_list"),
     path("<slug:slug>/units/new/", views.unit_create, name="unit_create"),
+    path("<slug:slug>/units/import/", views.unit_import_create, name="unit_import_create"),
     path("<slug:slug>/units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<slug:slug>/units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
     path("<slug:slug>/units/<int:pk>/deactivate/", views.unit_deactivate, name="unit_deactivate"),
@@ -35,6 +36,11 @@ urlpatterns = [
     path("<slug:slug>/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("<slug:slug>/imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("<slug:slug>/imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path(
+        "<slug:slug>/imports/<int:pk>/create-units/",
+        views.import_create_units,
+        name="import_create_units",
+    ),
     path(
         "<slug:slug>/imports/<int:pk>/rejected.xlsx",
         views.import_rejected,

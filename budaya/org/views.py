@@ -23,10 +23,13 @@ from budaya.org.forms import (
     GovernmentForm,
     TransferForm,
     UnitForm,
+    UnitImportForm,
 )
 from budaya.org.grades import echelon_group
+from budaya.org.importing import FIELD_LABELS
 from budaya.org.models import Employee, EmployeeImport, Government, ImportRow, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
+from budaya.org.unit_import import UNIT_LABELS
 from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
@@ -427,6 +430,41 @@ def import_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+def unit_import_create(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload the unit tree (issue 23, part 2); the preview is the imports' page."""
+    government = _administered(request, slug)
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        job = services.start_unit_import(
+            government=government,
+            upload=form.cleaned_data["file"],
+            actor=request.user,
+            request=request,
+        )
+        return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+    return render(request, "org/unit_import_form.html", {"government": government, "form": form})
+
+
+@login_required
+@require_POST
+def import_create_units(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Create the units a roster names and the registry lacks, then plan the roster again."""
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    try:
+        created = services.create_missing_units(job=job, actor=request.user, request=request)
+    except services.ImportStateError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("%(count)d units were created; the roster was checked again.")
+            % {"count": len(created)},
+        )
+    return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+
+
+@login_required
 def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _administered(request, slug)
     job = _import(request, government, pk)
@@ -449,7 +487,29 @@ PLAN_TABS = [
     (ImportRow.Outcome.UPDATED, "updated"),
     (ImportRow.Outcome.LEFT, "possibly_left"),
     (ImportRow.Outcome.UNCHANGED, "unchanged"),
+    (ImportRow.Outcome.SKIPPED, "skipped"),
 ]
+
+
+def _changes(row: ImportRow, units: bool, unit_names: dict[int, str]) -> list[tuple[str, Any, Any]]:
+    """An updated row's changes as the preview shows them: the field's name, before, after; a
+    move between units named as a transfer with both units (issue 23)."""
+    labels = UNIT_LABELS if units else FIELD_LABELS
+    shown = []
+    for name, (before, after) in row.differences.items():
+        if name == "unit_id":
+            shown.append((_("Transfer (mutasi)"), unit_names.get(before), unit_names.get(after)))
+        elif name == "kind":
+            shown.append((labels["kind"], _kind_label(before), _kind_label(after)))
+        elif name in ("active", "possibly_left_since", "active_to"):
+            shown.append((_("Active again"), "", "✓"))
+        else:
+            shown.append((labels.get(name.removesuffix("_id"), name), before, after))
+    return shown
+
+
+def _kind_label(kind: str) -> str:
+    return str(Unit.Kind(kind).label) if kind in Unit.Kind.values else kind
 
 
 def _plan_page(request: HttpRequest, job: EmployeeImport) -> dict[str, Any]:
@@ -458,6 +518,9 @@ def _plan_page(request: HttpRequest, job: EmployeeImport) -> dict[str, Any]:
         (outcome, ImportRow.Outcome(outcome).label, job.counts.get(count_key, 0))
         for outcome, count_key in PLAN_TABS
     ]
+    units = job.kind == EmployeeImport.Kind.UNITS
+    if units:
+        tabs = [tab for tab in tabs if tab[0] != ImportRow.Outcome.LEFT]
     default = next((outcome for outcome, _label, count in tabs if count), "new")
     shown = request.GET.get("show") or default
     if shown not in ImportRow.Outcome.values:
@@ -466,17 +529,28 @@ def _plan_page(request: HttpRequest, job: EmployeeImport) -> dict[str, Any]:
         "employee__unit"
     )
     page = page_of(request, rows.order_by("first_row", "pk"), PAGE_SIZE)
-    unit_ids = {row.data.get("unit_id") for row in page.object_list} - {None}
+    unit_ids = {row.data.get("unit_id") for row in page.object_list}
+    for row in page.object_list:
+        unit_ids.update(row.differences.get("unit_id", ()))
+    unit_names = dict(
+        Unit.objects.filter(government_id=job.government_id, pk__in=unit_ids - {None}).values_list(
+            "pk", "name"
+        )
+    )
+    for row in page.object_list:
+        row.changes = _changes(row, units, unit_names)  # type: ignore[attr-defined]
+        row.unit_name = unit_names.get(row.data.get("unit_id"), "")  # type: ignore[attr-defined]
+        row.kind_label = _kind_label(row.data.get("kind", ""))  # type: ignore[attr-defined]
+        row.line = " · ".join(cell for cell in row.cells if cell)  # type: ignore[attr-defined]
+    report = job.report or {}
     return {
         "tabs": tabs,
         "shown": shown,
         "page": page,
         "query_string": f"show={shown}",
-        "unit_names": dict(
-            Unit.objects.filter(government_id=job.government_id, pk__in=unit_ids).values_list(
-                "pk", "name"
-            )
-        ),
+        "units_import": units,
+        "proposals": [p for p in report.get("unknown_units", []) if not p["problem"]],
+        "unplaceable": [p for p in report.get("unknown_units", []) if p["problem"]],
     }
 
 

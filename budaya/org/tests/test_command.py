@@ -23,7 +23,9 @@ def roster(tmp_path):
 def test_dry_run_prints_the_plan_and_writes_nothing(roster, government, agency, capsys):
     call_command("import_employees", str(roster), government=government.slug, dry_run=True)
     out = capsys.readouterr().out
-    assert "new: 1" in out and "rejected: 1" in out and "row 3:" in out
+    assert "new: 1" in out and "rejected: 1" in out
+    # Issue 23: a rejected row is named by its number and name, not only by its row.
+    assert "row 3 (123 Salah Nip): A NIP has 18 digits" in out
     assert "Dry run" in out
     assert Employee.objects.count() == 0
 
@@ -41,3 +43,12 @@ def test_unknown_government_or_file_fails_loudly(roster, government):
         call_command("import_employees", str(roster), government="tidak-ada")
     with pytest.raises(CommandError):
         call_command("import_employees", "/tidak/ada.xlsx", government=government.slug)
+
+
+def test_a_command_line_import_names_its_operator(roster, government, agency):
+    """Issue 23: the import's page said "by None" for a command-line import."""
+    from budaya.org.models import EmployeeImport
+
+    call_command("import_employees", str(roster), government=government.slug, operator="budi.ops")
+    job = EmployeeImport.objects.get()
+    assert job.created_by is None and job.uploaded_by == "budi.ops"

@@ -6,6 +6,7 @@ happen row by row, and (without --dry-run) write it all or nothing.
 
 from __future__ import annotations
 
+import getpass
 from pathlib import Path
 from typing import Any
 
@@ -28,15 +29,13 @@ class Command(BaseCommand):
             action="store_true",
             help="employees missing from the file are flagged as possibly left",
         )
+        add_operator_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"No file at {path}")
-        try:
-            government = Government.objects.get(slug=options["government"])
-        except Government.DoesNotExist:
-            raise CommandError(f"No government with slug {options['government']!r}") from None
+        government = government_of(options["government"])
 
         with path.open("rb") as handle:
             job = services.start_employee_import(
@@ -45,31 +44,72 @@ class Command(BaseCommand):
                 full_roster=options["full_roster"],
                 actor=None,
                 background=False,
+                operator=options["operator"],
             )
-        job.refresh_from_db()
-        if job.status == EmployeeImport.Status.FAILED:
-            raise CommandError(job.error)
-        self._print_plan(job)
-        if options["dry_run"]:
-            services.cancel_employee_import(job, None)
-            self.stdout.write("Dry run: nothing was written.")
-            return
-        services.confirm_employee_import(job, None, background=False)
-        job.refresh_from_db()
-        if job.status != EmployeeImport.Status.APPLIED:
-            raise CommandError(job.error or f"The import ended as {job.status}.")
-        self.stdout.write(self.style.SUCCESS(f"Imported ({job.counts['rows']} rows read)."))
+        run_to_the_end(self, job, dry_run=options["dry_run"])
 
-    def _print_plan(self, job: EmployeeImport) -> None:
-        counts = job.counts
-        self.stdout.write(
-            f"{job.original_name}: header on row {job.report['header_row']}, "
-            f"{counts['rows']} rows read\n"
-            f"  new: {counts['new']}, updated: {counts['updated']}, "
-            f"unchanged: {counts['unchanged']}, rejected: {counts['rejected']}, "
-            f"duplicates merged: {counts['merged']}, possibly left: {counts['possibly_left']}"
-        )
-        rejected = job.rows.filter(outcome=ImportRow.Outcome.REJECTED).order_by("first_row")
-        for row in rejected.iterator(chunk_size=1000):
+
+def add_operator_argument(parser: CommandParser) -> None:
+    parser.add_argument(
+        "--operator",
+        default=_login_name(),
+        help="who runs the import, shown on its page (default: the login name)",
+    )
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return ""
+
+
+def government_of(slug: str) -> Government:
+    try:
+        return Government.objects.get(slug=slug)
+    except Government.DoesNotExist:
+        raise CommandError(f"No government with slug {slug!r}") from None
+
+
+def run_to_the_end(command: BaseCommand, job: EmployeeImport, *, dry_run: bool) -> None:
+    """Print the plan of an import planned in this process, then cancel it (dry run) or write it."""
+    job.refresh_from_db()
+    if job.status == EmployeeImport.Status.FAILED:
+        raise CommandError(job.error)
+    print_plan(command, job)
+    if dry_run:
+        services.cancel_employee_import(job, None)
+        command.stdout.write("Dry run: nothing was written.")
+        return
+    services.confirm_employee_import(job, None, background=False)
+    job.refresh_from_db()
+    if job.status != EmployeeImport.Status.APPLIED:
+        raise CommandError(job.error or f"The import ended as {job.status}.")
+    command.stdout.write(command.style.SUCCESS(f"Imported ({job.counts['rows']} rows read)."))
+
+
+def print_plan(command: BaseCommand, job: EmployeeImport) -> None:
+    counts = job.counts
+    command.stdout.write(
+        f"{job.original_name}: header on row {job.report['header_row']}, "
+        f"{counts['rows']} rows read\n"
+        f"  new: {counts['new']}, updated: {counts['updated']}, "
+        f"unchanged: {counts['unchanged']}, rejected: {counts['rejected']}, "
+        f"not data: {counts.get('skipped', 0)}, duplicates merged: {counts['merged']}, "
+        f"possibly left: {counts['possibly_left']}, numbers to check: {counts.get('to_check', 0)}"
+    )
+    for outcome in (ImportRow.Outcome.REJECTED, ImportRow.Outcome.SKIPPED):
+        rows = job.rows.filter(outcome=outcome).order_by("first_row")
+        for row in rows.iterator(chunk_size=1000):
             numbers = ", ".join(str(number) for number in row.row_numbers)
-            self.stdout.write(f"  row {numbers}: {' '.join(row.reasons)}")
+            who = " ".join(filter(None, (row.data.get("nip"), row.data.get("name"))))
+            label = "row" if outcome == ImportRow.Outcome.REJECTED else "not data, row"
+            command.stdout.write(
+                f"  {label} {numbers}{f' ({who})' if who else ''}: {' '.join(row.reasons)}"
+            )
+    for merged in job.report.get("merged", []):
+        rows = ", ".join(str(number) for number in merged["rows"])
+        notes = " ".join(merged["notes"])
+        command.stdout.write(
+            f"  merged rows {rows} ({merged['key']} {merged['name']}) {notes}".rstrip()
+        )
