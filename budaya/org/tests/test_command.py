@@ -25,7 +25,7 @@ def test_dry_run_prints_the_plan_and_writes_nothing(roster, government, agency, 
     out = capsys.readouterr().out
     assert "new: 1" in out and "rejected: 1" in out
     # Issue 23: a rejected row is named by its number and name, not only by its row.
-    assert "row 3 (123 Salah Nip): A NIP has 18 digits" in out
+    assert "row 3 (123 Salah Nip): NIP terdiri atas 18 digit" in out
     assert "Dry run" in out
     assert Employee.objects.count() == 0
 
