@@ -285,11 +285,12 @@ def non_data(cells: list[Any], columns: dict[str, int], key_fields: tuple[str, .
     """Why a line is not a record (column numbers, a subtotal, a footer), or "" for a record.
 
     A record fills at least two of ``key_fields`` (a roster: number, name, unit); a footer's
-    "NIP. 19650101..." under a signature is no number.
+    "NIP. 19650101..." under a signature is no number. The first key field holding a small
+    number is the row of column numbers.
     """
     width = len(cells)
     filled = 0
-    for name in key_fields:
+    for position, name in enumerate(key_fields):
         index = columns.get(name)
         if index is None or index >= width:
             continue
@@ -298,8 +299,11 @@ def non_data(cells: list[Any], columns: dict[str, int], key_fields: tuple[str, .
             value = value.strip()
             if name in ("nip", "ni_pppk") and value[:3].casefold() == "nip":
                 continue
-        if value not in (None, ""):
-            filled += 1
+        if value in (None, ""):
+            continue
+        if position == 0 and _small_number(value) and _is_column_numbers(cells):
+            return _("the row of column numbers")
+        filled += 1
     if filled >= 2:
         if filled == len(key_fields) or not _has_total_word(cells):
             return ""
@@ -309,6 +313,12 @@ def non_data(cells: list[Any], columns: dict[str, int], key_fields: tuple[str, .
     if _has_total_word(cells):
         return _("a subtotal line")
     return _("not a record (a title, a note or a signature)")
+
+
+def _small_number(value: Any) -> bool:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value < 1000
+    return isinstance(value, str) and len(value) <= 5 and value.strip("()").isdigit()
 
 
 def _has_total_word(cells: list[Any]) -> bool:

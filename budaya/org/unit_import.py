@@ -43,6 +43,7 @@ UNIT_ALIASES: dict[str, list[str]] = {
     "code": ["kode", "kode unit", "kode unor", "id unor", "kode satuan kerja", "code"],
     "parent": ["induk", "unit induk", "nama induk", "atasan", "unor atasan", "nama unor atasan",
                "unit atasan", "parent"],
+    "number": ["no", "no urut", "nomor urut", "nomor"],
     "parent_code": ["kode induk", "kode atasan", "kode unor atasan", "id unor atasan",
                     "kode unit induk", "parent code"],
 }  # fmt: skip
@@ -110,13 +111,15 @@ def plan_unit_import(job: EmployeeImport, path: Path, **_options: Any) -> PlanSu
 
     rows: list[UnitRow] = []
     skipped: list[PlannedRow] = []
-    key_fields = tuple(name for name in ("name", "parent", "kind", "code") if name in columns)
+    key_fields = tuple(
+        name for name in ("name", "parent", "kind", "code", "number") if name in columns
+    )
     rows_read = 0
     for number, cells in lines:
         if is_blank(cells):
             continue
         rows_read += 1
-        why = non_data(cells, columns, key_fields) if len(key_fields) > 1 else ""
+        why = _not_a_unit(cells, columns, key_fields)
         if why:
             skipped.append(_skipped(number, cells, why))
             continue
@@ -148,6 +151,16 @@ def plan_unit_import(job: EmployeeImport, path: Path, **_options: Any) -> PlanSu
     ]  # fmt: skip
     counts.update(rows=rows_read, merged=len(merged), to_check=0)
     return PlanSummary(header, counts, merged)
+
+
+def _not_a_unit(cells: list[Any], columns: dict[str, int], key_fields: tuple[str, ...]) -> str:
+    """Why a line is no unit (column numbers, a subtotal, a signature), or "". A name that says
+    its kind ("Kecamatan Karawaci") is a unit even alone on its row."""
+    index = columns["name"]
+    name = _text(cells[index]) if index < len(cells) else ""
+    if name and kind_from_name(name):
+        return ""
+    return non_data(cells, columns, key_fields)
 
 
 def _skipped(number: int, cells: list[Any], why: str) -> PlannedRow:
@@ -220,7 +233,8 @@ def _resolve_parent(
             )
         return
     in_file = [other for other in file_by_name.get(squash(row.parent_name), []) if other is not row]
-    distinct = {id(other) for other in in_file}
+    # The same unit written twice (merged later) is one parent.
+    distinct = {_written_as(other) for other in in_file}
     if len(distinct) == 1:
         row.parent_row = in_file[0]
         return
@@ -235,6 +249,13 @@ def _resolve_parent(
         row.errors.append(_("Parent: %(reason)s") % {"reason": reason})
     else:
         row.parent_unit = unit
+
+
+def _written_as(row: UnitRow) -> tuple[str, ...]:
+    """A row's unit as the file writes it: its code, or its name under its parent's name."""
+    if row.code:
+        return (row.code.casefold(),)
+    return (squash(row.name), squash(row.parent_name), row.parent_code.casefold())
 
 
 def _identity(row: UnitRow) -> tuple[str, str]:

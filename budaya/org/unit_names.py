@@ -66,10 +66,8 @@ def kind_from_name(text: str) -> str:
     for prefix in _LONGEST_FIRST:
         if words == prefix or words.startswith(prefix + " "):
             return KIND_PREFIXES[prefix]
-    for value, label in Unit.Kind.choices:  # the kind as this system names it
-        if words == " ".join(re.sub(r"[^\w]+", " ", search_key(str(label))).split()):
-            return value
-    return ""
+    inner = re.search(r"\(([^)]+)\)", text)  # as this system names kinds: "Service (Dinas)"
+    return kind_from_name(inner.group(1)) if inner else ""
 
 
 class CodeMaker:
