@@ -196,4 +196,3 @@ def test_kinds_are_read_from_names(name, kind):
 def test_codes_made_never_clash():
     codes = CodeMaker({"D1.01", "PD01"})
     assert [codes.next("D1"), codes.next("D1"), codes.next(None)] == ["D1.02", "D1.03", "PD02"]
-
