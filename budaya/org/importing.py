@@ -736,7 +736,7 @@ def _merge(
             value in (None, "")
             or current == value
             or name == "name_search"
-            or (name in LOOSE_FIELDS and search_key(current) == search_key(value))
+            or (name in LOOSE_FIELDS and search_key(str(current)) == search_key(str(value)))
         ):
             continue
         elif name == "unit_id":

@@ -56,7 +56,9 @@ UNIT_LABELS = {
     "parent_code": "Kode induk",
 }
 UNIT_LIMITS = {
-    name: Unit._meta.get_field(name).max_length or 0 for name in ("name", "short_name", "code")
+    field.name: field.max_length
+    for field in Unit._meta.concrete_fields
+    if field.name in ("name", "short_name", "code") and field.max_length
 }
 # What the preview compares and the import changes on an existing unit.
 UNIT_IMPORT_FIELDS = ("name", "short_name", "kind", "parent")

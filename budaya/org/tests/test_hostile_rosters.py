@@ -272,3 +272,35 @@ def test_employee_form_cleans_the_name_and_the_search_finds_it(government, units
     employee.save()
     employee.refresh_from_db()
     assert (employee.name, employee.name_search) == ("José Rizal", "jose rizal")
+
+
+def _roster_of(size, units):
+    rows = [["NIP", "Nama", "Unit Kerja"]]
+    for i in range(size):
+        nip = f"19850315201001{1 + i % 2}{i + 1:03d}"
+        unit = "Tidak Ada" if i % 3 == 0 else "Dinas Pendidikan"
+        rows.append([nip, f"Pegawai {i}", unit])
+    rows.append(["", "Jumlah", ""])
+    return rows
+
+
+def test_the_preview_costs_the_same_queries_for_a_small_and_a_large_file(
+    client, government, admin, units
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin)
+    counts = []
+    for size in (4, 120):  # under and over a page of 50
+        Employee.objects.filter(government=government).delete()
+        job = plan(government, admin, upload(_roster_of(size, units)))
+        url = reverse("org:import_detail", args=[government.slug, job.pk])
+        per_tab = []
+        for tab in ("new", "rejected", "skipped"):
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(f"{url}?show={tab}").status_code == 200
+            per_tab.append(len(queries))
+        counts.append(per_tab)
+    assert counts[0] == counts[1]
+    assert max(counts[1]) <= 12

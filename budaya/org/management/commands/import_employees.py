@@ -108,8 +108,8 @@ def print_plan(command: BaseCommand, job: EmployeeImport) -> None:
                 f"  {label} {numbers}{f' ({who})' if who else ''}: {' '.join(row.reasons)}"
             )
     for merged in job.report.get("merged", []):
-        rows = ", ".join(str(number) for number in merged["rows"])
+        numbers = ", ".join(str(number) for number in merged["rows"])
         notes = " ".join(merged["notes"])
         command.stdout.write(
-            f"  merged rows {rows} ({merged['key']} {merged['name']}) {notes}".rstrip()
+            f"  merged rows {numbers} ({merged['key']} {merged['name']}) {notes}".rstrip()
         )
