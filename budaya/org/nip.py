@@ -50,6 +50,8 @@ def normalise(raw: object) -> str:
     """
     if raw is None:
         return ""
+    if type(raw) is str and len(raw) == NIP_LENGTH and raw.isdigit():
+        return raw  # most cells of a roster: nothing to remove
     # A spreadsheet number keeps 15 significant digits: an 18-digit NIP stored as a number
     # cannot be trusted, whatever it shows now.
     if isinstance(raw, (int, float)) and not isinstance(raw, bool):
@@ -89,7 +91,7 @@ def parse(raw: object, *, sex: str | None = None, today: datetime.date | None = 
     ``sex`` ("L"/"P"), when given, must agree with the sex digit; the appointment cannot be
     after ``today`` (default: the date on this machine).
     """
-    value = _digits(raw, _("The NIP is empty."), _("NIP"))
+    value = _digits(raw, "PNS")
     birth = _birth_date(value)
     year, month = int(value[8:12]), int(value[12:14])
     if not 1 <= month <= 12 or year < 1900:
@@ -114,7 +116,7 @@ def parse_pppk(raw: object, *, sex: str | None = None, today: datetime.date | No
     appointment month (no month is 21, so the two never pass for each other), sex digit (1/2)
     and a three-digit sequence. docs/employee-import.md gives the source.
     """
-    value = _digits(raw, _("The NI PPPK is empty."), _("NI PPPK"))
+    value = _digits(raw, "PPPK")
     birth = _birth_date(value)
     year = int(value[8:12])
     if value[12:14] != PPPK_MARK or year < 2019:
@@ -136,10 +138,15 @@ def parse_pppk(raw: object, *, sex: str | None = None, today: datetime.date | No
     )
 
 
-def _digits(raw: object, empty: str, label: str) -> str:
+def _digits(raw: object, status: str) -> str:
+    """The 18 digits of a NIP (status "PNS") or a NI PPPK; messages translated only when one
+    is needed (this runs for every row of a roster)."""
     value = normalise(raw)
+    if len(value) == NIP_LENGTH and value.isdigit():
+        return value
+    label = _("NIP") if status == "PNS" else _("NI PPPK")
     if not value:
-        raise NIPError(empty)
+        raise NIPError(_("The NIP is empty.") if status == "PNS" else _("The NI PPPK is empty."))
     if not value.isdigit():
         raise NIPError(
             _("A %(label)s contains digits only; %(value)s does not.")
