@@ -65,3 +65,51 @@ def test_upload_preview_and_confirm_a_messy_roster(
     ).click()
     row = page.get_by_role("row", name="Dr. Ahmad Fiktif, M.Si.")
     assert "198503152010011002" in row.inner_text() and "IV/a · II.b" in row.inner_text()
+
+
+def test_the_unit_tree_then_a_roster_naming_a_missing_unit(
+    page, sign_in, make_user, government, tmp_path
+):
+    """Issue 23: no unit typed by hand. The tree from the structure list, then a roster whose
+    unknown unit is created in one click under the agency its rows name."""
+    tree = Workbook()
+    for row in [
+        ["SUSUNAN ORGANISASI"],
+        ["No", "Nama Unit", "Induk", "Kode"],
+        [1, 2, 3, 4],
+        [1, "Bidang Pembinaan SD", "Dinas Pendidikan", ""],
+        [2, "Dinas Pendidikan", "", "D1"],
+        [3, "Kecamatan Karawaci", "", ""],
+    ]:
+        tree.active.append(row)
+    tree_path = tmp_path / "sotk.xlsx"
+    tree.save(tree_path)
+
+    sign_in(make_user("siti.organisasi", Role.CITY_ADMIN, government))
+    page.goto(f"/governments/{government.slug}/units/")
+    page.get_by_role("link", name="Impor pohon unit").click()
+    page.get_by_label("Daftar unit (XLSX atau CSV)").set_input_files(str(tree_path))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    assert page.locator(".card", has_text="unit baru").inner_text().startswith("3")
+    expect(page.get_by_role("cell", name="D1.01")).to_be_visible()  # a code made from D1
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Konfirmasi dan impor").click()
+    expect(page.get_by_role("heading", name="Telah diimpor")).to_be_visible()
+
+    roster = Workbook()
+    roster.active.append(["NIP", "Nama", "Unit Kerja", "Perangkat Daerah"])
+    roster.active.append(
+        ["198503152010011002", "Ahmad Fiktif", "Bidang Pembinaan SMP", "Dinas Pendidikan"]
+    )
+    roster.active.append(
+        ["199002102022212001", "Rina Fiktif", "Bidang Pembinaan SD", "Dinas Pendidikan"]
+    )
+    roster_path = tmp_path / "duk.xlsx"
+    roster.save(roster_path)
+    page.goto(f"/governments/{government.slug}/imports/new/")
+    page.get_by_label("Berkas daftar pegawai (XLSX atau CSV)").set_input_files(str(roster_path))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.get_by_text("Bidang Pembinaan SMP di bawah Dinas Pendidikan")).to_be_visible()
+    page.get_by_role("button", name="Buat unit-unit ini dan periksa ulang daftar pegawai").click()
+    assert page.locator(".card", has_text="pegawai baru").inner_text().startswith("2")
+    assert page.locator(".card", has_text="baris ditolak").inner_text().startswith("0")
