@@ -866,7 +866,7 @@ def plan_import(
             progress(rows_read)
         why = non_data(cells, columns, key_fields)
         if why:
-            others.append(_skipped(number, cells, why))
+            others.append(skipped_row(number, cells, why))
             continue
         result = read_row(number, cells, columns, units, grades)
         if result.errors:
@@ -934,7 +934,7 @@ def count_outcomes(job: EmployeeImport) -> dict[str, int]:
     return counts
 
 
-def _skipped(number: int, cells: list[Any], why: str) -> PlannedRow:
+def skipped_row(number: int, cells: list[Any], why: str) -> PlannedRow:
     """A line that is no record: listed apart from the rejected rows, with its text."""
     return PlannedRow(
         outcome=ImportRow.Outcome.SKIPPED,

@@ -129,8 +129,8 @@ def start_employee_import(
     *,
     government: Government,
     upload: Any,
-    full_roster: bool,
     actor: Any,
+    full_roster: bool = False,
     request: HttpRequest | None = None,
     background: bool = True,
     operator: str = "",
@@ -159,28 +159,6 @@ def start_employee_import(
     )
     _after_commit(org_tasks.plan_employee_import, job.pk, background)
     return job
-
-
-def start_unit_import(
-    *,
-    government: Government,
-    upload: Any,
-    actor: Any,
-    request: HttpRequest | None = None,
-    background: bool = True,
-    operator: str = "",
-) -> EmployeeImport:
-    """The unit tree from the agency structure list (issue 23, part 2): the same dry run."""
-    return start_employee_import(
-        government=government,
-        upload=upload,
-        full_roster=False,
-        actor=actor,
-        request=request,
-        background=background,
-        operator=operator,
-        kind=EmployeeImport.Kind.UNITS,
-    )
 
 
 def _after_commit(task: Any, import_id: int, background: bool) -> None:

@@ -28,6 +28,7 @@ from budaya.org.importing import (
     is_blank,
     non_data,
     read_cells,
+    skipped_row,
     squash,
     too_long,
     write_plan_rows,
@@ -123,7 +124,7 @@ def plan_unit_import(job: EmployeeImport, path: Path, **_options: Any) -> PlanSu
         rows_read += 1
         why = _not_a_unit(cells, columns, key_fields)
         if why:
-            skipped.append(_skipped(number, cells, why))
+            skipped.append(skipped_row(number, cells, why))
             continue
         rows.append(_read(number, cells, columns))
 
@@ -163,16 +164,6 @@ def _not_a_unit(cells: list[Any], columns: dict[str, int], key_fields: tuple[str
     if name and kind_from_name(name):
         return ""
     return non_data(cells, columns, key_fields)
-
-
-def _skipped(number: int, cells: list[Any], why: str) -> PlannedRow:
-    return PlannedRow(
-        outcome=ImportRow.Outcome.SKIPPED,
-        first_row=number,
-        row_numbers=[number],
-        reasons=[why],
-        cells=[_cell_text(cell) for cell in cells],
-    )
 
 
 def _read(number: int, cells: list[Any], columns: dict[str, int]) -> UnitRow:

@@ -413,36 +413,40 @@ def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@login_required
-def import_create(request: HttpRequest, slug: str) -> HttpResponse:
+# What each kind of import uploads, and on which page.
+UPLOADS = {
+    EmployeeImport.Kind.EMPLOYEES: (EmployeeImportForm, "org/import_form.html"),
+    EmployeeImport.Kind.UNITS: (UnitImportForm, "org/unit_import_form.html"),
+}
+
+
+def _upload(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """Store an upload and start its dry run; the preview is the imports' page."""
     government = _administered(request, slug)
-    form = EmployeeImportForm(request.POST or None, request.FILES or None)
+    form_class, template = UPLOADS[EmployeeImport.Kind(kind)]
+    form = form_class(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = services.start_employee_import(
             government=government,
             upload=form.cleaned_data["file"],
-            full_roster=form.cleaned_data["full_roster"],
+            full_roster=form.cleaned_data.get("full_roster", False),
             actor=request.user,
             request=request,
+            kind=kind,
         )
         return redirect("org:import_detail", slug=government.slug, pk=job.pk)
-    return render(request, "org/import_form.html", {"government": government, "form": form})
+    return render(request, template, {"government": government, "form": form})
+
+
+@login_required
+def import_create(request: HttpRequest, slug: str) -> HttpResponse:
+    return _upload(request, slug, EmployeeImport.Kind.EMPLOYEES)
 
 
 @login_required
 def unit_import_create(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload the unit tree (issue 23, part 2); the preview is the imports' page."""
-    government = _administered(request, slug)
-    form = UnitImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        job = services.start_unit_import(
-            government=government,
-            upload=form.cleaned_data["file"],
-            actor=request.user,
-            request=request,
-        )
-        return redirect("org:import_detail", slug=government.slug, pk=job.pk)
-    return render(request, "org/unit_import_form.html", {"government": government, "form": form})
+    """The unit tree from the agency structure list (issue 23, part 2)."""
+    return _upload(request, slug, EmployeeImport.Kind.UNITS)
 
 
 @login_required

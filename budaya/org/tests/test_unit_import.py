@@ -63,7 +63,9 @@ def admin(make_user, government):
 
 
 def plan(government, admin, rows=LIST) -> EmployeeImport:
-    job = services.start_unit_import(government=government, upload=workbook(rows), actor=admin)
+    job = services.start_employee_import(
+        government=government, upload=workbook(rows), actor=admin, kind="units"
+    )
     job.refresh_from_db()
     assert job.status == EmployeeImport.Status.PLANNED, job.error
     return job

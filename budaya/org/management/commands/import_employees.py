@@ -21,32 +21,43 @@ class Command(BaseCommand):
     help = "Import employees from a BKD/SIASN roster (XLSX or CSV)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", type=Path)
-        parser.add_argument("--government", required=True, help="the government's slug")
-        parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+        add_import_arguments(parser)
         parser.add_argument(
             "--full-roster",
             action="store_true",
             help="employees missing from the file are flagged as possibly left",
         )
-        add_operator_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["path"]
-        if not path.is_file():
-            raise CommandError(f"No file at {path}")
-        government = government_of(options["government"])
+        import_file(self, options, EmployeeImport.Kind.EMPLOYEES)
 
-        with path.open("rb") as handle:
-            job = services.start_employee_import(
-                government=government,
-                upload=File(handle, name=path.name),
-                full_roster=options["full_roster"],
-                actor=None,
-                background=False,
-                operator=options["operator"],
-            )
-        run_to_the_end(self, job, dry_run=options["dry_run"])
+
+def add_import_arguments(parser: CommandParser) -> None:
+    """The arguments every import command takes: the file, the government, --dry-run and
+    --operator."""
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--government", required=True, help="the government's slug")
+    parser.add_argument("--dry-run", action="store_true", help="show the plan, write nothing")
+    add_operator_argument(parser)
+
+
+def import_file(command: BaseCommand, options: dict[str, Any], kind: str) -> None:
+    """Plan the file in this process, print the plan, then cancel it or write it."""
+    path: Path = options["path"]
+    if not path.is_file():
+        raise CommandError(f"No file at {path}")
+    government = government_of(options["government"])
+    with path.open("rb") as handle:
+        job = services.start_employee_import(
+            government=government,
+            upload=File(handle, name=path.name),
+            full_roster=options.get("full_roster", False),
+            actor=None,
+            background=False,
+            operator=options["operator"],
+            kind=kind,
+        )
+    run_to_the_end(command, job, dry_run=options["dry_run"])
 
 
 def add_operator_argument(parser: CommandParser) -> None:
