@@ -16,7 +16,7 @@ from budaya.org.grades import (
 )
 from budaya.org.importing import FIELD_LABELS
 from budaya.org.models import Employee, Government, Unit
-from budaya.org.nip import NIPError
+from budaya.org.nip import NIPError, parse_pppk
 from budaya.org.nip import parse as parse_nip
 
 
@@ -119,7 +119,12 @@ class EmployeeForm(forms.ModelForm):
             # A move between units is a transfer, with its date and decree.
             del self.fields["unit"]
         self.fields["nip"].help_text = _("18 digits, for PNS.")
-        self.fields["ni_pppk"].help_text = _("For PPPK, instead of a NIP.")
+        self.fields["ni_pppk"].help_text = _(
+            "For PPPK, instead of a NIP: 18 digits, 21 after the year."
+        )
+        # Issue 23: the sex is digit 15 of either number; a sex chosen must agree with it.
+        self.fields["sex"].required = False
+        self.fields["sex"].help_text = _("Left empty, it is read from the NIP or NI PPPK.")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -129,9 +134,11 @@ class EmployeeForm(forms.ModelForm):
         government = self.instance.government
         if status == Employee.Status.PNS:
             try:
-                data["nip"] = parse_nip(nip_value, sex=sex or None).value
+                number = parse_nip(nip_value, sex=sex or None)
             except NIPError as error:
                 self.add_error("nip", str(error))
+            else:
+                data["nip"], data["sex"] = number.value, number.sex
             data["ni_pppk"] = None
             try:
                 data["rank"] = normalise_pns_rank(data.get("rank"))
@@ -141,6 +148,13 @@ class EmployeeForm(forms.ModelForm):
             data["nip"] = None
             if not (data.get("ni_pppk") or "").strip():
                 self.add_error("ni_pppk", _("A PPPK employee needs an NI PPPK."))
+            else:
+                try:
+                    number = parse_pppk(data["ni_pppk"], sex=sex or None)
+                except NIPError as error:
+                    self.add_error("ni_pppk", str(error))
+                else:
+                    data["ni_pppk"], data["sex"] = number.value, number.sex
             try:
                 data["rank"] = normalise_pppk_grade(data.get("rank"))
             except GradeError as error:

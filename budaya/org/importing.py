@@ -224,18 +224,18 @@ class FileLayout:
     aliases: dict[str, list[str]]
     required: tuple[str, ...]
     any_of: tuple[str, ...]
-    missing: str  # the message when no header is found (its %(rows)d the rows searched)
+    missing: Callable[[int], str]  # the message when no header is in the first rows
 
 
-def _roster_missing() -> str:
+def _roster_missing(rows: int) -> str:
     return _(
         "No header row was found in the first %(rows)d rows. The file needs columns for "
         "NIP (or NI PPPK), Nama and Unit kerja; set their names on the column mapping page "
         "if your export calls them differently."
-    )
+    ) % {"rows": rows}
 
 
-ROSTER = FileLayout(FIELD_ALIASES, REQUIRED_FIELDS, ("nip", "ni_pppk"), "roster")
+ROSTER = FileLayout(FIELD_ALIASES, REQUIRED_FIELDS, ("nip", "ni_pppk"), _roster_missing)
 
 
 def find_header(
@@ -258,8 +258,7 @@ def find_header(
             return header, iterator
         if number >= HEADER_SEARCH_ROWS:
             break
-    message = _roster_missing() if layout.missing == "roster" else layout.missing
-    raise RosterError(message % {"rows": HEADER_SEARCH_ROWS})
+    raise RosterError(layout.missing(HEADER_SEARCH_ROWS))
 
 
 # --- Lines that are not data (issue 23) ------------------------------------------------------

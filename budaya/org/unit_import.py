@@ -65,17 +65,15 @@ UNIT_LIMITS = {
 UNIT_IMPORT_FIELDS = ("name", "short_name", "kind", "parent")
 
 
-def unit_layout() -> FileLayout:
-    return FileLayout(
-        UNIT_ALIASES,
-        ("name",),
-        ("parent", "parent_code", "kind", "code"),
-        _(
-            "No header row was found in the first %(rows)d rows. The file needs a column for "
-            "the unit's name (Nama unit) and one for its parent (Induk), kind (Jenis) or code "
-            "(Kode)."
-        ),
-    )
+def _no_header(rows: int) -> str:
+    return _(
+        "No header row was found in the first %(rows)d rows. The file needs a column for "
+        "the unit's name (Nama unit) and one for its parent (Induk), kind (Jenis) or code "
+        "(Kode)."
+    ) % {"rows": rows}
+
+
+UNITS = FileLayout(UNIT_ALIASES, ("name",), ("parent", "parent_code", "kind", "code"), _no_header)
 
 
 @dataclass
@@ -105,7 +103,7 @@ class UnitRow:
 
 def plan_unit_import(job: EmployeeImport, path: Path, **_options: Any) -> PlanSummary:
     """Read the unit list and decide, row by row, what importing it would do."""
-    header, lines = find_header(read_cells(path), {}, unit_layout())
+    header, lines = find_header(read_cells(path), {}, UNITS)
     columns = header.columns
     index = UnitIndex.for_government(job.government_id)
     stored = list(Unit.objects.filter(government_id=job.government_id).order_by("path"))

@@ -198,3 +198,12 @@ def test_kinds_are_read_from_names(name, kind):
 def test_codes_made_never_clash():
     codes = CodeMaker({"D1.01", "PD01"})
     assert [codes.next("D1"), codes.next("D1"), codes.next(None)] == ["D1.02", "D1.03", "PD02"]
+
+
+def test_a_list_without_a_recognisable_header_says_what_it_needs(government, admin):
+    job = services.start_employee_import(
+        government=government, upload=workbook([["Daftar"], ["a", "b"]]), actor=admin, kind="units"
+    )
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.FAILED
+    assert "Nama unit" in job.error and "Induk" in job.error

@@ -351,3 +351,28 @@ def test_the_progress_is_written_at_most_once_a_second(government, city_admin, m
         job.refresh_from_db()
         written.append(job.rows_done)
     assert written == [500, 500, 500, 2000, 2000, 3000]
+
+
+@pytest.mark.parametrize(
+    ("status", "nip", "ni_pppk", "sex", "stored_sex", "error"),
+    [
+        ("PNS", "198503152010011002", "", "", "L", ""),
+        ("PPPK", "", "199002102022212001", "", "P", ""),
+        ("PPPK", "", "199002102022212001", "L", None, "tidak sesuai"),
+        ("PPPK", "", "198503152010011002", "", None, "TTTT21"),
+    ],
+)
+def test_employee_form_takes_the_sex_from_either_number(
+    admin_client, government, agency, status, nip, ni_pppk, sex, stored_sex, error
+):
+    """Issue 23: the sex is digit 15 of a NIP and of a NI PPPK; a NI PPPK is checked too."""
+    data = {
+        "status": status, "nip": nip, "ni_pppk": ni_pppk, "name": "Baru", "sex": sex,
+        "rank": "III/a" if status == "PNS" else "IX", "unit": agency.pk, "active": "on",
+    }  # fmt: skip
+    page = admin_client.post(url("employee_create", government), data)
+    employee = Employee.objects.filter(name="Baru").first()
+    if error:
+        assert employee is None and error in page.content.decode()
+    else:
+        assert employee is not None and employee.sex == stored_sex
