@@ -104,6 +104,10 @@ def sniff_extension(head: bytes, allowed: tuple[str, ...]) -> str:
         found = "pdf"
     elif head.startswith(b"PK\x03\x04"):
         found = next((ext for ext in allowed if ext in ("docx", "xlsx", "pptx", "odt")), None)
+    elif head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        # A text file in UTF-16 with its byte-order mark (Excel's "Unicode text" export, issue 23).
+        if "csv" in allowed:
+            found = "csv"
     elif b"\x00" not in head:
         text = head.lstrip(b"\xef\xbb\xbf \t\r\n")
         if text.startswith(b"<") and "svg" in allowed:
