@@ -17,6 +17,7 @@ Bulk rows get no audit entry of their own: one entry says the government was gen
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import random
 import time
@@ -24,6 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
 from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.db import connection, models, transaction
@@ -34,7 +36,7 @@ from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant, User
 from budaya.activities import aggregates
 from budaya.activities import evidence as evidence_files
-from budaya.activities.demo import EXTRAS, LEVELS, OBLIGATIONS, TITLES
+from budaya.activities.demo import EXTRAS, LEVELS, TITLES
 from budaya.activities.models import (
     Activity,
     ActivityEvidence,
@@ -42,9 +44,8 @@ from budaya.activities.models import (
     ActivityParticipant,
     ActivityValue,
     Evidence,
-    Obligation,
 )
-from budaya.activities.services import ensure_forms
+from budaya.activities.services import ensure_forms, ensure_obligations
 from budaya.frameworks.models import FrameworkVersion
 from budaya.frameworks.services import add_slogan, adopt_version, load_shipped_frameworks
 from budaya.monev import aggregates as monev_aggregates
@@ -61,6 +62,7 @@ from budaya.org.demo.people import Person, generate_people
 from budaya.org.models import Employee, Government, Unit
 from budaya.programme.demo import seed_programme
 from budaya.programme.selectors import adopted_values
+from budaya.rulebook import services as rulebooks
 from budaya.teams import services as teams
 from budaya.teams.models import Decree, Designation, Membership, Team, TeamKind, TeamRole
 
@@ -421,12 +423,35 @@ def bulk_insert(model: type[models.Model], rows: Sequence[models.Model]) -> None
 
 # --- One government ----------------------------------------------------------------------------
 
-# Which demo government's activity forms, obligations and titles a framework's regulation uses,
-# and the instrument of its monitoring (budaya/activities/demo.py, budaya/monev/indicators.py).
-REGULATIONS = {
-    "prima": ("kota-tangerang", "tangerang", datetime.date(2018, 7, 2)),
-    "berakhlak": ("kota-serang", "serang", datetime.date(2023, 6, 26)),
-}
+
+@functools.cache
+def shipped_rulebooks() -> dict[str, str]:
+    """Framework slug -> the shipped rulebook whose regulation sets it (budaya/rulebook/data):
+    a generated government runs by that rulebook (issue 18: no city is named in code)."""
+    found: dict[str, str] = {}
+    for name in rulebooks.SHIPPED:
+        data = yaml.safe_load(rulebooks.shipped_text(name)) or {}
+        framework = (data.get("regulation") or {}).get("framework") or ""
+        if framework:
+            found.setdefault(framework, name)
+    return found
+
+
+def _instrument_key(rulebook: str) -> str:
+    """The monitoring instrument of budaya/monev/indicators.py, keyed by the place the shipped
+    rulebook's name ends with ("kota-<place>"). The monev wiring replaces it by the rulebook's
+    evaluation areas."""
+    return rulebook.split("-", 1)[-1]
+
+
+def _adopted_from(version: FrameworkVersion) -> datetime.date:
+    """The framework is in force from its regulation's enactment (else its year's first day)."""
+    basis = version.legal_basis
+    if basis is None:
+        return datetime.date(2020, 1, 1)
+    return basis.enacted_on or basis.promulgated_on or datetime.date(basis.year, 1, 1)
+
+
 # The state each agency's report reaches, agency by agency after the first (whose team keeps a
 # draft, as in the demo); "returned-revised" is a returned report revised as version 2, "" one
 # not started.
@@ -487,8 +512,9 @@ def generate_government(
     the caller loaded them already."""
     if Government.objects.filter(slug=slug).exists():
         raise ScaleError(f"A government with the short address name {slug!r} exists.")
-    if framework not in REGULATIONS:
-        raise ScaleError(f"Unknown framework {framework!r}: one of {', '.join(REGULATIONS)}.")
+    known = shipped_rulebooks()
+    if framework not in known:
+        raise ScaleError(f"Unknown framework {framework!r}: one of {', '.join(sorted(known))}.")
     versions = versions or latest_versions()
     writer = _Writer(slug, seed, progress)
     with transaction.atomic():
@@ -573,7 +599,11 @@ class _Writer:
             },
         )
         out = Generated(government)
-        demo_key, instrument, adopted_from = REGULATIONS[framework]
+        rulebook = shipped_rulebooks()[framework]
+        rulebooks.load_shipped(
+            government=government, name=rulebook, note="Generated: shipped with Budaya."
+        )
+        adopted_from = _adopted_from(version)
         people = self._org(out, agencies, employees, framework, adopted_from)
         adopt_version(
             government=government,
@@ -584,9 +614,9 @@ class _Writer:
         self._logins(out, people, password)
         self._slogans(out)
         self._teams(out, people)
-        self._activities(out, people, activities, demo_key)
+        self._activities(out, people, activities, rulebook)
         self._programmes(out)
-        self._monev(out, instrument)
+        self._monev(out, _instrument_key(rulebook))
         return out
 
     # Units and employees -----------------------------------------------------------------
@@ -827,30 +857,18 @@ class _Writer:
 
     # Activities ---------------------------------------------------------------------------
 
-    def _activities(self, out: Generated, people: list[Person], total: int, demo_key: str) -> None:
+    def _activities(self, out: Generated, people: list[Person], total: int, rulebook: str) -> None:
+        """The forms and obligations of the government's rulebook; titles of the demo's."""
         government, rng, today = out.government, self.rng, self.today
         ensure_forms(government)
         forms = {form.code: form for form in ActivityForm.objects.filter(government=government)}
         starts_on = today.replace(month=1, day=1) - datetime.timedelta(days=366)
-        obligations = [
-            Obligation(
-                government=government,
-                name=spec.name,
-                form=forms[spec.form],
-                frequency=spec.frequency,
-                day=spec.day,
-                remind_days_before=spec.remind,
-                grace_days=spec.grace,
-                starts_on=starts_on.replace(month=1, day=1),
-                source=spec.source,
-            )
-            for spec in OBLIGATIONS[demo_key]
-            if spec.form in forms
-        ]
-        Obligation.objects.bulk_create(obligations)
+        obligations = ensure_obligations(
+            government=government, starts_on=starts_on.replace(month=1, day=1)
+        )
         regular = [obligation.form for obligation in obligations]
         others = list(forms.values())
-        extras = EXTRAS[demo_key]
+        extras = EXTRAS.get(rulebook, {})
         values = [value.pk for value in adopted_values(government)]
         agency_paths = {agency.pk: agency for agency in out.agencies}
         subunits: dict[int, list[Unit]] = {}

@@ -1,8 +1,8 @@
 """Demo data: forms of activity, recurring obligations and a year of activity with photos.
 
-Serang follows Perwal 34/2023 Lampiran C.3 (values read at every apel pagi, twibbon on the 17th,
-standing banner), Tangerang the methods of Perwal 62/2018 Lampiran II II.2 (KBK discussion and
-PKS every month). Some agencies are diligent, some are not, so the compliance board has
+The forms and obligations are each city's rulebook's (Serang: values read at every apel pagi,
+twibbon on the 17th, standing banner; Tangerang: KBK discussion and PKS every month). Some
+agencies are diligent, some are not, so the compliance board has
 something to show. Photos are drawn with Pillow at seed time (nothing is downloaded).
 Idempotent: forms and obligations by their natural keys; activities only for a government that
 has none yet.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime
 import io
 import random
-from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -21,7 +20,7 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from budaya.accounts.models import User
-from budaya.activities import aggregates
+from budaya.activities import aggregates, services
 from budaya.activities import evidence as evidence_files
 from budaya.activities.models import (
     Activity,
@@ -33,65 +32,6 @@ from budaya.activities.models import (
 from budaya.activities.selectors import current_values
 from budaya.activities.services import ensure_forms
 from budaya.org.models import Government, Unit
-
-
-@dataclass(frozen=True)
-class ObligationSpec:
-    name: str
-    form: str
-    frequency: str
-    day: int | None
-    remind: int | None
-    source: str
-    grace: int = 0
-
-
-OBLIGATIONS = {
-    "kota-serang": [
-        ObligationSpec(
-            "Pembacaan nilai BerAKHLAK saat apel pagi",
-            "apel-pagi",
-            Obligation.Frequency.WORKING_DAYS,
-            None,
-            None,
-            "Perwal Kota Serang 34/2023 Lampiran C.3.a",
-        ),
-        ObligationSpec(
-            "Twibbon BerAKHLAK tanggal 17",
-            "twibbon",
-            Obligation.Frequency.MONTHLY_DAY,
-            17,
-            3,
-            "Perwal Kota Serang 34/2023 Lampiran C.3.e",
-        ),
-        ObligationSpec(
-            "Standing banner BerAKHLAK terpasang",
-            "standing-banner",
-            Obligation.Frequency.MONTHLY,
-            None,
-            5,
-            "Perwal Kota Serang 34/2023 Lampiran C.3.h",
-        ),
-    ],
-    "kota-tangerang": [
-        ObligationSpec(
-            "Diskusi KBK setiap bulan",
-            "diskusi-kbk",
-            Obligation.Frequency.MONTHLY,
-            None,
-            7,
-            "Perwal Kota Tangerang 62/2018 Lampiran II II.2.b",
-        ),
-        ObligationSpec(
-            "Pelatihan di Kantor Sendiri (PKS) setiap bulan",
-            "pks",
-            Obligation.Frequency.MONTHLY,
-            None,
-            7,
-            "Perwal Kota Tangerang 62/2018 Lampiran II II.2.b",
-        ),
-    ],
-}
 
 # Other activities now and then, by form code: (title, problems, solutions).
 EXTRAS = {
@@ -169,26 +109,13 @@ def _working_days(start: datetime.date, end: datetime.date) -> list[datetime.dat
 
 
 def _ensure_obligations(government: Government, forms: dict[str, ActivityForm]) -> int:
-    created = 0
+    """The obligations of the government's rulebook, in force since January of last year."""
     starts_on = timezone.localdate().replace(month=1, day=1) - datetime.timedelta(days=366)
-    for spec in OBLIGATIONS.get(government.slug, []):
-        if spec.form not in forms:
-            continue
-        _obligation, made = Obligation.objects.get_or_create(
-            government=government,
-            name=spec.name,
-            defaults={
-                "form": forms[spec.form],
-                "frequency": spec.frequency,
-                "day": spec.day,
-                "remind_days_before": spec.remind,
-                "grace_days": spec.grace,
-                "starts_on": starts_on.replace(month=1, day=1),
-                "source": spec.source,
-            },
+    return len(
+        services.ensure_obligations(
+            government=government, starts_on=starts_on.replace(month=1, day=1)
         )
-        created += made
-    return created
+    )
 
 
 class _Log:
@@ -354,7 +281,11 @@ def _seed_activities(government: Government, forms: dict[str, ActivityForm]) -> 
 
 
 def seed() -> list[str]:
+    from budaya.rulebook import demo as rulebook_demo
+
     lines: list[str] = []
+    # The forms and obligations are each city's rulebook's: load it first (idempotent).
+    rulebook_demo.seed()
     for slug in ("kota-serang", "kota-tangerang"):
         government = Government.objects.filter(slug=slug).first()
         if government is None:

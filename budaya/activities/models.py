@@ -122,9 +122,9 @@ class Evidence(TenantModel):
 
 
 class ActivityForm(TenantModel):
-    """A form or method of activity, per government from its regulation (S Lampiran C.3: apel
-    pagi, rapat, ...; T Lampiran II II.2: PKS, FGD, workshop, ...), extended by its city
-    administrator."""
+    """A form or method of activity, per government from its rulebook (``activities.forms``:
+    S Lampiran C.3 apel pagi, rapat, ...; T Lampiran II II.2 PKS, FGD, workshop, ...), extended
+    by its city administrator. ``code`` is the rulebook's code."""
 
     code = models.SlugField(_("code"), max_length=60)
     name = models.CharField(_("name"), max_length=120)
@@ -133,7 +133,7 @@ class ActivityForm(TenantModel):
         _("source"),
         max_length=160,
         blank=True,
-        help_text=_("The article that names it, e.g. Perwal Kota Serang 34/2023 Lampiran C.3.a."),
+        help_text=_("The article that names it, as the rulebook cites it."),
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     active = models.BooleanField(_("in use"), default=True)

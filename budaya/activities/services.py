@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
-from budaya.activities import aggregates, catalogue
+from budaya.activities import aggregates
 from budaya.activities import evidence as evidence_files
 from budaya.activities import obligations as schedule
 from budaya.activities.models import (
@@ -34,8 +34,8 @@ from budaya.activities.models import (
 )
 from budaya.activities.selectors import done_dates
 from budaya.frameworks.models import CoreValue
-from budaya.frameworks.selectors import current_adoptions
 from budaya.org.models import Employee, Government, Unit
+from budaya.rulebook.selectors import current_rulebook
 
 ACTIVITY_FIELDS = (
     "unit",
@@ -268,37 +268,77 @@ def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None 
 # --- Forms of activity ---------------------------------------------------------------------------
 
 
-def regulation_of(government: Government) -> str | None:
-    adoption = current_adoptions([government]).get(government.pk)
-    if adoption is None:
-        return None
-    return adoption.version.legal_basis.slug if adoption.version.legal_basis_id else None
-
-
 @transaction.atomic
 def ensure_forms(
     government: Government, actor: Any = None, request: HttpRequest | None = None
 ) -> list[ActivityForm]:
-    """Add the forms that the government's regulation names and it does not have yet (by code);
-    existing forms are left as the administrator made them."""
+    """Add the forms of activity of the government's rulebook (``activities.forms``: S Lampiran
+    C.3, T Lampiran II II.2) that it does not have yet (by code); existing forms are left as the
+    administrator made them. The source is the rulebook's citation."""
+    book = current_rulebook(government)
     have = set(ActivityForm.objects.filter(government=government).values_list("code", flat=True))
-    specs = catalogue.forms_for_regulation(regulation_of(government))
     created = [
         ActivityForm.objects.create(
             government=government,
             code=spec.code,
-            name=spec.name,
+            name=spec.name[:120],
             description=spec.description,
-            source=spec.source,
+            source=book.cite(spec)[:160],
             order=(index + 1) * 10,
         )
-        for index, spec in enumerate(specs)
+        for index, spec in enumerate(book.activities.forms)
         if spec.code not in have
     ]
     if created:
         audit.record_many(
             actor,
             [(AuditAction.CREATE, form, None, audit.snapshot(form)) for form in created],
+            request,
+            government=government,
+        )
+    return created
+
+
+@transaction.atomic
+def ensure_obligations(
+    *,
+    government: Government,
+    starts_on: datetime.date | None = None,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+) -> list[Obligation]:
+    """Add the recurring obligations of the government's rulebook (``activities.obligations``:
+    twibbon on the 17th, S Lampiran C.3 huruf e) that it does not have yet (by name), with
+    their forms of activity; existing ones are left as the administrator made them."""
+    book = current_rulebook(government)
+    if not book.activities.obligations:
+        return []
+    ensure_forms(government, actor, request)
+    forms = {form.code: form for form in ActivityForm.objects.filter(government=government)}
+    have = set(Obligation.objects.filter(government=government).values_list("name", flat=True))
+    start = starts_on or timezone.localdate().replace(month=1, day=1)
+    created = []
+    for spec in book.activities.obligations:
+        if spec.name in have or spec.form not in forms:
+            continue
+        obligation = Obligation(
+            government=government,
+            name=spec.name[:200],
+            form=forms[spec.form],
+            frequency=spec.frequency,
+            day=spec.day,
+            grace_days=spec.grace_days,
+            remind_days_before=spec.remind_days,
+            starts_on=start,
+            source=book.cite(spec)[:160],
+        )
+        obligation.full_clean()
+        obligation.save()
+        created.append(obligation)
+    if created:
+        audit.record_many(
+            actor,
+            [(AuditAction.CREATE, item, None, audit.snapshot(item)) for item in created],
             request,
             government=government,
         )

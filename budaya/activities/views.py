@@ -37,6 +37,7 @@ from budaya.frameworks.models import CoreValue
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
 from budaya.pagination import page_of, query_without_page
+from budaya.rulebook.selectors import current_rulebook
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 PAGE_SIZE = 25  # activities per page
@@ -402,7 +403,7 @@ def form_list(request: HttpRequest, slug: str) -> HttpResponse:
                 created = services.ensure_forms(government, request.user, request)
                 messages.success(
                     request,
-                    _("%(count)s forms of activity were added from the regulation.")
+                    _("%(count)s forms of activity were added from the rulebook.")
                     % {"count": len(created)},
                 )
                 return redirect("activities:form_list", slug=government.slug)
@@ -417,6 +418,7 @@ def form_list(request: HttpRequest, slug: str) -> HttpResponse:
         "activities/form_list.html",
         {
             "government": government,
+            "book": current_rulebook(government),
             "forms": selectors.forms_of(government, active_only=False),
             "form": form,
             "is_city_admin": admin,
@@ -445,14 +447,35 @@ def form_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def obligation_list(request: HttpRequest, slug: str) -> HttpResponse:
+    """The government's obligations, and those its rulebook sets (the city administrator loads
+    the missing ones)."""
     government = _government(request, slug)
+    admin = is_city_admin(request.user, government)
+    if request.method == "POST":
+        if not admin:
+            raise PermissionDenied
+        created = services.ensure_obligations(
+            government=government, actor=request.user, request=request
+        )
+        messages.success(
+            request,
+            _("%(count)s obligations were added from the rulebook.") % {"count": len(created)},
+        )
+        return redirect("activities:obligation_list", slug=government.slug)
+    book = current_rulebook(government)
+    obligations = list(selectors.obligations_of(government))
+    names = {obligation.name for obligation in obligations}
     return render(
         request,
         "activities/obligation_list.html",
         {
             "government": government,
-            "obligations": selectors.obligations_of(government),
-            "is_city_admin": is_city_admin(request.user, government),
+            "obligations": obligations,
+            "rulebook_obligations": [
+                {"item": item, "source": book.cite(item), "loaded": item.name in names}
+                for item in book.activities.obligations
+            ],
+            "is_city_admin": admin,
         },
     )
 

@@ -22,14 +22,15 @@ from budaya.programme.models import (
     ChecklistItem,
     Declaration,
     Engagement,
+    FormulationStep,
     InstitutionalChange,
     Method,
     Programme,
     ScorecardItem,
     SensitiveArea,
     Source,
-    Step,
 )
+from budaya.programme.selectors import rulebook_of, units_of
 
 # Per government: the agencies (codes of budaya/org/demo/*.yaml) and how far each got.
 # "complete": every stage done; "partial": part of it; absent: not started.
@@ -52,13 +53,14 @@ PLAN: dict[str, dict[str, tuple[str, str]]] = {
     },
 }
 
-STEP_NOTES = {
-    Step.PLAN: "Tim dibentuk dengan keputusan kepala; pimpinan tertinggi hadir pada rapat awal.",
-    Step.IDENTIFY_VALUES: "Nilai digali dari visi-misi, tugas pokok dan fungsi, serta peraturan.",
-    Step.SENSITIVE_AREAS: "Area sensitif dibahas dalam FGD bersama para kepala bidang.",
-    Step.KEY_BEHAVIOURS: "Perilaku utama disepakati untuk setiap nilai.",
-    Step.MEASUREMENT: "Scorecard disusun: apa yang diukur, target, dan satuannya.",
-}
+# Notes of the steps done, in turn (the stages and steps are the government's rulebook's).
+STEP_NOTES = [
+    "Tim dibentuk dengan keputusan kepala; pimpinan tertinggi hadir pada rapat awal.",
+    "Nilai digali dari visi-misi, tugas pokok dan fungsi, serta peraturan.",
+    "Dibahas dalam FGD bersama para kepala bidang.",
+    "Disepakati dan dicatat dalam notulen.",
+    "Dilaksanakan sesuai rencana; bukti terlampir.",
+]
 
 # Key behaviours with their metric, target and unit; bound to the adopted values in turn.
 BEHAVIOURS = [
@@ -72,12 +74,16 @@ BEHAVIOURS = [
 
 def seed() -> list[str]:
     lines: list[str] = []
+    from budaya.rulebook import demo as rulebook_demo
+
     this_year = timezone.localdate().year
+    # The programmes follow each city's own rulebook: load it first (idempotent).
+    rulebook_demo.seed()
     for slug, agencies in PLAN.items():
         government = Government.objects.filter(slug=slug).first()
         if government is None:
             continue
-        services.load_default_checklists(government)
+        services.load_rulebook_checklists(government=government)
         values = _values(government)
         if not values:
             continue
@@ -120,15 +126,17 @@ def seed_programme(
     )
     made: list[Any] = []
 
-    # Value formulation (T Lampiran II II.1.a–e): all steps, or the first ones.
-    steps_done = 5 if complete else rng.randint(2, 4)
-    for index, step in enumerate(programme.steps.order_by("step")):
-        if index >= steps_done:
-            break
-        step.notes = STEP_NOTES[Step(step.step)]
+    # The steps of the rulebook's stages: all of them, or the first ones.
+    book = rulebook_of(programme)
+    units = [unit for stage in book.stages for unit in units_of(stage)]
+    steps_done = len(units) if complete else rng.randint(2, 4)
+    for index, (stage_code, step_code) in enumerate(units[:steps_done]):
+        step = FormulationStep.objects.get(programme=programme, stage=stage_code, step=step_code)
+        step.notes = STEP_NOTES[index % len(STEP_NOTES)]
         step.done = True
-        step.done_on = datetime.date(year, 1 + index, 10)
-        if step.step == Step.IDENTIFY_VALUES:
+        step.done_on = datetime.date(year, 1 + index % 12, 10)
+        step.save()
+        if index == 1:
             step.sources = [
                 Source.RELIGION,
                 Source.STATE_PHILOSOPHY,
@@ -137,8 +145,7 @@ def seed_programme(
                 Source.REGULATIONS,
             ]
             step.fgd_held_on = datetime.date(year, 2, 5)
-        step.save()
-        if step.step == Step.IDENTIFY_VALUES:
+            step.save()
             services.attach_evidence(
                 programme,
                 step,
@@ -192,7 +199,7 @@ def seed_programme(
                     note="",
                 )
 
-    # Implementation (T Lampiran II II.2; S Lampiran C.2).
+    # Implementation records: declaration, socialisation, internalisation, changes.
     if complete or rng.random() < 0.7:
         declaration = Declaration.objects.create(
             government=government,

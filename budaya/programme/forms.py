@@ -74,7 +74,7 @@ class StepForm(forms.ModelForm):
         choices=Source.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("T Lampiran II II.1 (religion, state philosophy, custom) and II.1.b."),
+        help_text=_("Where the values were drawn from."),
     )
 
     class Meta:
@@ -261,11 +261,6 @@ class EngagementForm(forms.ModelForm):
             else INTERNALISATION_METHODS
         )
         _field(self, "method").choices = [(m.value, m.label) for m in methods]
-        self.fields["method"].help_text = (
-            _("T Lampiran II II.2.b")
-            if kind == Engagement.Kind.SOCIALISATION
-            else _("T Lampiran II II.2.c; S Lampiran C.2 (forums such as meetings and apel)")
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -301,15 +296,30 @@ class ChecklistAnswerForm(forms.Form):
     )
 
 
+def _checklist_choices(checklists: list[tuple[str, str]], current: str = "") -> list[Any]:
+    """The rulebook's checklists; an item's own code too when its rulebook no longer has it."""
+    choices = list(checklists)
+    if current and current not in {code for code, _name in choices}:
+        choices.append((current, current))
+    return choices
+
+
 class ChecklistItemForm(forms.ModelForm):
     class Meta:
         model = ChecklistItem
-        fields = ["kind", "order", "text", "source", "active"]
+        fields = ["checklist", "order", "text", "source", "active"]
         widgets = {"text": TEXT}
+
+    def __init__(self, *args: Any, checklists: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["checklist"] = forms.ChoiceField(
+            label=_("Checklist"),
+            choices=_checklist_choices(checklists, self.instance.checklist or ""),
+        )
 
 
 class ChecklistLoadForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Checklist"), choices=ChecklistItem.Kind.choices)
+    checklist = forms.ChoiceField(label=_("Checklist"))
     lines = forms.CharField(
         label=_("Items, one per line"),
         widget=forms.Textarea(attrs={"rows": 8}),
@@ -321,6 +331,10 @@ class ChecklistLoadForm(forms.Form):
         required=False,
         help_text=_("The regulation and article they come from."),
     )
+
+    def __init__(self, *args: Any, checklists: list[tuple[str, str]], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        _field(self, "checklist").choices = checklists
 
     def clean_lines(self) -> list[str]:
         lines = [line.strip() for line in self.cleaned_data["lines"].splitlines() if line.strip()]

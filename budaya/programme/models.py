@@ -1,10 +1,12 @@
 """The culture programme of a government and of each agency, per year (capability 5).
 
-Tangerang Lampiran II II sets three stages: value formulation (II.1, five steps a–e ending in a
-scorecard), implementation (II.2: declaration, socialisation, internalisation,
-institutionalisation, with the success criteria of II.2.d) and monitoring (II.3, in monev).
-Lampiran II IV lists the six conditions for success. Serang Lampiran C.1–C.2 asks the same
-in short: form the teams (planning), then declare, socialise and internalise the values.
+Its stages, their steps and texts, and the checklists it is checked against are the government's
+rulebook (``programme`` section, issue 18): T Lampiran II II.1–II.3 and IV for one regulation,
+S Lampiran C.1–C.2 for another, the starter's neutral stages for a government without its own.
+A programme keeps the rulebook version it was started under (``rulebook_version``), so its pages
+read the same stages after the government loads a new version. What the programme records
+(scorecard, declaration, socialisations, institutional changes, sensitive areas) are tools any
+government's stages may use; they cite no regulation of their own.
 """
 
 from __future__ import annotations
@@ -61,6 +63,16 @@ class Programme(TenantModel):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # The rulebook the programme was started under (issue 18, item 5): its stages, steps and
+    # checklists. Empty: none was loaded then; the government's current rulebook is read.
+    rulebook_version = models.ForeignKey(
+        "rulebook.RulebookVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("rulebook version"),
+    )
 
     objects = ProgrammeManager()  # type: ignore[misc]
 
@@ -102,52 +114,7 @@ class ProgrammePart(TenantModel):
         abstract = True
 
 
-# --- Stage 1: value formulation (T Lampiran II II.1) -------------------------------------------
-
-
-class Step(models.TextChoices):
-    # T Lampiran II II.1.a–e, the five steps of value formulation (also V.1).
-    PLAN = "a", _("Planning")
-    IDENTIFY_VALUES = "b", _("Identifying the values")
-    SENSITIVE_AREAS = "c", _("Identifying sensitive areas")
-    KEY_BEHAVIOURS = "d", _("Setting the key behaviours")
-    MEASUREMENT = "e", _("Formulating how to measure the key behaviours")
-
-
-# What each step asks, transcribed from T Lampiran II II.1.a–e (Indonesian in the catalogue).
-STEP_ASKS = {
-    Step.PLAN: _(
-        "In the planning stage, the first step to take is to form a team. In the context of "
-        "bureaucratic reform, this team is played by the Change Management Team with the active "
-        "participation of the highest leadership of the regional government."
-    ),
-    Step.IDENTIFY_VALUES: _(
-        "The references for the values must be derived from the vision and mission of the "
-        "organisation, its main duties and functions, enriched with laws and regulations, "
-        "by studying similar organisations, and so on."
-    ),
-    Step.SENSITIVE_AREAS: _(
-        "Identifying sensitive areas is identifying the areas where conflict may arise. It "
-        "must be ensured that the values fit the organisation's efforts to carry out its "
-        "mission and achieve its vision."
-    ),
-    Step.KEY_BEHAVIOURS: _(
-        "The key behaviours that are set must reflect the values that have been agreed. A "
-        "value is a mental concept that is universal in nature."
-    ),
-    Step.MEASUREMENT: _(
-        "To know how far the values are applied or how far the work culture has formed, the "
-        "behaviours shown are measured. The organisation's values must be bound to a "
-        "performance scorecard containing a matrix (what is measured) and targets (the "
-        "behaviour shown and the work results desired)."
-    ),
-}
-
-# Serang Lampiran C.1 words the planning step for its government: teams at both levels.
-STEP_NOTES_SERANG = _(
-    "Serang Lampiran C.1: in the planning stage the first step is to form teams at the level "
-    "of the agencies and of the city government."
-)
+# --- Steps of the rulebook's stages -----------------------------------------------------------
 
 
 class Source(models.TextChoices):
@@ -163,14 +130,18 @@ class Source(models.TextChoices):
 
 
 class FormulationStep(ProgrammePart):
+    """The record of one step of a stage of the programme's rulebook (``stage`` and ``step``
+    are the rulebook's codes; ``step`` is empty for a stage without steps, which is done as a
+    whole). Rows whose codes the rulebook no longer has are kept and shown as recorded earlier."""
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="steps", verbose_name=_("programme")
     )
-    step = models.CharField(_("step"), max_length=1, choices=Step.choices)
+    stage = models.CharField(_("stage"), max_length=60, default="")
+    step = models.CharField(_("step"), max_length=60, blank=True)
     notes = models.TextField(_("notes"), blank=True)
     sources = models.JSONField(_("sources consulted"), default=list, blank=True)
     other_sources = models.CharField(_("other sources"), max_length=255, blank=True)
-    # T Lampiran II II.1 d: values are drawn out and formulated by Focus Group Discussion.
     fgd_held_on = models.DateField(_("FGD held on"), null=True, blank=True)
     done = models.BooleanField(_("done"), default=False)
     done_on = models.DateField(_("done on"), null=True, blank=True)
@@ -191,21 +162,18 @@ class FormulationStep(ProgrammePart):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["programme", "step"]
-        verbose_name = _("formulation step")
-        verbose_name_plural = _("formulation steps")
+        ordering = ["programme", "pk"]
+        verbose_name = _("programme step")
+        verbose_name_plural = _("programme steps")
         constraints = [
             models.UniqueConstraint(
-                fields=["government", "programme", "step"], name="formulation_step_unique"
+                fields=["government", "programme", "stage", "step"],
+                name="programme_step_unique",
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.step}. {self.get_step_display()}"
-
-    @property
-    def asks(self) -> Any:
-        return STEP_ASKS[Step(self.step)]
+        return f"{self.stage}/{self.step}" if self.step else self.stage
 
     def source_labels(self) -> list[str]:
         labels = [str(Source(code).label) for code in self.sources if code in Source.values]
@@ -244,7 +212,7 @@ class SensitiveArea(ProgrammePart):
         return self.area
 
 
-# --- The scorecard (T Lampiran II II.1.d–e) -----------------------------------------------------
+# --- The scorecard: key behaviours bound to the values, what is measured, targets ---------------
 
 
 class ScorecardItem(ProgrammePart):
@@ -273,9 +241,7 @@ class ScorecardItem(ProgrammePart):
         verbose_name=_("behaviour manifestation"),
     )
     key_behaviour = models.TextField(_("key behaviour"))
-    metric = models.CharField(
-        _("metric"), max_length=255, help_text=_("What is measured (T Lampiran II II.1.e).")
-    )
+    metric = models.CharField(_("metric"), max_length=255, help_text=_("What is measured."))
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2)
     measure_unit = models.CharField(
         _("unit of measure"), max_length=40, help_text=_("For example %, times, people.")
@@ -361,11 +327,12 @@ class ScorecardResult(TenantModel):
         return date_format(self.period_start, "j F Y")
 
 
-# --- Stage 2: implementation (T Lampiran II II.2; S Lampiran C.2) -------------------------------
+# --- Implementation records: declaration, socialisation, internalisation, changes -------------
 
 
 class Declaration(ProgrammePart):
-    """T Lampiran II II.2.a: the formal start, led by the highest leader, attended by all."""
+    """The declaration of the values: the formal start, led by the highest leader, attended by
+    all (T Lampiran II II.2.a; S Lampiran C.2)."""
 
     # One per programme, unique with the government (Citus: every unique key of a distributed
     # table holds the distribution column), hence a foreign key rather than a one-to-one field.
@@ -380,7 +347,7 @@ class Declaration(ProgrammePart):
     led_by = models.CharField(
         _("led by"),
         max_length=255,
-        help_text=_("Name and position, e.g. the Wali Kota or the head of the agency."),
+        help_text=_("Name and position, e.g. the head of government or the head of the agency."),
     )
     attendee_count = models.PositiveIntegerField(_("number of attendees"), default=0)
     attendees = models.ManyToManyField(
@@ -579,26 +546,24 @@ class InstitutionalChangeValue(TenantModel):
 
 
 class ChecklistItem(TenantModel):
-    """An item of a government's checklists: the success criteria (T Lampiran II II.2.d) or the
-    conditions for success (T Lampiran II IV). Data per government, seeded from the text."""
+    """An item of one of a government's checklists (success criteria, conditions for success:
+    T Lampiran II II.2.d and IV), copied from the checklists of its rulebook (``checklist`` is
+    the rulebook's code) and editable by its city administrator. A rulebook without checklists
+    gives none."""
 
-    class Kind(models.TextChoices):
-        CRITERION = "criterion", _("Success criterion")
-        CONDITION = "condition", _("Condition for success")
-
-    kind = models.CharField(_("checklist"), max_length=10, choices=Kind.choices)
+    checklist = models.CharField(_("checklist"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"))
     text = models.TextField(_("text"))
     source = models.CharField(_("source"), max_length=120, blank=True)
     active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
-        ordering = ["government", "kind", "order"]
+        ordering = ["government", "checklist", "order"]
         verbose_name = _("checklist item")
         verbose_name_plural = _("checklist items")
         constraints = [
             models.UniqueConstraint(
-                fields=["government", "kind", "order"], name="checklist_item_order_unique"
+                fields=["government", "checklist", "order"], name="checklist_item_order_per_list"
             )
         ]
 
@@ -635,7 +600,7 @@ class ChecklistAnswer(ProgrammePart):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        ordering = ["programme", "item__kind", "item__order"]
+        ordering = ["programme", "item__checklist", "item__order"]
         verbose_name = _("checklist answer")
         verbose_name_plural = _("checklist answers")
         constraints = [

@@ -18,6 +18,8 @@ from budaya.accounts.permissions import (
 
 WRITERS = frozenset({Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM})
 WRITER_UNIT_ROLES = frozenset({Role.UNIT_HEAD, Role.UNIT_TEAM})
+# The step the world's rulebook adds to the starter's first stage (``world``).
+STEP: dict[str, str] = {"stage": "perencanaan", "step": "uji"}
 READ_SCOPE = "city administrator and leadership: whole government; unit roles: own agency"
 WRITE_SCOPE = "city administrator: every programme; unit head and team: own agency's programme"
 
@@ -99,13 +101,23 @@ ROUTES: dict[str, Access] = {
         "A programme: its stages and progress", ALL_BUT_SYSTEM, **_readable(), scope=READ_SCOPE
     ),
     "programme:edit": Access("Edit a programme's notes", WRITERS, **_writable(), scope=WRITE_SCOPE),
-    "programme:step": Access(
-        "A formulation step (read; writers save it)",
+    "programme:stage": Access(
+        "A stage of the rulebook without steps, done as a whole (read; writers record it)",
         ALL_BUT_SYSTEM,
-        args=lambda w: {**_programme()(w), "step": "a"},
+        args=lambda w: {**_programme()(w), "stage": "monev"},
         foreign=(
-            other_agency(lambda w: {**_programme("programme_other")(w), "step": "a"}),
-            other_government(lambda w: {**_programme("programme_foreign")(w), "step": "a"}),
+            other_agency(lambda w: {**_programme("programme_other")(w), "stage": "monev"}),
+            other_government(lambda w: {**_programme("programme_foreign")(w), "stage": "monev"}),
+        ),
+        scope=READ_SCOPE,
+    ),
+    "programme:step": Access(
+        "A step of a stage of the rulebook (read; writers record it)",
+        ALL_BUT_SYSTEM,
+        args=lambda w: {**_programme()(w), **STEP},
+        foreign=(
+            other_agency(lambda w: {**_programme("programme_other")(w), **STEP}),
+            other_government(lambda w: {**_programme("programme_foreign")(w), **STEP}),
         ),
         scope=READ_SCOPE,
     ),
@@ -220,9 +232,33 @@ ROUTES: dict[str, Access] = {
 }
 
 
+def _rulebook_with_a_step(government: Any) -> None:
+    """The starter with one step in its first stage and one checklist, as the government's
+    rulebook (the starter's stages have no steps and it has no checklist)."""
+    import copy
+
+    from budaya.rulebook import services as rulebooks
+
+    content = copy.deepcopy(rulebooks.parse_shipped("starter").content)
+    stage = content["programme"]["stages"][0]
+    stage["steps"] = [{"code": STEP["step"], "name": "Langkah uji", "choice": "government"}]
+    content["programme"]["checklists"] = [
+        {
+            "code": "uji",
+            "name": "Daftar uji",
+            "choice": "government",
+            "items": [{"text": "Butir uji", "choice": "government"}],
+        }
+    ]
+    rulebooks.import_rulebook(
+        government=government, text=rulebooks.to_yaml(content), acting_user=None
+    )
+
+
 def world(w: Any) -> None:
     """A programme with one of each part for the agency, the second agency, the second
-    government, and the city-wide programme."""
+    government, and the city-wide programme; both governments' rulebooks have a step and a
+    checklist."""
     from budaya.frameworks.models import CoreValue
     from budaya.programme import services
     from budaya.programme.models import (
@@ -238,6 +274,8 @@ def world(w: Any) -> None:
     value, _created = CoreValue.objects.get_or_create(
         version=version, code="uji", defaults={"order": 1, "name": "Uji"}
     )
+    _rulebook_with_a_step(w.government)
+    _rulebook_with_a_step(w.other_government)
     for suffix, government, unit in (
         ("", w.government, w.agency),
         ("_other", w.government, w.other_agency),

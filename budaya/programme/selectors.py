@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.models import Role
@@ -19,16 +19,16 @@ from budaya.org.selectors import is_city_admin
 from budaya.programme.models import (
     ChecklistAnswer,
     ChecklistItem,
-    Declaration,
-    Engagement,
     FormulationStep,
-    InstitutionalChange,
     Programme,
     ProgrammeEvidence,
     ScorecardItem,
     ScorecardResult,
-    Step,
 )
+from budaya.rulebook.document import RulebookDocument
+from budaya.rulebook.document import Stage as RuleStage
+from budaya.rulebook.document import Step as RuleStep
+from budaya.rulebook.selectors import current_rulebook, rulebook_of_version
 
 WRITER_ROLES = [Role.UNIT_HEAD, Role.UNIT_TEAM]
 
@@ -85,11 +85,116 @@ def employees_for(programme: Programme) -> QuerySet[Employee]:
     return employees
 
 
-def checklist_items(government: Government, kind: str | None = None) -> QuerySet[ChecklistItem]:
+def checklist_items(
+    government: Government, checklist: str | None = None
+) -> QuerySet[ChecklistItem]:
     items = ChecklistItem.objects.filter(government=government, active=True)
-    if kind:
-        items = items.filter(kind=kind)
-    return items.order_by("kind", "order")
+    if checklist is not None:
+        items = items.filter(checklist=checklist)
+    return items.order_by("checklist", "order")
+
+
+# --- The rulebook a programme follows ----------------------------------------------------------
+
+
+def rulebook_of(programme: Programme) -> RulebookDocument:
+    """The rulebook the programme was started under; the government's current one when none was
+    loaded then (issue 18: a programme keeps its stages when a new version is loaded)."""
+    if programme.rulebook_version_id:
+        return rulebook_of_version(programme.rulebook_version_id)
+    return current_rulebook(programme.government)
+
+
+def rulebooks_of(programmes: Iterable[Programme]) -> dict[int, RulebookDocument]:
+    """Each programme's rulebook, by programme id: one read per distinct version, not per row."""
+    books: dict[tuple[str, int], RulebookDocument] = {}
+    result: dict[int, RulebookDocument] = {}
+    for programme in programmes:
+        if programme.rulebook_version_id:
+            key = ("version", programme.rulebook_version_id)
+        else:
+            key = ("government", programme.government_id)
+        if key not in books:
+            books[key] = rulebook_of(programme)
+        result[programme.pk] = books[key]
+    return result
+
+
+@dataclass(frozen=True)
+class StepEntry:
+    """One step of a stage of the rulebook, with the programme's record of it (if any)."""
+
+    stage: RuleStage
+    step: RuleStep | None
+    record: FormulationStep | None
+    # The citation as pages show it (book.cite of the step, or of the stage without steps).
+    source: str = ""
+
+    @property
+    def code(self) -> str:
+        return self.step.code if self.step else ""
+
+    @property
+    def name(self) -> str:
+        return self.step.name if self.step else self.stage.name
+
+    @property
+    def text(self) -> str:
+        return self.step.text if self.step else self.stage.text
+
+    @property
+    def element(self) -> RuleStep | RuleStage:
+        return self.step or self.stage
+
+    @property
+    def done(self) -> bool:
+        return bool(self.record and self.record.done)
+
+
+def units_of(stage: RuleStage) -> list[tuple[str, str]]:
+    """What is marked done in a stage: each of its steps, or the stage itself without steps."""
+    if stage.steps:
+        return [(stage.code, step.code) for step in stage.steps]
+    return [(stage.code, "")]
+
+
+@dataclass(frozen=True)
+class StageEntry:
+    stage: RuleStage
+    source: str
+    entries: list[StepEntry]
+
+    @property
+    def done(self) -> int:
+        return sum(entry.done for entry in self.entries)
+
+
+def step_entries(
+    book: RulebookDocument, programme: Programme
+) -> tuple[list[StageEntry], list[FormulationStep]]:
+    """The rulebook's stages with their steps and the programme's records; and the records that
+    fit no step of the rulebook (recorded earlier, under stages it does not have)."""
+    records = {(r.stage, r.step): r for r in FormulationStep.objects.filter(programme=programme)}
+    stages = []
+    for stage in book.stages:
+        entries = [
+            StepEntry(stage, step, records.pop((stage.code, step.code), None), book.cite(step))
+            for step in stage.steps
+        ] or [StepEntry(stage, None, records.pop((stage.code, ""), None), book.cite(stage))]
+        stages.append(StageEntry(stage, book.cite(stage), entries))
+    earlier = sorted(records.values(), key=lambda r: (r.stage, r.step))
+    return stages, earlier
+
+
+def find_step(book: RulebookDocument, stage_code: str, step_code: str) -> StepEntry | None:
+    """The rulebook's step (or step-less stage) of these codes, without its record."""
+    stage = book.programme.stage(stage_code)
+    if stage is None:
+        return None
+    if not step_code:
+        return None if stage.steps else StepEntry(stage, None, None, book.cite(stage))
+    step = next((item for item in stage.steps if item.code == step_code), None)
+    return StepEntry(stage, step, None, book.cite(step)) if step else None
 
 
 # --- Progress ---------------------------------------------------------------------------------
@@ -100,13 +205,22 @@ STATUS_LABELS = {
     IN_PROGRESS: _("in progress"),
     DONE: _("done"),
 }
-STAGES = [
-    ("formulation", _("Value formulation"), "T Lampiran II II.1"),
-    ("scorecard", _("Scorecard"), "T Lampiran II II.1.e"),
-    ("implementation", _("Implementation"), "T Lampiran II II.2"),
-    ("criteria", _("Success criteria"), "T Lampiran II II.2.d"),
-    ("conditions", _("Conditions for success"), "T Lampiran II IV"),
-]
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of progress: a stage of the rulebook or one of its checklists."""
+
+    key: str
+    label: str
+    source: str
+
+
+def columns_of(book: RulebookDocument) -> list[Column]:
+    """The stages, then the checklists, of a rulebook, each with its citation."""
+    return [Column(f"stage:{s.code}", s.name, book.cite(s)) for s in book.stages] + [
+        Column(f"checklist:{c.code}", c.name, book.cite(c)) for c in book.programme.checklists
+    ]
 
 
 @dataclass
@@ -142,89 +256,71 @@ class Progress:
 
     @property
     def percent(self) -> int:
+        if not self.stages:
+            return 0
         return round(sum(stage.percent for stage in self.stages) / len(self.stages))
 
-    def stage(self, key: str) -> Stage:
-        return next(stage for stage in self.stages if stage.key == key)
+    def stage(self, key: str) -> Stage | None:
+        return next((stage for stage in self.stages if stage.key == key), None)
+
+    def cells(self, columns: Iterable[Column]) -> list[Stage | None]:
+        """The stages under a board's columns (None where its rulebook has no such column)."""
+        return [self.stage(column.key) for column in columns]
 
 
 def progress_of(programmes: Iterable[Programme]) -> dict[int, Progress]:
-    """Each programme's progress through the stages, in a fixed number of queries."""
+    """Each programme's progress through the stages and checklists of its own rulebook, in a
+    fixed number of queries (one more per distinct rulebook version)."""
     programmes = list(programmes)
     ids = [programme.pk for programme in programmes]
     if not ids:
         return {}
-    steps_done = dict(
-        FormulationStep.objects.filter(programme_id__in=ids, done=True)
-        .values("programme_id")
-        .annotate(n=Count("pk"))
-        .values_list("programme_id", "n")
-    )
-    items: dict[int, tuple[int, int]] = {
-        row["programme_id"]: (row["n"], row["measured"])
-        for row in ScorecardItem.objects.filter(programme_id__in=ids)
-        .values("programme_id")
-        .annotate(
-            n=Count("pk", distinct=True),
-            measured=Count("pk", filter=Q(results__isnull=False), distinct=True),
-        )
-    }
-    declared = set(
-        Declaration.objects.filter(programme_id__in=ids).values_list("programme_id", flat=True)
-    )
-    engagement_kinds: dict[int, set[str]] = defaultdict(set)
-    for programme_id, kind in (
-        Engagement.objects.filter(programme_id__in=ids)
-        .values_list("programme_id", "kind")
-        .distinct()
-    ):
-        engagement_kinds[programme_id].add(kind)
-    institutionalised = set(
-        InstitutionalChange.objects.filter(programme_id__in=ids)
-        .values_list("programme_id", flat=True)
-        .distinct()
-    )
+    books = rulebooks_of(programmes)
+    done: dict[int, set[tuple[str, str]]] = defaultdict(set)
+    for programme_id, stage_code, step_code in FormulationStep.objects.filter(
+        programme_id__in=ids, done=True
+    ).values_list("programme_id", "stage", "step"):
+        done[programme_id].add((stage_code, step_code))
     met: dict[tuple[int, str], int] = {
-        (row["programme_id"], row["item__kind"]): row["n"]
+        (row["programme_id"], row["item__checklist"]): row["n"]
         for row in ChecklistAnswer.objects.filter(programme_id__in=ids, met=True, item__active=True)
-        .values("programme_id", "item__kind")
+        .values("programme_id", "item__checklist")
         .annotate(n=Count("pk"))
     }
     totals: dict[tuple[int, str], int] = {
-        (row["government_id"], row["kind"]): row["n"]
+        (row["government_id"], row["checklist"]): row["n"]
         for row in ChecklistItem.objects.filter(
             government_id__in={p.government_id for p in programmes}, active=True
         )
-        .values("government_id", "kind")
+        .values("government_id", "checklist")
         .annotate(n=Count("pk"))
     }
     result: dict[int, Progress] = {}
     for programme in programmes:
-        pk = programme.pk
-        item_count, measured = items.get(pk, (0, 0))
-        kinds = engagement_kinds.get(pk, set())
-        implementation = (
-            (pk in declared)
-            + (Engagement.Kind.SOCIALISATION in kinds)
-            + (Engagement.Kind.INTERNALISATION in kinds)
-            + (pk in institutionalised)
-        )
-        counts = {
-            "formulation": (steps_done.get(pk, 0), len(Step)),
-            "scorecard": (measured, item_count),
-            "implementation": (implementation, 4),
-            "criteria": (
-                met.get((pk, ChecklistItem.Kind.CRITERION), 0),
-                totals.get((programme.government_id, ChecklistItem.Kind.CRITERION), 0),
-            ),
-            "conditions": (
-                met.get((pk, ChecklistItem.Kind.CONDITION), 0),
-                totals.get((programme.government_id, ChecklistItem.Kind.CONDITION), 0),
-            ),
-        }
-        result[pk] = Progress(
-            [Stage(key, label, source, *counts[key]) for key, label, source in STAGES]
-        )
+        pk, book = programme.pk, books[programme.pk]
+        stages = []
+        for stage in book.stages:
+            units = units_of(stage)
+            stages.append(
+                Stage(
+                    f"stage:{stage.code}",
+                    stage.name,
+                    book.cite(stage),
+                    sum(unit in done[pk] for unit in units),
+                    len(units),
+                )
+            )
+        for checklist in book.programme.checklists:
+            stages.append(
+                Stage(
+                    f"checklist:{checklist.code}",
+                    checklist.name,
+                    book.cite(checklist),
+                    met.get((pk, checklist.code), 0),
+                    totals.get((programme.government_id, checklist.code), 0),
+                )
+            )
+        result[pk] = Progress(stages)
     return result
 
 

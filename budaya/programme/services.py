@@ -14,7 +14,6 @@ from budaya.accounts.models import AuditAction
 from budaya.activities.evidence import delete_if_unused, store_file, store_link
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Employee, Government, Unit
-from budaya.programme import checklists
 from budaya.programme.models import (
     ChecklistAnswer,
     ChecklistItem,
@@ -29,8 +28,9 @@ from budaya.programme.models import (
     ScorecardItem,
     ScorecardResult,
     SensitiveArea,
-    Step,
 )
+from budaya.programme.selectors import units_of
+from budaya.rulebook.selectors import current_rulebook, current_version_id
 
 Request = HttpRequest | None
 
@@ -78,31 +78,31 @@ def _delete(obj: models.Model, actor: Any, request: Request) -> None:
     obj.delete()
 
 
-# --- Checklists (T Lampiran II II.2.d and IV) ---------------------------------------------------
+# --- Checklists (the rulebook's: T Lampiran II II.2.d and IV; none in S) ------------------------
 
 
 @transaction.atomic
-def load_default_checklists(
-    government: Government, actor: Any = None, request: Request = None
+def load_rulebook_checklists(
+    *, government: Government, actor: Any = None, request: Request = None
 ) -> list[ChecklistItem]:
-    """Give a government the checklist items of Perwal Tangerang 62/2018 it does not have yet
-    (by kind and order): safe to run again."""
-    existing = set(ChecklistItem.objects.filter(government=government).values_list("kind", "order"))
+    """Give a government the items of its own rulebook's checklists that it does not have yet
+    (by checklist and order): safe to run again; a rulebook without checklists gives none."""
+    book = current_rulebook(government)
+    existing = set(
+        ChecklistItem.objects.filter(government=government).values_list("checklist", "order")
+    )
     made = []
-    for kind, rows in (
-        (ChecklistItem.Kind.CRITERION, checklists.SUCCESS_CRITERIA),
-        (ChecklistItem.Kind.CONDITION, checklists.CONDITIONS),
-    ):
-        for order, (text, source) in enumerate(rows, start=1):
-            if (kind, order) in existing:
+    for checklist in book.programme.checklists:
+        for order, item in enumerate(checklist.items, start=1):
+            if (checklist.code, order) in existing:
                 continue
             made.append(
                 ChecklistItem.objects.create(
                     government=government,
-                    kind=kind,
+                    checklist=checklist.code,
                     order=order,
-                    text=text,
-                    source=f"{checklists.DEFAULT_SOURCE}, {source}",
+                    text=item.text,
+                    source=book.cite(item)[:120],
                 )
             )
     if made:
@@ -125,29 +125,35 @@ def save_checklist_item(
 @transaction.atomic
 def replace_checklist(
     government: Government,
-    kind: str,
+    checklist: str,
     lines: list[str],
     source: str,
     actor: Any,
     request: Request = None,
 ) -> list[ChecklistItem]:
-    """A government loads its own list: items in use of that kind are retired (answers stay
+    """A government loads its own list: items in use of that checklist are retired (answers stay
     with them) and the lines become the new items, numbered after every earlier one."""
-    retired = list(ChecklistItem.objects.filter(government=government, kind=kind, active=True))
+    retired = list(
+        ChecklistItem.objects.filter(government=government, checklist=checklist, active=True)
+    )
     changes: list[Any] = []
     for item in retired:
         item.active = False
         item.save(update_fields=["active"])
         changes.append((AuditAction.UPDATE, item, {"active": True}, {"active": False}))
     start = (
-        ChecklistItem.objects.filter(government=government, kind=kind).aggregate(
+        ChecklistItem.objects.filter(government=government, checklist=checklist).aggregate(
             m=models.Max("order")
         )["m"]
         or 0
     )
     made = [
         ChecklistItem.objects.create(
-            government=government, kind=kind, order=start + index, text=text, source=source
+            government=government,
+            checklist=checklist,
+            order=start + index,
+            text=text,
+            source=source,
         )
         for index, text in enumerate(lines, start=1)
     ]
@@ -169,7 +175,8 @@ def create_programme(
     actor: Any = None,
     request: Request = None,
 ) -> Programme:
-    """A programme with its five formulation steps (T Lampiran II II.1.a–e)."""
+    """A programme under the government's current rulebook (its stages and steps); the first
+    programme gives the government its rulebook's checklists (none if it has none)."""
     if Programme.objects.filter(government=government, unit=unit, year=year).exists():
         raise ProgrammeExists
     programme = Programme.objects.create(
@@ -178,13 +185,21 @@ def create_programme(
         year=year,
         notes=notes,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        rulebook_version_id=current_version_id(government),
     )
+    book = current_rulebook(government)
     FormulationStep.objects.bulk_create(
-        FormulationStep(government=government, programme=programme, step=step) for step in Step
+        FormulationStep(government=government, programme=programme, stage=stage, step=step)
+        for rule_stage in book.stages
+        for stage, step in units_of(rule_stage)
     )
     audit.record(actor, AuditAction.CREATE, programme, after=snapshot(programme), request=request)
-    if not ChecklistItem.objects.filter(government=government).exists():
-        load_default_checklists(government, actor, request)
+    codes = [checklist.code for checklist in book.programme.checklists]
+    if (
+        codes
+        and not ChecklistItem.objects.filter(government=government, checklist__in=codes).exists()
+    ):
+        load_rulebook_checklists(government=government, actor=actor, request=request)
     return programme
 
 
@@ -194,9 +209,18 @@ def update_programme(form: forms.ModelForm, actor: Any, request: Request) -> Pro
 
 
 @transaction.atomic
-def update_step(form: forms.ModelForm, actor: Any, request: Request) -> FormulationStep:
+def save_step(
+    *, form: forms.ModelForm, programme: Programme, actor: Any, request: Request = None
+) -> FormulationStep:
+    """Record a step of the programme's rulebook (the form's instance carries its stage and
+    step codes; the record is made the first time)."""
     return _save_form(
-        form, actor, request, updated_by=actor if actor and actor.is_authenticated else None
+        form,
+        actor,
+        request,
+        government=programme.government,
+        programme=programme,
+        updated_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
 
 
@@ -279,7 +303,7 @@ def delete_result(result: ScorecardResult, actor: Any, request: Request) -> None
     _delete(result, actor, request)
 
 
-# --- Implementation (T Lampiran II II.2) --------------------------------------------------------
+# --- Implementation records --------------------------------------------------------
 
 
 @transaction.atomic

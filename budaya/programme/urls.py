@@ -15,8 +15,9 @@ urlpatterns = [
     ),
     path("<slug:slug>/<int:pk>/", views.programme_detail, name="detail"),
     path("<slug:slug>/<int:pk>/edit/", views.programme_edit, name="edit"),
-    # Value formulation, T Lampiran II II.1.a–e
-    path("<slug:slug>/<int:pk>/steps/<str:step>/", views.step_edit, name="step"),
+    # The steps of the stages of the programme's rulebook
+    path("<slug:slug>/<int:pk>/steps/<str:stage>/", views.step_edit, name="stage"),
+    path("<slug:slug>/<int:pk>/steps/<str:stage>/<str:step>/", views.step_edit, name="step"),
     path("<slug:slug>/<int:pk>/sensitive-areas/new/", views.area_create, name="area_create"),
     path(
         "<slug:slug>/<int:pk>/sensitive-areas/<int:area>/delete/",

@@ -32,7 +32,6 @@ from budaya.programme.forms import (
     StepForm,
 )
 from budaya.programme.models import (
-    STEP_NOTES_SERANG,
     ChecklistAnswer,
     ChecklistItem,
     Declaration,
@@ -44,8 +43,9 @@ from budaya.programme.models import (
     ScorecardItem,
     ScorecardResult,
     SensitiveArea,
-    Step,
 )
+from budaya.rulebook.document import RulebookDocument
+from budaya.rulebook.selectors import current_rulebook
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 # --- Shared -----------------------------------------------------------------------------------
@@ -73,9 +73,12 @@ def _part(model: type[Any], programme: Programme, pk: int) -> Any:
 
 
 def _context(request: HttpRequest, programme: Programme, **extra: Any) -> dict[str, Any]:
+    book = selectors.rulebook_of(programme)
     return {
         "government": programme.government,
         "programme": programme,
+        "book": book,
+        "programme_name": book.words.programme_name.text,
         "can_write": selectors.can_write(request.user, programme),
         **extra,
     }
@@ -133,23 +136,28 @@ def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.agencies_writable_by(request.user, government).values_list("pk", flat=True)
     )
     is_admin = org_selectors.is_city_admin(request.user, government)
+    book = current_rulebook(government)
+    columns = selectors.columns_of(book)
     rows: list[dict[str, Any]] = []
     for agency in selectors.board_agencies(request.user, government):
         programme = by_unit.get(agency.pk)
+        row_progress = progress.get(programme.pk) if programme else None
         rows.append(
             {
                 "agency": agency,
                 "programme": programme,
-                "progress": progress.get(programme.pk) if programme else None,
+                "progress": row_progress,
+                "cells": row_progress.cells(columns) if row_progress else [],
                 "can_create": programme is None and agency.pk in writable,
             }
         )
     stage_totals = []
-    for key, label, _source in selectors.STAGES:
-        statuses = [row["progress"].stage(key).status for row in rows if row["progress"]]
+    for index, column in enumerate(columns):
+        cells = [row["cells"][index] for row in rows if row["cells"]]
+        statuses = [cell.status for cell in cells if cell is not None]
         stage_totals.append(
             {
-                "label": label,
+                "label": column.label,
                 "started": sum(status != selectors.NOT_STARTED for status in statuses),
                 "done": sum(status == selectors.DONE for status in statuses),
             }
@@ -169,7 +177,9 @@ def programme_list(request: HttpRequest, slug: str) -> HttpResponse:
             "city": city,
             "city_progress": progress.get(city.pk) if city else None,
             "rows": rows,
-            "stages": selectors.STAGES,
+            "book": book,
+            "programme_name": book.words.programme_name.text,
+            "columns": columns,
             "stage_totals": stage_totals,
             "agency_count": len(rows),
             "can_create_city": city is None and is_admin,
@@ -204,8 +214,16 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("The programme was created."))
             return redirect(programme.get_absolute_url())
+    book = current_rulebook(government)
     return render(
-        request, "programme/programme_form.html", {"government": government, "form": form}
+        request,
+        "programme/programme_form.html",
+        {
+            "government": government,
+            "form": form,
+            "book": book,
+            "programme_name": book.words.programme_name.text,
+        },
     )
 
 
@@ -216,7 +234,8 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
 def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     programme = _programme(request, slug, pk)
     progress = selectors.progress_of([programme])[programme.pk]
-    steps = list(programme.steps.order_by("step"))
+    book = selectors.rulebook_of(programme)
+    stages, earlier = selectors.step_entries(book, programme)
     declaration = Declaration.objects.filter(programme=programme).first()
     engagements = list(programme.engagements.all())
     links = selectors.evidence_links(programme, "engagement", [e.pk for e in engagements])
@@ -234,7 +253,10 @@ def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request,
             programme,
             progress=progress,
-            steps=steps,
+            stages=stages,
+            earlier=earlier,
+            areas=list(programme.sensitive_areas.select_related("value")),
+            area_form=SensitiveAreaForm(values=selectors.adopted_values(programme.government)),
             rows=selectors.scorecard(programme),
             declaration=declaration,
             declaration_links=declaration_links,
@@ -257,38 +279,42 @@ def programme_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "programme/programme_edit.html", _context(request, programme, form=form))
 
 
-# --- Value formulation (T Lampiran II II.1.a–e) --------------------------------------------------
+# --- The steps of the rulebook's stages ---------------------------------------------------------
 
 
 @login_required
-def step_edit(request: HttpRequest, slug: str, pk: int, step: str) -> HttpResponse:
+def step_edit(request: HttpRequest, slug: str, pk: int, stage: str, step: str = "") -> HttpResponse:
+    """One step of a stage of the programme's rulebook (or a stage without steps): its text and
+    citation, and the programme's record of it."""
     programme = _programme(request, slug, pk)
-    if step not in Step.values:
+    book = selectors.rulebook_of(programme)
+    entry = selectors.find_step(book, stage, step)
+    if entry is None:
         raise Http404
-    record = get_object_or_404(FormulationStep.objects.filter(programme=programme), step=step)
+    record = FormulationStep.objects.filter(programme=programme, stage=stage, step=step).first()
     can_write = selectors.can_write(request.user, programme)
     if request.method == "POST" and not can_write:
         raise PermissionDenied
-    form = StepForm(request.POST or None, instance=record)
+    instance = record or FormulationStep(
+        government=programme.government, programme=programme, stage=stage, step=step
+    )
+    form = StepForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.update_step(form, request.user, request)
+        services.save_step(form=form, programme=programme, actor=request.user, request=request)
         messages.success(request, _("The step was saved."))
-        return _back(programme, anchor="formulation")
-    values = selectors.adopted_values(programme.government)
+        return _back(programme, anchor=f"stage-{stage}")
     return render(
         request,
         "programme/step.html",
         _context(
             request,
             programme,
+            entry=entry,
             record=record,
             form=form,
-            areas=list(programme.sensitive_areas.select_related("value")),
-            links=selectors.evidence_links(programme, "step", [record.pk]).get(record.pk, []),
-            area_form=SensitiveAreaForm(values=values) if step == Step.SENSITIVE_AREAS else None,
-            serang_note=STEP_NOTES_SERANG
-            if step == Step.PLAN and programme.government.slug == "kota-serang"
-            else None,
+            links=selectors.evidence_links(programme, "step", [record.pk]).get(record.pk, [])
+            if record
+            else [],
         ),
     )
 
@@ -302,7 +328,7 @@ def area_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.save_sensitive_area(form, programme, request.user, request)
         messages.success(request, _("The sensitive area was added."))
-        return redirect(reverse("programme:step", args=[slug, programme.pk, Step.SENSITIVE_AREAS]))
+        return _back(programme, anchor="records")
     return render(
         request,
         "programme/simple_form.html",
@@ -316,7 +342,7 @@ def area_delete(request: HttpRequest, slug: str, pk: int, area: int) -> HttpResp
     programme = _programme(request, slug, pk, write=True)
     services.delete_sensitive_area(_part(SensitiveArea, programme, area), request.user, request)
     messages.success(request, _("The sensitive area was removed."))
-    return redirect(reverse("programme:step", args=[slug, programme.pk, Step.SENSITIVE_AREAS]))
+    return _back(programme, anchor="records")
 
 
 # --- Scorecard --------------------------------------------------------------------------------
@@ -464,12 +490,12 @@ def scorecard_export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         str(_("Scorecard")),
         [str(h) for h in header],
         rows,
-        heading=[f"{_('Scorecard')} {owner} {programme.year}", "T Lampiran II II.1.e"],
+        heading=[f"{_('Scorecard')} {owner} {programme.year}"],
     )
     return xlsx_response(f"scorecard-{programme.year}-{programme.pk}.xlsx", content)
 
 
-# --- Implementation (T Lampiran II II.2) --------------------------------------------------------
+# --- Implementation records -------------------------------------------------------------------
 
 
 @login_required
@@ -495,7 +521,6 @@ def declaration_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             programme,
             form=form,
             title=_("Declaration of the values"),
-            source=_("T Lampiran II II.2.a; S Lampiran C.2"),
             **_evidence_context(programme, "declaration", declaration),
         ),
     )
@@ -580,7 +605,6 @@ def _change_form(request: HttpRequest, slug: str, pk: int, change_pk: int | None
             programme,
             form=form,
             title=_("Institutionalisation: a rule, SOP or system changed"),
-            source=_("T Lampiran II II.2.d"),
             **_evidence_context(programme, "change", change),
         ),
     )
@@ -597,10 +621,12 @@ def change_delete(request: HttpRequest, slug: str, pk: int, change: int) -> Http
     return _back(programme, anchor="implementation")
 
 
-# --- Checklists (T Lampiran II II.2.d and IV) ---------------------------------------------------
+# --- Checklists (the rulebook's: T Lampiran II II.2.d and IV) ---------------------------------
 
 
 def _checklists(programme: Programme) -> list[dict[str, Any]]:
+    """The checklists of the programme's rulebook with the government's items and the answers."""
+    book = selectors.rulebook_of(programme)
     items = list(selectors.checklist_items(programme.government))
     answers = {
         answer.item_id: answer
@@ -611,15 +637,17 @@ def _checklists(programme: Programme) -> list[dict[str, Any]]:
         answer.links = links.get(answer.pk, [])  # type: ignore[attr-defined]
     return [
         {
-            "kind": kind,
-            "label": label,
-            "source": "T Lampiran II II.2.d"
-            if kind == ChecklistItem.Kind.CRITERION
-            else "T Lampiran II IV",
-            "rows": [(item, answers.get(item.pk)) for item in items if item.kind == kind],
+            "code": checklist.code,
+            "label": checklist.name,
+            "source": book.cite(checklist),
+            "rows": [(i, answers.get(i.pk)) for i in items if i.checklist == checklist.code],
         }
-        for kind, label in ChecklistItem.Kind.choices
+        for checklist in book.programme.checklists
     ]
+
+
+def _checklist_choices(book: RulebookDocument) -> list[tuple[str, str]]:
+    return [(checklist.code, checklist.name) for checklist in book.programme.checklists]
 
 
 @login_required
@@ -658,20 +686,24 @@ def checklist_items(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     if not org_selectors.is_city_admin(request.user, government):
         raise PermissionDenied
-    item_form = ChecklistItemForm(prefix="item")
-    load_form = ChecklistLoadForm(prefix="load")
+    book = current_rulebook(government)
+    choices = _checklist_choices(book)
+    item_form = ChecklistItemForm(prefix="item", checklists=choices)
+    load_form = ChecklistLoadForm(prefix="load", checklists=choices)
     if request.method == "POST":
         action = request.POST.get("action")
-        if action == "defaults":
-            made = services.load_default_checklists(government, request.user, request)
+        if action == "rulebook":
+            made = services.load_rulebook_checklists(
+                government=government, actor=request.user, request=request
+            )
             messages.success(request, _("%(count)d items were added.") % {"count": len(made)})
             return redirect("programme:checklist_items", slug=slug)
         if action == "add":
-            item_form = ChecklistItemForm(request.POST, prefix="item")
+            item_form = ChecklistItemForm(request.POST, prefix="item", checklists=choices)
             if item_form.is_valid():
                 if ChecklistItem.objects.filter(
                     government=government,
-                    kind=item_form.cleaned_data["kind"],
+                    checklist=item_form.cleaned_data["checklist"],
                     order=item_form.cleaned_data["order"],
                 ).exists():
                     item_form.add_error("order", _("This checklist already has an item there."))
@@ -680,11 +712,11 @@ def checklist_items(request: HttpRequest, slug: str) -> HttpResponse:
                     messages.success(request, _("The item was added."))
                     return redirect("programme:checklist_items", slug=slug)
         if action == "load":
-            load_form = ChecklistLoadForm(request.POST, prefix="load")
+            load_form = ChecklistLoadForm(request.POST, prefix="load", checklists=choices)
             if load_form.is_valid():
                 services.replace_checklist(
                     government,
-                    load_form.cleaned_data["kind"],
+                    load_form.cleaned_data["checklist"],
                     load_form.cleaned_data["lines"],
                     load_form.cleaned_data["source"],
                     request.user,
@@ -692,16 +724,22 @@ def checklist_items(request: HttpRequest, slug: str) -> HttpResponse:
                 )
                 messages.success(request, _("The checklist was replaced."))
                 return redirect("programme:checklist_items", slug=slug)
-    items = ChecklistItem.objects.visible_to(request.user).filter(government=government)
+    items = list(ChecklistItem.objects.visible_to(request.user).filter(government=government))
+    named = dict(choices)
+    groups = [
+        (checklist.name, book.cite(checklist), [i for i in items if i.checklist == checklist.code])
+        for checklist in book.programme.checklists
+    ]
+    # Items of checklists the rulebook does not have (kept with their answers, shown nowhere).
+    others = [item for item in items if item.checklist not in named]
     return render(
         request,
         "programme/checklist_items.html",
         {
             "government": government,
-            "groups": [
-                (label, [item for item in items if item.kind == kind])
-                for kind, label in ChecklistItem.Kind.choices
-            ],
+            "book": book,
+            "groups": groups,
+            "others": others,
             "item_form": item_form,
             "load_form": load_form,
         },
@@ -716,11 +754,15 @@ def checklist_item_edit(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     item = get_object_or_404(
         ChecklistItem.objects.visible_to(request.user).filter(government=government), pk=pk
     )
-    form = ChecklistItemForm(request.POST or None, instance=item)
+    form = ChecklistItemForm(
+        request.POST or None,
+        instance=item,
+        checklists=_checklist_choices(current_rulebook(government)),
+    )
     if request.method == "POST" and form.is_valid():
         clash = ChecklistItem.objects.filter(
             government=government,
-            kind=form.cleaned_data["kind"],
+            checklist=form.cleaned_data["checklist"],
             order=form.cleaned_data["order"],
         ).exclude(pk=item.pk)
         if clash.exists():

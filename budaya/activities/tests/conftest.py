@@ -59,8 +59,10 @@ def adopt(
 def serang_rules(world):
     """The second government is Kota Serang: its regulation's forms and the twibbon rule."""
     from budaya.activities.services import ensure_forms
+    from budaya.rulebook import services as rulebooks
 
     adopt(world.government, "perwal-kota-serang-34-2023")
+    rulebooks.load_shipped(government=world.government, name="kota-serang")
     ensure_forms(world.government)
     forms = {form.code: form for form in ActivityForm.objects.filter(government=world.government)}
     twibbon = Obligation.objects.create(

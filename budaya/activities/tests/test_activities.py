@@ -11,7 +11,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budaya.accounts.models import AuditEntry, Role
-from budaya.activities.models import Activity, ActivityEvidence, ActivityForm, Evidence
+from budaya.activities.models import (
+    Activity,
+    ActivityEvidence,
+    ActivityForm,
+    Evidence,
+    Obligation,
+)
 from budaya.activities.services import ensure_forms
 from budaya.activities.tests.conftest import jpeg
 from budaya.frameworks.models import CoreValue
@@ -57,7 +63,9 @@ def test_a_unit_team_member_records_an_activity_with_a_photo(client, world, sera
     assert response["Location"] == reverse(
         "activities:detail", args=[world.government.slug, activity.pk]
     )
-    assert activity.title == "Twibbon BerAKHLAK (tanggal 17)"  # empty title: the form's name
+    assert (
+        activity.title == "Twibbon BerAKHLAK (tanggal 17 setiap bulan)"
+    )  # empty title: the form's name
     assert activity.unit == world.agency and activity.participants_count == 42
     assert list(activity.values.all()) == [value]
     assert list(activity.participants.all()) == [world.employee]  # linked by the NIP
@@ -245,17 +253,37 @@ def test_the_export_lists_what_the_filters_show(client, world, serang_rules):
     assert body[0][11] == "Hujan" and body[0][12] == "Di aula"
 
 
-def test_forms_come_from_the_regulation_and_the_administrator_adds_more(client, world):
+def test_forms_come_from_the_rulebook_and_the_administrator_adds_more(client, world):
     from budaya.activities.tests.conftest import adopt
+    from budaya.rulebook import services as rulebooks
 
     adopt(world.government, "perwal-kota-tangerang-62-2018")
+    rulebooks.load_shipped(government=world.government, name="kota-tangerang")
     client.force_login(world.user(Role.CITY_ADMIN))
     url = reverse("activities:form_list", args=[world.government.slug])
     client.post(url, {"action": "seed"})
-    codes = set(
-        ActivityForm.objects.filter(government=world.government).values_list("code", flat=True)
+    codes = list(
+        ActivityForm.objects.filter(government=world.government)
+        .order_by("order")
+        .values_list("code", flat=True)
     )
-    assert {"pks", "fgd", "workshop", "diklat", "outbound", "mind-setting"} <= codes
+    # T Lampiran II II.2: the methods, in the rulebook's order and with its codes.
+    assert codes == [
+        "deklarasi",
+        "wawancara",
+        "ceramah",
+        "pks",
+        "diskusi-kbk",
+        "workshop",
+        "diklat",
+        "fgd",
+        "mind-setting",
+        "outbound",
+        "lainnya",
+    ]
+    page = client.get(url).content.decode()
+    assert "Pelatihan di Kantor Sendiri" in page and "T Lampiran II angka II.2 huruf b" in page
+    assert "S Lampiran" not in page
     client.post(url, {"action": "seed"})  # again: nothing twice
     assert ActivityForm.objects.filter(government=world.government).count() == len(codes)
     response = client.post(
@@ -268,9 +296,46 @@ def test_forms_come_from_the_regulation_and_the_administrator_adds_more(client, 
     assert client.post(url, {"name": "X", "code": "x", "order": 1}).status_code == 403
 
 
-def test_a_government_without_known_regulation_gets_generic_forms(world):
-    created = ensure_forms(world.other_government)
-    assert {form.code for form in created} == {"rapat", "sosialisasi", "pelatihan", "lainnya"}
+def test_each_government_is_offered_the_forms_of_its_own_rulebook(client, world):
+    from budaya.rulebook import services as rulebooks
+
+    rulebooks.load_shipped(government=world.government, name="kota-serang")
+    for government in (world.government, world.other_government):
+        ensure_forms(government)
+    client.force_login(world.user(Role.UNIT_TEAM))
+    response = client.get(reverse("activities:create", args=[world.government.slug]))
+    offered = [label for _value, label in response.context["form"].fields["form"].choices][1:]
+    # S Lampiran C.3 a–i.
+    assert offered[:2] == ["Pada Saat Apel Pagi", "Kegiatan Rapat"] and len(offered) == 9
+    assert "Pelatihan di Kantor Sendiri" not in offered
+    # A government without its own rulebook reads the starter's neutral forms.
+    other = ActivityForm.objects.filter(government=world.other_government)
+    assert sorted(other.values_list("code", flat=True)) == [
+        "lainnya",
+        "pelatihan",
+        "rapat",
+        "sosialisasi",
+    ]
+    assert not other.exclude(source="").exists()
+
+
+def test_the_administrator_loads_the_obligations_of_the_rulebook(client, world):
+    from budaya.rulebook import services as rulebooks
+
+    rulebooks.load_shipped(government=world.government, name="kota-serang")
+    url = reverse("activities:obligation_list", args=[world.government.slug])
+    client.force_login(world.user(Role.UNIT_TEAM))
+    page = client.get(url).content.decode()
+    assert "Twibbon BerAKHLAK tanggal 17" in page and "S Lampiran C.3 huruf e" in page
+    assert client.post(url).status_code == 403
+    client.force_login(world.user(Role.CITY_ADMIN))
+    assert client.post(url).status_code == 302
+    twibbon = Obligation.objects.get(government=world.government, form__code="twibbon")
+    assert (twibbon.frequency, twibbon.day, twibbon.remind_days_before) == ("monthly_day", 17, 3)
+    assert twibbon.source == "S Lampiran C.3 huruf e"
+    assert Obligation.objects.filter(government=world.government).count() == 3
+    client.post(url)  # again: nothing twice
+    assert Obligation.objects.filter(government=world.government).count() == 3
 
 
 def test_the_gallery_shows_the_photos_the_reader_may_see(client, world, serang_rules):

@@ -49,7 +49,9 @@ def test_log_from_a_phone_then_the_board_and_the_evidence(page, sign_in, world, 
     ).click()
     page.get_by_role("link", name="Catat kegiatan").first.click()
     page.get_by_label("Tanggal").fill(day.isoformat())
-    page.get_by_label("Bentuk atau metode").select_option(label="Twibbon BerAKHLAK (tanggal 17)")
+    page.get_by_label("Bentuk atau metode").select_option(
+        label="Twibbon BerAKHLAK (tanggal 17 setiap bulan)"
+    )
     page.get_by_label("Akuntabel").check()
     page.get_by_label("Jumlah peserta").fill("35")
     page.locator("input[name=photos]").set_input_files(

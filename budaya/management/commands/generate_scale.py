@@ -11,11 +11,11 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from budaya.org.models import Government
 from budaya.scale import (
     DEFAULT_PASSWORD,
-    REGULATIONS,
     SCALES,
     generate_government,
     identities,
     latest_versions,
+    shipped_rulebooks,
     usernames,
 )
 
@@ -78,7 +78,7 @@ class Command(BaseCommand):
         verbose = options["verbosity"] >= 1
         progress = self.stdout.write if verbose else None
         versions = latest_versions()
-        frameworks = sorted(REGULATIONS)
+        frameworks = sorted(shipped_rulebooks())
         started = time.monotonic()
         made = 0
         for index, identity in enumerate(wanted):

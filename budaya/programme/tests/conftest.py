@@ -31,3 +31,19 @@ def berakhlak(shipped, other_government) -> FrameworkVersion:
         government=other_government, version=version, adopted_from=datetime.date(2023, 1, 1)
     )
     return version
+
+
+@pytest.fixture
+def tangerang_book(government):
+    """Kota Tangerang runs by its own rulebook (Perwal 62/2018: T Lampiran II II.1–II.3, IV)."""
+    from budaya.rulebook import services as rulebooks
+
+    return rulebooks.load_shipped(government=government, name="kota-tangerang").version
+
+
+@pytest.fixture
+def serang_book(other_government):
+    """Kota Serang runs by its own rulebook (Perwal 34/2023: S Lampiran C.1–C.3)."""
+    from budaya.rulebook import services as rulebooks
+
+    return rulebooks.load_shipped(government=other_government, name="kota-serang").version

@@ -31,7 +31,7 @@ def url(name, programme, *args):
 
 
 @pytest.fixture
-def programme(world, prima):
+def programme(world, prima, tangerang_book):
     return services.create_programme(government=world.government, unit=world.agency, year=2025)
 
 
@@ -57,20 +57,27 @@ def make_item(programme, value, **extra):
 # --- Programmes and who writes them -------------------------------------------------------------
 
 
-def test_a_unit_team_starts_its_agency_programme_with_five_steps_and_checklists(team, world, prima):
+def test_a_unit_team_starts_its_agency_programme_with_its_rulebooks_steps_and_checklists(
+    team, world, prima, tangerang_book
+):
     response = team.post(
         reverse("programme:create", args=[world.government.slug]),
         {"year": 2025, "unit": world.agency.pk, "notes": "Tahun pertama"},
     )
     programme = Programme.objects.get()
     assert response.status_code == 302 and response["Location"] == programme.get_absolute_url()
-    assert [s.step for s in programme.steps.order_by("step")] == list("abcde")
-    # T Lampiran II II.2.d (four criteria) and IV (six conditions), seeded for the government.
-    kinds = list(ChecklistItem.objects.filter(government=world.government).values_list("kind"))
-    assert kinds.count(("criterion",)) == 4 and kinds.count(("condition",)) == 6
+    assert programme.rulebook_version == tangerang_book
+    # T Lampiran II II.1 a–e, II.2 a–d, II.3 a–c.
+    steps = list(programme.steps.order_by("pk").values_list("stage", "step"))
+    assert steps[:5] == [("perumusan", code) for code in "abcde"] and len(steps) == 12
+    # T Lampiran II II.2.d (four criteria) and IV (six conditions), from its rulebook.
+    lists = list(ChecklistItem.objects.filter(government=world.government).values_list("checklist"))
+    assert lists.count(("kriteria-keberhasilan",)) == 4
+    assert lists.count(("syarat-keberhasilan",)) == 6
     assert AuditEntry.objects.filter(object_type="programme.programme").count() == 1
     page = team.get(programme.get_absolute_url()).content.decode()
     assert "Perencanaan" in page and "Merumuskan bagaimana mengukur perilaku utama" in page
+    assert "T Lampiran II angka II.1 huruf e" in page and "T Lampiran II angka IV" in page
     again = team.post(
         reverse("programme:create", args=[world.government.slug]),
         {"year": 2025, "unit": world.agency.pk},
@@ -115,7 +122,7 @@ def test_one_programme_per_agency_and_one_city_wide_programme_per_year(world, pr
 
 def test_saving_a_step_marks_it_done_and_moves_the_progress(team, programme):
     response = team.post(
-        url("step", programme, "b"),
+        url("step", programme, "perumusan", "b"),
         {
             "notes": "FGD dengan seluruh kepala bidang",
             "sources": ["religion", "vision_mission", "other"],
@@ -125,7 +132,7 @@ def test_saving_a_step_marks_it_done_and_moves_the_progress(team, programme):
         },
     )
     assert response.status_code == 302
-    step = FormulationStep.objects.get(programme=programme, step="b")
+    step = FormulationStep.objects.get(programme=programme, stage="perumusan", step="b")
     assert step.done and step.done_on is not None
     assert step.source_labels() == [
         "Ajaran agama",
@@ -139,27 +146,28 @@ def test_saving_a_step_marks_it_done_and_moves_the_progress(team, programme):
 
 
 def test_other_sources_must_be_named(team, programme):
-    response = team.post(url("step", programme, "b"), {"sources": ["other"]})
+    response = team.post(url("step", programme, "perumusan", "b"), {"sources": ["other"]})
     assert "Sebutkan sumber lainnya" in response.content.decode()
 
 
 def test_leadership_reads_a_step_but_cannot_save_it(client, world, programme):
     client.force_login(world.user(Role.LEADERSHIP))
-    assert (
-        "Mengidentifikasi area sensitif" in client.get(url("step", programme, "c")).content.decode()
-    )
-    assert client.post(url("step", programme, "c"), {"notes": "x"}).status_code == 403
-    assert client.get(url("step", programme, "z")).status_code == 404
+    page = client.get(url("step", programme, "perumusan", "c")).content.decode()
+    assert "Mengidentifikasi area sensitif" in page
+    assert "T Lampiran II angka II.1 huruf c" in page
+    assert client.post(url("step", programme, "perumusan", "c"), {"notes": "x"}).status_code == 403
+    assert client.get(url("step", programme, "perumusan", "z")).status_code == 404
+    assert client.get(url("stage", programme, "perumusan")).status_code == 404
 
 
-def test_sensitive_areas_are_recorded_on_step_c(team, programme, prima):
+def test_sensitive_areas_are_recorded_with_the_programme(team, programme, prima):
     value = prima.values.first()
     response = team.post(
         url("area_create", programme),
         {"area": "Pengadaan barang", "value": value.pk, "conflict": "Konflik kepentingan"},
     )
     assert response.status_code == 302
-    page = team.get(url("step", programme, "c")).content.decode()
+    page = team.get(programme.get_absolute_url()).content.decode()
     assert "Pengadaan barang" in page and value.name in page
 
 
@@ -326,7 +334,9 @@ def test_institutional_changes_link_to_the_rule_and_the_values(team, programme, 
 
 
 def test_checklists_are_answered_per_item(team, programme):
-    item = ChecklistItem.objects.filter(government=programme.government, kind="condition").first()
+    item = ChecklistItem.objects.filter(
+        government=programme.government, checklist="syarat-keberhasilan"
+    ).first()
     response = team.post(url("checklist", programme), {"item": item.pk, "met": "on", "note": "SK"})
     assert response.status_code == 302
     assert ChecklistAnswer.objects.get(programme=programme, item=item).met
@@ -334,13 +344,13 @@ def test_checklists_are_answered_per_item(team, programme):
     assert "1/6" in page
 
 
-def test_implementation_completes_with_declaration_events_and_a_change(programme, world):
-    Declaration.objects.create(
-        government=programme.government, programme=programme, held_on="2025-01-06", led_by="x"
-    )
+def test_a_stage_progresses_with_its_steps_done(programme, world):
     from budaya.programme.selectors import progress_of
 
-    assert progress_of([programme])[programme.pk].stage("implementation").done == 1
+    programme.steps.filter(stage="implementasi", step__in=["a", "b"]).update(done=True)
+    stage = progress_of([programme])[programme.pk].stage("stage:implementasi")
+    assert stage is not None and (stage.done, stage.total, stage.label) == (2, 4, "Implementasi")
+    assert stage.source == "T Lampiran II angka II.2"
 
 
 # --- Checklist items: data per government ---------------------------------------------------------
@@ -354,14 +364,14 @@ def test_the_city_admin_replaces_a_checklist_with_the_governments_own(client, wo
         page,
         {
             "action": "load",
-            "load-kind": "condition",
+            "load-checklist": "syarat-keberhasilan",
             "load-lines": "Pimpinan memberi teladan\nNilai dibacakan tiap apel\n",
             "load-source": "Perwal Uji 1/2025",
         },
     )
     assert response.status_code == 302
     active = ChecklistItem.objects.filter(
-        government=world.government, kind="condition", active=True
+        government=world.government, checklist="syarat-keberhasilan", active=True
     )
     assert [i.text for i in active] == ["Pimpinan memberi teladan", "Nilai dibacakan tiap apel"]
     assert ChecklistItem.objects.filter(government=world.other_government).count() == 0
@@ -379,7 +389,8 @@ def test_the_board_shows_which_agency_reached_which_stage(client, world, program
         reverse("programme:list", args=[world.government.slug]), {"year": 2025}
     ).content.decode()
     assert "Dinas Pendidikan" in page and "Dinas Kesehatan" in page
-    assert "5/5" in page and "Belum ada program untuk tahun ini" in page
+    assert "5/5" in page and "4/4" in page and "Belum ada program untuk tahun ini" in page
+    assert "Perumusan Nilai-Nilai" in page and "Syarat-syarat keberhasilan" in page
 
 
 def test_a_unit_team_sees_only_its_agency_on_the_board(team, world, programme):
@@ -392,7 +403,7 @@ def test_a_unit_team_sees_only_its_agency_on_the_board(team, world, programme):
 
 @pytest.mark.parametrize("count", [2, 25])
 def test_board_queries_do_not_grow_with_agencies(
-    client, world, prima, count, django_assert_max_num_queries
+    client, world, prima, tangerang_book, count, django_assert_max_num_queries
 ):
     value = prima.values.first()
     for i in range(count):
@@ -449,8 +460,8 @@ def test_fgd_minutes_and_links_are_attached_to_a_step(team, world, programme, se
     from budaya.programme.models import ProgrammeEvidence
 
     settings.MEDIA_ROOT = tmp_path
-    step = programme.steps.get(step="b")
-    page = url("step", programme, "b")
+    step = programme.steps.get(stage="perumusan", step="b")
+    page = url("step", programme, "perumusan", "b")
     response = team.post(
         url("evidence_add", programme),
         {
@@ -483,7 +494,7 @@ def test_a_program_renamed_as_a_picture_is_refused(team, programme, settings, tm
     from budaya.programme.models import ProgrammeEvidence
 
     settings.MEDIA_ROOT = tmp_path
-    step = programme.steps.get(step="a")
+    step = programme.steps.get(stage="perumusan", step="a")
     response = team.post(
         url("evidence_add", programme),
         {

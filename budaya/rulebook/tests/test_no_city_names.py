@@ -23,22 +23,12 @@ SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".json"}
 
 # Issue 18: wired in a later session. What each still holds (docs/rulebook.md, "Still hard-coded").
 NOT_YET_WIRED = {
-    "activities/catalogue.py": "forms of activity keyed by the two regulations' slugs",
-    "activities/models.py": "help text example citing Serang Lampiran C.3.a",
-    "activities/templates/activities/form_list.html": "intro cites Serang C.3 and Tangerang II.2",
     "frameworks/models.py": "docstrings and help text with a Serang example",
     "monev/indicators.py": "Serang Tabel 1 and 2; instruments keyed 'serang'/'tangerang'",
     "monev/templates/monev/instrument.html": "one load button per city",
     "monev/views.py": 'instrument fallback chosen by "serang" in slug',
     "org/forms.py": "head-title help text: Wali Kota, Bupati or Gubernur",
     "org/models.py": "Government.HEAD_TITLES (Wali Kota, Bupati, Gubernur)",
-    "programme/checklists.py": "Tangerang's criteria and conditions for every government",
-    "programme/models.py": "STEP_NOTES_SERANG; stage texts; Wali Kota help text",
-    "programme/services.py": "load_default_checklists loads Tangerang's lists",
-    "programme/templates/programme/checklist_items.html": "loads Tangerang's items",
-    "programme/templates/programme/step.html": "Serang's planning note",
-    "programme/views.py": 'branch on slug == "kota-serang"',
-    "scale.py": "generated governments adopt by the demo cities' slugs",
     "teams/decree.py": "docstring examples naming the cities",
     "teams/eligibility.py": "docstring citing Tangerang's rules file",
     "teams/forms.py": "help texts citing Tangerang Pasal 8(3), 9(7)",
