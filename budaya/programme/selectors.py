@@ -99,10 +99,16 @@ def checklist_items(
 
 def rulebook_of(programme: Programme) -> RulebookDocument:
     """The rulebook the programme was started under; the government's current one when none was
-    loaded then (issue 18: a programme keeps its stages when a new version is loaded)."""
-    if programme.rulebook_version_id:
-        return rulebook_of_version(programme.rulebook_version_id)
-    return current_rulebook(programme.government)
+    loaded then (issue 18: a programme keeps its stages when a new version is loaded). Kept on
+    the programme object for the rest of the request."""
+    cached: RulebookDocument | None = getattr(programme, "_rulebook", None)
+    if cached is None:
+        if programme.rulebook_version_id:
+            cached = rulebook_of_version(programme.rulebook_version_id)
+        else:
+            cached = current_rulebook(programme.government)
+        programme._rulebook = cached  # type: ignore[attr-defined]
+    return cached
 
 
 def rulebooks_of(programmes: Iterable[Programme]) -> dict[int, RulebookDocument]:

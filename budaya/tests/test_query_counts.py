@@ -27,6 +27,7 @@ from budaya.activities.models import Activity, ActivityForm, Evidence, Obligatio
 from budaya.frameworks.selectors import current_adoptions
 from budaya.monev.models import CityReport, Period, Report, State
 from budaya.org.models import EmployeeImport, Government
+from budaya.programme import services as programme_services
 from budaya.programme.models import (
     ChecklistItem,
     Engagement,
@@ -34,6 +35,7 @@ from budaya.programme.models import (
     Programme,
     ScorecardItem,
 )
+from budaya.programme.selectors import rulebook_of
 from budaya.scale import Generated, generate_government, usernames
 from budaya.teams.models import (
     Decree,
@@ -178,6 +180,10 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         for user in list(users.values())[:4]
         for _attempt in range(len(generated.agencies) * 2)
     )
+    # Started under the current rulebook (the starter's stages have no steps): its stage pages.
+    objects["later_programme"] = programme_services.create_programme(
+        government=government, unit=None, year=programme.year + 1
+    )
     missing = sorted(name for name, value in objects.items() if value is None)
     assert missing == [], f"the generated government has no {missing}"
     return Site(government, users, objects)
@@ -286,7 +292,15 @@ ARGS: dict[str, Args] = {
     "programme:checklist_item_edit": _in_gov("checklist_item"),
     "programme:detail": _programme(),
     "programme:edit": _programme(),
-    "programme:step": _programme(step=lambda s: "a"),
+    "programme:step": _programme(
+        stage=lambda s: rulebook_of(s.programme).stages[0].code,
+        step=lambda s: rulebook_of(s.programme).stages[0].steps[0].code,
+    ),
+    "programme:stage": lambda s: {
+        "slug": s.slug,
+        "pk": s.later_programme.pk,
+        "stage": rulebook_of(s.later_programme).stages[0].code,
+    },
     "programme:area_create": _programme(),
     "programme:scorecard": _programme(),
     "programme:scorecard_export": _programme(),
@@ -416,24 +430,25 @@ PINNED: dict[str, int] = {
     "teams:designation_create": 6,
     "teams:designation_detail": 9,
     "programme:mine": 4,
-    "programme:list": 18,
-    "programme:create": 8,
-    "programme:checklist_items": 7,
-    "programme:checklist_item_edit": 7,
-    "programme:detail": 26,
-    "programme:edit": 8,
-    "programme:step": 12,
-    "programme:area_create": 10,
-    "programme:scorecard": 9,
+    "programme:list": 16,
+    "programme:create": 9,
+    "programme:checklist_items": 8,
+    "programme:checklist_item_edit": 8,
+    "programme:detail": 25,
+    "programme:edit": 9,
+    "programme:step": 11,
+    "programme:stage": 11,
+    "programme:area_create": 11,
+    "programme:scorecard": 10,
     "programme:scorecard_export": 8,
-    "programme:item_create": 12,
-    "programme:item_edit": 13,
-    "programme:declaration": 11,
-    "programme:engagement_create": 8,
-    "programme:engagement_edit": 10,
-    "programme:change_create": 10,
-    "programme:change_edit": 13,
-    "programme:checklist": 10,
+    "programme:item_create": 13,
+    "programme:item_edit": 14,
+    "programme:declaration": 12,
+    "programme:engagement_create": 9,
+    "programme:engagement_edit": 11,
+    "programme:change_create": 11,
+    "programme:change_edit": 14,
+    "programme:checklist": 11,
     "activities:start": 4,
     "activities:evidence_file": 4,
     "activities:evidence_thumbnail": 4,
@@ -443,9 +458,9 @@ PINNED: dict[str, int] = {
     "activities:gallery": 8,
     "activities:calendar": 8,
     "activities:compliance": 10,
-    "activities:form_list": 7,
+    "activities:form_list": 8,
     "activities:form_edit": 7,
-    "activities:obligation_list": 7,
+    "activities:obligation_list": 8,
     "activities:obligation_create": 8,
     "activities:obligation_edit": 8,
     "activities:detail": 12,  # +1: is it cited by a submitted report (issue 17)
