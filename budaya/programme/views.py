@@ -256,7 +256,6 @@ def programme_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             stages=stages,
             earlier=earlier,
             areas=list(programme.sensitive_areas.select_related("value")),
-            area_form=SensitiveAreaForm(values=selectors.adopted_values(programme.government)),
             rows=selectors.scorecard(programme),
             declaration=declaration,
             declaration_links=declaration_links,

@@ -434,7 +434,7 @@ PINNED: dict[str, int] = {
     "programme:create": 9,
     "programme:checklist_items": 8,
     "programme:checklist_item_edit": 8,
-    "programme:detail": 25,
+    "programme:detail": 24,
     "programme:edit": 9,
     "programme:step": 11,
     "programme:stage": 11,
