@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('activities', '0003_activity_month'),
+        ('activities', '0004_generated_file_names'),
     ]
 
     operations = [
