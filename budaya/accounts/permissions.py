@@ -339,6 +339,13 @@ ROUTES: dict[str, Access] = {
         args=_in_gov("import"),
         foreign=_foreign("foreign_import"),
     ),
+    "org:import_retry": Access(
+        "Try a failed import again",
+        CITY_ADMIN,
+        method="POST",
+        args=_in_gov("import"),
+        foreign=_foreign("foreign_import"),
+    ),
     "org:import_rejected": Access(
         "Download an import's rejected rows",
         CITY_ADMIN,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from budaya.files import GeneratedName
+from budaya.tasks import BackgroundJob
 from budaya.text import clean_text, search_key
 
 
@@ -311,9 +312,12 @@ class ColumnMapping(TenantModel):
         return f"{self.field} ← {self.header}"
 
 
-class EmployeeImport(TenantModel):
+class EmployeeImport(TenantModel, BackgroundJob):
     """One upload of a roster, or of the unit tree (issue 23): planned first (dry run), applied
-    only when confirmed. Both kinds share the plan (``ImportRow``), the preview and the states."""
+    only when confirmed. Both kinds share the plan (``ImportRow``), the preview and the states.
+
+    Planning and applying run in the background (budaya.tasks): a run whose process died is
+    marked failed and can be tried again; a run can be cancelled (issue 23)."""
 
     class Kind(models.TextChoices):
         EMPLOYEES = "employees", _("Employees")
@@ -374,6 +378,12 @@ class EmployeeImport(TenantModel):
 
     def __str__(self) -> str:
         return self.original_name
+
+    RUNNING = (Status.PLANNING, Status.APPLYING)
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in self.RUNNING
 
     @property
     def uploaded_by(self) -> str:

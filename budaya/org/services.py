@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from budaya import tasks
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, AuditChain
 from budaya.files import display_name
@@ -157,16 +158,16 @@ def start_employee_import(
         after=audit.snapshot(job, ["kind", "original_name", "full_roster", "operator"]),
         request=request,
     )
-    _after_commit(org_tasks.plan_employee_import, job.pk, background)
+    _after_commit(org_tasks.plan_employee_import, job, background)
     return job
 
 
-def _after_commit(task: Any, import_id: int, background: bool) -> None:
+def _after_commit(task: Any, job: EmployeeImport, background: bool) -> None:
     """Run the task once the transaction commits: queued, or right here (command line)."""
     if background:
-        transaction.on_commit(lambda: task.enqueue(import_id))
+        transaction.on_commit(lambda: tasks.enqueue(task, job))
     else:
-        transaction.on_commit(lambda: task.call(import_id))
+        transaction.on_commit(lambda: task.call(job.pk))
 
 
 # The import page asks for the progress every second: writing it more often shows nothing more
@@ -174,11 +175,13 @@ def _after_commit(task: Any, import_id: int, background: bool) -> None:
 PROGRESS_INTERVAL = 1.0
 
 
-def _progress(import_id: int) -> Callable[[int], None]:
+def _progress(job: EmployeeImport) -> Callable[[int], None]:
+    import_id = job.pk
     written_at: float | None = None
 
     def report(rows_done: int) -> None:
         nonlocal written_at
+        tasks.raise_if_cancelled(job)  # every 500 rows: stop here if asked to (issue 23)
         now = time.monotonic()
         if written_at is None or now - written_at >= PROGRESS_INTERVAL:
             EmployeeImport.objects.filter(pk=import_id).update(rows_done=rows_done)
@@ -199,7 +202,7 @@ def _plan(job: EmployeeImport) -> PlanSummary:
             job,
             Path(local.name),
             remembered=remembered_mapping(job.government_id),
-            progress=_progress(job.pk),
+            progress=_progress(job),
         )
 
 
@@ -252,7 +255,15 @@ def _replan(job: EmployeeImport, *, error: str = "") -> bool:
 
 def plan_employee_import(import_id: int) -> None:
     """The dry run (a background task): what the import would do, row by row."""
-    _replan(EmployeeImport.objects.get(pk=import_id))
+    job = EmployeeImport.objects.get(pk=import_id)
+    with tasks.running(job):
+        # Cancelled (or failed and tried again) while it waited in the queue: nothing to do.
+        if not EmployeeImport.objects.filter(pk=job.pk, status=job.Status.PLANNING).exists():
+            return
+        try:
+            _replan(job)
+        except tasks.Cancelled:
+            _stopped(job, EmployeeImport.Status.CANCELLED)
 
 
 def _transition(
@@ -302,15 +313,133 @@ def confirm_employee_import(
         error="",
         chain_length=None if stale else _chain_length(job.government_id),
     )
-    _after_commit(org_tasks.apply_employee_import, job.pk, background)
+    _after_commit(org_tasks.apply_employee_import, locked, background)
     return locked
 
 
-@transaction.atomic
 def cancel_employee_import(
     job: EmployeeImport, actor: Any, request: HttpRequest | None = None
 ) -> EmployeeImport:
-    return _transition(job, EmployeeImport.Status.CANCELLED, actor, request)
+    """Cancel an import: at once if it waits for confirmation, in the queue or for a worker
+    that died; else its run is asked to stop between two batches and records the cancellation
+    itself (issue 23). Applying is all or nothing, so nothing of a cancelled import is written."""
+    if job.is_running:
+        tasks.request_cancel(job)  # the run may be a thread of this very process
+    with transaction.atomic():
+        locked = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+        if locked.status == EmployeeImport.Status.PLANNED:
+            return _transition(locked, EmployeeImport.Status.CANCELLED, actor, request)
+        if not locked.is_running:
+            raise ImportStateError(
+                _("This import is %(status)s; it cannot be cancelled any more.")
+                % {"status": locked.get_status_display()}
+            )
+        if locked.waiting or locked.runner_died():
+            _end_run(locked, EmployeeImport.Status.CANCELLED, actor, request)
+            return locked
+        # Not audited here: the entry would wait for the government's audit chain, which the
+        # run being stopped holds; the run writes it, with this user, when it stops.
+        locked.cancel_requested = True
+        locked.cancel_requested_by = actor if getattr(actor, "pk", None) else None
+        locked.save(update_fields=["cancel_requested", "cancel_requested_by"])
+        return locked
+
+
+WORKER_STOPPED = _lazy(
+    "The background worker stopped before the import was finished; nothing was written. "
+    "Try again."
+)
+
+
+def _end_run(
+    job: EmployeeImport,
+    status: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+    *,
+    error: str = "",
+) -> None:
+    """End a run that did not finish (cancelled, or its worker died); in the caller's
+    transaction, the import locked. A plan left half made is dropped."""
+    before = job.status
+    if before == EmployeeImport.Status.PLANNING:
+        ImportRow.objects.filter(employee_import=job).delete()
+        job.counts, job.report = {}, {}
+    job.status, job.error = status, error
+    job.save(update_fields=["status", "error", "counts", "report"])
+    audit.record(actor, AuditAction.UPDATE, job, {"status": before}, {"status": status}, request)
+
+
+def _stopped(job: EmployeeImport, status: str) -> None:
+    """The run stopped on a cancellation: recorded, with the user who asked for it."""
+    with transaction.atomic():
+        locked = (
+            EmployeeImport.objects.select_for_update()
+            .select_related("cancel_requested_by")
+            .get(pk=job.pk)
+        )
+        if locked.is_running:
+            _end_run(locked, status, locked.cancel_requested_by)
+
+
+def fail_interrupted_imports(imports: Any = None) -> int:
+    """Mark failed the imports whose worker died while planning or applying (issue 23): they
+    would show "Reading the file…" for ever. Run on every import page and by manage.py daily.
+    An import its user asked to cancel is cancelled instead. Returns how many were ended."""
+    candidates = (EmployeeImport.objects.all() if imports is None else imports).filter(
+        status__in=EmployeeImport.RUNNING
+    )
+    ended = 0
+    for job in candidates.exclude(runner=""):
+        if not job.runner_died():
+            continue
+        with transaction.atomic():
+            locked = (
+                EmployeeImport.objects.select_for_update()
+                .select_related("cancel_requested_by")
+                .get(pk=job.pk)
+            )
+            if not locked.is_running or locked.runner != job.runner:
+                continue  # finished, or tried again, meanwhile
+            if locked.cancel_requested:
+                _end_run(locked, EmployeeImport.Status.CANCELLED, locked.cancel_requested_by)
+            else:
+                _end_run(locked, EmployeeImport.Status.FAILED, None, error=str(WORKER_STOPPED))
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def retry_employee_import(
+    *,
+    job: EmployeeImport,
+    actor: Any,
+    request: HttpRequest | None = None,
+    background: bool = True,
+) -> EmployeeImport:
+    """Try a failed import again: the file is planned again (with the column mapping as it is
+    now) and comes back to the preview; an import that failed while applying wrote nothing, and
+    is confirmed again on the new preview."""
+    locked = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if locked.status != EmployeeImport.Status.FAILED:
+        raise ImportStateError(
+            _("This import is %(status)s; only a failed import can be tried again.")
+            % {"status": locked.get_status_display()}
+        )
+    locked.status = EmployeeImport.Status.PLANNING
+    locked.error = ""
+    locked.rows_done = locked.rows_total = 0
+    locked.save(update_fields=["status", "error", "rows_done", "rows_total"])
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        before={"status": EmployeeImport.Status.FAILED},
+        after={"status": EmployeeImport.Status.PLANNING},
+        request=request,
+    )
+    _after_commit(org_tasks.plan_employee_import, locked, background)
+    return locked
 
 
 def apply_employee_import(import_id: int) -> None:
@@ -321,23 +450,30 @@ def apply_employee_import(import_id: int) -> None:
     goes back to the preview instead of writing.
     """
     job = EmployeeImport.objects.select_related("created_by", "government").get(pk=import_id)
-    if job.status != EmployeeImport.Status.APPLYING:
-        return
-    try:
-        with transaction.atomic():
-            if _chain_length(job.government_id, lock=True) != job.chain_length:
-                raise _StalePlan
-            written = _write_plan(job)
-            EmployeeImport.objects.filter(pk=job.pk).update(
-                status=EmployeeImport.Status.APPLIED,
-                applied_at=timezone.now(),
-                rows_done=written,
-            )
-    except _StalePlan:
-        _replan(job, error=str(STALE_PLAN))
-    except Exception as error:
-        _fail(job, _("Nothing was imported: %(error)s") % {"error": error})
-        raise
+    with tasks.running(job):
+        # Cancelled (or failed and tried again) while it waited in the queue: nothing to do.
+        if not EmployeeImport.objects.filter(pk=job.pk, status=job.Status.APPLYING).exists():
+            return
+        try:
+            with transaction.atomic():
+                if _chain_length(job.government_id, lock=True) != job.chain_length:
+                    raise _StalePlan
+                written = _write_plan(job)
+                EmployeeImport.objects.filter(pk=job.pk).update(
+                    status=EmployeeImport.Status.APPLIED,
+                    applied_at=timezone.now(),
+                    rows_done=written,
+                )
+        except _StalePlan:
+            try:
+                _replan(job, error=str(STALE_PLAN))
+            except tasks.Cancelled:
+                _stopped(job, EmployeeImport.Status.CANCELLED)
+        except tasks.Cancelled:
+            _stopped(job, EmployeeImport.Status.CANCELLED)  # rolled back: nothing written
+        except Exception as error:
+            _fail(job, _("Nothing was imported: %(error)s") % {"error": error})
+            raise
 
 
 class _StalePlan(Exception):
@@ -449,6 +585,7 @@ def _write_plan(job: EmployeeImport) -> int:
     today = timezone.localdate()
     written = 0
     for batch in _batches(plan, ImportRow.Outcome.NEW, "first_row", order="first_row"):
+        tasks.raise_if_cancelled(job)  # between batches (issue 23); the caller rolls back
         created = _create_employees(job, after=batch[0][0] - 1, last=batch[-1][0])
         if len(created) != len(batch):  # the plan changed under the write: write nothing
             raise RuntimeError(f"{len(created)} employees written for {len(batch)} planned")
@@ -459,6 +596,7 @@ def _write_plan(job: EmployeeImport) -> int:
         )
         written += len(created)
     for batch in _batches(plan, ImportRow.Outcome.UPDATED, "employee_id", "differences"):
+        tasks.raise_if_cancelled(job)
         changes = dict(batch)
         employees = list(Employee.objects.filter(pk__in=list(changes)))
         fields: set[str] = set()

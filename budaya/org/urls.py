@@ -36,6 +36,7 @@ urlpatterns = [
     path("<slug:slug>/imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("<slug:slug>/imports/<int:pk>/confirm/", views.import_confirm, name="import_confirm"),
     path("<slug:slug>/imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
+    path("<slug:slug>/imports/<int:pk>/retry/", views.import_retry, name="import_retry"),
     path(
         "<slug:slug>/imports/<int:pk>/create-units/",
         views.import_create_units,

@@ -406,6 +406,7 @@ def _import(request: HttpRequest, government: Government, pk: int) -> EmployeeIm
 def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _administered(request, slug)
     imports = EmployeeImport.objects.filter(government=government).select_related("created_by")
+    services.fail_interrupted_imports(imports)  # issue 23: not "Reading the file…" for ever
     return render(
         request,
         "org/import_list.html",
@@ -472,6 +473,10 @@ def import_create_units(request: HttpRequest, slug: str, pk: int) -> HttpRespons
 def import_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _administered(request, slug)
     job = _import(request, government, pk)
+    if job.is_running and services.fail_interrupted_imports(
+        EmployeeImport.objects.filter(pk=job.pk)
+    ):
+        job.refresh_from_db()  # its worker died (issue 23)
     context = {"government": government, "job": job, "report": job.report}
     if request.htmx and request.GET.get("partial") == "progress":  # type: ignore[attr-defined]
         if job.status in (EmployeeImport.Status.PLANNING, EmployeeImport.Status.APPLYING):
@@ -576,11 +581,27 @@ def import_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _administered(request, slug)
     job = _import(request, government, pk)
     try:
-        services.cancel_employee_import(job, request.user, request)
+        job = services.cancel_employee_import(job, request.user, request)
     except services.ImportStateError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("The import was cancelled; nothing was written."))
+        if job.status == EmployeeImport.Status.CANCELLED:
+            messages.success(request, _("The import was cancelled; nothing was written."))
+        else:  # still running: it stops at its next batch (issue 23)
+            messages.info(request, _("The import is being cancelled; nothing will be written."))
+    return redirect("org:import_detail", slug=government.slug, pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Try a failed import again (issue 23: its worker may have died)."""
+    government = _administered(request, slug)
+    job = _import(request, government, pk)
+    try:
+        services.retry_employee_import(job=job, actor=request.user, request=request)
+    except services.ImportStateError as error:
+        messages.error(request, str(error))
     return redirect("org:import_detail", slug=government.slug, pk=job.pk)
 
 

@@ -50,6 +50,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # The database-backed task queue (production's TASK_BACKEND; issue 23). Installed always,
+    # so its table exists whichever backend runs; the embedded default does not use it.
+    "django_tasks_db",
     "budaya",
     "budaya.accounts",
     "budaya.org",
@@ -215,8 +218,13 @@ if env("REDIS_URL"):
     }
 
 # Django's task framework. The embedded default runs tasks in background threads of the web
-# process (budaya.tasks.ThreadBackend): no broker or worker to run.
+# process (budaya.tasks.ThreadBackend): no broker or worker to run. Production queues them in the
+# database (django_tasks_db.DatabaseBackend) for a separate worker: docs/operations.md.
 TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "budaya.tasks.ThreadBackend")}}
+# A running job's process writes a heartbeat every BUDAYA_TASK_HEARTBEAT seconds; a job on
+# another host not heard of for BUDAYA_TASK_STALE_AFTER seconds is taken for dead (issue 23).
+BUDAYA_TASK_HEARTBEAT = envint("BUDAYA_TASK_HEARTBEAT", 10)
+BUDAYA_TASK_STALE_AFTER = envint("BUDAYA_TASK_STALE_AFTER", 60)
 
 
 def smtp_mailer() -> dict[str, Any]:

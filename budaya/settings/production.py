@@ -27,6 +27,11 @@ if not BUDAYA_AUDIT_KEYS:
 
 MAILERS = {"default": smtp_mailer()}
 
+# Background work is queued in the database and run by a separate worker (manage.py db_worker,
+# docs/operations.md), not in threads of the web process: a restart of the web process then
+# loses nothing (issue 23).
+TASKS = {"default": {"BACKEND": env("TASK_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 31536000)

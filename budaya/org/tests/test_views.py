@@ -11,6 +11,7 @@ from openpyxl import Workbook, load_workbook
 
 from budaya.accounts.models import AuditEntry, Role
 from budaya.org.models import Employee, EmployeeImport, Transfer, Unit, UnitHistory
+from budaya.tasks import this_runner
 
 pytestmark = pytest.mark.django_db
 
@@ -317,6 +318,7 @@ def test_progress_is_polled_while_the_import_runs_then_the_page_reloads(
         rows_done=500,
         rows_total=0,
         created_by=city_admin,
+        runner=this_runner(),  # a live process runs it: this one
     )
     page = admin_client.get(url("import_detail", government, job.pk)).content.decode()
     assert 'hx-trigger="every 1s"' in page and "500 baris dibaca" in page
@@ -344,7 +346,7 @@ def test_the_progress_is_written_at_most_once_a_second(government, city_admin, m
     )
     clock = iter([100.0, 100.4, 100.9, 101.0, 101.5, 102.2])
     monkeypatch.setattr(services, "time", SimpleNamespace(monotonic=lambda: next(clock)))
-    report = services._progress(job.pk)
+    report = services._progress(job)
     written = []
     for rows in (500, 1000, 1500, 2000, 2500, 3000):
         report(rows)
