@@ -77,6 +77,63 @@ def fast_password_hashing(settings) -> None:
 
 
 @pytest.fixture
+def task_backend(settings):
+    """Run this test's tasks through another backend (the suite's default runs them at once):
+    ``task_backend("budaya.tasks.ThreadBackend")``. Django caches the backends; reset them."""
+    from asgiref.local import Local
+    from django.tasks import task_backends
+
+    def reset() -> None:
+        task_backends.__dict__.pop("settings", None)
+        task_backends._settings = None
+        task_backends._connections = Local(task_backends.thread_critical)
+
+    def use(path: str) -> None:
+        settings.TASKS = {"default": {"BACKEND": path}}
+        reset()
+
+    yield use
+    reset()
+
+
+@pytest.fixture
+def db_worker(settings):
+    """Start ``manage.py db_worker`` in its own process, on the test database (issue 23: the
+    production path). Returns a function taking extra arguments; every worker is killed after
+    the test."""
+    import subprocess
+    import sys
+
+    from django.db import connection
+
+    workers: list[subprocess.Popen[bytes]] = []
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "budaya.settings",
+        "TASK_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DB_NAME": str(connection.settings_dict["NAME"]),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+
+    def start(*arguments: str) -> subprocess.Popen[bytes]:
+        command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay"]
+        worker = subprocess.Popen(  # noqa: S603 (our own command line)
+            [*command, "--interval", "0.2", *arguments],
+            cwd=Path(__file__).resolve().parent.parent,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        )
+        workers.append(worker)
+        return worker
+
+    yield start
+    for worker in workers:
+        if worker.poll() is None:
+            worker.kill()
+        worker.wait(timeout=30)
+
+
+@pytest.fixture
 def government(db) -> Government:
     return Government.objects.create(
         name="Kota Tangerang", slug="kota-tangerang", kind="kota", kemendagri_code="36.71"

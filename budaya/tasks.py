@@ -28,14 +28,13 @@ import logging
 import os
 import socket
 import threading
-import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import DatabaseError, close_old_connections, connection, models
+from django.db import DatabaseError, connection, connections, models
 from django.tasks.backends.immediate import ImmediateBackend
 from django.tasks.base import Task, TaskResult, TaskResultStatus
 from django.utils import timezone
@@ -59,8 +58,9 @@ class ThreadBackend(ImmediateBackend):
         try:
             self._execute_task(task_result)  # type: ignore[attr-defined]
         finally:
-            # Each worker thread has its own database connection; never leave it dangling.
-            close_old_connections()
+            # Each worker thread has its own database connection; never leave it dangling
+            # (a pooled thread may wait for its next task for hours).
+            connections.close_all()
 
     def enqueue(self, task: Task, args: Any, kwargs: Any) -> TaskResult:
         self.validate_task(task)
@@ -173,6 +173,7 @@ _running: dict[tuple[type[models.Model], int], int] = {}
 _cancelled: set[tuple[str, int]] = set()
 _lock = threading.Lock()
 _beating: threading.Thread | None = None
+_wake = threading.Event()
 
 
 def _key(job: models.Model) -> tuple[str, int]:
@@ -180,9 +181,10 @@ def _key(job: models.Model) -> tuple[str, int]:
 
 
 def _beat() -> None:
-    interval = settings.BUDAYA_TASK_HEARTBEAT
     while True:
-        time.sleep(interval)
+        # Woken early when a job starts, so the first beat does not wait for a long sleep.
+        _wake.wait(settings.BUDAYA_TASK_HEARTBEAT)
+        _wake.clear()
         with _lock:
             jobs = list(_running)
         runner = this_runner()
@@ -210,6 +212,7 @@ def running(job: BackgroundJob) -> Iterator[None]:
         if _beating is None or not _beating.is_alive():
             _beating = threading.Thread(target=_beat, name="budaya-heartbeat", daemon=True)
             _beating.start()
+    _wake.set()
     try:
         yield
     finally:

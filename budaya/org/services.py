@@ -346,8 +346,7 @@ def cancel_employee_import(
 
 
 WORKER_STOPPED = _lazy(
-    "The background worker stopped before the import was finished; nothing was written. "
-    "Try again."
+    "The background worker stopped before the import was finished; nothing was written. Try again."
 )
 
 
@@ -374,7 +373,7 @@ def _stopped(job: EmployeeImport, status: str) -> None:
     """The run stopped on a cancellation: recorded, with the user who asked for it."""
     with transaction.atomic():
         locked = (
-            EmployeeImport.objects.select_for_update()
+            EmployeeImport.objects.select_for_update(of=("self",))
             .select_related("cancel_requested_by")
             .get(pk=job.pk)
         )
@@ -395,7 +394,7 @@ def fail_interrupted_imports(imports: Any = None) -> int:
             continue
         with transaction.atomic():
             locked = (
-                EmployeeImport.objects.select_for_update()
+                EmployeeImport.objects.select_for_update(of=("self",))
                 .select_related("cancel_requested_by")
                 .get(pk=job.pk)
             )

@@ -31,3 +31,23 @@ def test_daily_expires_ended_designations_once(government, employee):
     again = StringIO()
     call_command("daily", today="2026-02-01", stdout=again)
     assert "0 designations expired" in again.getvalue()
+
+
+def test_daily_fails_an_import_whose_worker_died(government, city_admin):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budaya.org.models import EmployeeImport
+
+    job = EmployeeImport.objects.create(
+        government=government,
+        file=SimpleUploadedFile("a.csv", b"x"),
+        original_name="a.csv",
+        status=EmployeeImport.Status.APPLYING,
+        runner="worker-2:4242:99",  # another host, not heard of for a day
+        heartbeat_at=datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC),
+    )
+    out = StringIO()
+    call_command("daily", today="2026-02-01", stdout=out)
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.FAILED and "Coba lagi" in job.error
+    assert "1 interrupted imports failed" in out.getvalue()

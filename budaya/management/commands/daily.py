@@ -21,8 +21,9 @@ from budaya.teams.services import expire_ended
 class Command(BaseCommand):
     help = (
         "Daily jobs: reminders of recurring obligations that fall due (each sent once) and "
-        "role-model and change-agent designations whose period has ended; a checkpoint of every "
-        "audit chain's head, outside the database."
+        "role-model and change-agent designations whose period has ended; imports whose "
+        "background worker died are marked failed; a checkpoint of every audit chain's head, "
+        "outside the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -41,11 +42,17 @@ class Command(BaseCommand):
 
         reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        # Imports whose worker died are failed with a retry, even if nobody opens their page
+        # (issue 23); the import pages do the same when they are opened.
+        from budaya.org.services import fail_interrupted_imports
+
+        interrupted = fail_interrupted_imports()
         # Last, after today's entries: the head of every audit chain that moved, appended to its
         # checkpoint file (issue 17: a chain cut short and rewound is then found).
         points = checkpoints.take()
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"{today}: {len(reminders)} obligation reminders sent, "
-                f"{expired} designations expired, {len(points)} audit chains checkpointed."
+                f"{expired} designations expired, {interrupted} interrupted imports failed, "
+                f"{len(points)} audit chains checkpointed."
             )

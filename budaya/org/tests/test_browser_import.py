@@ -1,18 +1,33 @@
-"""A city administrator imports a messy roster in Chromium: preview, confirm, result (issue 4)."""
+"""A city administrator imports a messy roster in Chromium: preview, confirm, result (issue 4).
+
+The import runs as in ``make run``: in a background thread of the server, never inside the
+request; the page follows its progress and reloads when it is done (issue 23)."""
+
+import threading
 
 import pytest
 from openpyxl import Workbook
 from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
+from budaya.org import services
 from budaya.org.models import Employee
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_upload_preview_and_confirm_a_messy_roster(
-    page, sign_in, make_user, government, agency, tmp_path
+    page, sign_in, make_user, government, agency, tmp_path, task_backend, monkeypatch
 ):
+    task_backend("budaya.tasks.ThreadBackend")
+    ran_in: list[str] = []
+    for name in ("plan_employee_import", "apply_employee_import"):
+        work = getattr(services, name)
+        monkeypatch.setattr(
+            services,
+            name,
+            lambda pk, work=work: ran_in.append(threading.current_thread().name) or work(pk),
+        )
     workbook = Workbook()
     sheet = workbook.active
     sheet.append(["PEMERINTAH KOTA TANGERANG"])
@@ -49,7 +64,9 @@ def test_upload_preview_and_confirm_a_messy_roster(
     page.get_by_role("button", name="Unggah dan periksa").click()
 
     # The preview: one new employee, two rows rejected with their reasons; nothing written yet.
-    expect(page.get_by_role("heading", name="Yang akan dilakukan impor ini")).to_be_visible()
+    expect(page.get_by_role("heading", name="Yang akan dilakukan impor ini")).to_be_visible(
+        timeout=30_000
+    )
     assert page.locator(".card", has_text="pegawai baru").inner_text().startswith("1")
     assert page.locator(".card", has_text="baris ditolak").inner_text().startswith("2")
     expect(page.get_by_text("Format kolom NIP sebagai Teks").first).to_be_visible()
@@ -58,11 +75,13 @@ def test_upload_preview_and_confirm_a_messy_roster(
 
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Konfirmasi dan impor").click()
-    expect(page.get_by_role("heading", name="Telah diimpor")).to_be_visible()
+    expect(page.get_by_role("heading", name="Telah diimpor")).to_be_visible(timeout=30_000)
 
     page.get_by_role("navigation", name="Navigasi utama").get_by_role(
         "link", name="Pegawai"
     ).click()
+    # Planned and applied in the server's task threads, not in the requests.
+    assert len(ran_in) == 2 and all(name.startswith("budaya-task") for name in ran_in)
     row = page.get_by_role("row", name="Dr. Ahmad Fiktif, M.Si.")
     assert "198503152010011002" in row.inner_text() and "IV/a · II.b" in row.inner_text()
 
