@@ -85,8 +85,8 @@ def task_backend(settings):
 
     def reset() -> None:
         task_backends.__dict__.pop("settings", None)
-        task_backends._settings = None
-        task_backends._connections = Local(task_backends.thread_critical)
+        task_backends._settings = None  # type: ignore[attr-defined]
+        task_backends._connections = Local(task_backends.thread_critical)  # type: ignore[attr-defined]
 
     def use(path: str) -> None:
         settings.TASKS = {"default": {"BACKEND": path}}

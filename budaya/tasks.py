@@ -157,7 +157,7 @@ def enqueue(task: Task, job: BackgroundJob) -> None:
     """Queue ``task(job.pk)``. The thread runner runs it in this very process, so the job is
     this process's from now on: if the process dies before a thread takes it, that is seen."""
     runner = this_runner() if isinstance(task.get_backend(), ThreadBackend) else ""
-    type(job).objects.filter(pk=job.pk).update(
+    type(job)._default_manager.filter(pk=job.pk).update(
         runner=runner,
         heartbeat_at=timezone.now() if runner else None,
         cancel_requested=False,

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.validators import RegexValidator
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -171,12 +171,19 @@ class RoleGrantForm(forms.Form):
         return cleaned
 
 
+# Letters, digits, dots, hyphens and underscores, with at least one letter: "admin.contoh" as
+# governments name their accounts (issue 23). Never "@" (sign-in reads it as an e-mail address)
+# nor digits alone (read as a NIP): budaya.accounts.backends.find_user.
+USERNAME = RegexValidator(
+    r"^(?=.*[^\W\d_])[\w.-]+\Z",
+    _("Use letters, digits, dots, hyphens or underscores, with at least one letter."),
+)
+
+
 class InviteForm(RoleGrantForm):
-    # Django's own user-name rule (letters, digits and @ . + - _): every demo login is
-    # "first.last" (issue 23, part 1); a slug field refused the dot.
-    username = forms.CharField(
-        label=_("User name"), max_length=150, validators=[UnicodeUsernameValidator()]
-    )
+    # Every demo login is "first.last" (issue 23, part 1); a slug field refused the dot. Not
+    # Django's own rule, which also takes "@" and "+": see USERNAME.
+    username = forms.CharField(label=_("User name"), max_length=150, validators=[USERNAME])
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))

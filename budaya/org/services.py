@@ -50,8 +50,15 @@ AUDITED_FIELDS = [
 
 @transaction.atomic
 def create_government(
-    form: GovernmentForm, actor: Any = None, request: HttpRequest | None = None
+    form: GovernmentForm,
+    actor: Any = None,
+    request: HttpRequest | None = None,
+    *,
+    system_chain: bool = False,
 ) -> Government:
+    """Create a government from its validated form. ``system_chain``: the entry goes to the
+    system chain (the operator's ``manage.py create_government``, issue 23), not the new
+    government's own."""
     # Saved first without the logo: the logo's generated name holds the government's id.
     government = form.save(commit=False)
     logo = government.logo
@@ -66,6 +73,7 @@ def create_government(
         government,
         after=audit.snapshot(government, AUDITED_FIELDS),
         request=request,
+        government=None if system_chain else True,
     )
     return government
 
