@@ -354,7 +354,7 @@ def cancel_employee_import(
 
 
 WORKER_STOPPED = _lazy(
-    "The background worker stopped before the import was finished; nothing was written. Try again."
+    "The background worker stopped before the import was finished; nothing was written."
 )
 
 

@@ -49,5 +49,5 @@ def test_daily_fails_an_import_whose_worker_died(government, city_admin):
     out = StringIO()
     call_command("daily", today="2026-02-01", stdout=out)
     job.refresh_from_db()
-    assert job.status == EmployeeImport.Status.FAILED and "Coba lagi" in job.error
+    assert job.status == EmployeeImport.Status.FAILED and "tidak ada yang ditulis" in job.error
     assert "1 interrupted imports failed" in out.getvalue()
