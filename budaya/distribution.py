@@ -50,6 +50,10 @@ REFERENCE = frozenset(
         "accounts.systemauditchain",
         "accounts.systemauditentry",
         "org.government",
+        # The queue of background tasks (django-tasks-db; issue 23): no government, a few rows
+        # a day. Under Citus a local table of the coordinator would spare its writes the
+        # replication; a reference table is correct and simpler.
+        "django_tasks_database.dbtaskresult",
         "frameworks.regulation",
         "frameworks.valueframework",
         "frameworks.frameworkversion",

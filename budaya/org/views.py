@@ -406,11 +406,15 @@ def _import(request: HttpRequest, government: Government, pk: int) -> EmployeeIm
 def import_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _administered(request, slug)
     imports = EmployeeImport.objects.filter(government=government).select_related("created_by")
-    services.fail_interrupted_imports(imports)  # issue 23: not "Reading the file…" for ever
+    page = page_of(request, imports, 20)
+    # Issue 23: an import whose worker died is shown failed, not "Reading the file" for ever.
+    stalled = [job.pk for job in page.object_list if job.is_running and job.runner_died()]
+    if stalled and services.fail_interrupted_imports(EmployeeImport.objects.filter(pk__in=stalled)):
+        page = page_of(request, imports, 20)
     return render(
         request,
         "org/import_list.html",
-        {"government": government, "page": page_of(request, imports, 20), "query_string": ""},
+        {"government": government, "page": page, "query_string": ""},
     )
 
 

@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from budaya.teams.models import Designation
 
@@ -47,7 +48,8 @@ def test_daily_fails_an_import_whose_worker_died(government, city_admin):
         heartbeat_at=datetime.datetime(2026, 1, 31, tzinfo=datetime.UTC),
     )
     out = StringIO()
-    call_command("daily", today="2026-02-01", stdout=out)
+    with translation.override("id"):  # as cron runs it: the site's language
+        call_command("daily", today="2026-02-01", stdout=out)
     job.refresh_from_db()
     assert job.status == EmployeeImport.Status.FAILED and "tidak ada yang ditulis" in job.error
     assert "1 interrupted imports failed" in out.getvalue()

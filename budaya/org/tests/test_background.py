@@ -138,3 +138,20 @@ def test_cancelling_while_applying_writes_nothing(government, agency, city_admin
     services.confirm_employee_import(EmployeeImport.objects.get(pk=job.pk), city_admin)
     assert status(job) == EmployeeImport.Status.CANCELLED
     assert Employee.objects.count() == 0
+
+
+def test_the_list_of_imports_shows_an_import_whose_worker_died_as_failed(
+    government, city_admin, client
+):
+    job = EmployeeImport.objects.create(
+        government=government,
+        file=SimpleUploadedFile("a.csv", b"x"),
+        original_name="a.csv",
+        status=EmployeeImport.Status.PLANNING,
+        runner="worker-2:4242:99",  # another host, silent for an hour
+        heartbeat_at=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    )
+    client.force_login(city_admin)
+    page = client.get(reverse("org:import_list", args=[government.slug])).content.decode()
+    assert "<td>Gagal</td>" in page and "Membaca berkas" not in page
+    assert status(job) == EmployeeImport.Status.FAILED

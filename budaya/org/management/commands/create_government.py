@@ -60,7 +60,7 @@ class Command(BaseCommand):
         if not form.is_valid():
             names = {"timezone": "time-zone", "kemendagri_code": "kemendagri-code"}
             problems = [
-                f"--{names.get(field, field.replace('_', '-'))}: {' '.join(messages)}"
+                f"--{names.get(field, field.replace('_', '-'))}: {' '.join(map(str, messages))}"
                 for field, messages in form.errors.items()
             ]
             raise CommandError("Nothing was created:\n" + "\n".join(problems))
