@@ -157,6 +157,8 @@ def enqueue(task: Task, job: BackgroundJob) -> None:
     """Queue ``task(job.pk)``. The thread runner runs it in this very process, so the job is
     this process's from now on: if the process dies before a thread takes it, that is seen."""
     runner = this_runner() if isinstance(task.get_backend(), ThreadBackend) else ""
+    with _lock:
+        _cancelled.discard(_key(job))  # a cancellation of an earlier run is not this run's
     type(job)._default_manager.filter(pk=job.pk).update(
         runner=runner,
         heartbeat_at=timezone.now() if runner else None,

@@ -269,6 +269,7 @@ def plan_employee_import(import_id: int) -> None:
         if not EmployeeImport.objects.filter(pk=job.pk, status=job.Status.PLANNING).exists():
             return
         try:
+            tasks.raise_if_cancelled(job)  # asked while it waited
             _replan(job)
         except tasks.Cancelled:
             _stopped(job, EmployeeImport.Status.CANCELLED)
@@ -462,6 +463,7 @@ def apply_employee_import(import_id: int) -> None:
         if not EmployeeImport.objects.filter(pk=job.pk, status=job.Status.APPLYING).exists():
             return
         try:
+            tasks.raise_if_cancelled(job)  # asked while it waited
             with transaction.atomic():
                 if _chain_length(job.government_id, lock=True) != job.chain_length:
                     raise _StalePlan
