@@ -132,3 +132,32 @@ def test_the_unit_tree_then_a_roster_naming_a_missing_unit(
     page.get_by_role("button", name="Buat unit-unit ini dan periksa ulang daftar pegawai").click()
     assert page.locator(".card", has_text="pegawai baru").inner_text().startswith("2")
     assert page.locator(".card", has_text="baris ditolak").inner_text().startswith("0")
+
+
+def test_a_running_import_is_cancelled_from_its_page(
+    page, sign_in, make_user, government, agency, tmp_path, task_backend
+):
+    """Batalkan asks first, then the import stops at its next batch: nothing written (issue 23)."""
+    from budaya.org.models import EmployeeImport, ImportRow
+    from budaya.org.tests.test_background import big_roster
+
+    task_backend("budaya.tasks.ThreadBackend")
+    path = tmp_path / "besar.csv"
+    path.write_bytes(big_roster(40_000).read())
+    sign_in(make_user("admin.kota", Role.CITY_ADMIN, government))
+    page.goto(f"/governments/{government.slug}/imports/new/")
+    page.get_by_label("Berkas daftar pegawai (XLSX atau CSV)").set_input_files(str(path))
+    page.get_by_role("button", name="Unggah dan periksa").click()
+    expect(page.get_by_text("baris dibaca")).to_be_visible(timeout=30_000)
+
+    questions: list[str] = []
+    page.once("dialog", lambda dialog: questions.append(dialog.message) or dialog.accept())
+    page.get_by_role("button", name="Batalkan").click()
+    expect(page.get_by_role("heading", name="Dibatalkan: tidak ada yang ditulis")).to_be_visible(
+        timeout=30_000
+    )
+    assert questions == ["Hentikan impor ini? Tidak ada bagiannya yang akan ditulis."]
+    job = EmployeeImport.objects.get()
+    assert job.status == EmployeeImport.Status.CANCELLED
+    assert not ImportRow.objects.filter(employee_import=job).exists()
+    assert Employee.objects.count() == 0
