@@ -765,7 +765,7 @@ def create_missing_units(
         created[proposal["name"]] = create_unit(unit, actor, request)
     locked.status = EmployeeImport.Status.PLANNING
     locked.save(update_fields=["status"])
-    _after_commit(org_tasks.plan_employee_import, locked.pk, background=True)
+    _after_commit(org_tasks.plan_employee_import, locked, background=True)
     return list(created.values())
 
 
