@@ -237,6 +237,16 @@ class Flag(Cited):
 
 
 @dataclass(frozen=True)
+class ProblemSolving(Flag):
+    """KBK problem solving (T Lampiran II III): whether it applies, how problems are ranked
+    (``"usg"``: Urgency, Seriousness, Growth) and the categories of the fishbone (empty: the
+    six defaults of ``budaya/problems``)."""
+
+    prioritisation: str = "usg"
+    cause_categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class PeriodKind(Cited):
     # periodic (berkala) or special (khusus)
     kind: str = ""
@@ -392,7 +402,7 @@ class RulebookDocument:
     activities: Activities
     teams: Teams
     designations: Designations
-    problem_solving: Flag
+    problem_solving: ProblemSolving
     monev: Monev
     government_kind: str = ""
     notes: str = ""
@@ -575,8 +585,11 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
             role_model=_eligibility(content["designations"]["role_model"]),
             change_agent=_eligibility(content["designations"]["change_agent"]),
         ),
-        problem_solving=Flag(
-            applies=content["problem_solving"]["applies"], **_cited(content["problem_solving"])
+        problem_solving=ProblemSolving(
+            applies=content["problem_solving"]["applies"],
+            prioritisation=content["problem_solving"].get("prioritisation", "usg"),
+            cause_categories=tuple(content["problem_solving"].get("cause_categories", ())),
+            **_cited(content["problem_solving"]),
         ),
         monev=Monev(
             basis=CitedText(text=basis["text"], **_cited(basis)) if basis else None,

@@ -246,7 +246,17 @@ def build() -> dict[str, Any]:
         ["role_model", "change_agent"],
         {"role_model": eligibility, "change_agent": eligibility},
     )
-    problem_solving = _cited(["applies"], {"applies": {"type": "boolean"}})
+    # Issue 21: how a KBK ranks its problems (USG by default) and the bones of its fishbone
+    # (empty: Man, Method, Material, Machine, Environment, Money); both the government's choice
+    # where the regulation names no method.
+    problem_solving = _cited(
+        ["applies"],
+        {
+            "applies": {"type": "boolean"},
+            "prioritisation": {"enum": ["usg"], "default": "usg"},
+            "cause_categories": {"type": "array", "items": _text(60), "default": []},
+        },
+    )
     period = _cited(
         ["kind", "name"],
         {

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "budaya.activities",
     "budaya.monev",
     "budaya.rulebook",
+    "budaya.problems",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ProblemsConfig(AppConfig):
+    name = "budaya.problems"
+    label = "problems"
+    verbose_name = _("KBK problem solving")
+
+
+# The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's
+# catalogue.
+NAV_LABEL = _("Problem solving")
