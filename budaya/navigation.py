@@ -5,6 +5,7 @@ Each capability adds its entry here once; an entry names the roles that see it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.http import HttpRequest
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
+from budaya.problems.apps import NAV_LABEL as PROBLEMS_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
 from budaya.rulebook.apps import NAV_LABEL as RULEBOOK_LABEL
 from budaya.teams.apps import NAV_LABEL as TEAMS_LABEL
@@ -32,6 +34,17 @@ class NavItem:
     roles: frozenset[str]
     # The view names (prefixes) whose pages mark this entry as the current one.
     views: tuple[str, ...]
+    # Shown only when this says so for the user (a rule of the government's rulebook).
+    when: Callable[[HttpRequest], bool] | None = None
+
+
+def _problem_solving_applies(request: HttpRequest) -> bool:
+    """KBK problem solving is in the menu only where a government of the user's has it in its
+    rulebook (issue 21)."""
+    from budaya.rulebook.selectors import problem_solving_applies_in
+
+    scope = request.user.tenant_scope()  # type: ignore[union-attr]
+    return problem_solving_applies_in(scope.member_governments)
 
 
 NAV_ITEMS = [
@@ -48,6 +61,13 @@ NAV_ITEMS = [
     NavItem(PROGRAMME_LABEL, "programme:mine", GOVERNMENT_ROLES, ("programme:",)),
     NavItem(ACTIVITIES_LABEL, "activities:start", GOVERNMENT_ROLES, ("activities:",)),
     NavItem(MONEV_LABEL, "monev:start", GOVERNMENT_ROLES, ("monev:",)),
+    NavItem(
+        PROBLEMS_LABEL,
+        "problems:mine",
+        GOVERNMENT_ROLES,
+        ("problems:",),
+        when=_problem_solving_applies,
+    ),
     NavItem(RULEBOOK_LABEL, "rulebook:mine", EVERY_ROLE, ("rulebook:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),
@@ -77,7 +97,7 @@ def items_for(request: HttpRequest) -> list[dict[str, object]]:
             "current": view.startswith(item.views),
         }
         for item in NAV_ITEMS
-        if item.roles & held
+        if item.roles & held and (item.when is None or item.when(request))
     ]
 
 

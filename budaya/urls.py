@@ -20,6 +20,7 @@ urlpatterns = [
     path("activities/", include("budaya.activities.urls")),
     path("monev/", include("budaya.monev.urls")),
     path("rulebook/", include("budaya.rulebook.urls")),
+    path("problems/", include("budaya.problems.urls")),
 ]
 
 if settings.DEBUG:

@@ -206,9 +206,7 @@ class ActionPlan(TenantModel):
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    decision = models.CharField(
-        _("decision"), max_length=12, choices=Decision.choices, blank=True
-    )
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices, blank=True)
     lessons = models.TextField(_("lessons learned"), blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     checked_by = models.ForeignKey(
@@ -324,9 +322,7 @@ class ActionActivity(TenantModel):
     scope_unit_path = "action__plan__problem__team__unit__path"
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="activity_links")
-    activity = models.ForeignKey(
-        "activities.Activity", on_delete=models.PROTECT, related_name="+"
-    )
+    activity = models.ForeignKey("activities.Activity", on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         ordering = ["pk"]

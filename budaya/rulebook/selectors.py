@@ -112,6 +112,36 @@ def forget(government: Government) -> None:
     """After an import: the government object no longer holds the old document."""
     if hasattr(government, _ATTRIBUTE):
         delattr(government, _ATTRIBUTE)
+    from django.core.cache import cache
+
+    cache.delete(_applies_key(government.pk))
+
+
+# --- The menu ---------------------------------------------------------------------------------
+
+# How long the menu trusts a government's problem-solving flag without reading its rulebook (an
+# import forgets it at once in this process; other processes follow within this time).
+APPLIES_SECONDS = 300
+
+
+def _applies_key(government_id: int) -> str:
+    return f"rulebook:problem-solving:{government_id}"
+
+
+def problem_solving_applies_in(government_ids: Any) -> bool:
+    """Whether KBK problem solving applies in any of these governments: what the menu asks on
+    every page, so it is kept in the cache instead of reading the rulebooks each time."""
+    from django.core.cache import cache
+
+    for government_id in sorted(government_ids):
+        key = _applies_key(government_id)
+        applies = cache.get(key)
+        if applies is None:
+            applies = current_rulebook(Government(pk=government_id)).problem_solving_applies
+            cache.set(key, applies, APPLIES_SECONDS)
+        if applies:
+            return True
+    return False
 
 
 # --- Pages ----------------------------------------------------------------------------------

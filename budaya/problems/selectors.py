@@ -1,0 +1,320 @@
+"""Scoped reads of the problem-solving cycle, the USG ranking and who may act on a team's cycle."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from budaya.accounts.models import Role
+from budaya.org.models import Government, Unit
+from budaya.org.selectors import is_city_admin
+from budaya.problems.models import (
+    Action,
+    ActionActivity,
+    ActionPlan,
+    Meeting,
+    PriorityScore,
+    Problem,
+    ProgressReport,
+)
+from budaya.rulebook.selectors import current_rulebook
+from budaya.teams.models import Membership, Team, TeamRole
+
+# The fishbone's bones when the rulebook names none (the 6M of cause-and-effect analysis).
+DEFAULT_CATEGORIES = (
+    _("Man"),
+    _("Method"),
+    _("Material"),
+    _("Machine"),
+    _("Environment"),
+    _("Money"),
+)
+WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM]
+
+
+def applies(government: Government) -> bool:
+    """Problem solving exists only where the government's rulebook says so (T Lampiran II III)."""
+    return current_rulebook(government).problem_solving_applies
+
+
+def categories(government: Government) -> list[str]:
+    book = current_rulebook(government)
+    return list(book.problem_solving.cause_categories) or [str(c) for c in DEFAULT_CATEGORIES]
+
+
+def teams_of(user: Any, government: Government) -> QuerySet[Team]:
+    """The active agency teams (the KBK of each agency, T Pasal 8) whose cycle the user reads."""
+    teams = Team.objects.visible_to(user).filter(
+        government=government,
+        dissolved_on__isnull=True,
+        unit__isnull=False,
+        kind__scope="agency",
+    )
+    return teams.select_related("unit", "kind", "government").order_by("unit__path", "name")
+
+
+def problems_of(user: Any, government: Government) -> QuerySet[Problem]:
+    return (
+        Problem.objects.visible_to(user)
+        .filter(government=government)
+        .select_related("team__unit", "team__government", "government")
+    )
+
+
+def meetings_of(user: Any, government: Government) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(government=government)
+        .select_related("team__unit", "team__government", "government")
+    )
+
+
+def reports_of(user: Any, government: Government) -> QuerySet[ProgressReport]:
+    return (
+        ProgressReport.objects.visible_to(user)
+        .filter(government=government)
+        .select_related("team__unit", "team__government", "government", "sent_by")
+    )
+
+
+def _acts_on(user: Any, team: Team, roles: list[str]) -> bool:
+    if Role.CITY_ADMIN in roles and is_city_admin(user, team.government):
+        return True
+    unit_roles = [role for role in roles if role != Role.CITY_ADMIN]
+    if team.unit_id is None or not unit_roles:
+        return False
+    return Unit.objects.visible_to(user, roles=unit_roles).filter(pk=team.unit_id).exists()
+
+
+def can_work(user: Any, team: Team) -> bool:
+    """The KBK's own work (problems, scores, causes, plans, check, minutes, reports): the unit's
+    team and head, and the city administrator who supports them."""
+    return _acts_on(user, team, WORKING_ROLES)
+
+
+def responsible_memberships(team: Team, on: datetime.date | None = None) -> list[Membership]:
+    """The team's current penanggung-jawab (the role at the top of the chart, T Pasal 9(1))."""
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(
+            government=team.government,
+            team=team,
+            role__chart_place=TeamRole.ChartPlace.TOP,
+            start_on__lte=on,
+        )
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
+        .select_related("employee", "role")
+    )
+
+
+def is_responsible(user: Any, team: Team) -> bool:
+    """The penanggung-jawab gives direction and approves (T Lampiran II III): the head of the
+    agency (a unit head in its scope), or the user who is the team's penanggung-jawab."""
+    if _acts_on(user, team, [Role.UNIT_HEAD]):
+        return True
+    employee_id = getattr(user, "employee_id", None)
+    return bool(employee_id) and any(
+        m.employee_id == employee_id for m in responsible_memberships(team)
+    )
+
+
+def current_members(team: Team, on: datetime.date | None = None) -> list[Membership]:
+    from django.utils import timezone
+
+    on = on or timezone.localdate()
+    return list(
+        Membership.objects.filter(government=team.government, team=team, start_on__lte=on)
+        .filter(Q(end_on__isnull=True) | Q(end_on__gte=on))
+        .select_related("employee", "role")
+        .order_by("role__order", "pk")
+    )
+
+
+# --- The USG ranking -----------------------------------------------------------------------------
+
+
+@dataclass
+class Ranked:
+    problem: Problem
+    scores: list[PriorityScore]
+    rank: int = 0
+    tied: bool = False
+
+    @property
+    def count(self) -> int:
+        return len(self.scores)
+
+    def _mean(self, attribute: str) -> float:
+        if not self.scores:
+            return 0.0
+        return round(sum(getattr(s, attribute) for s in self.scores) / len(self.scores), 2)
+
+    @property
+    def urgency(self) -> float:
+        return self._mean("urgency")
+
+    @property
+    def seriousness(self) -> float:
+        return self._mean("seriousness")
+
+    @property
+    def growth(self) -> float:
+        return self._mean("growth")
+
+    @property
+    def total(self) -> float:
+        """The team's USG score: the mean over the members of each member's U + S + G."""
+        if not self.scores:
+            return 0.0
+        return round(sum(s.total for s in self.scores) / len(self.scores), 2)
+
+
+def ranking(problems: list[Problem]) -> list[Ranked]:
+    """Problems by their USG score, highest first; equal scores share a rank (1, 1, 3) and are
+    marked tied, never broken silently. Unscored problems come last, unranked."""
+    rows = [Ranked(problem, list(problem.scores.all())) for problem in problems]
+    scored = sorted((r for r in rows if r.scores), key=lambda r: (-r.total, r.problem.pk))
+    for index, row in enumerate(scored):
+        if index and row.total == scored[index - 1].total:
+            row.rank = scored[index - 1].rank
+        else:
+            row.rank = index + 1
+    totals: dict[float, int] = {}
+    for row in scored:
+        totals[row.total] = totals.get(row.total, 0) + 1
+    for row in scored:
+        row.tied = totals[row.total] > 1
+    return scored + [r for r in rows if not r.scores]
+
+
+def team_problems(team: Team) -> list[Problem]:
+    return list(
+        Problem.objects.filter(government=team.government, team=team)
+        .prefetch_related(
+            Prefetch(
+                "scores",
+                queryset=PriorityScore.objects.select_related("membership__employee").order_by(
+                    "membership__role__order", "pk"
+                ),
+            )
+        )
+        .order_by("-raised_on", "-pk")
+    )
+
+
+def current_plan(problem: Problem) -> ActionPlan | None:
+    return (
+        ActionPlan.objects.filter(government=problem.government, problem=problem)
+        .order_by("-number")
+        .first()
+    )
+
+
+def actions_of(plan: ActionPlan) -> list[Action]:
+    return list(
+        Action.objects.filter(government=plan.government, plan=plan)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch(
+                "activity_links",
+                queryset=ActionActivity.objects.select_related("activity").order_by(
+                    "activity__date", "pk"
+                ),
+            ),
+            "values",
+        )
+        .order_by("order", "pk")
+    )
+
+
+def action_done_on(action: Action) -> datetime.date | None:
+    """The date of the last done activity linked to the action: its execution (None: not yet)."""
+    done = [
+        link.activity.date
+        for link in action.activity_links.all()
+        if link.activity.status == "done" and not link.activity.is_planned
+    ]
+    return max(done) if done else None
+
+
+# --- The progress report -------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    problems_open: int = 0
+    problems_solved: int = 0
+    actions_on_time: int = 0
+    actions_late: int = 0
+    actions_pending: int = 0
+    results_achieved: int = 0
+    results_not_achieved: int = 0
+    lines: list[dict[str, Any]] = field(default_factory=list)
+
+
+def figures(team: Team, start: datetime.date, end: datetime.date) -> Figures:
+    """What the KBK reports for a period (T Pasal 9(3)(d)): problems open and solved, actions on
+    time and late (done through activities by their due date), results against indicators."""
+    out = Figures()
+    problems = list(
+        Problem.objects.filter(government=team.government, team=team, raised_on__lte=end)
+        .annotate(plan_count=Count("plans"))
+        .order_by("raised_on", "pk")
+    )
+    for problem in problems:
+        if problem.status == Problem.Status.SOLVED:
+            out.problems_solved += 1
+        else:
+            out.problems_open += 1
+    actions = list(
+        Action.objects.filter(
+            government=team.government,
+            plan__problem__team=team,
+            plan__status__in=[
+                ActionPlan.Status.APPROVED,
+                ActionPlan.Status.IN_PROGRESS,
+                ActionPlan.Status.DONE,
+            ],
+            due_on__lte=end,
+        )
+        .select_related("plan__problem", "owner")
+        .prefetch_related(
+            Prefetch("activity_links", queryset=ActionActivity.objects.select_related("activity"))
+        )
+        .order_by("due_on", "pk")
+    )
+    for action in actions:
+        done_on = action_done_on(action)
+        if done_on is not None and done_on <= action.due_on:
+            state = "on_time"
+            out.actions_on_time += 1
+        elif done_on is not None or action.due_on < end:
+            state = "late"
+            out.actions_late += 1
+        else:
+            state = "pending"
+            out.actions_pending += 1
+        if action.achieved is True:
+            out.results_achieved += 1
+        elif action.achieved is False:
+            out.results_not_achieved += 1
+        out.lines.append(
+            {
+                "problem": action.plan.problem.title,
+                "action": action.title,
+                "owner": action.owner.full_name,
+                "due_on": action.due_on.isoformat(),
+                "done_on": done_on.isoformat() if done_on else "",
+                "state": state,
+                "indicator": action.indicator,
+                "result": action.result,
+                "achieved": action.achieved,
+            }
+        )
+    return out
