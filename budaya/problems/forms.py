@@ -36,7 +36,10 @@ class ProblemForm(forms.ModelForm):
 class ScoreForm(forms.Form):
     """One member's USG scoring (Urgency, Seriousness, Growth: 1 low to 5 high)."""
 
-    membership = forms.ModelChoiceField(queryset=None, label=_("member"))  # type: ignore[arg-type]
+    membership: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("member"),
+    )
     urgency = forms.TypedChoiceField(
         choices=ONE_TO_FIVE, coerce=int, label=_("Urgency (U)"), help_text=_("How pressing it is.")
     )
@@ -118,7 +121,10 @@ class DirectionForm(forms.Form):
 
 
 class LinkActivityForm(forms.Form):
-    activity = forms.ModelChoiceField(queryset=None, label=_("logged activity"))  # type: ignore[arg-type]
+    activity: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("logged activity"),
+    )
 
     def __init__(self, *args: Any, activities: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,13 +169,13 @@ class MeetingForm(forms.Form):
     follow_ups = forms.CharField(
         label=_("follow-ups"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
-    present = forms.ModelMultipleChoiceField(
+    present: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("members present"),
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    problems = forms.ModelMultipleChoiceField(
+    problems: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("problems discussed"),
         widget=forms.CheckboxSelectMultiple,

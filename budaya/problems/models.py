@@ -3,10 +3,10 @@ action plans approved by the penanggung-jawab, execution through logged activiti
 minutes of KBK meetings and progress reports.
 
 T = the regulation cited as T in docs/rulebook.md. The cycle follows T Lampiran II III:
-"mengidentifikasi/menginventarisasi masalah, membuat prioritas masalah, mencari penyebab masalah, membuat rencana
-tindakan (action plan), melaksanakan rencana tindakan, mengecek hasil pelaksanaan tindakan, dan
-membuat koreksi yang diperlukan". It applies only where the government's rulebook says so
-(``current_rulebook(government).problem_solving_applies``).
+"mengidentifikasi/menginventarisasi masalah, membuat prioritas masalah, mencari penyebab
+masalah, membuat rencana tindakan (action plan), melaksanakan rencana tindakan, mengecek hasil
+pelaksanaan tindakan, dan membuat koreksi yang diperlukan". It applies only where the
+government's rulebook says so (``current_rulebook(government).problem_solving_applies``).
 """
 
 from __future__ import annotations

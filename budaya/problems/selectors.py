@@ -36,6 +36,12 @@ DEFAULT_CATEGORIES = (
 WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM]
 
 
+def unit_of(team: Team) -> Unit:
+    """The team's unit: problem solving belongs to agency teams, which have one."""
+    assert team.unit is not None
+    return team.unit
+
+
 def applies(government: Government) -> bool:
     """Problem solving exists only where the government's rulebook says so (T Lampiran II III)."""
     return current_rulebook(government).problem_solving_applies

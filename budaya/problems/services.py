@@ -63,7 +63,8 @@ def _require_work(user: Any, team: Team) -> None:
 
 def _require_responsible(user: Any, team: Team) -> None:
     _require_applies(team)
-    if not selectors.is_responsible(user, team):
+    # acting_user None: the operator (the demo, a command), as elsewhere.
+    if user is not None and not selectors.is_responsible(user, team):
         raise PermissionDenied(_("Only the penanggung-jawab of the team decides this."))
 
 
@@ -249,7 +250,7 @@ def _editable_plan(problem: Problem, acting_user: Any) -> ActionPlan:
 def _check_owner(problem: Problem, owner_id: int) -> None:
     from budaya.org.models import Employee
 
-    unit = problem.team.unit
+    unit = selectors.unit_of(problem.team)
     if not Employee.objects.filter(
         government=problem.government, pk=owner_id, unit__path__startswith=unit.path
     ).exists():
@@ -365,7 +366,7 @@ def link_activity(*, action: Action, activity: Activity, acting_user: Any) -> Ac
     if plan.status not in (ActionPlan.Status.APPROVED, ActionPlan.Status.IN_PROGRESS):
         raise ValidationError(_("Only actions of an approved plan are executed."))
     if activity.government_id != plan.government_id or not activity.unit.path.startswith(
-        team.unit.path
+        selectors.unit_of(team).path
     ):
         raise ValidationError(_("The activity must be one of the team's unit."))
     link, created = ActionActivity.objects.get_or_create(

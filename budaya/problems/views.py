@@ -416,7 +416,7 @@ def direction(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _owners(problem: Problem) -> Any:
-    unit = problem.team.unit
+    unit = selectors.unit_of(problem.team)
     return Employee.objects.filter(
         government=problem.government, unit__path__startswith=unit.path, active=True
     ).order_by("name")
@@ -520,7 +520,7 @@ def action_execute(request: HttpRequest, slug: str, pk: int, action: int) -> Htt
         Activity.objects.visible_to(request.user)
         .filter(
             government=government,
-            unit__path__startswith=problem.team.unit.path,
+            unit__path__startswith=selectors.unit_of(problem.team).path,
             date__gte=since,
         )
         .exclude(pk__in=item.activity_links.values("activity_id"))
@@ -533,7 +533,7 @@ def action_execute(request: HttpRequest, slug: str, pk: int, action: int) -> Htt
         request.POST if "result" in request.POST else None,
         initial={
             "result": item.result,
-            "achieved": {True: "yes", False: "no"}.get(item.achieved, ""),  # type: ignore[call-overload]
+            "achieved": "" if item.achieved is None else ("yes" if item.achieved else "no"),
         },
     )
     if request.method == "POST":
