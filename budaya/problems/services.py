@@ -279,7 +279,7 @@ def add_action(
 def update_action(
     *, action: Action, acting_user: Any, values: Iterable[Any] | None = None, **fields: Any
 ) -> Action:
-    plan = action.plan
+    plan = ActionPlan.objects.select_related("problem__team").get(pk=action.plan_id)
     _require_work(acting_user, plan.problem.team)
     if not plan.is_editable:
         raise ValidationError(_("The action plan can only be changed as a draft or returned."))
@@ -360,7 +360,7 @@ def transition_plan(*, plan: ActionPlan, to: str, acting_user: Any, note: str = 
 def link_activity(*, action: Action, activity: Activity, acting_user: Any) -> ActionActivity:
     """A logged activity is the execution of an approved action (T Lampiran II III:
     melaksanakan rencana tindakan); linking the first starts an approved plan."""
-    plan = action.plan
+    plan = ActionPlan.objects.select_related("problem__team").get(pk=action.plan_id)
     team = plan.problem.team
     _require_work(acting_user, team)
     if plan.status not in (ActionPlan.Status.APPROVED, ActionPlan.Status.IN_PROGRESS):
@@ -390,8 +390,9 @@ def record_result(
     *, action: Action, result: str, achieved: bool | None, acting_user: Any
 ) -> Action:
     """The result against the action's indicator (T Lampiran II III: mengecek hasil)."""
-    _require_work(acting_user, action.plan.problem.team)
-    if action.plan.status not in (ActionPlan.Status.IN_PROGRESS, ActionPlan.Status.DONE):
+    plan = ActionPlan.objects.select_related("problem__team").get(pk=action.plan_id)
+    _require_work(acting_user, plan.problem.team)
+    if plan.status not in (ActionPlan.Status.IN_PROGRESS, ActionPlan.Status.DONE):
         raise ValidationError(_("Results are recorded once the plan is carried out."))
     before = audit.snapshot(action, ["result", "achieved"])
     action.result = result

@@ -1,0 +1,202 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from budaya.accounts.models import AuditEntry
+from budaya.activities.models import Activity, ActivityForm
+from budaya.problems import selectors, services
+from budaya.problems.models import ActionPlan, PlanEvent, Problem
+from budaya.problems.tests.conftest import action_fields
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 5, 1)
+
+
+def _problem(c, title="Loket buka terlambat"):
+    return services.record_problem(
+        team=c.team, acting_user=c.worker, title=title, source="complaint", raised_on=DAY
+    )
+
+
+def _score(c, problem, key, u, s, g):
+    return services.score_problem(
+        problem=problem,
+        membership=c.members[key],
+        urgency=u,
+        seriousness=s,
+        growth=g,
+        acting_user=c.worker,
+    )
+
+
+def test_each_member_scoring_is_kept_and_the_ranking_shows_ties(cycle):
+    c = cycle
+    first, second, third = (_problem(c, t) for t in ("Loket", "Rapat", "Arsip"))
+    _score(c, first, "chair", 5, 5, 4)  # 14
+    _score(c, first, "member", 3, 3, 2)  # 8 → mean 11
+    _score(c, second, "chair", 4, 4, 3)  # 11
+    _score(c, third, "chair", 2, 2, 2)  # 6
+    _score(c, third, "chair", 4, 4, 3)  # scoring again replaces the member's score: 11
+    rows = selectors.ranking(selectors.team_problems(c.team))
+    by_title = {row.problem.title: row for row in rows}
+    assert [s.total for s in by_title["Loket"].scores] == [14, 8]
+    assert by_title["Loket"].total == 11.0
+    assert {row.rank for row in rows} == {1}
+    assert all(row.tied for row in rows)
+    _score(c, second, "member", 1, 1, 1)  # (11 + 3) / 2 = 7
+    rows = selectors.ranking(selectors.team_problems(c.team))
+    assert [(row.problem.title, row.rank, row.tied) for row in rows] == [
+        ("Loket", 1, True),
+        ("Arsip", 1, True),
+        ("Rapat", 3, False),
+    ]
+
+
+def test_scores_outside_1_to_5_and_strangers_are_refused(cycle, make_user):
+    c = cycle
+    problem = _problem(c)
+    with pytest.raises(ValidationError):
+        _score(c, problem, "chair", 6, 1, 1)
+    from budaya.accounts.models import Role
+
+    outsider = make_user("pegawai.uji", Role.EMPLOYEE, c.government, c.agency)
+    with pytest.raises(PermissionDenied):
+        services.score_problem(
+            problem=problem,
+            membership=c.members["chair"],
+            urgency=1,
+            seriousness=1,
+            growth=1,
+            acting_user=outsider,
+        )
+
+
+def _to_submitted(c):
+    problem = _problem(c)
+    cause = services.add_cause(
+        problem=problem, category="Manusia", text="Belum ada piket", acting_user=c.worker
+    )
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    plan = selectors.current_plan(problem)
+    return problem, services.transition_plan(
+        plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.worker
+    )
+
+
+def test_the_plan_follows_its_transition_table_and_only_the_penanggung_jawab_decides(cycle):
+    c = cycle
+    problem, plan = _to_submitted(c)
+    with pytest.raises(PermissionDenied):
+        services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.worker)
+    with pytest.raises(ValidationError):  # a return needs its direction
+        services.transition_plan(plan=plan, to=ActionPlan.Status.RETURNED, acting_user=c.head)
+    with pytest.raises(ValidationError):  # not in the table
+        services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.worker)
+    plan = services.transition_plan(
+        plan=plan, to=ActionPlan.Status.RETURNED, acting_user=c.head, note="Indikator terukur"
+    )
+    action = selectors.actions_of(plan)[0]
+    services.update_action(action=action, acting_user=c.worker, indicator="90% hari kerja")
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.worker)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    with pytest.raises(ValidationError):  # an approved plan is no longer edited
+        services.update_action(action=action, acting_user=c.worker, title="Lain")
+    events = list(PlanEvent.objects.filter(plan=plan).values_list("to_status", "note"))
+    assert events == [
+        ("submitted", ""),
+        ("returned", "Indikator terukur"),
+        ("submitted", ""),
+        ("approved", ""),
+    ]
+    audited = AuditEntry.objects.filter(object_type="problems.actionplan", object_id=str(plan.pk))
+    assert [e.after["status"] for e in audited.order_by("sequence") if "status" in e.after] == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
+
+
+def test_a_plan_is_done_only_when_every_action_has_a_done_activity(cycle):
+    c = cycle
+    problem, plan = _to_submitted(c)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    action = selectors.actions_of(plan)[0]
+    form = ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
+    activity = Activity.objects.create(
+        government=c.government, unit=c.agency, date=DAY, form=form, title="Piket disusun"
+    )
+    services.link_activity(action=action, activity=activity, acting_user=c.worker)
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.IN_PROGRESS  # linking starts the plan
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.worker)
+    services.record_result(action=action, result="Tercapai", achieved=True, acting_user=c.worker)
+    services.record_check(
+        plan=plan, decision="standardise", lessons="Piket ditaati", acting_user=c.worker
+    )
+    problem.refresh_from_db()
+    assert problem.status == Problem.Status.SOLVED
+    figures = selectors.figures(c.team, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    assert (figures.problems_solved, figures.actions_on_time, figures.results_achieved) == (1, 1, 1)
+
+
+def test_done_is_refused_while_an_action_has_no_activity(cycle):
+    c = cycle
+    _problem_, plan = _to_submitted(c)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    plan = services.transition_plan(
+        plan=plan, to=ActionPlan.Status.IN_PROGRESS, acting_user=c.worker
+    )
+    with pytest.raises(ValidationError, match="done activity"):
+        services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.worker)
+
+
+def test_starting_again_opens_a_new_plan_and_clears_the_root_cause(cycle):
+    c = cycle
+    problem, plan = _to_submitted(c)
+    ActionPlan.objects.filter(pk=plan.pk).update(status=ActionPlan.Status.DONE)
+    plan.refresh_from_db()
+    services.record_check(plan=plan, decision="restart", lessons="", acting_user=c.worker)
+    problem.refresh_from_db()
+    assert problem.root_cause is None
+    assert selectors.current_plan(problem).number == 2
+
+
+def test_direction_is_given_only_by_the_penanggung_jawab(cycle):
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(
+        problem=problem, category="Metode", text="Tanpa SOP", acting_user=c.worker
+    )
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    with pytest.raises(PermissionDenied):
+        services.give_direction(problem=problem, direction="Lanjutkan", acting_user=c.worker)
+    services.give_direction(problem=problem, direction="Lanjutkan", acting_user=c.head)
+    problem.refresh_from_db()
+    assert problem.direction == "Lanjutkan"
+
+
+def test_a_fishbone_category_must_be_one_of_the_rulebook(cycle):
+    c = cycle
+    problem = _problem(c)
+    assert selectors.categories(c.government)[:2] == ["Manusia", "Metode"]
+    with pytest.raises(ValidationError):
+        services.add_cause(problem=problem, category="Man", text="x", acting_user=c.worker)
+
+
+def test_nothing_is_written_where_the_rulebook_does_not_apply_it(cycle):
+    c = cycle
+    with pytest.raises(PermissionDenied):
+        services.record_problem(
+            team=c.foreign_team,
+            acting_user=c.foreign_worker,
+            title="x",
+            source="meeting",
+            raised_on=DAY,
+        )
+    assert Problem.objects.count() == 0

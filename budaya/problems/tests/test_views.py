@@ -1,0 +1,199 @@
+from __future__ import annotations
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+
+from budaya.accounts.permissions import ROUTES, walk
+from budaya.problems import services
+from budaya.problems.models import ActionPlan, Meeting
+from budaya.problems.tests.conftest import action_fields
+
+pytestmark = pytest.mark.django_db
+
+DAY = datetime.date(2025, 5, 1)
+
+
+def _problem(c, team=None, user=None):
+    return services.record_problem(
+        team=team or c.team,
+        acting_user=user or c.worker,
+        title="Loket buka terlambat",
+        source="complaint",
+        raised_on=DAY,
+    )
+
+
+def test_the_menu_shows_problem_solving_only_where_the_rulebook_applies_it(client, cycle):
+    c = cycle
+    client.force_login(c.worker)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("problems:mine") in page
+    client.force_login(c.foreign_worker)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("problems:mine") not in page
+
+
+def test_every_route_answers_404_in_a_government_whose_rulebook_does_not_apply_it(client, cycle):
+    c = cycle
+    from budaya.problems.models import Cause, Problem
+
+    # Rows written directly: the services refuse to write them there.
+    problem = Problem.objects.create(
+        government=c.foreign_government,
+        team=c.foreign_team,
+        title="x",
+        source="meeting",
+        raised_on=DAY,
+    )
+    cause = Cause.objects.create(government=c.foreign_government, problem=problem, text="y")
+    client.force_login(c.foreign_worker)
+    assert client.get(reverse("problems:mine")).status_code == 404
+    objects = {"team": c.foreign_team.pk, "problem": problem.pk}
+    checked = 0
+    for route in walk():
+        if not route.name.startswith("problems:") or route.name == "problems:mine":
+            continue
+        kwargs = {"slug": c.foreign_government.slug}
+        if "<int:pk>" in route.pattern:
+            kwargs["pk"] = objects["team"] if "/teams/" in route.pattern else problem.pk
+        if "<int:cause>" in route.pattern:
+            kwargs["cause"] = cause.pk
+        if "<int:action>" in route.pattern:
+            kwargs["action"] = 1
+        if "<str:to>" in route.pattern:
+            kwargs["to"] = "submitted"
+        if "<str:fmt>" in route.pattern:
+            kwargs["fmt"] = "pdf"
+        url = reverse(route.name, kwargs=kwargs)
+        method = client.post if ROUTES[route.name].method == "POST" else client.get
+        assert method(url).status_code == 404, route.name
+        checked += 1
+    assert checked >= 20
+
+
+def test_the_fishbone_is_drawn_from_the_causes_with_the_root_cause_marked(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    services.add_cause(
+        problem=problem, category="Metode", text="SOP belum ada", acting_user=c.worker
+    )
+    root = services.add_cause(
+        problem=problem, category="Manusia", text="Piket tidak terjadwal", acting_user=c.worker
+    )
+    services.send_root_cause(problem=problem, cause=root, acting_user=c.worker)
+    client.force_login(c.head)
+    response = client.get(
+        reverse("problems:fishbone", kwargs={"slug": c.government.slug, "pk": problem.pk})
+    )
+    svg = response.content.decode()
+    assert response["Content-Type"] == "image/svg+xml"
+    assert svg.startswith("<svg") and svg.endswith("</svg>")
+    for bone in ("Manusia", "Metode", "Material", "Mesin", "Lingkungan", "Dana"):
+        assert f">{bone}</text>" in svg
+    assert "★ Piket tidak terjadwal" in svg
+    assert "★ SOP belum ada" not in svg
+    page = client.get(
+        reverse("problems:problem", kwargs={"slug": c.government.slug, "pk": problem.pk})
+    ).content.decode()
+    assert "Give direction" in page or "Beri arahan" in page
+
+
+def test_the_penanggung_jawab_approves_in_the_browser_and_the_team_cannot(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.worker)
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    url = reverse(
+        "problems:plan_move",
+        kwargs={"slug": c.government.slug, "pk": problem.pk, "to": "submitted"},
+    )
+    client.force_login(c.worker)
+    client.post(url)
+    approve = url.replace("submitted", "approved")
+    assert client.post(approve).status_code == 403
+    client.force_login(c.head)
+    client.post(approve)
+    assert problem.plans.get().status == ActionPlan.Status.APPROVED
+
+
+def _meeting(c):
+    problem = _problem(c)
+    members = c.members
+    return services.record_meeting(
+        team=c.team,
+        acting_user=c.worker,
+        held_on=datetime.date(2025, 5, 5),
+        starts_at=datetime.time(9, 0),
+        place="Ruang Rapat Dinas Kesehatan",
+        agenda="Prioritas masalah",
+        decisions="Masalah loket diprioritaskan",
+        attendance={m.pk: key != "member2" for key, m in members.items()},
+        problems=[problem],
+    )
+
+
+def test_the_minutes_as_docx_carry_the_form_and_both_signatures(client, cycle):
+    c = cycle
+    meeting = _meeting(c)
+    client.force_login(c.head)
+    response = client.get(
+        reverse(
+            "problems:meeting_export",
+            kwargs={"slug": c.government.slug, "pk": meeting.pk, "fmt": "docx"},
+        )
+    )
+    assert response.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        xml = archive.read("word/document.xml").decode()
+    for text in (
+        "RISALAH RAPAT",
+        "PEMERINTAH KOTA TANGERANG",
+        "DINAS KESEHATAN",
+        "Senin, 5 Mei 2025",
+        "09.00 WIB",
+        "Pegawai Chair",  # the chair signs
+        "Pegawai Secretary",  # and the secretary
+        "Tidak hadir",
+        "Masalah loket diprioritaskan",
+        "Loket buka terlambat",
+        "Tangerang, 5 Mei 2025",
+    ):
+        assert text in xml, text
+
+
+def test_the_minutes_as_pdf(client, cycle):
+    c = cycle
+    meeting = _meeting(c)
+    client.force_login(c.worker)
+    response = client.get(
+        reverse(
+            "problems:meeting_export",
+            kwargs={"slug": c.government.slug, "pk": meeting.pk, "fmt": "pdf"},
+        )
+    )
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    assert Meeting.objects.get().attendance.filter(present=False).count() == 1
+
+
+def test_the_penanggung_jawab_records_the_follow_up_of_a_progress_report(client, cycle):
+    c = cycle
+    _problem(c)
+    report = services.send_progress_report(
+        team=c.team, period_start=DAY, period_end=DAY, acting_user=c.worker
+    )
+    url = reverse("problems:report", kwargs={"slug": c.government.slug, "pk": report.pk})
+    client.force_login(c.worker)
+    assert client.post(url, {"follow_up": "Lanjutkan"}).status_code == 403
+    client.force_login(c.head)
+    page = client.get(url).content.decode()
+    assert 'name="follow_up"' in page
+    client.post(url, {"follow_up": "Lanjutkan ke UPT"})
+    report.refresh_from_db()
+    assert report.follow_up == "Lanjutkan ke UPT"
+    assert report.figures["problems_open"] == 1
