@@ -73,7 +73,7 @@ def layout(problem: Problem, categories: list[str], causes: list[Cause]) -> Diag
                         "y": int(y),
                         "text": textwrap.shorten(cause.text, 34, placeholder="…"),
                         "full": cause.text,
-                        "root": cause.pk == problem.root_cause_id,
+                        "root": cause.is_root,
                     }
                 )
             bones.append(bone)

@@ -64,15 +64,7 @@ class Problem(TenantModel):
     method = models.CharField(
         _("cause analysis"), max_length=10, choices=Method.choices, default=Method.FISHBONE
     )
-    root_cause = models.ForeignKey(
-        "Cause",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("root cause"),
-    )
-    # The root cause goes to the penanggung-jawab for direction (T Lampiran II III: causes and
+    # The root cause (``Cause.is_root``) goes to the penanggung-jawab for direction (T Lampiran II III: causes and
     # action plans need the penanggung-jawab's direction).
     root_cause_sent_at = models.DateTimeField(_("sent for direction at"), null=True, blank=True)
     direction = models.TextField(_("direction of the penanggung-jawab"), blank=True)
@@ -93,6 +85,10 @@ class Problem(TenantModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def root_cause(self) -> Cause | None:
+        return next((cause for cause in self.causes.all() if cause.is_root), None)
 
 
 class ProblemValue(TenantModel):
@@ -158,11 +154,20 @@ class Cause(TenantModel):
     category = models.CharField(_("category"), max_length=60, blank=True)
     text = models.CharField(_("cause"), max_length=300)
     order = models.PositiveSmallIntegerField(_("order"), default=1)
+    # The root cause the team chose and sent to the penanggung-jawab: one per problem.
+    is_root = models.BooleanField(_("root cause"), default=False)
 
     class Meta:
         ordering = ["problem", "category", "order", "pk"]
         verbose_name = _("cause")
         verbose_name_plural = _("causes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "problem"],
+                condition=models.Q(is_root=True),
+                name="one_root_cause_per_problem",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text

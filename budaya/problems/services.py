@@ -204,8 +204,10 @@ def send_root_cause(*, problem: Problem, cause: Cause, acting_user: Any) -> Prob
     _require_work(acting_user, problem.team)
     if cause.problem_id != problem.pk:
         raise ValidationError(_("The root cause must be one of the problem's causes."))
-    before = audit.snapshot(problem, ["root_cause", "root_cause_sent_at", "status"])
-    problem.root_cause = cause
+    before = {"root_cause": getattr(problem.root_cause, "pk", None)}
+    Cause.objects.filter(problem=problem, is_root=True).update(is_root=False)
+    cause.is_root = True
+    cause.save(update_fields=["is_root"])
     problem.root_cause_sent_at = timezone.now()
     problem.direction = ""
     problem.direction_by = None
@@ -213,7 +215,7 @@ def send_root_cause(*, problem: Problem, cause: Cause, acting_user: Any) -> Prob
     if problem.status == Problem.Status.OPEN:
         problem.status = Problem.Status.CHOSEN
     problem.save()
-    after = audit.snapshot(problem, ["root_cause", "root_cause_sent_at", "status"])
+    after = {"root_cause": cause.pk, "root_cause_text": cause.text, "status": problem.status}
     audit.record(acting_user, AuditAction.UPDATE, problem, before=before, after=after)
     return problem
 
@@ -342,7 +344,7 @@ def transition_plan(*, plan: ActionPlan, to: str, acting_user: Any, note: str = 
     if to == ActionPlan.Status.SUBMITTED:
         if not actions:
             raise ValidationError(_("A plan needs at least one action."))
-        if plan.problem.root_cause_id is None:
+        if not Cause.objects.filter(problem_id=plan.problem_id, is_root=True).exists():
             raise ValidationError(_("Choose the root cause before submitting the plan."))
     if to == ActionPlan.Status.RETURNED and not note.strip():
         raise ValidationError(_("Write the direction the plan is returned with."))
@@ -429,7 +431,7 @@ def record_check(*, plan: ActionPlan, decision: str, lessons: str, acting_user: 
     audit.record(
         acting_user, AuditAction.UPDATE, plan, after={"decision": decision, "lessons": lessons}
     )
-    before = audit.snapshot(problem, ["status", "root_cause"])
+    before = audit.snapshot(problem, ["status", "root_cause_sent_at"])
     if decision == ActionPlan.Decision.STANDARDISE:
         problem.status = Problem.Status.SOLVED
     else:
@@ -438,7 +440,7 @@ def record_check(*, plan: ActionPlan, decision: str, lessons: str, acting_user: 
         )
         audit.record(acting_user, AuditAction.CREATE, following, after={"number": following.number})
         if decision == ActionPlan.Decision.RESTART:
-            problem.root_cause = None
+            Cause.objects.filter(problem=problem, is_root=True).update(is_root=False)
             problem.root_cause_sent_at = None
             problem.direction = ""
             problem.direction_at = None
@@ -449,7 +451,7 @@ def record_check(*, plan: ActionPlan, decision: str, lessons: str, acting_user: 
         AuditAction.UPDATE,
         problem,
         before=before,
-        after=audit.snapshot(problem, ["status", "root_cause"]),
+        after=audit.snapshot(problem, ["status", "root_cause_sent_at"]),
     )
     return plan
 

@@ -223,6 +223,7 @@ def _cycle_context(
         "ranked": selectors.Ranked(problem, scores),
         "causes": causes,
         "whys": [c for c in causes if not c.category],
+        "root": next((c for c in causes if c.is_root), None),
         "diagram": fishbone.layout(problem, categories, causes),
         "plan": plan,
         "plans": plans,

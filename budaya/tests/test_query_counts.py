@@ -76,6 +76,7 @@ REDIRECTS = {
     "monev:start": "the monitoring periods of the user's government",
     "accounts:recovery_codes": "without an authenticator it sends the user to set one up",
     "rulebook:mine": "the rulebook of the user's government",
+    "problems:mine": "problem solving of the user's government",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -165,6 +166,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         ),
         "version": adoption.version,
         "rulebook_version": _rulebook_versions(government, versions=len(generated.agencies) // 3),
+        **_problem_solving(government, team, scale=len(generated.agencies)),
     }
     # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
     SignInAttempt.objects.bulk_create(
@@ -200,6 +202,74 @@ def _rulebook_versions(government: Government, versions: int) -> Any:
         changed = text.replace("Kepala Daerah\n", f"Kepala Daerah {number}\n")
         version = services.import_rulebook(government=government, text=changed).version
     return version
+
+
+def _problem_solving(government: Government, team: Team, scale: int) -> dict[str, Any]:
+    """KBK problem solving turned on in the rulebook (issue 21), and on the first agency's team
+    as many problems as the government has agencies, each scored by every member, the first
+    with causes, a plan of as many actions, a meeting attended by every member and a report."""
+    import datetime
+
+    from budaya.problems.models import (
+        Action,
+        ActionPlan,
+        Attendance,
+        Cause,
+        Meeting,
+        PriorityScore,
+        Problem,
+        ProgressReport,
+    )
+    from budaya.rulebook import services
+
+    text = services.shipped_text("starter").replace(
+        "problem_solving:\n  applies: false", "problem_solving:\n  applies: true"
+    )
+    services.import_rulebook(government=government, text=text)
+    day = datetime.date(2025, 3, 1)
+    mine = {"government": government}
+    members = list(Membership.objects.filter(team=team).order_by("pk"))
+    problems = Problem.objects.bulk_create(
+        Problem(**mine, team=team, title=f"Masalah {n}", source="meeting", raised_on=day)
+        for n in range(scale)
+    )
+    PriorityScore.objects.bulk_create(
+        PriorityScore(**mine, problem=p, membership=m, urgency=3, seriousness=2, growth=1 + n % 5)
+        for n, p in enumerate(problems)
+        for m in members
+    )
+    problem = problems[0]
+    Cause.objects.bulk_create(
+        Cause(**mine, problem=problem, category="Man", text=f"Sebab {n}", order=n)
+        for n in range(scale)
+    )
+    plan = ActionPlan.objects.create(**mine, problem=problem)
+    Action.objects.bulk_create(
+        Action(
+            **mine,
+            plan=plan,
+            title=f"Tindakan {n}",
+            owner=members[0].employee,
+            due_on=day,
+            expected_result="Hasil",
+            indicator="Indikator",
+            order=n,
+        )
+        for n in range(scale)
+    )
+    meeting = Meeting.objects.create(**mine, team=team, held_on=day, place="Aula", agenda="Rapat")
+    Attendance.objects.bulk_create(
+        Attendance(**mine, meeting=meeting, membership=m) for m in members
+    )
+    return {
+        "problem": problem,
+        "problem_action": plan.actions.order_by("pk").first(),
+        "problem_cause": problem.causes.order_by("pk").first(),
+        "meeting": meeting,
+        "progress_report": ProgressReport.objects.create(
+            **mine, team=team, period_start=day, period_end=day, figures={"lines": []}
+        ),
+    }
 
 
 Args = Callable[[Site], dict[str, Any]]
@@ -346,6 +416,31 @@ ARGS: dict[str, Args] = {
     "monev:report_export": _in_gov("report", fmt="xlsx"),
     "monev:city": _in_gov("city"),
     "monev:city_export": _in_gov("city", fmt="xlsx"),
+    "problems:index": _gov,
+    "problems:team": _in_gov("team"),
+    "problems:problem_create": _in_gov("team"),
+    "problems:meeting_create": _in_gov("team"),
+    "problems:report_create": _in_gov("team"),
+    "problems:problem": _in_gov("problem"),
+    "problems:problem_edit": _in_gov("problem"),
+    "problems:score": _in_gov("problem"),
+    "problems:cause_add": _in_gov("problem"),
+    "problems:fishbone": _in_gov("problem"),
+    "problems:direction": _in_gov("problem"),
+    "problems:action_add": _in_gov("problem"),
+    "problems:action_edit": lambda s: {
+        "slug": s.slug,
+        "pk": s.problem.pk,
+        "action": s.problem_action.pk,
+    },
+    "problems:action_execute": lambda s: {
+        "slug": s.slug,
+        "pk": s.problem.pk,
+        "action": s.problem_action.pk,
+    },
+    "problems:meeting": _in_gov("meeting"),
+    "problems:meeting_export": _in_gov("meeting", fmt="docx"),
+    "problems:report": _in_gov("progress_report"),
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
@@ -492,6 +587,24 @@ PINNED: dict[str, int] = {
     "rulebook:import": 5,
     "rulebook:version": 6,
     "rulebook:export": 6,
+    "problems:mine": 5,
+    "problems:index": 8,
+    "problems:team": 12,
+    "problems:problem_create": 10,
+    "problems:meeting_create": 11,
+    "problems:report_create": 8,
+    "problems:problem": 19,
+    "problems:problem_edit": 12,
+    "problems:score": 11,
+    "problems:cause_add": 9,
+    "problems:fishbone": 8,
+    "problems:direction": 9,
+    "problems:action_add": 12,
+    "problems:action_edit": 14,
+    "problems:action_execute": 13,
+    "problems:meeting": 10,
+    "problems:meeting_export": 10,
+    "problems:report": 8,
 }
 
 

@@ -152,7 +152,7 @@ def test_done_is_refused_while_an_action_has_no_activity(cycle):
     plan = services.transition_plan(
         plan=plan, to=ActionPlan.Status.IN_PROGRESS, acting_user=c.worker
     )
-    with pytest.raises(ValidationError, match="done activity"):
+    with pytest.raises(ValidationError, match="Menyusun jadwal piket"):
         services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.worker)
 
 
@@ -164,6 +164,7 @@ def test_starting_again_opens_a_new_plan_and_clears_the_root_cause(cycle):
     services.record_check(plan=plan, decision="restart", lessons="", acting_user=c.worker)
     problem.refresh_from_db()
     assert problem.root_cause is None
+    assert not problem.causes.filter(is_root=True).exists()
     assert selectors.current_plan(problem).number == 2
 
 
