@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budaya.problems.models import Action, ActionPlan, Problem
@@ -13,6 +14,16 @@ from budaya.problems.models import Action, ActionPlan, Problem
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 ONE_TO_FIVE = [(n, str(n)) for n in range(1, 6)]
+
+
+class Form(forms.Form):
+    """Labels begin with a capital, as those a model form takes from its fields."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = capfirst(field.label)
 
 
 class ProblemForm(forms.ModelForm):
@@ -33,7 +44,7 @@ class ProblemForm(forms.ModelForm):
             self.initial.setdefault("raised_on", timezone.localdate())
 
 
-class ScoreForm(forms.Form):
+class ScoreForm(Form):
     """One member's USG scoring (Urgency, Seriousness, Growth: 1 low to 5 high)."""
 
     membership: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
@@ -63,7 +74,7 @@ class ScoreForm(forms.Form):
         field.label_from_instance = lambda m: f"{m.employee.full_name} ({m.role.name})"  # type: ignore[attr-defined]
 
 
-class CauseForm(forms.Form):
+class CauseForm(Form):
     category = forms.ChoiceField(label=_("category (bone)"), required=False)
     text = forms.CharField(label=_("cause"), max_length=300)
 
@@ -71,7 +82,7 @@ class CauseForm(forms.Form):
         super().__init__(*args, **kwargs)
         if method == Problem.Method.FIVE_WHYS:
             del self.fields["category"]
-            self.fields["text"].label = _("why? (the next answer)")
+            self.fields["text"].label = capfirst(_("why? (the next answer)"))
         else:
             self.fields["category"].choices = [(c, c) for c in categories]  # type: ignore[attr-defined]
             self.fields["category"].required = True
@@ -108,19 +119,19 @@ class ActionForm(forms.ModelForm):
         self.fields["values"].required = False
 
 
-class NoteForm(forms.Form):
+class NoteForm(Form):
     note = forms.CharField(
         label=_("direction or note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
 
 
-class DirectionForm(forms.Form):
+class DirectionForm(Form):
     direction = forms.CharField(
         label=_("direction of the penanggung-jawab"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class LinkActivityForm(forms.Form):
+class LinkActivityForm(Form):
     activity: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
         queryset=None,  # type: ignore[arg-type]
         label=_("logged activity"),
@@ -133,7 +144,7 @@ class LinkActivityForm(forms.Form):
         field.label_from_instance = lambda a: f"{a.date:%d-%m-%Y} · {a.title}"  # type: ignore[attr-defined]
 
 
-class ResultForm(forms.Form):
+class ResultForm(Form):
     result = forms.CharField(
         label=_("result against the indicator"), widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -146,7 +157,7 @@ class ResultForm(forms.Form):
     )
 
 
-class CheckForm(forms.Form):
+class CheckForm(Form):
     decision = forms.ChoiceField(
         label=_("decision"), choices=ActionPlan.Decision.choices, widget=forms.RadioSelect
     )
@@ -155,7 +166,7 @@ class CheckForm(forms.Form):
     )
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(Form):
     held_on = forms.DateField(label=_("date"), widget=DATE)
     starts_at = forms.TimeField(label=_("time"), widget=TIME, required=False)
     place = forms.CharField(label=_("place"), max_length=200)
@@ -191,7 +202,7 @@ class MeetingForm(forms.Form):
         self.initial.setdefault("held_on", timezone.localdate())
 
 
-class ReportForm(forms.Form):
+class ReportForm(Form):
     period_start = forms.DateField(label=_("from"), widget=DATE)
     period_end = forms.DateField(label=_("until"), widget=DATE)
     summary = forms.CharField(
@@ -199,7 +210,7 @@ class ReportForm(forms.Form):
     )
 
 
-class FollowUpForm(forms.Form):
+class FollowUpForm(Form):
     follow_up = forms.CharField(
         label=_("follow-up of the penanggung-jawab"), widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -1,0 +1,215 @@
+"""The issue's "Done when" walk in Chromium: a KBK records three problems, scores them, draws a
+fishbone for the top one, submits an action plan that its penanggung-jawab returns once and then
+approves, logs the action as done through an activity, records the check, prints the minutes of
+the meeting where it was decided, and the penanggung-jawab reads the progress report; an agency
+of a government whose rulebook does not apply it does not see the feature."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from budaya.activities.models import Activity, ActivityForm
+from budaya.conftest import PASSWORD
+from budaya.problems.models import ActionPlan, PlanEvent, Problem
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path(os.environ.get("BUDAYA_SCREENSHOTS", "/tmp/budaya-screenshots/problems"))
+
+
+def _person(chromium, live_server, user):
+    context = chromium.new_context(base_url=live_server.url, locale="en-US")
+    context.add_cookies([{"name": "budaya_language", "value": "en", "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto("/login/")
+    page.locator("input[name=username]").fill(user.username)
+    page.locator("input[name=password]").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+    return context, page
+
+
+def _shoot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _field(page, label: str):
+    """The field of a label as a person reads it (Django adds a colon)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}:?$"))
+
+
+def _submit(page, name: str) -> None:
+    page.get_by_role("button", name=name).click()
+    page.wait_for_load_state()
+
+
+def test_done_when_walk(chromium, live_server, cycle):
+    c = cycle
+    worker_context, page = _person(chromium, live_server, c.worker)
+    # The menu leads to the KBK.
+    page.get_by_role("navigation", name="Main navigation").get_by_role(
+        "link", name="Problem solving"
+    ).click()
+    page.get_by_role("link", name="KBK Uji").click()
+    team_url = page.url
+
+    # Three problems.
+    titles = ["Loket buka terlambat", "Rapat tidak tepat waktu", "Arsip sulit ditelusuri"]
+    for title in titles:
+        page.get_by_role("link", name="Record a problem").click()
+        _field(page, "Problem").fill(title)
+        _field(page, "Where it was raised").select_option("complaint")
+        _submit(page, "Save")
+    assert Problem.objects.filter(team=c.team).count() == 3
+
+    # Two members score each; the first problem comes out on top, the other two tie.
+    scores = {titles[0]: (5, 5, 4), titles[1]: (3, 3, 3), titles[2]: (3, 3, 3)}
+    for title, (u, s, g) in scores.items():
+        page.goto(team_url)
+        page.get_by_role("link", name=title).click()
+        page.get_by_role("link", name="Score", exact=True).click()
+        for member in ("Pegawai Chair", "Pegawai Member"):
+            _field(page, "Member").select_option(
+                label=f"{member} (Ketua)" if "Chair" in member else f"{member} (Anggota)"
+            )
+            _field(page, "Urgency (U)").select_option(str(u))
+            _field(page, "Seriousness (S)").select_option(str(s))
+            _field(page, "Growth (G)").select_option(str(g))
+            _submit(page, "Keep the score")
+    page.goto(team_url)
+    ranking = page.locator("table.ranking tbody tr")
+    expect(ranking.nth(0)).to_contain_text(titles[0])
+    expect(ranking.nth(1)).to_contain_text("tie")
+    expect(ranking.nth(2)).to_contain_text("tie")
+    _shoot(page, "team")
+
+    # The fishbone of the top problem, its root cause sent to the penanggung-jawab.
+    page.get_by_role("link", name=titles[0]).click()
+    problem_url = page.url
+    page.get_by_role("button", name="Choose this problem for solving").click()
+    page.get_by_role("link", name="Add causes").click()
+    for category, text in (("Manusia", "Piket loket belum terjadwal"), ("Metode", "SOP belum ada")):
+        _field(page, "Category (bone)").select_option(category)
+        _field(page, "Cause").fill(text)
+        _submit(page, "Add the cause")
+    expect(page.locator("svg.fishbone-svg")).to_contain_text("SOP belum ada")
+    page.get_by_role("link", name="Done: choose the root cause").click()
+    page.locator("summary", has_text="Choose the root cause").click()
+    page.locator("li", has_text="SOP belum ada").get_by_role(
+        "button", name="This is the root cause"
+    ).click()
+    expect(page.locator("svg.fishbone-svg")).to_contain_text("★ SOP belum ada")
+
+    # An action, the plan submitted.
+    page.get_by_role("link", name="Add an action").click()
+    _field(page, "Action").fill("Menyusun SOP pembukaan loket")
+    _field(page, "Owner").select_option(label="Pegawai Chair")
+    _field(page, "Due on").fill("2030-06-30")
+    _field(page, "Expected result").fill("SOP ditetapkan")
+    _field(page, "Indicator").fill("Loket buka 08.00")
+    _submit(page, "Save")
+    _submit(page, "Submit to the penanggung-jawab")
+    expect(page.locator("#s-plan")).to_contain_text("Submitted to the penanggung-jawab")
+
+    # The penanggung-jawab gives direction, returns the plan once, then approves it.
+    head_context, head = _person(chromium, live_server, c.head)
+    head.goto(problem_url)
+    head.get_by_role("link", name="Give direction").click()
+    _field(head, "Direction of the penanggung-jawab").fill("Setuju, susun SOP.")
+    _submit(head, "Save")
+    _field(head, "Direction or note").fill("Tambahkan tanggal sosialisasi SOP.")
+    _submit(head, "Return with direction")
+    expect(head.locator("#s-plan")).to_contain_text("Returned with direction")
+    page.goto(problem_url)
+    expect(page.locator(".plan-history")).to_contain_text("Tambahkan tanggal sosialisasi SOP.")
+    _submit(page, "Submit to the penanggung-jawab")
+    head.goto(problem_url)
+    _submit(head, "Approve")
+    plan = ActionPlan.objects.get(problem__title=titles[0])
+    assert plan.status == ActionPlan.Status.APPROVED
+    assert list(PlanEvent.objects.filter(plan=plan).values_list("to_status", flat=True)) == [
+        "submitted",
+        "returned",
+        "submitted",
+        "approved",
+    ]
+
+    # The action is carried out: an activity logged, linked as its execution; the plan done.
+    form = ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
+    Activity.objects.create(
+        government=c.government,
+        unit=c.agency,
+        date=datetime.date.today(),
+        form=form,
+        title="Sosialisasi SOP pembukaan loket",
+    )
+    page.goto(problem_url)
+    page.get_by_role("link", name="Link activities, record the result").click()
+    _field(page, "Logged activity").select_option(index=1)
+    _submit(page, "Link the activity")
+    _field(page, "Result against the indicator").fill("Loket buka 08.00 19 dari 20 hari")
+    _field(page, "Indicator achieved").select_option("yes")
+    _submit(page, "Record the result")
+    _submit(page, "Mark done")
+    expect(page.locator("ul.messages")).to_have_count(1)
+    expect(page.locator("#s-plan")).to_contain_text("Done")
+    page.get_by_role("radio", name=re.compile("Standardise")).check()
+    _field(page, "Lessons learned").fill("Piket yang ditetapkan lebih ditaati.")
+    _submit(page, "Record the check")
+    expect(page.locator("section[aria-labelledby=s-check]")).to_contain_text("Standardise")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Solved")
+    _shoot(page, "cycle")
+
+    # The minutes of the meeting where it was decided, printed as PDF.
+    page.goto(team_url)
+    page.get_by_role("link", name="Minutes of a meeting").click()
+    _field(page, "Place").fill("Ruang Rapat Dinas Kesehatan")
+    _field(page, "Agenda").fill("Penetapan prioritas dan rencana tindakan")
+    _field(page, "Decisions").fill("Rencana tindakan diajukan kepada Penanggung-jawab.")
+    for member in ("Pegawai Chair", "Pegawai Secretary", "Pegawai Member"):
+        page.get_by_label(member, exact=False).first.check()
+    page.get_by_label(titles[0]).check()
+    _submit(page, "Save")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Minutes of the meeting")
+    _shoot(page, "minutes")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").click()
+    pdf = SHOTS / "minutes.pdf"
+    download.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF")
+
+    # The progress report, read and followed up by the penanggung-jawab.
+    page.goto(team_url)
+    page.get_by_role("link", name="Report progress").click()
+    _field(page, "From").fill("2020-01-01")
+    _field(page, "Until").fill("2030-12-31")
+    _submit(page, "Save")
+    report_url = page.url
+    head.goto(report_url)
+    expect(head.locator("table.figures")).to_contain_text("Problems solved")
+    _field(head, "Follow-up of the penanggung-jawab").fill("Terapkan di seluruh UPT.")
+    _submit(head, "Record the follow-up")
+    expect(head.locator("blockquote.direction")).to_contain_text("Terapkan di seluruh UPT.")
+    _shoot(head, "report")
+    worker_context.close()
+    head_context.close()
+
+    # An agency under a rulebook without problem solving does not see it.
+    serang_context, serang = _person(chromium, live_server, c.foreign_worker)
+    nav = serang.get_by_role("navigation", name="Main navigation")
+    expect(nav.get_by_role("link", name="Teams")).to_be_visible()
+    expect(nav.get_by_role("link", name="Problem solving")).to_have_count(0)
+    response = serang.goto(f"/problems/{c.foreign_government.slug}/")
+    assert response is not None and response.status == 404
+    serang_context.close()
