@@ -64,8 +64,8 @@ class Problem(TenantModel):
     method = models.CharField(
         _("cause analysis"), max_length=10, choices=Method.choices, default=Method.FISHBONE
     )
-    # The root cause (``Cause.is_root``) goes to the penanggung-jawab for direction (T Lampiran II III: causes and
-    # action plans need the penanggung-jawab's direction).
+    # The root cause (``Cause.is_root``) goes to the penanggung-jawab for direction (T Lampiran
+    # II III: causes and action plans need the penanggung-jawab's direction).
     root_cause_sent_at = models.DateTimeField(_("sent for direction at"), null=True, blank=True)
     direction = models.TextField(_("direction of the penanggung-jawab"), blank=True)
     direction_by = models.ForeignKey(

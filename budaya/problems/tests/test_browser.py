@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,11 @@ from budaya.problems.models import ActionPlan, PlanEvent, Problem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path(os.environ.get("BUDAYA_SCREENSHOTS", "/tmp/budaya-screenshots/problems"))
+# Looked at by a person after a run (1280 and 360 px); a temporary folder by default.
+SHOTS = (
+    Path(os.environ.get("BUDAYA_SCREENSHOTS", Path(tempfile.gettempdir()) / "budaya-screenshots"))
+    / "problems"
+)
 
 
 def _person(chromium, live_server, user):

@@ -90,7 +90,7 @@ def _to_submitted(c):
 
 def test_the_plan_follows_its_transition_table_and_only_the_penanggung_jawab_decides(cycle):
     c = cycle
-    problem, plan = _to_submitted(c)
+    _problem, plan = _to_submitted(c)
     with pytest.raises(PermissionDenied):
         services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.worker)
     with pytest.raises(ValidationError):  # a return needs its direction
@@ -147,7 +147,7 @@ def test_a_plan_is_done_only_when_every_action_has_a_done_activity(cycle):
 
 def test_done_is_refused_while_an_action_has_no_activity(cycle):
     c = cycle
-    _problem_, plan = _to_submitted(c)
+    _, plan = _to_submitted(c)
     plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
     plan = services.transition_plan(
         plan=plan, to=ActionPlan.Status.IN_PROGRESS, acting_user=c.worker
