@@ -12,14 +12,15 @@ from __future__ import annotations
 import base64
 import io
 import logging
-import mimetypes
 from dataclasses import dataclass, field
 
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 
+from budaya.files import attach
 from budaya.monev.exports import local_only_fetcher, tanggal
+from budaya.org import logos
 from budaya.org.models import Employee, Government
 from budaya.problems.models import Attendance, Meeting, Problem
 from budaya.rulebook.selectors import current_rulebook
@@ -244,8 +245,8 @@ def docx(minutes: Minutes) -> bytes:
 def pdf_html(minutes: Minutes) -> str:
     logo = _logo(minutes.government)
     logo_uri = ""
-    if logo:
-        kind = mimetypes.guess_type(minutes.government.logo.name or "")[0] or "image/png"
+    kind = logos.content_type(logo) if logo else None
+    if logo and kind:  # the type its content shows, not its name's (issue 17)
         logo_uri = f"data:{kind};base64,{base64.b64encode(logo).decode()}"
     return render_to_string(
         "problems/minutes_pdf.html",
@@ -269,6 +270,5 @@ def respond(minutes: Minutes, fmt: str) -> HttpResponse:
     else:
         raise Http404
     response = HttpResponse(content, content_type=TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{minutes.filename}.{fmt}"'
-    response["X-Content-Type-Options"] = "nosniff"
+    attach(response, minutes.filename, TYPES[fmt])
     return response

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from budaya.activities.models import Activity
 from budaya.activities.selectors import current_values
+from budaya.files import attach
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
 from budaya.pagination import page_of, query_without_page
@@ -271,7 +272,7 @@ def fishbone_svg(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # The figure's SVG element alone, as an image file.
     start, end = body.index(b"<svg"), body.index(b"</svg>") + len(b"</svg>")
     response = HttpResponse(body[start:end], content_type="image/svg+xml")
-    response["Content-Disposition"] = f'inline; filename="fishbone-{problem.pk}.svg"'
+    attach(response, f"fishbone-{problem.pk}", "image/svg+xml", inline=True)
     return response
 
 
