@@ -90,10 +90,17 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
     """The KBKs of the government (or of the user's agency) with their cycles at a glance."""
     government = _government(request, slug)
     teams = selectors.teams_of(request.user, government).annotate(
-        open_count=Count("problems", filter=~Q(problems__status=Problem.Status.SOLVED)),
-        solved_count=Count("problems", filter=Q(problems__status=Problem.Status.SOLVED)),
+        # distinct: the join to the plans repeats each problem once per plan.
+        open_count=Count(
+            "problems", filter=~Q(problems__status=Problem.Status.SOLVED), distinct=True
+        ),
+        solved_count=Count(
+            "problems", filter=Q(problems__status=Problem.Status.SOLVED), distinct=True
+        ),
         plans_waiting=Count(
-            "problems__plans", filter=Q(problems__plans__status=ActionPlan.Status.SUBMITTED)
+            "problems__plans",
+            filter=Q(problems__plans__status=ActionPlan.Status.SUBMITTED),
+            distinct=True,
         ),
     )
     page = page_of(request, teams, PAGE_SIZE)

@@ -197,3 +197,16 @@ def test_the_penanggung_jawab_records_the_follow_up_of_a_progress_report(client,
     report.refresh_from_db()
     assert report.follow_up == "Lanjutkan ke UPT"
     assert report.figures["problems_open"] == 1
+
+
+def test_the_index_counts_each_problem_once_whatever_its_plans(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    for number, status in ((1, "done"), (2, "submitted")):
+        ActionPlan.objects.create(
+            government=c.government, problem=problem, number=number, status=status
+        )
+    client.force_login(c.head)
+    response = client.get(reverse("problems:index", kwargs={"slug": c.government.slug}))
+    row = response.context["page"][0]
+    assert (row.open_count, row.solved_count, row.plans_waiting) == (1, 0, 1)
