@@ -40,11 +40,10 @@ class NavItem:
 
 def _problem_solving_applies(request: HttpRequest) -> bool:
     """KBK problem solving is in the menu only where a government of the user's has it in its
-    rulebook (issue 21)."""
-    from budaya.rulebook.selectors import problem_solving_applies_in
+    rulebook (issue 21); kept in the session, so the menu costs no query."""
+    from budaya.problems.menu import shows
 
-    scope = request.user.tenant_scope()  # type: ignore[union-attr]
-    return problem_solving_applies_in(scope.member_governments)
+    return shows(request)
 
 
 NAV_ITEMS = [

@@ -7,6 +7,13 @@ class ProblemsConfig(AppConfig):
     label = "problems"
     verbose_name = _("KBK problem solving")
 
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from budaya.problems import menu
+
+        user_logged_in.connect(menu.remember, dispatch_uid="problems-menu")
+
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's
 # catalogue.

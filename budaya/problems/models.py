@@ -231,10 +231,10 @@ class ActionPlan(TenantModel):
         ]
 
     def __str__(self) -> str:
-        return str(_("Action plan %(number)s: %(problem)s")) % {
-            "number": self.number,
-            "problem": self.problem.title,
-        }
+        return str(
+            _("Action plan %(number)s: %(problem)s")
+            % {"number": self.number, "problem": self.problem.title}
+        )
 
     def allowed(self) -> dict[str, str]:
         return self.TRANSITIONS[self.status]
