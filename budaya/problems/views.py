@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -89,21 +88,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 def index(request: HttpRequest, slug: str) -> HttpResponse:
     """The KBKs of the government (or of the user's agency) with their cycles at a glance."""
     government = _government(request, slug)
-    teams = selectors.teams_of(request.user, government).annotate(
-        # distinct: the join to the plans repeats each problem once per plan.
-        open_count=Count(
-            "problems", filter=~Q(problems__status=Problem.Status.SOLVED), distinct=True
-        ),
-        solved_count=Count(
-            "problems", filter=Q(problems__status=Problem.Status.SOLVED), distinct=True
-        ),
-        plans_waiting=Count(
-            "problems__plans",
-            filter=Q(problems__plans__status=ActionPlan.Status.SUBMITTED),
-            distinct=True,
-        ),
-    )
+    teams = selectors.teams_of(request.user, government)
     page = page_of(request, teams, PAGE_SIZE)
+    selectors.count_cycles(government, list(page))
     book = current_rulebook(government)
     return render(
         request,

@@ -58,7 +58,7 @@ def _team(government: Government, agency: Unit) -> tuple[Team, dict[str, Members
         employee = Employee.objects.create(
             government=government,
             unit=agency,
-            nip=f"19800101200501{government.pk:01d}{index:03d}",
+            nip=f"1980010120050{government.pk % 10}{index:04d}",
             name=f"Pegawai {key.title()}",
             sex="L",
             status="PNS",
