@@ -588,7 +588,7 @@ PINNED: dict[str, int] = {
     "rulebook:version": 6,
     "rulebook:export": 6,
     "problems:mine": 5,
-    "problems:index": 8,
+    "problems:index": 10,  # the counts of the page's teams: problems, plans awaiting approval
     "problems:team": 12,
     "problems:problem_create": 10,
     "problems:meeting_create": 11,
