@@ -437,13 +437,6 @@ def shipped_rulebooks() -> dict[str, str]:
     return found
 
 
-def _instrument_key(rulebook: str) -> str:
-    """The monitoring instrument of budaya/monev/indicators.py, keyed by the place the shipped
-    rulebook's name ends with ("kota-<place>"). The monev wiring replaces it by the rulebook's
-    evaluation areas."""
-    return rulebook.split("-", 1)[-1]
-
-
 def _adopted_from(version: FrameworkVersion) -> datetime.date:
     """The framework is in force from its regulation's enactment (else its year's first day)."""
     basis = version.legal_basis
@@ -616,7 +609,7 @@ class _Writer:
         self._teams(out, people)
         self._activities(out, people, activities, rulebook)
         self._programmes(out)
-        self._monev(out, _instrument_key(rulebook))
+        self._monev(out)
         return out
 
     # Units and employees -----------------------------------------------------------------
@@ -725,10 +718,19 @@ class _Writer:
         User.objects.bulk_create(users, batch_size=BATCH)
         RoleGrant.objects.bulk_create(
             [
-                RoleGrant(user=user, role=role, government=government, unit=unit)
-                for user, (_name, role, unit, _employee, _display) in zip(
-                    users, wanted, strict=True
+                RoleGrant(
+                    user=user,
+                    role=role,
+                    government=government,
+                    unit=unit,
+                    # The regional secretary and the head of government hold distinct offices.
+                    office=(
+                        ("head" if name == names["head_of_government"] else "sekda")
+                        if role == Role.LEADERSHIP
+                        else ""
+                    ),
                 )
+                for user, (name, role, unit, _employee, _display) in zip(users, wanted, strict=True)
             ],
             batch_size=BATCH,
         )
@@ -1009,14 +1011,14 @@ class _Writer:
 
     # Monitoring and evaluation ------------------------------------------------------------
 
-    def _monev(self, out: Generated, instrument: str) -> None:
+    def _monev(self, out: Generated) -> None:
         government, year = out.government, self.today.year
         names = usernames(self.slug)
         admin = out.users[names[Role.CITY_ADMIN]]
         sekda = out.users[names[Role.LEADERSHIP]]
         mayor = out.users[names["head_of_government"]]
         team = out.users[names[Role.UNIT_TEAM]]
-        monev.seed_instrument(government, instrument, admin)
+        monev.seed_instrument(government, admin)  # the evaluation areas of its rulebook
         period = monev.create_period(
             government,
             kind=Period.Kind.BERKALA,
@@ -1053,12 +1055,13 @@ class _Writer:
 
     def _prepare(self, period: Period, agency: Unit, actor: User | None, index: int) -> Report:
         report = monev.start_report(period, agency, actor)
+        row_groups = monev.group_numbers(period)
         picks: list[tuple[Activity, int]] = []
         seen: set[int] = set()
         for activity in monev.period_activities(report)[:40]:
             if activity.form_id not in seen:
                 seen.add(activity.form_id)
-                picks.append((activity, 1 + len(picks) % 4))
+                picks.append((activity, row_groups[len(picks) % len(row_groups)]))
             if len(picks) == 6:
                 break
         if picks:
@@ -1068,7 +1071,7 @@ class _Writer:
                 report,
                 None,
                 {
-                    "indicator": 1,
+                    "indicator": row_groups[0],
                     "when": period.ends_on.strftime("%m-%Y"),
                     "activity_title": "Pemasangan slogan nilai organisasi di ruang pelayanan",
                     "form": "Spanduk dan poster",

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 
 from budaya.accounts import services, throttle
 from budaya.accounts.backends import find_user
-from budaya.accounts.models import UNIT_SCOPED_ROLES, SignInResult, SignInStep, User
+from budaya.accounts.models import UNIT_SCOPED_ROLES, Role, SignInResult, SignInStep, User
 from budaya.org.models import Employee, Government, Unit
 
 
@@ -124,6 +125,19 @@ class SignInAttemptFilterForm(forms.Form):
     )
 
 
+def office_choices(governments: Iterable[Government]) -> list[tuple[str, str]]:
+    """The offices of the governments' rulebooks by their titles (code, title), each once."""
+    from budaya.rulebook.selectors import current_rulebook
+
+    seen: dict[str, list[str]] = {}
+    for government in governments:
+        for office in current_rulebook(government).offices:
+            titles = seen.setdefault(office.code, [])
+            if office.title not in titles:
+                titles.append(office.title)
+    return [(code, " / ".join(titles)) for code, titles in seen.items()]
+
+
 class RoleGrantForm(forms.Form):
     """Only the governments the granting user administers, and only their agencies."""
 
@@ -134,6 +148,11 @@ class RoleGrantForm(forms.Form):
         queryset=Unit.objects.none(),
         required=False,
         help_text=_("Required for unit head, unit team and employee: the role covers this agency."),
+    )
+    office = forms.ChoiceField(
+        label=_("Office"),
+        required=False,
+        help_text=_("Required for leadership: the office of the government's rulebook it holds."),
     )
 
     def __init__(
@@ -152,6 +171,12 @@ class RoleGrantForm(forms.Form):
         role_field.choices = roles
         if governments.count() == 1:
             self.fields["government"].initial = governments.first()
+        office_field = self.fields["office"]
+        assert isinstance(office_field, forms.ChoiceField)
+        # The governments read once: their rulebooks stay on these objects for the request.
+        self.governments = {government.pk: government for government in governments}
+        self.office_options = office_choices(self.governments.values())
+        office_field.choices = [("", "—"), *self.office_options]
 
     def _set_queryset(self, name: str, queryset: QuerySet[Any]) -> None:
         field = self.fields[name]
@@ -168,6 +193,16 @@ class RoleGrantForm(forms.Form):
                 self.add_error("unit", _("This agency belongs to another government."))
         elif unit is not None:
             cleaned["unit"] = None
+        office = cleaned.get("office") or ""
+        if role == Role.LEADERSHIP and government is not None:
+            from budaya.rulebook.selectors import current_rulebook
+
+            if not office:
+                self.add_error("office", _("Choose the office this person holds."))
+            elif current_rulebook(government).office(office) is None:
+                self.add_error("office", _("The rulebook of this government has no such office."))
+        else:
+            cleaned["office"] = ""
         return cleaned
 
 

@@ -95,6 +95,13 @@ class User(AbstractUser):
             scopes[key] = scope_of(self._grants(), key)
         return scopes[key]
 
+    def holds_office(self, government: Government | int, code: str) -> bool:
+        """Whether the user holds the office ``code`` of the rulebook (a leadership grant)."""
+        government_id = government if isinstance(government, int) else government.pk
+        return self.role_grants.filter(
+            role=Role.LEADERSHIP, government_id=government_id, office=code
+        ).exists()
+
     @property
     def needs_second_factor(self) -> bool:
         from django.conf import settings
@@ -119,6 +126,17 @@ class RoleGrant(TenantModel):
         blank=True,
         verbose_name=_("agency"),
         help_text=_("For unit-scoped roles: the agency whose subtree the role covers."),
+    )
+    # For the leadership role: the office of the government's rulebook the user holds (its code,
+    # e.g. "sekda", "head"): the regional secretary and the head of government act at different
+    # steps and sign under their own titles (issue 18). Empty: not set yet, the city
+    # administrator sets it (the user's page flags it).
+    office = models.CharField(
+        _("office"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("For leadership: the office of the rulebook this person holds."),
     )
     granted_at = models.DateTimeField(auto_now_add=True)
     granted_by = models.ForeignKey(
@@ -145,6 +163,21 @@ class RoleGrant(TenantModel):
     def __str__(self) -> str:
         where = self.unit or self.government
         return f"{self.get_role_display()} — {where}"
+
+    def office_title(self, government: Government | None = None) -> str:
+        """The title of the office held, as the government's rulebook writes it ("" if none);
+        pass the government object a page already holds to read its rulebook once."""
+        if not self.office:
+            return ""
+        from budaya.rulebook.selectors import current_rulebook
+
+        office = current_rulebook(government or self.government).office(self.office)
+        return office.title if office is not None else self.office
+
+    @property
+    def office_missing(self) -> bool:
+        """A leadership grant without an office: flagged for the city administrator."""
+        return self.role == Role.LEADERSHIP and not self.office
 
 
 class TwoFactorDevice(models.Model):

@@ -153,6 +153,21 @@ ROUTES: dict[str, Access] = {
         ),
         scope="grants in own government; system administrator: city administrator grants",
     ),
+    "accounts:grant_office": Access(
+        "Set the office of the rulebook a leadership grant holds (flagged when missing)",
+        CITY_ADMIN,
+        method="POST",
+        args=lambda w: {
+            "pk": w.user(Role.LEADERSHIP).pk,
+            "grant": w.user(Role.LEADERSHIP).role_grants.get().pk,
+        },
+        foreign=(
+            other_government(
+                lambda w: {"pk": w.foreign_user.pk, "grant": w.extras["foreign_grant"].pk}
+            ),
+        ),
+        scope="leadership grants in own government",
+    ),
     "accounts:audit_list": Access(
         "Browse and filter the audit trail",
         ADMINS,

@@ -13,7 +13,7 @@ from typing import Any
 import pyotp
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.http import HttpRequest
@@ -45,7 +45,20 @@ def _grant_fields(grant: RoleGrant) -> dict[str, Any]:
         "role": grant.role,
         "government": grant.government_id,
         "unit": grant.unit_id,
+        # Leadership: the office of the rulebook held (issue 18).
+        **({"office": grant.office} if grant.role == Role.LEADERSHIP else {}),
     }
+
+
+def _check_office(role: str, government: Government, office: str) -> str:
+    """A leadership grant names an office of the government's rulebook; no other role does."""
+    if role != Role.LEADERSHIP:
+        return ""
+    from budaya.rulebook.selectors import current_rulebook
+
+    if office and current_rulebook(government).office(office) is None:
+        raise ValidationError(_("The rulebook of this government has no such office."))
+    return office
 
 
 def _check_grant(actor: Any, role: str, government: Government, unit: Unit | None) -> None:
@@ -67,18 +80,40 @@ def grant_role(
     government: Government,
     unit: Unit | None = None,
     request: HttpRequest | None = None,
+    office: str = "",
 ) -> RoleGrant:
     _check_grant(actor, role, government, unit)
+    office = _check_office(role, government, office)
     grant, created = RoleGrant.objects.get_or_create(
         user=user,
         role=role,
         government=government,
         unit=unit if role in UNIT_SCOPED_ROLES else None,
-        defaults={"granted_by": actor if actor.is_authenticated else None},
+        defaults={"granted_by": actor if actor.is_authenticated else None, "office": office},
     )
     if created:
         audit.record(actor, AuditAction.GRANT, grant, after=_grant_fields(grant), request=request)
+    elif office and grant.office != office:
+        set_office(actor, grant, office, request)
     user.forget_roles()
+    return grant
+
+
+@transaction.atomic
+def set_office(
+    actor: Any, grant: RoleGrant, office: str, request: HttpRequest | None = None
+) -> RoleGrant:
+    """The city administrator sets which office of the rulebook a leadership grant holds."""
+    if not selectors.grants_administered_by(actor).filter(pk=grant.pk).exists():
+        raise PermissionDenied
+    if grant.role != Role.LEADERSHIP:
+        raise ValidationError(_("Only a leadership role holds an office."))
+    office = _check_office(grant.role, grant.government, office)
+    before = _grant_fields(grant)
+    grant.office = office
+    grant.save(update_fields=["office"])
+    audit.record(actor, AuditAction.UPDATE, grant, before, _grant_fields(grant), request)
+    grant.user.forget_roles()
     return grant
 
 
@@ -107,6 +142,7 @@ def invite_user(
     unit: Unit | None,
     employee: Employee | None,
     request: HttpRequest,
+    office: str = "",
 ) -> User:
     """Create the account without a password and e-mail a link to choose one."""
     _check_grant(actor, role, government, unit)
@@ -129,7 +165,7 @@ def invite_user(
         request=request,
         government=government,
     )
-    grant_role(actor, user, role, government, unit, request)
+    grant_role(actor, user, role, government, unit, request, office=office)
     # Sent once the account exists for sure: a rolled-back invitation sends nothing.
     transaction.on_commit(lambda: send_invitation(user, government, request))
     return user

@@ -22,6 +22,7 @@ urlpatterns = [
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path("users/<int:pk>/grants/<int:grant>/revoke/", views.grant_revoke, name="grant_revoke"),
+    path("users/<int:pk>/grants/<int:grant>/office/", views.grant_office, name="grant_office"),
     path("audit/", views.audit_list, name="audit_list"),
     path("audit/sign-ins/", views.sign_in_attempts, name="sign_in_attempts"),
     path(

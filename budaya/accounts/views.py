@@ -9,7 +9,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordResetForm
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -305,6 +305,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             unit=data["unit"],
             employee=data["employee"],
             request=request,
+            office=data.get("office", ""),
         )
         messages.success(
             request,
@@ -328,7 +329,13 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.grant_role(
-            request.user, shown, data["role"], data["government"], data["unit"], request
+            request.user,
+            shown,
+            data["role"],
+            data["government"],
+            data["unit"],
+            request,
+            office=data.get("office", ""),
         )
         messages.success(request, _("The role was granted."))
         return redirect("accounts:user_detail", pk=shown.pk)
@@ -337,11 +344,35 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .filter(user=shown)
         .values_list("pk", flat=True)
     )
+    for held in shown.visible_grants:  # type: ignore[attr-defined]
+        # The office's title from the rulebook of the government the form already read.
+        held.office_label = held.office_title(form.governments.get(held.government_id))
     return render(
         request,
         "accounts/user_detail.html",
-        {"shown": shown, "form": form, "revocable": revocable},
+        {
+            "shown": shown,
+            "form": form,
+            "revocable": revocable,
+            "office_choices": form.office_options,
+        },
     )
+
+
+@login_required
+@require_POST
+def grant_office(request: HttpRequest, pk: int, grant: int) -> HttpResponse:
+    """Set the office of the rulebook a leadership grant holds (flagged when missing)."""
+    _require_role(request, *selectors.ADMINISTRATORS)
+    shown = get_object_or_404(selectors.users_visible_to(request.user), pk=pk)
+    chosen = get_object_or_404(selectors.grants_administered_by(request.user), pk=grant, user=shown)
+    try:
+        services.set_office(request.user, chosen, request.POST.get("office", ""), request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The office was set."))
+    return redirect("accounts:user_detail", pk=shown.pk)
 
 
 @login_required

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Max, QuerySet
 
-from budaya.monev import indicators
 from budaya.monev.models import (
     MaturityAnswer,
     Report,
@@ -25,34 +24,56 @@ from budaya.monev.models import (
     ReportVersion,
     Score,
     Transition,
-    maturity_level,
 )
 from budaya.org.models import Government
+
+# The summary keeps the figures of the first four indicators (its columns own_1..own_4).
+SUMMARY_INDICATORS = (1, 2, 3, 4)
 
 # (indicator, item, the agency's answer, the verified answer)
 Answer = tuple[int, str, bool | None, bool | None]
 
 
+def consecutive_level(
+    answers: dict[tuple[int, str], bool | None], items: dict[int, list[str]]
+) -> int:
+    """The rulebook's level rule ``consecutive`` (``Maturity.level``) over the indicators and
+    evidence items the report was given: from the first indicator, those whose items are all
+    met; the count stops at the first one that is not."""
+    level = 0
+    for number in sorted(items):
+        if all(answers.get((number, item)) for item in items[number]):
+            level = number
+        else:
+            break
+    return level
+
+
 def maturity_figures(answers: Iterable[Answer]) -> dict[str, int | None]:
     """Per indicator, the items answered yes (``own_n``) and verified yes (``verified_n``, None
-    until both are verified); the agency's level and the verified level (None until every item
-    is verified), as ``models.maturity_level`` counts them."""
+    until all are verified); the agency's level and the verified level (None until every item
+    is verified). The indicators and items are those the report was given from its rulebook's
+    maturity table; a rulebook without one gives none (levels 0 and None)."""
     own: dict[tuple[int, str], bool | None] = {}
     verified: dict[tuple[int, str], bool | None] = {}
+    items: dict[int, list[str]] = defaultdict(list)
     for indicator, item, answer, check in answers:
         own[(indicator, item)], verified[(indicator, item)] = answer, check
+        items[indicator].append(item)
     figures: dict[str, int | None] = {}
-    for number in indicators.INDICATORS:
-        keys = [(number, item) for item in indicators.ITEMS]
+    for number in SUMMARY_INDICATORS:
+        keys = [(number, item) for item in items.get(number, [])]
         figures[f"own_{number}"] = sum(1 for key in keys if own.get(key))
         figures[f"verified_{number}"] = (
             None
-            if any(verified.get(key) is None for key in keys)
+            if not keys or any(verified.get(key) is None for key in keys)
             else sum(1 for key in keys if verified[key])
         )
-    figures["own_level"] = maturity_level(own)
+    figures["own_level"] = consecutive_level(own, items)
     figures["verified_level"] = (
-        None if any(value is None for value in verified.values()) else maturity_level(verified)
+        None
+        if not verified or any(value is None for value in verified.values())
+        else consecutive_level(verified, items)
     )
     return figures
 

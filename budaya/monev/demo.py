@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
-from budaya.monev import aggregates, services
+from budaya.monev import aggregates, rules, services
 from budaya.monev.models import (
     CityReport,
     Period,
@@ -31,8 +31,9 @@ from budaya.monev.models import (
     default_deadline,
 )
 from budaya.org.models import Government, Unit
+from budaya.rulebook import demo as rulebook_demo
 
-GOVERNMENTS = {"kota-serang": "serang", "kota-tangerang": "tangerang"}
+GOVERNMENTS = ("kota-serang", "kota-tangerang")
 
 # The current year: the state each agency's report reaches, in agency order; the rest have not
 # started. "returned-revised" is a returned report the agency took back as version 2.
@@ -103,6 +104,13 @@ def _step(report: Report, target: str, actor: Any, note: str = "") -> None:
             submitted_by=actor,
         )
         services.cite_activities(version)  # as a submission does (issue 17)
+        # As services.transition records it: verify_reports checks the hash against it.
+        audit.record(
+            actor,
+            AuditAction.CREATE,
+            version,
+            after={"number": version.number, "sha256": version.sha256},
+        )
     if target == State.DRAFT and source == State.RETURNED:
         report.version += 1
         report.save(update_fields=["version", "updated_at"])
@@ -112,13 +120,15 @@ def _prepare(period: Period, unit: Unit, actors: _Actors, index: int) -> Report:
     actor = actors.agency(unit)
     report = services.start_report(period, unit, actor)
     activities = list(services.period_activities(report)[:40])
+    # The row groups of the government's own report form (its rulebook).
+    groups = services.group_numbers(period)
     picks: list[tuple[Any, int]] = []
     seen_forms: set[int] = set()
     for activity in activities:
         if activity.form_id in seen_forms:
             continue
         seen_forms.add(activity.form_id)
-        picks.append((activity, 1 + len(picks) % 4))
+        picks.append((activity, groups[len(picks) % len(groups)]))
         if len(picks) == 6:
             break
     services.add_rows_from_activities(report, picks, actor)
@@ -126,7 +136,7 @@ def _prepare(period: Period, unit: Unit, actors: _Actors, index: int) -> Report:
         ReportRow.objects.create(
             government=period.government,
             report=report,
-            indicator=1,
+            indicator=groups[0],
             order=1,
             when=period.ends_on.strftime("%m-%Y"),
             activity_title="Pemasangan slogan nilai organisasi di ruang pelayanan",
@@ -186,7 +196,8 @@ def _city(period: Period, reports: list[Report], actors: _Actors, until: str) ->
         _step(report, State.CONSOLIDATED, actors.admin)
     number = (period.city_reports.count() or 0) + 1
     content = services.canonical_json(services.city_content(period, reports, number))
-    name, nip = services.team_chair(None, period.government)
+    signs = rules.book_of(period).monev.signatory("city_report", "signs")
+    name, nip = services.signer_of(period.government, signs.signer if signs else "city_team_chair")
     city = CityReport.objects.create(
         government=period.government,
         period=period,
@@ -230,9 +241,9 @@ def _period(government: Government, year: int, closed: bool, actor: Any) -> Peri
 
 
 @transaction.atomic
-def _seed(government: Government, key: str) -> str:
+def _seed(government: Government) -> str:
     actors = _Actors(government)
-    services.seed_instrument(government, key, actors.admin)
+    services.seed_instrument(government, actors.admin)
     year = timezone.localdate().year
     agencies = list(
         Unit.objects.filter(
@@ -273,14 +284,16 @@ def _seed(government: Government, key: str) -> str:
 
 
 def seed() -> list[str]:
-    lines: list[str] = []
+    # Each city's periods are made under its own rulebook: load it first (idempotent; the
+    # rulebook app's own demo step then finds it there).
+    lines: list[str] = rulebook_demo.seed()
     year = timezone.localdate().year
-    for slug, key in GOVERNMENTS.items():
+    for slug in GOVERNMENTS:
         government = Government.objects.filter(slug=slug).first()
         if government is None:
             continue
         if Period.objects.filter(government=government, kind="berkala", year=year).exists():
             lines.append(f"{government.name}: monitoring periods already there")
             continue
-        lines.append(_seed(government, key))
+        lines.append(_seed(government))
     return lines

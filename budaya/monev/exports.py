@@ -1,5 +1,7 @@
-"""The agency report and the city report as XLSX, DOCX and PDF in the layout of S Tabel 1, with
-the place, date and signature block, the government's logo and the document hash in the footer.
+"""The agency report and the city report as XLSX, DOCX and PDF in the layout of the report form of
+the period's rulebook (its numbered columns, their Keterangan and its row groups), with the place,
+date and the signature blocks of ``monev.signatories`` (each under its own title, with the name
+and NIP of whoever holds it), the government's logo and the document hash in the footer.
 
 The PDF renderer reads no network resource: ``LocalOnlyFetcher`` answers data: URLs and files
 under the static directories and refuses everything else; fonts are the machine's (DejaVu).
@@ -25,10 +27,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from budaya.files import attach
-from budaya.monev import indicators, selectors, services
+from budaya.monev import rules, selectors, services
 from budaya.monev.models import CityReport, Report, ReportVersion
 from budaya.org import logos
 from budaya.org.models import Government
+from budaya.rulebook.document import Column, RulebookDocument
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 log = logging.getLogger(__name__)
@@ -55,11 +58,30 @@ def tanggal(day: datetime.date) -> str:
 
 @dataclass
 class Section:
-    """One agency's Tabel 1 (a city report holds one per agency)."""
+    """One agency's form (a city report holds one per agency)."""
 
     title: str
     groups: list[dict[str, Any]]
     sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """One signature block: the printed title (the rulebook's), whose name and NIP."""
+
+    position: str
+    title: str
+    name: str
+    nip: str
+
+    @property
+    def position_text(self) -> str:
+        return POSITION_TEXT.get(self.position, "")
+
+
+# The words above a block after the first (the first carries the place and the date).
+POSITION_TEXT = {"forwards": "Menyampaikan,", "acknowledges": "Mengetahui,"}
+POSITIONS = ("signs", "forwards", "acknowledges")
 
 
 @dataclass
@@ -71,33 +93,56 @@ class Document:
     sections: list[Section]
     place: str
     day: datetime.date
-    chair_title: str
-    signatory_name: str
-    signatory_nip: str
+    columns: tuple[Column, ...]
+    signatures: list[Signature]
     sha256: str
     note: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def legend(self) -> bool:
+        return any(column.legend for column in self.columns)
 
 
 # Beside a row whose cited activity was edited after the submission (issue 17); the row itself
 # and the hash stay those of the submitted version.
 CHANGED_NOTE = "(diubah setelah laporan disampaikan)"
 
+# A row's seven fields, in the order of the form's columns 1 to 7.
+ROW_FIELDS = ("number", "when", "activity", "form", "problems", "solutions", "evidence_text")
 
-def _groups(rows: list[dict[str, Any]], changed: set[str] | None = None) -> list[dict[str, Any]]:
+
+def _cells(row: dict[str, Any], columns: tuple[Column, ...]) -> list[Any]:
+    """The row's values under the form's columns, by position (a column past the seventh is
+    empty)."""
+    values = [row.get(name, "") for name in ROW_FIELDS]
+    return [values[index] if index < len(values) else "" for index in range(len(columns))]
+
+
+def _groups(
+    rows: list[dict[str, Any]],
+    book: RulebookDocument,
+    columns: tuple[Column, ...],
+    changed: set[str] | None = None,
+) -> list[dict[str, Any]]:
     number = 0
     groups = []
-    for i in indicators.INDICATORS:
+    known = [group.number for group in book.monev.report_form.row_groups]
+    headings = [(group.number, group.heading) for group in book.monev.report_form.row_groups]
+    # A row under a group the form no longer has (content made under another form) is kept.
+    headings += [(n, "") for n in sorted({r["indicator"] for r in rows} - set(known))]
+    for group_number, heading in headings:
         items = []
         for row in rows:
-            if row["indicator"] != i:
+            if row["indicator"] != group_number:
                 continue
             number += 1
             item = {**row, "number": number, "evidence_text": _evidence_text(row)}
             if changed and row.get("key") in changed:
                 item["activity"] = f"{row['activity']}\n{CHANGED_NOTE}"
+            item["cells"] = _cells(item, columns)
             items.append(item)
-        groups.append({"heading": indicators.TABEL1_HEADINGS[i], "rows": items})
+        groups.append({"heading": heading, "rows": items})
     return groups
 
 
@@ -107,7 +152,39 @@ def _evidence_text(row: dict[str, Any]) -> str:
     )
 
 
-CHAIR = "Ketua Tim Percepatan Pelaksanaan Reformasi Birokrasi"
+def _office_person(
+    book: RulebookDocument, government: Government, signer: str, acted: dict[str, Any]
+) -> tuple[str, str]:
+    """Name and NIP under an office's title: whoever made the chain step that office acts at
+    (forward, acknowledge), else whoever holds the office now."""
+    for step_code, user in acted.items():
+        step = book.monev.step(step_code)
+        if step is not None and step.actor == signer and user is not None:
+            return services.person_of(user)
+    return services.signer_of(government, signer)
+
+
+def _signatures(
+    book: RulebookDocument,
+    government: Government,
+    document: str,
+    signs: tuple[str, str],
+    acted: dict[str, Any],
+    unit: Any = None,
+) -> list[Signature]:
+    out = []
+    for position in POSITIONS:
+        signatory = book.monev.signatory(document, position)
+        if signatory is None:
+            continue
+        if position == "signs":
+            name, nip = signs
+        elif book.office(signatory.signer) is not None:
+            name, nip = _office_person(book, government, signatory.signer, acted)
+        else:
+            name, nip = services.signer_of(government, signatory.signer, unit)
+        out.append(Signature(position, signatory.title, name, nip))
+    return out
 
 
 def agency_document(report: Report, version: ReportVersion | None) -> Document:
@@ -123,18 +200,27 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
     day = timezone.localdate(version.submitted_at) if version else timezone.localdate()
     changed = selectors.changed_since_submitted(report, version)
     government = report.government
+    book = rules.book_of(report.period)
+    columns = book.monev.report_form.columns
     return Document(
         filename=f"monev-{slugify(report.unit.name)}-{report.period.year}-v{report.version}",
         government=government,
-        title="Formulir Laporan Monitoring dan Evaluasi",
+        title=book.monev.report_form.title,
         subtitle=f"{content['unit']['name']} · {content['period']['title']}",
-        sections=[Section(content["unit"]["name"], _groups(content["rows"], changed), sha)],
+        sections=[
+            Section(content["unit"]["name"], _groups(content["rows"], book, columns, changed), sha)
+        ],
         place=content.get("place") or services.place_of(government),
         day=day,
-        # As Tabel 1 has it (the agency's team carries the city's name, S Pasal 9(1)-(2)).
-        chair_title=f"{CHAIR} {government.name},",
-        signatory_name=content["signatory"]["name"],
-        signatory_nip=content["signatory"]["nip"],
+        columns=columns,
+        signatures=_signatures(
+            book,
+            government,
+            "agency_report",
+            (content["signatory"]["name"], content["signatory"]["nip"]),
+            {},
+            report.unit,
+        ),
         sha256=sha,
         note=note,
     )
@@ -143,27 +229,61 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
 def city_document(city: CityReport) -> Document:
     content = json.loads(city.canonical)
     government = city.government
+    book = rules.book_of(city.period)
+    columns = book.monev.report_form.columns
     return Document(
         filename=f"monev-{government.slug}-{city.period.year}-kota-{city.number}",
         government=government,
-        title="Laporan Monitoring dan Evaluasi Budaya Kerja",
+        title=book.monev.report_form.title,
         subtitle=f"{government.name} · {content['period']['title']}",
         sections=[
             Section(
                 f"{item['unit']['name']} (versi {item['version']})",
-                _groups(item["content"]["rows"]),
+                _groups(item["content"]["rows"], book, columns),
                 item["sha256"],
             )
             for item in content["reports"]
         ],
         place=city.place or services.place_of(government),
         day=timezone.localdate(city.consolidated_at),
-        chair_title=f"{CHAIR} {government.name},",
-        signatory_name=city.signatory_name,
-        signatory_nip=city.signatory_nip,
+        columns=columns,
+        signatures=_signatures(
+            book,
+            government,
+            "city_report",
+            (city.signatory_name, city.signatory_nip),
+            {"forward": city.forwarded_by, "acknowledge": city.acknowledged_by},
+        ),
         sha256=city.sha256,
         note=f"Laporan kota nomor {city.number}",
     )
+
+
+def _signature_lines(document: Document) -> list[str]:
+    lines: list[str] = []
+    for index, block in enumerate(document.signatures):
+        if index == 0:
+            lines.append(f"{document.place}, {tanggal(document.day)}")
+        else:
+            lines += ["", block.position_text]
+        lines += [
+            f"{block.title},",
+            "",
+            "",
+            f"({block.name or '.....'})",
+            f"NIP {block.nip}" if block.nip else "",
+        ]
+    return lines
+
+
+def _legend_lines(document: Document) -> list[str]:
+    if not document.legend:
+        return []
+    return ["Keterangan:"] + [
+        f"{column.number}. {column.heading}: {column.legend}"
+        for column in document.columns
+        if column.legend
+    ]
 
 
 def _logo_bytes(government: Government) -> bytes | None:
@@ -180,37 +300,24 @@ def _logo_bytes(government: Government) -> bytes | None:
 
 
 def xlsx(document: Document) -> bytes:
-    rows: list[list[Any]] = [[str(n) for n in range(1, 8)]]
+    width = len(document.columns)
+    blank = [""] * max(width - 1, 0)
+    rows: list[list[Any]] = [[str(column.number) for column in document.columns]]
     for section in document.sections:
         if len(document.sections) > 1:
-            rows.append([section.title, "", "", "", "", "", f"SHA-256: {section.sha256}"])
+            rows.append([section.title, *blank[:-1], f"SHA-256: {section.sha256}"])
         for group in section.groups:
-            rows.append([group["heading"], "", "", "", "", "", ""])
+            rows.append([group["heading"], *blank])
             for row in group["rows"]:
-                rows.append(
-                    [
-                        row["number"],
-                        row["when"],
-                        row["activity"],
-                        row["form"],
-                        row["problems"],
-                        row["solutions"],
-                        row["evidence_text"],
-                    ]
-                )
-    rows += [
-        [],
-        [f"{document.place}, {tanggal(document.day)}"],
-        [document.chair_title],
-        [],
-        [f"({document.signatory_name or '.....'})"],
-        [f"NIP {document.signatory_nip}" if document.signatory_nip else ""],
-        [],
-        [f"{document.note} · SHA-256: {document.sha256}"],
-    ]
+                rows.append(list(row["cells"]))
+    rows += [[]]
+    rows += [[line] for line in _legend_lines(document)]
+    rows += [[]]
+    rows += [[line] for line in _signature_lines(document)]
+    rows += [[], [f"{document.note} · SHA-256: {document.sha256}"]]
     return workbook_bytes(
-        "Tabel 1",
-        list(indicators.COLUMNS),
+        "Formulir",
+        [column.heading for column in document.columns],
         rows,
         heading=[document.government.name, document.title, document.subtitle],
         logo=_xlsx_logo(document.government),
@@ -261,39 +368,26 @@ def docx(document: Document) -> bytes:
     for part in document.sections:
         if len(document.sections) > 1:
             out.add_paragraph().add_run(part.title).bold = True
-        table = out.add_table(rows=2, cols=7)
+        width = len(document.columns)
+        table = out.add_table(rows=2, cols=width)
         table.style = "Table Grid"
-        for index, name in enumerate(indicators.COLUMNS):
-            table.rows[0].cells[index].text = name
-            table.rows[1].cells[index].text = str(index + 1)
+        for index, column in enumerate(document.columns):
+            table.rows[0].cells[index].text = column.heading
+            table.rows[1].cells[index].text = str(column.number)
         for group in part.groups:
             cells = table.add_row().cells
-            merged = cells[0].merge(cells[6])
+            merged = cells[0].merge(cells[width - 1]) if width > 1 else cells[0]
             merged.text = group["heading"]
             for row in group["rows"]:
                 cells = table.add_row().cells
-                values = [
-                    row["number"],
-                    row["when"],
-                    row["activity"],
-                    row["form"],
-                    row["problems"],
-                    row["solutions"],
-                    row["evidence_text"],
-                ]
-                for index, value in enumerate(values):
+                for index, value in enumerate(row["cells"]):
                     cells[index].text = str(value)
         if len(document.sections) > 1:
             out.add_paragraph(f"SHA-256: {part.sha256}")
+    for line in _legend_lines(document):
+        out.add_paragraph(line)
     out.add_paragraph()
-    for line in (
-        f"{document.place}, {tanggal(document.day)}",
-        document.chair_title,
-        "",
-        "",
-        f"({document.signatory_name or '.....'})",
-        f"NIP {document.signatory_nip}" if document.signatory_nip else "",
-    ):
+    for line in _signature_lines(document):
         paragraph = out.add_paragraph(line)
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer = section.footer.paragraphs[0]
@@ -356,7 +450,8 @@ def pdf_html(document: Document) -> str:
         "monev/export_pdf.html",
         {
             "document": document,
-            "columns": indicators.COLUMNS,
+            "columns": document.columns,
+            "legend": document.legend,
             "logo_uri": logo_uri,
             "css_uri": Path(str(css)).resolve().as_uri() if css else "",
             "date": tanggal(document.day),

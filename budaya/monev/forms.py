@@ -9,11 +9,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from budaya.activities.models import Evidence
-from budaya.monev import indicators
 from budaya.monev.models import Period, Question, ReportRow
 from budaya.org.models import Unit
-
-INDICATOR_CHOICES = [(i, f"{i}. {indicators.TABEL1_HEADINGS[i]}") for i in indicators.INDICATORS]
 
 
 class DateInput(forms.DateInput):
@@ -73,7 +70,8 @@ class DeadlineForm(forms.Form):
 
 
 class RowForm(forms.ModelForm):
-    indicator = forms.TypedChoiceField(label=_("Indicator"), choices=INDICATOR_CHOICES, coerce=int)
+    # The row groups of the report form of the period's rulebook (set in __init__).
+    indicator = forms.TypedChoiceField(label=_("Group of rows"), choices=[], coerce=int)
     evidence = forms.ModelMultipleChoiceField(
         label=_("Supporting data (evidence)"),
         queryset=Evidence.objects.none(),
@@ -90,9 +88,14 @@ class RowForm(forms.ModelForm):
             "solutions": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args: Any, evidence: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, evidence: Any, groups: list[tuple[int, str]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["evidence"].queryset = evidence  # type: ignore[attr-defined]
+        self.fields["indicator"].choices = [  # type: ignore[attr-defined]
+            (number, f"{number}. {heading}") for number, heading in groups
+        ]
         if self.instance.pk:
             self.fields["evidence"].initial = list(
                 self.instance.evidence_links.values_list("evidence_id", flat=True)
@@ -101,8 +104,16 @@ class RowForm(forms.ModelForm):
 
 class SignatoryForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=80)
-    signatory_name = forms.CharField(label=_("Team chair"), max_length=200, required=False)
-    signatory_nip = forms.CharField(label=_("NIP of the team chair"), max_length=30, required=False)
+    signatory_name = forms.CharField(
+        label=_("Name of the signatory"), max_length=200, required=False
+    )
+    signatory_nip = forms.CharField(label=_("NIP of the signatory"), max_length=30, required=False)
+
+    def __init__(self, *args: Any, title: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if title:
+            # The rulebook's printed title of who signs (e.g. the agency head's).
+            self.fields["signatory_name"].help_text = title
 
 
 class QuestionForm(forms.ModelForm):

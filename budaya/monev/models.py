@@ -2,8 +2,10 @@
 their frozen versions with hashes, the maturity self-assessment of S Tabel 2, the evaluation
 instrument, the city report and the reminders.
 
-The workflow of a report is the table ``TRANSITIONS`` below, written once and enforced only in
-``services.transition``.
+Every rule comes from the government's rulebook (``budaya/rulebook``): the form's columns and row
+groups, the maturity indicators (if any), the evaluation areas, the workflow (the approval
+chain, ``rules.chain_moves``, enforced only in ``services.transition``), the signatories, the
+default deadline and the reminders. A period stores the rulebook version it was made under.
 """
 
 from __future__ import annotations
@@ -11,20 +13,19 @@ from __future__ import annotations
 import datetime
 import hashlib
 import uuid
-from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from budaya.accounts.models import Role
 from budaya.activities.models import Activity, Evidence
 from budaya.org.models import Government, TenantModel, Unit
 
 
 class MonevSetting(TenantModel):
-    """A government's default deadline of the yearly report (S Lampiran D: by August)."""
+    """No longer read (issue 18): the default deadline is the rulebook's ``monev.deadline``, and
+    the monitoring page's deadline form writes the rulebook's next version. Kept so the rows
+    made before stay readable in the audit trail."""
 
     deadline_month = models.PositiveSmallIntegerField(_("deadline month"), default=8)
     deadline_day = models.PositiveSmallIntegerField(_("deadline day"), default=31)
@@ -41,8 +42,10 @@ class MonevSetting(TenantModel):
 
 
 def default_deadline(government: Government, year: int) -> datetime.date:
-    setting = MonevSetting.objects.filter(government=government).first()
-    return (setting or MonevSetting()).deadline_for(year)
+    """The default deadline of the yearly report: the government's rulebook's."""
+    from budaya.rulebook.selectors import current_rulebook
+
+    return current_rulebook(government).monev.deadline.for_year(year)
 
 
 class Period(TenantModel):
@@ -59,6 +62,17 @@ class Period(TenantModel):
     ends_on = models.DateField(_("activities until"))
     deadline = models.DateField(_("deadline"))
     closed = models.BooleanField(_("closed"), default=False)
+    # The rulebook version the period was made under: its form, maturity, chain and signatories
+    # apply to its reports for good (issue 18). Null: no rulebook was loaded (the starter).
+    rulebook_version = models.ForeignKey(
+        "rulebook.RulebookVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_constraint=False,
+        verbose_name=_("rulebook version"),
+    )
     units = models.ManyToManyField(
         Unit,
         through="PeriodUnit",
@@ -125,40 +139,8 @@ class State(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", _("Acknowledged")
 
 
-@dataclass(frozen=True)
-class Move:
-    """One legal move: from, to, the role that makes it, and whether the person who made the
-    previous move may not make this one (the regulation separates them)."""
-
-    source: str
-    target: str
-    roles: tuple[str, ...]
-    label: Any
-    separate: bool = False
-    # who acts on the agency's report: "agency" (unit roles of its agency) or "city" (government)
-    scope: str = "city"
-
-
-HEAD = (Role.UNIT_HEAD,)
-AGENCY = (Role.UNIT_TEAM, Role.UNIT_HEAD)
-CITY = (Role.CITY_ADMIN,)
-LEADERS = (Role.LEADERSHIP,)
-
-# The report's state machine (../shared/docs/domain.md), S Pasal 9(2)(d), 9(3)(b)(d), 11(3),
-# Lampiran D. The unit head approves what the team prepared (not their own draft); the city team
-# (city administrator) reviews what the agency submitted; the regional secretary forwards what
-# the city team consolidated; the head of government acknowledges what the secretary forwarded.
-TRANSITIONS: tuple[Move, ...] = (
-    Move(State.DRAFT, State.APPROVED, HEAD, _("Approve"), separate=True, scope="agency"),
-    Move(State.APPROVED, State.DRAFT, HEAD, _("Back to draft"), scope="agency"),
-    Move(State.APPROVED, State.SUBMITTED, HEAD, _("Submit to the city team"), scope="agency"),
-    Move(State.SUBMITTED, State.RETURNED, CITY, _("Return with comments"), separate=True),
-    Move(State.RETURNED, State.DRAFT, AGENCY, _("Revise as a new version"), scope="agency"),
-    Move(State.SUBMITTED, State.ACCEPTED, CITY, _("Accept"), separate=True),
-    Move(State.ACCEPTED, State.CONSOLIDATED, CITY, _("Consolidate into the city report")),
-    Move(State.CONSOLIDATED, State.FORWARDED, LEADERS, _("Forward"), separate=True),
-    Move(State.FORWARDED, State.ACKNOWLEDGED, LEADERS, _("Acknowledge"), separate=True),
-)
+# The report's workflow is the government's approval chain (``rules.chain_moves``), read from the
+# rulebook the period was made under; ``services.transition`` alone enforces it.
 
 # States in which the agency may still change its working copy.
 EDITABLE = frozenset({State.DRAFT})
@@ -173,17 +155,6 @@ FROZEN = frozenset(
         State.ACKNOWLEDGED,
     }
 )
-
-
-def moves_from(state: str) -> list[Move]:
-    return [move for move in TRANSITIONS if move.source == state]
-
-
-def find_move(source: str, target: str) -> Move | None:
-    for move in TRANSITIONS:
-        if move.source == source and move.target == target:
-            return move
-    return None
 
 
 class Report(TenantModel):
@@ -226,16 +197,15 @@ class Report(TenantModel):
 
 
 class ReportRow(TenantModel):
-    """One row of Tabel 1 under one of the four indicators; ``key`` stays the same across
-    versions, so comments and the diff follow a row."""
+    """One row of the report form under one of the rulebook's row groups (``indicator`` holds the
+    group's number); ``key`` stays the same across versions, so comments and the diff follow a
+    row."""
 
     scope_unit_path = "report__unit__path"
 
     report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="rows")
     key = models.UUIDField(default=uuid.uuid4, editable=False)
-    indicator = models.PositiveSmallIntegerField(
-        _("indicator"), choices=[(i, str(i)) for i in (1, 2, 3, 4)]
-    )
+    indicator = models.PositiveSmallIntegerField(_("indicator"))
     order = models.PositiveIntegerField(_("order"), default=0)
     activity = models.ForeignKey(
         Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -274,8 +244,8 @@ class RowEvidence(TenantModel):
 
 
 class MaturityAnswer(TenantModel):
-    """S Tabel 2: the agency's yes/no on evidence item a or b of one indicator, and the city
-    team's verified answer with its reason when it differs."""
+    """The rulebook's maturity table: the agency's yes/no on one evidence item of one indicator,
+    and the city team's verified answer with its reason when it differs."""
 
     scope_unit_path = "report__unit__path"
 
@@ -317,18 +287,6 @@ class MaturityEvidence(TenantModel):
                 fields=["government", "answer", "evidence"], name="monev_maturity_evidence"
             )
         ]
-
-
-def maturity_level(answers: dict[tuple[int, str], bool | None]) -> int:
-    """The level (0–4): the indicators of Tabel 2, from the first, whose items a and b are both
-    met; the indicators build on one another, so the count stops at the first one not met."""
-    level = 0
-    for indicator in (1, 2, 3, 4):
-        if answers.get((indicator, "a")) and answers.get((indicator, "b")):
-            level = indicator
-        else:
-            break
-    return level
 
 
 class ReportVersion(TenantModel):

@@ -219,7 +219,8 @@ ROUTES: dict[str, Access] = {
         scope=READERS,
     ),
     "monev:transition": _report(
-        "Move a report: approve, submit, return, revise, accept (by role, as the table says)",
+        "Move a report: approve, submit, return, revise, accept (by role, as the rulebook's "
+        "approval chain says)",
         ACTING,
         method="POST",
         scope="unit head and team: own agency; city administrator: every agency",
@@ -231,7 +232,8 @@ ROUTES: dict[str, Access] = {
     ),
     "monev:city": _city("The city report and its hash"),
     "monev:city_move": _city(
-        "Forward (regional secretary) or acknowledge (head of government) the city report",
+        "Forward or acknowledge the city report: only the office the rulebook's chain names for "
+        "the step (leadership grant holding that office)",
         LEADERSHIP,
         method="POST",
     ),

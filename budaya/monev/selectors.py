@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 from budaya.accounts.models import Role
-from budaya.monev import indicators
+from budaya.monev import rules
 from budaya.monev.models import (
     FROZEN,
     CitedActivity,
@@ -74,6 +74,8 @@ class BoardLine:
     agency: Unit
     summary: ReportSummary | None
     status: str
+    # The maturity overview's figures: (indicator, items yes, items verified yes, items).
+    figures: list[tuple[int, int, int | None, int]] = field(default_factory=list)
 
 
 def _status(summary: ReportSummary | None) -> str:
@@ -161,7 +163,16 @@ def maturity_overview(user: Any, period: Period, sort: str) -> dict[str, Any]:
 
         lines.sort(key=key)
     reported = [line.summary for line in lines if line.summary is not None]
-    full = len(indicators.ITEMS)
+    maturity = rules.book_of(period).monev.maturity
+    # The period's maturity indicators and how many evidence items each has (none: no table).
+    sizes = {i.number: len(i.evidence) for i in maturity.indicators} if maturity else {}
+    for line in lines:
+        s = line.summary
+        line.figures = (
+            [(n, own, verified, sizes[n]) for n, own, verified in s.per_indicator() if n in sizes]
+            if s
+            else []
+        )
     totals: dict[str, Any] = {
         "reports": len(reported),
         # per indicator: the agencies that meet it by their answers, and verified
@@ -171,7 +182,8 @@ def maturity_overview(user: Any, period: Period, sort: str) -> dict[str, Any]:
                 sum(1 for s in reported if getattr(s, f"own_{number}") == full),
                 sum(1 for s in reported if getattr(s, f"verified_{number}") == full),
             )
-            for number in indicators.INDICATORS
+            for number, full in sizes.items()
+            if number <= 4
         ],
     }
     for name in ("own_level", "verified_level", "score", "verified_score", "max_score"):

@@ -21,15 +21,13 @@ from django.utils.translation import gettext as _
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
 from budaya.activities.models import Activity, Evidence
-from budaya.monev import aggregates, indicators
+from budaya.monev import aggregates, rules
 from budaya.monev.models import (
     CitedActivity,
     CityReport,
     Instrument,
     MaturityAnswer,
     MaturityEvidence,
-    MonevSetting,
-    Move,
     Period,
     PeriodUnit,
     Question,
@@ -42,13 +40,12 @@ from budaya.monev.models import (
     Score,
     State,
     Transition,
-    find_move,
 )
+from budaya.monev.rules import Move, book_of
 from budaya.org.models import Government, Unit
+from budaya.rulebook.selectors import current_rulebook, current_version_id
 
 log = logging.getLogger(__name__)
-
-REMINDER_DAYS = (30, 7, 1)
 
 # --- Settings and periods ------------------------------------------------------------------------
 
@@ -56,24 +53,40 @@ REMINDER_DAYS = (30, 7, 1)
 @transaction.atomic
 def set_deadline(
     government: Government, month: int, day: int, actor: Any, request: HttpRequest | None = None
-) -> MonevSetting:
+) -> int:
+    """Change the default deadline of the yearly report: it is the rulebook's ``monev.deadline``,
+    so this writes the rulebook's next version (the government's own choice, audited there); the
+    periods made before keep theirs. Returns the rulebook's version number."""
+    import copy
+
+    from budaya.rulebook import services as rulebook
+    from budaya.rulebook.selectors import forget
+
     try:
         datetime.date(2024, month, day)
     except ValueError as error:
         raise ValidationError(_("Not a day of the year.")) from error
-    setting, _created = MonevSetting.objects.get_or_create(government=government)
-    before = audit.snapshot(setting, ["deadline_month", "deadline_day"])
-    setting.deadline_month, setting.deadline_day = month, day
-    setting.save()
-    audit.record(
-        actor,
-        AuditAction.UPDATE,
-        setting,
-        before,
-        audit.snapshot(setting, ["deadline_month", "deadline_day"]),
-        request,
+    book = current_rulebook(government)
+    content = copy.deepcopy(book.content)
+    deadline = content.setdefault("monev", {}).setdefault("deadline", {})
+    if (deadline.get("month"), deadline.get("day")) == (month, day):
+        return book.version_number
+    deadline.update(
+        month=month,
+        day=day,
+        choice="government",
+        note=_("Set on the monitoring page."),
     )
-    return setting
+    result = rulebook.import_rulebook(
+        government=government,
+        text=rulebook.to_yaml(content),
+        acting_user=actor,
+        note=_("Default deadline of the yearly report: %(day)d-%(month)d.")
+        % {"day": day, "month": month},
+        source_name="monev",
+    )
+    forget(government)
+    return result.version.number if result.version is not None else book.version_number
 
 
 @transaction.atomic
@@ -105,6 +118,7 @@ def create_period(
         starts_on=starts_on,
         ends_on=ends_on,
         deadline=deadline,
+        rulebook_version_id=current_version_id(government),
     )
     chosen = [unit for unit in units if unit.government_id == government.pk]
     PeriodUnit.objects.bulk_create(
@@ -117,6 +131,7 @@ def create_period(
         after={
             **audit.snapshot(period, ["kind", "year", "title", "starts_on", "ends_on", "deadline"]),
             "units": [unit.code for unit in chosen],
+            "rulebook_version": period.rulebook_version_id,
         },
         request=request,
     )
@@ -169,6 +184,66 @@ def team_chair(unit: Unit | None, government: Government) -> tuple[str, str]:
     return str(getattr(employee, "full_name", "") or employee.name), str(employee.nip or "")
 
 
+def agency_head(unit: Unit) -> tuple[str, str]:
+    """Name and NIP of the head of the agency: the unit head's account linked to an employee,
+    else the employee of the agency with the highest echelon, else nobody."""
+    grant = (
+        RoleGrant.objects.filter(
+            government_id=unit.government_id,
+            role=Role.UNIT_HEAD,
+            unit=unit,
+            user__employee__isnull=False,
+        )
+        .select_related("user__employee")
+        .order_by("pk")
+        .first()
+    )
+    if grant is not None:
+        return person_of(grant.user)
+    from budaya.org.models import Employee
+
+    heads = Employee.objects.filter(government_id=unit.government_id, unit=unit).exclude(echelon="")
+    head = min(heads, key=lambda e: (e.echelon, e.pk), default=None)
+    if head is None:
+        return "", ""
+    return str(head.full_name or head.name), str(head.nip or "")
+
+
+def office_holder(government: Government, office: str) -> tuple[str, str]:
+    """Name and NIP of whoever holds an office of the rulebook (the leadership grant's user,
+    through the employee linked to the account), or blanks."""
+    grant = (
+        RoleGrant.objects.filter(government=government, role=Role.LEADERSHIP, office=office)
+        .select_related("user", "user__employee")
+        .order_by("pk")
+        .first()
+    )
+    if grant is None:
+        return "", ""
+    return person_of(grant.user)
+
+
+def person_of(user: Any) -> tuple[str, str]:
+    """A user's name and NIP as a signature shows them."""
+    if user is None:
+        return "", ""
+    employee = getattr(user, "employee", None)
+    if employee is not None:
+        return str(getattr(employee, "full_name", "") or employee.name), str(employee.nip or "")
+    return user.get_full_name() or user.get_username(), ""
+
+
+def signer_of(government: Government, signer: str, unit: Unit | None = None) -> tuple[str, str]:
+    """Name and NIP of a signatory of the rulebook (``monev.signatories[].signer``)."""
+    if signer == "agency_team_chair":
+        return team_chair(unit, government)
+    if signer == "city_team_chair":
+        return team_chair(None, government)
+    if signer == "agency_head":
+        return agency_head(unit) if unit is not None else ("", "")
+    return office_holder(government, signer)
+
+
 def place_of(government: Government) -> str:
     return government.name.removeprefix("Kota ").removeprefix("Kabupaten ")
 
@@ -184,7 +259,11 @@ def start_report(
     existing = Report.objects.filter(government=period.government, period=period, unit=unit)
     if existing.exists():
         return existing.get()
-    name, nip = team_chair(unit, period.government)
+    book = book_of(period)
+    signatory = book.monev.signatory("agency_report", "signs")
+    name, nip = signer_of(
+        period.government, signatory.signer if signatory else "agency_team_chair", unit
+    )
     report = Report.objects.create(
         government=period.government,
         period=period,
@@ -195,11 +274,17 @@ def start_report(
         created_by=actor,
         prepared_by=actor,
     )
+    maturity = book.monev.maturity
     MaturityAnswer.objects.bulk_create(
         [
-            MaturityAnswer(government=period.government, report=report, indicator=i, item=item)
-            for i in indicators.INDICATORS
-            for item in indicators.ITEMS
+            MaturityAnswer(
+                government=period.government,
+                report=report,
+                indicator=indicator.number,
+                item=evidence.item,
+            )
+            for indicator in (maturity.indicators if maturity else ())
+            for evidence in indicator.evidence
         ]
     )
     instrument = Instrument.objects.filter(government=period.government, active=True).first()
@@ -219,6 +304,11 @@ def start_report(
         request=request,
     )
     return report
+
+
+def group_numbers(period: Period) -> list[int]:
+    """The numbers of the report form's row groups (a row's ``indicator``)."""
+    return [group.number for group in book_of(period).monev.report_form.row_groups]
 
 
 def _editable(report: Report) -> None:
@@ -260,10 +350,11 @@ def add_rows_from_activities(
     """One row per picked activity under the chosen indicator; its evidence linked, not copied."""
     _editable(report)
     allowed = set(period_activities(report).values_list("pk", flat=True))
+    groups = group_numbers(report.period)
     last = report.rows.order_by("-order").values_list("order", flat=True).first() or 0
     rows: list[ReportRow] = []
     for activity, indicator in picks:
-        if activity.pk not in allowed or indicator not in indicators.INDICATORS:
+        if activity.pk not in allowed or indicator not in groups:
             continue
         last += 1
         form = activity.form.name
@@ -319,6 +410,8 @@ def save_row(
     request: HttpRequest | None = None,
 ) -> ReportRow:
     _editable(report)
+    if data["indicator"] not in group_numbers(report.period):
+        raise ValidationError(_("The report form has no such group of rows."))
     before = _row_data(row, with_evidence=True) if row else None
     if row is None:
         last = report.rows.order_by("-order").values_list("order", flat=True).first() or 0
@@ -490,11 +583,15 @@ def save_scores(
 
 
 @transaction.atomic
-def seed_instrument(government: Government, key: str, actor: Any = None) -> Instrument:
-    """Load a regulation's evaluation areas as the government's instrument (idempotent)."""
-    spec: dict[str, Any] = indicators.INSTRUMENTS[key]
+def seed_instrument(government: Government, actor: Any = None) -> Instrument:
+    """Load the evaluation areas of the government's rulebook (``monev.evaluation``) as its
+    instrument, one question per area (idempotent); it becomes the instrument in use."""
+    book = current_rulebook(government)
+    evaluation = book.monev.evaluation
+    source = book.cite(evaluation) or book.regulation.name
+    name = f"{evaluation.name} ({source})" if source else evaluation.name
     instrument, created = Instrument.objects.get_or_create(
-        government=government, name=spec["name"], defaults={"source": spec["source"]}
+        government=government, name=name[:200], defaults={"source": source[:200]}
     )
     # The loaded instrument is the one in use; reports started from now on are scored on it.
     Instrument.objects.filter(government=government).exclude(pk=instrument.pk).update(active=False)
@@ -502,13 +599,13 @@ def seed_instrument(government: Government, key: str, actor: Any = None) -> Inst
         instrument.active = True
         instrument.save(update_fields=["active"])
     if created:
-        for order, (code, area) in enumerate(spec["areas"], start=1):
+        for order, area in enumerate(evaluation.areas, start=1):
             Question.objects.create(
                 government=government,
                 instrument=instrument,
-                area_code=code,
-                area=area,
-                text=area.rstrip(";.").removesuffix("; dan").removesuffix("; serta"),
+                area_code=area.code,
+                area=area.text[:300],
+                text=area.text.rstrip(";.").removesuffix("; dan").removesuffix("; serta"),
                 max_score=4,
                 order=order,
             )
@@ -516,7 +613,11 @@ def seed_instrument(government: Government, key: str, actor: Any = None) -> Inst
             actor,
             AuditAction.CREATE,
             instrument,
-            after={"name": instrument.name, "questions": len(spec["areas"])},
+            after={
+                "name": instrument.name,
+                "questions": len(evaluation.areas),
+                "rulebook_version": book.version_number,
+            },
         )
     return instrument
 
@@ -651,11 +752,35 @@ def _holds(actor: Any, report: Report, move: Move) -> bool:
         return (
             Report.objects.visible_to(actor, roles=list(move.roles)).filter(pk=report.pk).exists()
         )
-    return (
+    held = (
         Government.objects.visible_to(actor, roles=list(move.roles))
         .filter(pk=report.government_id)
         .exists()
     )
+    if held and move.office:
+        # An office of the rulebook acts: the leadership grant must hold that very office.
+        return bool(actor.holds_office(report.government_id, move.office))
+    return held
+
+
+def actor_at(report: Report, step: str) -> int | None:
+    """Who made a chain step of the report's current version (None: nobody yet)."""
+    state = rules.STEP_STATE.get(step)
+    if state is None:
+        return None
+    if state == State.DRAFT:
+        return report.prepared_by_id
+    last = (
+        report.transitions.filter(target=state, version=report.version)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return last.actor_id if last else None
+
+
+def _separated(report: Report, move: Move, actor: Any) -> bool:
+    """True when the actor made one of the steps the rulebook separates this one from."""
+    return any(actor_at(report, step) == actor.pk for step in move.distinct_from)
 
 
 def previous_actor_id(report: Report) -> int | None:
@@ -667,15 +792,13 @@ def previous_actor_id(report: Report) -> int | None:
 
 
 def allowed_moves(report: Report, actor: Any) -> list[Move]:
-    from budaya.monev.models import moves_from
-
     moves = []
-    for move in moves_from(report.state):
-        if move.target in (State.CONSOLIDATED, State.FORWARDED, State.ACKNOWLEDGED):
+    for move in rules.moves_from(book_of(report.period), report.state):
+        if move.target in rules.CITY_STATES:
             continue  # made on the city report
         if not _holds(actor, report, move):
             continue
-        if move.separate and previous_actor_id(report) == actor.pk:
+        if _separated(report, move, actor):
             continue
         moves.append(move)
     return moves
@@ -687,10 +810,8 @@ def _move(
     actor: Any,
     request: HttpRequest | None,
     note: str = "",
-    *,
-    previous: int | None = None,
 ) -> Transition:
-    move = find_move(report.state, target)
+    move = rules.find_move(book_of(report.period), report.state, target)
     if move is None:
         raise ValidationError(
             _("A report cannot go from %(source)s to %(target)s.")
@@ -698,8 +819,7 @@ def _move(
         )
     if not _holds(actor, report, move):
         raise PermissionDenied(_("Your role does not make this step."))
-    before_actor = previous if previous is not None else previous_actor_id(report)
-    if move.separate and before_actor == actor.pk:
+    if _separated(report, move, actor):
         raise PermissionDenied(_("The person who made the previous step cannot make this one."))
     source = report.state
     report.state = target
@@ -883,7 +1003,8 @@ def consolidate(period: Period, actor: Any, request: HttpRequest | None = None) 
         _move(report, State.CONSOLIDATED, actor, request)
         aggregates.refresh(report)
     content = canonical_json(city_content(period, reports, number))
-    name, nip = team_chair(None, period.government)
+    signs = book_of(period).monev.signatory("city_report", "signs")
+    name, nip = signer_of(period.government, signs.signer if signs else "city_team_chair")
     city = CityReport.objects.create(
         government=period.government,
         period=period,
@@ -927,7 +1048,7 @@ def forward(city: CityReport, actor: Any, request: HttpRequest | None = None) ->
     if city.forwarded_at is not None:
         raise ValidationError(_("This city report has been forwarded."))
     for report in _city_reports(city, State.CONSOLIDATED):
-        _move(report, State.FORWARDED, actor, request, previous=city.consolidated_by_id)
+        _move(report, State.FORWARDED, actor, request)
         aggregates.refresh(report)
     city.forwarded_by, city.forwarded_at = actor, timezone.now()
     city.save(update_fields=["forwarded_by", "forwarded_at"])
@@ -944,10 +1065,8 @@ def acknowledge(city: CityReport, actor: Any, request: HttpRequest | None = None
     if city.forwarded_at is None or city.acknowledged_at is not None:
         raise ValidationError(_("Only a forwarded city report can be acknowledged."))
     for report in _city_reports(city, State.FORWARDED):
-        _move(report, State.ACKNOWLEDGED, actor, request, previous=city.forwarded_by_id)
+        _move(report, State.ACKNOWLEDGED, actor, request)
         aggregates.refresh(report)
-    if actor.pk == city.forwarded_by_id:
-        raise PermissionDenied(_("The person who made the previous step cannot make this one."))
     city.acknowledged_by, city.acknowledged_at = actor, timezone.now()
     city.save(update_fields=["acknowledged_by", "acknowledged_at"])
     audit.record(
@@ -958,6 +1077,27 @@ def acknowledge(city: CityReport, actor: Any, request: HttpRequest | None = None
 
 def can_city(actor: Any, government: Government, role: str) -> bool:
     return Government.objects.visible_to(actor, roles=[role]).filter(pk=government.pk).exists()
+
+
+def can_step(actor: Any, city: CityReport, step: str) -> bool:
+    """Whether the actor may make a chain step on the city report (forward, acknowledge): the
+    step's actor of the period's rulebook (an office: the grant holding it; a team: its role)
+    and not the person the rulebook separates it from."""
+    move = next((m for m in rules.chain_moves(book_of(city.period)) if m.step == step), None)
+    if move is None:
+        return False
+    held = (
+        Government.objects.visible_to(actor, roles=list(move.roles))
+        .filter(pk=city.government_id)
+        .exists()
+    )
+    if not held or (move.office and not actor.holds_office(city.government_id, move.office)):
+        return False
+    earlier = {
+        "consolidate": city.consolidated_by_id,
+        "forward": city.forwarded_by_id,
+    }
+    return not any(earlier.get(code) == actor.pk for code in move.distinct_from)
 
 
 # --- Reminders -----------------------------------------------------------------------------------
@@ -975,15 +1115,16 @@ def _recipients(agency: Unit) -> list[str]:
 
 
 def send_deadline_reminders(today: datetime.date) -> list[str]:
-    """Remind agencies that have not submitted, 30, 7 and 1 days before a period's deadline:
-    the reminder row is recorded first (unique), so each is sent once."""
+    """Remind agencies that have not submitted, on the days before a period's deadline its
+    rulebook names (``monev.reminders.days``): the reminder row is recorded first (unique), so
+    each is sent once."""
     sent: list[str] = []
-    targets = {today + datetime.timedelta(days=days): days for days in REMINDER_DAYS}
-    periods = Period.objects.filter(closed=False, deadline__in=list(targets)).select_related(
-        "government"
-    )
+    # Each period reminds on the days of its rulebook (``monev.reminders.days``).
+    periods = Period.objects.filter(closed=False, deadline__gte=today).select_related("government")
     for period in periods:
-        days = targets[period.deadline]
+        days = (period.deadline - today).days
+        if days not in book_of(period).monev.reminders.days:
+            continue
         done = set(
             Report.objects.filter(period=period)
             .exclude(state__in=[State.DRAFT, State.APPROVED, State.RETURNED])

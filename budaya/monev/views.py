@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from budaya.accounts.models import Role
 from budaya.activities.evidence import store_file
 from budaya.activities.models import Activity, Evidence
-from budaya.monev import exports, indicators, selectors, services
+from budaya.monev import exports, rules, selectors, services
 from budaya.monev.forms import (
     DeadlineForm,
     PeriodEditForm,
@@ -27,10 +27,8 @@ from budaya.monev.forms import (
     SignatoryForm,
 )
 from budaya.monev.models import (
-    TRANSITIONS,
     CityReport,
     Instrument,
-    MonevSetting,
     Period,
     Question,
     Report,
@@ -40,6 +38,7 @@ from budaya.monev.models import (
 )
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+from budaya.rulebook.selectors import current_rulebook
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
 AGENCY_ROLES = [Role.UNIT_HEAD, Role.UNIT_TEAM]
@@ -112,7 +111,7 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     periods = list(selectors.periods_of(request.user, government))
     admin = is_city_admin(request.user, government)
-    setting = MonevSetting.objects.filter(government=government).first() or MonevSetting()
+    book = current_rulebook(government)
     return render(
         request,
         "monev/period_list.html",
@@ -120,7 +119,8 @@ def period_list(request: HttpRequest, slug: str) -> HttpResponse:
             "government": government,
             "periods": periods,
             "is_admin": admin,
-            "setting": setting,
+            "deadline": book.monev.deadline,
+            "deadline_cite": book.cite(book.monev.deadline),
             "is_leader": request.user.has_role(Role.LEADERSHIP),  # type: ignore[union-attr]
         },
     )
@@ -147,12 +147,8 @@ def period_create(request: HttpRequest, slug: str) -> HttpResponse:
     deadline_form = DeadlineForm(
         request.POST if "deadline_month" in request.POST else None,
         initial={
-            "deadline_month": (
-                MonevSetting.objects.filter(government=government).first() or MonevSetting()
-            ).deadline_month,
-            "deadline_day": (
-                MonevSetting.objects.filter(government=government).first() or MonevSetting()
-            ).deadline_day,
+            "deadline_month": current_rulebook(government).monev.deadline.month,
+            "deadline_day": current_rulebook(government).monev.deadline.day,
         },
     )
     if request.method == "POST" and "deadline_month" in request.POST:
@@ -253,19 +249,36 @@ def _reads_overview(request: HttpRequest, government: Government) -> bool:
     )
 
 
-OVERVIEW_HEADER = [
-    "Perangkat Daerah",
-    "Kode",
-    "Status",
-    "Versi",
-    *[f"Indikator {n} (a+b)" for n in indicators.INDICATORS],
-    *[f"Indikator {n} terverifikasi" for n in indicators.INDICATORS],
-    "Tingkat",
-    "Tingkat terverifikasi",
-    "Skor",
-    "Skor terverifikasi",
-    "Skor tertinggi",
-]
+def overview_header(period: Period) -> list[str]:
+    numbers = [number for number, _text in maturity_indicators(period)]
+    return [
+        "Perangkat Daerah",
+        "Kode",
+        "Status",
+        "Versi",
+        *[f"Indikator {n}" for n in numbers],
+        *[f"Indikator {n} terverifikasi" for n in numbers],
+        "Tingkat",
+        "Tingkat terverifikasi",
+        "Skor",
+        "Skor terverifikasi",
+        "Skor tertinggi",
+    ]
+
+
+def maturity_indicators(period: Period) -> list[tuple[int, str]]:
+    """The maturity indicators of the period's rulebook (none: no maturity table)."""
+    maturity = rules.book_of(period).monev.maturity
+    return [(i.number, i.text) for i in maturity.indicators] if maturity else []
+
+
+def _groups(period: Period) -> list[tuple[int, str]]:
+    """The row groups of the period's report form: (number, heading)."""
+    return [(g.number, g.heading) for g in rules.book_of(period).monev.report_form.row_groups]
+
+
+def _columns(period: Period) -> Any:
+    return rules.book_of(period).monev.report_form.columns
 
 
 @login_required
@@ -281,14 +294,15 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
     data = selectors.maturity_overview(request.user, period, request.GET.get("sort", "agency"))
     if fmt == "xlsx":
         rows = []
+        shown = {number for number, _text in maturity_indicators(period)}
         for line in data["lines"]:
             s = line.summary
             figures = (
                 [
                     s.get_state_display(),
                     s.version,
-                    *[own for _n, own, _v in s.per_indicator()],
-                    *[verified for _n, _o, verified in s.per_indicator()],
+                    *[own for n, own, _v in s.per_indicator() if n in shown],
+                    *[verified for n, _o, verified in s.per_indicator() if n in shown],
                     s.own_level,
                     s.verified_level,
                     s.score,
@@ -301,7 +315,7 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
             rows.append([line.agency.name, line.agency.code, *figures])
         content = workbook_bytes(
             "Maturitas",
-            OVERVIEW_HEADER,
+            overview_header(period),
             rows,
             heading=[government.name, _("Maturity overview"), period.title],
         )
@@ -313,7 +327,7 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
             "government": government,
             "period": period,
             "overview": data,
-            "indicators": [(n, indicators.TABEL2_INDICATORS[n]) for n in indicators.INDICATORS],
+            "indicators": maturity_indicators(period),
             "sorts": selectors.OVERVIEW_SORTS,
         },
     )
@@ -360,14 +374,12 @@ def report_start(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("monev:report_pick", slug=slug, pk=report.pk)
 
 
-def _grouped_rows(rows: list[Any], key: Any = lambda row: row.indicator) -> list[dict[str, Any]]:
+def _grouped_rows(
+    rows: list[Any], period: Period, key: Any = lambda row: row.indicator
+) -> list[dict[str, Any]]:
     return [
-        {
-            "number": i,
-            "heading": indicators.TABEL1_HEADINGS[i],
-            "rows": [row for row in rows if key(row) == i],
-        }
-        for i in indicators.INDICATORS
+        {"number": number, "heading": heading, "rows": [row for row in rows if key(row) == number]}
+        for number, heading in _groups(period)
     ]
 
 
@@ -391,8 +403,14 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "government": government,
             "report": report,
-            "groups": _grouped_rows(rows),
-            "columns": indicators.COLUMNS,
+            "groups": _grouped_rows(rows, report.period),
+            "columns": _columns(report.period),
+            "form": rules.book_of(report.period).monev.report_form,
+            "form_cite": rules.book_of(report.period).cite(
+                rules.book_of(report.period).monev.report_form
+            ),
+            "has_maturity": bool(maturity_indicators(report.period)),
+            "maturity_top": max((n for n, _t in maturity_indicators(report.period)), default=0),
             "moves": [m for m in moves if m.target != State.RETURNED],
             "can_return": any(m.target == State.RETURNED for m in moves),
             "can_edit": report.editable and _prepares(request, report),
@@ -416,12 +434,13 @@ def report_pick(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         return redirect("monev:report", slug=slug, pk=pk)
     activities = list(services.period_activities(report))
     used = set(report.rows.exclude(activity=None).values_list("activity_id", flat=True))
+    numbers = {number for number, _heading in _groups(report.period)}
     if request.method == "POST":
         by_pk = {a.pk: a for a in activities}
         picks: list[tuple[Activity, int]] = []
         for activity in activities:
             value = request.POST.get(f"indicator_{activity.pk}", "")
-            if value.isdigit() and int(value) in indicators.INDICATORS:
+            if value.isdigit() and int(value) in numbers:
                 picks.append((by_pk[activity.pk], int(value)))
         try:
             made = services.add_rows_from_activities(report, picks, request.user, request)
@@ -438,7 +457,7 @@ def report_pick(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "report": report,
             "activities": [a for a in activities if a.pk not in used],
             "used": [a for a in activities if a.pk in used],
-            "choices": [(i, indicators.TABEL1_HEADINGS[i]) for i in indicators.INDICATORS],
+            "choices": _groups(report.period),
         },
     )
 
@@ -450,7 +469,12 @@ def row_edit(request: HttpRequest, slug: str, pk: int, row: int | None = None) -
     if not report.editable:
         messages.error(request, _("Only a draft can be changed."))
         return redirect("monev:report", slug=slug, pk=pk)
-    form = RowForm(request.POST or None, instance=instance, evidence=_evidence_queryset(report))
+    form = RowForm(
+        request.POST or None,
+        instance=instance,
+        evidence=_evidence_queryset(report),
+        groups=_groups(report.period),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.save_row(
@@ -488,8 +512,10 @@ def row_delete(request: HttpRequest, slug: str, pk: int, row: int) -> HttpRespon
 @login_required
 def signatory(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government, report = _preparing(request, slug, pk)
+    signs = rules.book_of(report.period).monev.signatory("agency_report", "signs")
     form = SignatoryForm(
         request.POST or None,
+        title=signs.title if signs else "",
         initial={
             "place": report.place,
             "signatory_name": report.signatory_name,
@@ -577,17 +603,21 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             messages.success(request, _("Saved."))
         return redirect("monev:maturity", slug=slug, pk=pk)
     own_level, verified_level = services.levels(report)
+    table = rules.book_of(report.period).monev.maturity
     by_indicator = [
         {
-            "number": i,
-            "text": indicators.TABEL2_INDICATORS[i],
+            "number": indicator.number,
+            "text": indicator.text,
             "answers": [
-                {"answer": a, "text": indicators.TABEL2_ITEMS[i][a.item]}
+                {
+                    "answer": a,
+                    "text": next((e.text for e in indicator.evidence if e.item == a.item), ""),
+                }
                 for a in answers
-                if a.indicator == i
+                if a.indicator == indicator.number
             ],
         }
-        for i in indicators.INDICATORS
+        for indicator in (table.indicators if table else ())
     ]
     return render(
         request,
@@ -596,6 +626,8 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "government": government,
             "report": report,
             "indicators": by_indicator,
+            "maturity_table": table,
+            "maturity_cite": rules.book_of(report.period).cite(table) if table else "",
             "scores": scores,
             "agency": agency,
             "verifier": verifier,
@@ -636,7 +668,7 @@ def transition(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not (request.user.role_names() & ACTING_ROLES):  # type: ignore[union-attr]
         raise PermissionDenied
     target = request.POST.get("target", "")
-    if target not in {move.target for move in TRANSITIONS}:
+    if target not in State.values:
         messages.error(request, _("Choose a step."))
         return redirect("monev:report", slug=slug, pk=pk)
     comments = {
@@ -709,8 +741,8 @@ def version_detail(request: HttpRequest, slug: str, pk: int, number: int) -> Htt
             "report": report,
             "version": version,
             "valid": version.verify(),
-            "groups": _grouped_rows(rows, key=lambda row: row["indicator"]),
-            "columns": indicators.COLUMNS,
+            "groups": _grouped_rows(rows, report.period, key=lambda row: row["indicator"]),
+            "columns": _columns(report.period),
             "canonical": json.dumps(content, indent=2, ensure_ascii=False),
         },
     )
@@ -747,6 +779,12 @@ def consolidate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return redirect("monev:city", slug=slug, pk=city.pk)
 
 
+def _actor_title(book: Any, step: str) -> str:
+    """Who acts at a chain step, in the rulebook's words ("" when the chain has no such step)."""
+    found = book.monev.step(step)
+    return book.actor_title(found.actor) if found else ""
+
+
 def _city(request: HttpRequest, government: Government, pk: int) -> CityReport:
     if not selectors.sees_every_agency(request.user, government):
         raise PermissionDenied
@@ -760,7 +798,7 @@ def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _government(request, slug)
     city = _city(request, government, pk)
     content = json.loads(city.canonical)
-    leader = services.can_city(request.user, government, Role.LEADERSHIP)
+    book = rules.book_of(city.period)
     return render(
         request,
         "monev/city_detail.html",
@@ -769,13 +807,15 @@ def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "city": city,
             "content": content,
             "valid": city.verify(),
-            "can_forward": leader
-            and city.forwarded_at is None
-            and city.consolidated_by_id != request.user.pk,
-            "can_acknowledge": leader
-            and city.forwarded_at is not None
+            "can_forward": city.forwarded_at is None
+            and services.can_step(request.user, city, "forward"),
+            "can_acknowledge": city.forwarded_at is not None
             and city.acknowledged_at is None
-            and city.forwarded_by_id != request.user.pk,
+            and services.can_step(request.user, city, "acknowledge"),
+            "forward_step": book.monev.step("forward"),
+            "acknowledge_step": book.monev.step("acknowledge"),
+            "forward_to": _actor_title(book, "acknowledge"),
+            "forward_by": _actor_title(book, "forward"),
         },
     )
 
@@ -787,11 +827,17 @@ def city_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     city = _city(request, government, pk)
     if not services.can_city(request.user, government, Role.LEADERSHIP):
         raise PermissionDenied
-    step = request.POST.get("step")
+    step = str(request.POST.get("step", ""))
+    if step in ("forward", "acknowledge") and not services.can_step(request.user, city, step):
+        raise PermissionDenied
     try:
         if step == "forward":
             services.forward(city, request.user, request)
-            messages.success(request, _("Forwarded to the head of government."))
+            messages.success(
+                request,
+                _("Forwarded to the %(title)s.")
+                % {"title": _actor_title(rules.book_of(city.period), "acknowledge")},
+            )
         elif step == "acknowledge":
             services.acknowledge(city, request.user, request)
             messages.success(request, _("Acknowledged."))
@@ -819,11 +865,8 @@ def instrument(request: HttpRequest, slug: str) -> HttpResponse:
     form = QuestionForm(request.POST or None)
     if request.method == "POST":
         if "load" in request.POST:
-            key = str(request.POST.get("load", ""))
-            if key not in indicators.INSTRUMENTS:
-                key = "serang" if "serang" in government.slug else "tangerang"
-            services.seed_instrument(government, key, request.user)
-            messages.success(request, _("Instrument loaded from the regulation."))
+            services.seed_instrument(government, request.user)
+            messages.success(request, _("Instrument loaded from the rulebook."))
             return redirect("monev:instrument", slug=slug)
         if current is not None and request.POST.get("remove", "").isdigit():
             question = get_object_or_404(
@@ -848,5 +891,10 @@ def instrument(request: HttpRequest, slug: str) -> HttpResponse:
             "instrument": current,
             "questions": list(Question.objects.filter(instrument=current)) if current else [],
             "form": form,
+            "evaluation": current_rulebook(government).monev.evaluation,
+            "evaluation_cite": current_rulebook(government).cite(
+                current_rulebook(government).monev.evaluation
+            ),
+            "book": current_rulebook(government),
         },
     )

@@ -307,7 +307,12 @@ def test_an_agency_field_is_ignored_for_a_government_wide_role(client, world):
     target = world.user(Role.EMPLOYEE)
     client.post(
         reverse("accounts:user_detail", args=[target.pk]),
-        {"role": Role.LEADERSHIP, "government": world.government.pk, "unit": world.agency.pk},
+        {
+            "role": Role.LEADERSHIP,
+            "government": world.government.pk,
+            "unit": world.agency.pk,
+            "office": "sekda",
+        },
     )
     grant = target.role_grants.get(role=Role.LEADERSHIP)
     assert (grant.government, grant.unit) == (world.government, None)

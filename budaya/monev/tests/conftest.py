@@ -6,11 +6,12 @@ from typing import Any
 
 import pytest
 
-from budaya.accounts.models import Role
+from budaya.accounts.models import Role, RoleGrant
 from budaya.activities.evidence import store_link
 from budaya.activities.models import Activity, ActivityEvidence, ActivityForm
 from budaya.monev import services
 from budaya.monev.models import Period
+from budaya.rulebook.services import load_shipped
 
 
 @pytest.fixture(autouse=True)
@@ -37,8 +38,16 @@ class Scene:
 
 
 @pytest.fixture
-def scene(world, make_user) -> Scene:
+def scene_rulebook() -> str:
+    """The shipped rulebook the scene's government runs by (override in a test module): by
+    default Serang's, for its Tabel 1 and Tabel 2. The government's name decides nothing."""
+    return "kota-serang"
+
+
+@pytest.fixture
+def scene(world, make_user, scene_rulebook) -> Scene:
     government = world.government
+    load_shipped(government=government, name=scene_rulebook)
     admin = world.user(Role.CITY_ADMIN)
     form = ActivityForm.objects.create(government=government, code="apel", name="Apel pagi")
     activities = []
@@ -71,6 +80,10 @@ def scene(world, make_user) -> Scene:
         deadline=datetime.date(2025, 8, 31),
         actor=admin,
     )
+    sekda = world.user(Role.LEADERSHIP)
+    RoleGrant.objects.filter(user=sekda, role=Role.LEADERSHIP).update(office="sekda")
+    mayor = make_user("w.walikota", Role.LEADERSHIP, government)
+    RoleGrant.objects.filter(user=mayor, role=Role.LEADERSHIP).update(office="head")
     return Scene(
         government=government,
         agency=world.agency,
@@ -81,8 +94,8 @@ def scene(world, make_user) -> Scene:
         head=world.user(Role.UNIT_HEAD),
         admin=admin,
         admin2=make_user("w.admin2", Role.CITY_ADMIN, government),
-        sekda=world.user(Role.LEADERSHIP),
-        mayor=make_user("w.walikota", Role.LEADERSHIP, government),
+        sekda=sekda,
+        mayor=mayor,
         other_team=world.other_agency_user,
         employee=world.user(Role.EMPLOYEE),
     )

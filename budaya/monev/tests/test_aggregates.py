@@ -98,7 +98,7 @@ def _step(rng, scene, report, actors, spare):
 @pytest.mark.parametrize("seed", [1, 2, 3, 4])
 def test_after_any_sequence_of_operations_the_summaries_equal_a_rebuild(scene, make_user, seed):
     rng = random.Random(seed)
-    instrument = services.seed_instrument(scene.government, "tangerang", scene.admin)
+    instrument = services.seed_instrument(scene.government, scene.admin)
     spare = services.add_question(
         instrument,
         {"area_code": "d", "area": "Tambahan", "text": "Tambahan", "max_score": 5, "order": 9},
@@ -134,7 +134,7 @@ def test_after_any_sequence_of_operations_the_summaries_equal_a_rebuild(scene, m
 
 
 def test_the_summary_follows_the_report(scene):
-    services.seed_instrument(scene.government, "serang", scene.admin)
+    services.seed_instrument(scene.government, scene.admin)
     report = _prepared(scene, scene.agency, scene.team)
     answers = {(a.indicator, a.item): a for a in report.maturity.all()}
     services.save_maturity(
@@ -198,7 +198,7 @@ def test_city_pages_read_the_summaries_at_a_constant_cost(client, scene, route):
 
 
 def test_the_overview_shows_each_agency_sorted_by_score_and_exports_it(client, scene):
-    services.seed_instrument(scene.government, "serang", scene.admin)
+    services.seed_instrument(scene.government, scene.admin)
     mine = _prepared(scene, scene.agency, scene.team)
     services.save_scores(mine, {s.pk: 1 for s in mine.scores.all()}, scene.team)
     theirs = _prepared(scene, scene.other_agency, scene.other_team)

@@ -86,8 +86,9 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     # The regional secretary forwards; the mayor acknowledges.
     _as(page, sign_in, scene.sekda)
     page.goto(city_url)
-    _click(page, "Teruskan kepada kepala daerah")
-    page.get_by_text("Diteruskan kepada kepala daerah.").wait_for()
+    # The scene runs by Serang's rulebook: the Sekda forwards to its head of government's title.
+    _click(page, "Teruskan kepada Wali Kota")
+    page.get_by_text("Diteruskan kepada Wali Kota.").wait_for()
     assert page.get_by_role("button", name="Nyatakan telah diketahui").count() == 0
     _as(page, sign_in, scene.mayor)
     page.goto(city_url)

@@ -9,13 +9,16 @@ from budaya.accounts.models import Role
 from budaya.monev import demo
 from budaya.monev.models import (
     CityReport,
+    MaturityAnswer,
     Period,
     Report,
+    ReportRow,
     ReportSummary,
     ReportVersion,
     State,
 )
 from budaya.org.models import Unit
+from budaya.rulebook.selectors import current_rulebook, current_version_id
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +57,26 @@ def cities(government, other_government, make_user):
 
 def test_every_state_in_both_cities_and_once_only(cities):
     lines = demo.seed()
-    assert len(lines) == 2
+    # Each city's rulebook is loaded first, then its monitoring is made under it.
+    assert [line for line in lines if "rulebook" in line] == [
+        "Kota Tangerang: rulebook version 1 (kota-tangerang.yaml)",
+        "Kota Serang: rulebook version 1 (kota-serang.yaml)",
+    ]
+    assert len([line for line in lines if "monev" in line]) == 2
     year = timezone.localdate().year
     for city in cities:
         previous = Period.objects.get(government=city, year=year - 1)
         current = Period.objects.get(government=city, year=year)
+        book = current_rulebook(city)
+        assert current.rulebook_version_id == current_version_id(city)
+        groups = {group.number for group in book.monev.report_form.row_groups}
+        assert (
+            set(ReportRow.objects.filter(government=city).values_list("indicator", flat=True))
+            <= groups
+        )
+        # Maturity answers only where the rulebook has a maturity table (Serang's, not Tangerang's).
+        answers = MaturityAnswer.objects.filter(government=city).exists()
+        assert answers == (book.monev.maturity is not None)
         assert previous.closed and not current.closed
         assert set(Report.objects.filter(period=previous).values_list("state", flat=True)) == {
             State.ACKNOWLEDGED

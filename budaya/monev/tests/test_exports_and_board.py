@@ -13,8 +13,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from budaya.monev import exports, indicators, selectors, services
+from budaya.monev import exports, selectors, services
 from budaya.monev.models import Period, Reminder, State
+from budaya.rulebook.tests import serang_tables as indicators
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,8 @@ def test_pdf_has_tabel1_signature_and_hash_and_reads_no_network(scene):
         assert column in flat
     assert "Slogan-slogan yang menggambarkan nilai organisasi" in flat
     assert "Pembacaan nilai BerAKHLAK" in flat
-    assert "Ketua Tim Percepatan Pelaksanaan Reformasi Birokrasi Kota Tangerang," in flat
+    # The signature block of the rulebook's agency report: its title, the chair's name and NIP.
+    assert "Ketua Tim Percepatan Pelaksanaan Reformasi Birokrasi Kota Serang," in flat
     assert "Tangerang," in flat and "Siti Contoh" in flat and "NIP 199001012015032001" in flat
     assert version.sha256[:20] in flat.replace(" ", "")
     # and an address on the network is refused

@@ -44,7 +44,7 @@ def test_maturity_answer_with_a_file_then_verified_with_a_reason(client, scene):
     client.force_login(scene.admin)
     page = client.get(url).content.decode()
     assert "Sudah ada slogan-slogan yang menggambarkan nilai organisasi" in page
-    assert "Ada slogan nilai organisasi; dan" in page
+    assert "Ada slogan nilai organisasi" in page
     client.post(url, {f"verified_{first.pk}": "no"})  # no reason: refused
     first.refresh_from_db()
     assert first.verified is None
@@ -125,18 +125,22 @@ def test_overdue_list_for_the_regional_secretary(client, scene):
     assert client.get(reverse("monev:overdue", args=[scene.government.slug])).status_code == 403
 
 
-def test_instrument_loaded_from_the_regulation_extended_and_trimmed(client, scene):
+def test_instrument_loaded_from_the_rulebook_extended_and_trimmed(client, scene):
     from budaya.monev.models import Instrument, Question
 
     client.force_login(scene.admin)
     url = reverse("monev:instrument", args=[scene.government.slug])
-    client.post(url, {"load": "tangerang"})
+    page = client.get(url).content.decode()
+    # One button: the rulebook's evaluation areas, not one per city.
+    assert page.count('name="load"') == 1
+    client.post(url, {"load": "rulebook"})
     instrument = Instrument.objects.get(government=scene.government, active=True)
     assert list(instrument.questions.values_list("area", flat=True)) == [
-        "penerapan nilai-nilai budaya kerja dalam kepemimpinan dan manajemen;",
-        "penerapan nilai-nilai budaya kerja dalam pola pikir dan cara kerja; serta",
-        "penerapan nilai-nilai budaya kerja dalam perilaku kerja.",
+        "pelaksanaan Budaya Kerja",
+        "komitmen",
+        "sarana dan prasarana",
     ]
+    assert instrument.source == "S Pasal 11 ayat (4)"
     client.post(
         url,
         {
@@ -150,7 +154,5 @@ def test_instrument_loaded_from_the_regulation_extended_and_trimmed(client, scen
     added = Question.objects.get(text="Apel tepat waktu?")
     client.post(url, {"remove": added.pk})
     assert not Question.objects.filter(pk=added.pk).exists()
-    client.post(url, {"load": "serang"})
-    assert Instrument.objects.get(government=scene.government, active=True).source.startswith(
-        "Perwal Kota Serang"
-    )
+    client.post(url, {"load": "rulebook"})
+    assert Instrument.objects.filter(government=scene.government).count() == 1

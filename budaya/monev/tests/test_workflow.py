@@ -10,14 +10,9 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from budaya.accounts.models import AuditEntry
-from budaya.monev import services
-from budaya.monev.models import (
-    TRANSITIONS,
-    ReportVersion,
-    State,
-    Transition,
-    maturity_level,
-)
+from budaya.monev import rules, services
+from budaya.monev.models import ReportVersion, State, Transition
+from budaya.rulebook.selectors import current_rulebook
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +25,8 @@ def _prepared(scene):
     return report
 
 
-def test_the_table_names_every_state_once_as_a_target():
-    targets = {move.target for move in TRANSITIONS}
+def test_the_chain_names_every_state_as_a_target(scene):
+    targets = {move.target for move in rules.chain_moves(rules.book_of(scene.period))}
     assert targets == set(State.values)
 
 
@@ -167,7 +162,8 @@ def test_maturity_level_and_verification(scene):
         value = bool(answer.answer) and key != (2, "b")
         services.verify_maturity(answer, value, "SK belum ditandatangani", scene.admin)
     assert services.levels(report) == (2, 1)
-    assert maturity_level({(1, "a"): True}) == 0
+    maturity = current_rulebook(scene.government).monev.maturity
+    assert maturity is not None and maturity.level({(1, "a"): True}) == 0
 
 
 def test_verify_reports_finds_a_changed_version(scene):

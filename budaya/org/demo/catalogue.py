@@ -107,6 +107,8 @@ class LoginSpec:
     # "CODE": the head of that unit; "AGENCY#n": the n-th staff member of that agency.
     employee_ref: str | None = None
     display_name: str = ""
+    # Leadership: the office of the government's rulebook held ("head", "sekda").
+    office: str = ""
 
 
 @dataclass(frozen=True)
@@ -356,6 +358,7 @@ def _load_login(item: dict[str, Any], units: dict[str, UnitSpec], where: str) ->
         unit_code=unit_code,
         employee_ref=ref,
         display_name=item.get("name", ""),
+        office=str(item.get("office", "")) if role == Role.LEADERSHIP else "",
     )
 
 

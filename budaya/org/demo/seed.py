@@ -234,6 +234,7 @@ class _DemoLogin:
     unit: Unit | None
     employee: Employee | None
     display_name: str
+    office: str = ""
 
 
 def _ensure_logins(
@@ -255,6 +256,7 @@ def _ensure_logins(
                 unit=units[spec.unit_code] if spec.unit_code else None,
                 employee=employee,
                 display_name=spec.display_name or (employee.name if employee else ""),
+                office=spec.office,
             )
         )
 
@@ -317,7 +319,15 @@ def _ensure_logins(
         )
         if key not in held and government is not None:
             held.add(key)
-            grants.append(RoleGrant(user=user, role=login.role, government=government, unit=unit))
+            grants.append(
+                RoleGrant(
+                    user=user,
+                    role=login.role,
+                    government=government,
+                    unit=unit,
+                    office=login.office,
+                )
+            )
         result.logins.append(
             Login(
                 username=login.username,

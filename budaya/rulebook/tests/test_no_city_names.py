@@ -24,9 +24,6 @@ SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".json"}
 # Issue 18: wired in a later session. What each still holds (docs/rulebook.md, "Still hard-coded").
 NOT_YET_WIRED = {
     "frameworks/models.py": "docstrings and help text with a Serang example",
-    "monev/indicators.py": "Serang Tabel 1 and 2; instruments keyed 'serang'/'tangerang'",
-    "monev/templates/monev/instrument.html": "one load button per city",
-    "monev/views.py": 'instrument fallback chosen by "serang" in slug',
     "org/forms.py": "head-title help text: Wali Kota, Bupati or Gubernur",
     "org/models.py": "Government.HEAD_TITLES (Wali Kota, Bupati, Gubernur)",
     "teams/decree.py": "docstring examples naming the cities",

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from budaya.frameworks.tests import regulation_text as reg
-from budaya.monev import indicators
 from budaya.rulebook import services
+from budaya.rulebook.tests import serang_tables as indicators
 from budaya.teams import rulesfile
 
 pytestmark = pytest.mark.django_db

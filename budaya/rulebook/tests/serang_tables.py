@@ -1,4 +1,5 @@
-"""The texts of Perwal Kota Serang 34/2023, Lampiran E, Tabel 1 and Tabel 2, transcribed exactly.
+"""Perwal Kota Serang 34/2023, Lampiran E, Tabel 1 and Tabel 2, transcribed exactly (once in
+budaya/monev/indicators.py; kept here to check the shipped rulebook against the transcription).
 
 Tabel 1 groups its rows under four headings; Tabel 2 names the same four maturity indicators
 (with "Sudah ada ..." in front) and their evidence items a and b.
@@ -60,32 +61,5 @@ TABEL2_ITEMS = {
         "a": "Ada budaya organisasi yang terbentuk, melalui evaluasi rutin berkala; dan",
         "b": "Dokumen monev budaya organisasi (kinerja KBK dan Agen Perubahan), lomba Budaya "
         "Kerja, pelaksanaan rekomendasi dan tindak lanjut evaluasi",
-    },
-}
-
-INDICATORS = (1, 2, 3, 4)
-ITEMS = ("a", "b")
-
-# The evaluation areas, seeded as each government's instrument (a city administrator may change
-# questions and scores): S Pasal 11(4) and T Lampiran II II.3.
-INSTRUMENTS = {
-    "serang": {
-        "name": "Evaluasi Budaya Kerja (Perwal Kota Serang 34/2023 Pasal 11 ayat (4))",
-        "source": "Perwal Kota Serang 34/2023 Pasal 11 ayat (4)",
-        "areas": [
-            ("a", "pelaksanaan Budaya Kerja;"),
-            ("b", "komitmen; dan"),
-            ("c", "sarana dan prasarana."),
-        ],
-    },
-    "tangerang": {
-        "name": "Evaluasi Pengembangan Budaya Kerja (Perwal Kota Tangerang 62/2018 Lampiran II "
-        "II.3)",
-        "source": "Perwal Kota Tangerang 62/2018 Lampiran II angka II.3",
-        "areas": [
-            ("a", "penerapan nilai-nilai budaya kerja dalam kepemimpinan dan manajemen;"),
-            ("b", "penerapan nilai-nilai budaya kerja dalam pola pikir dan cara kerja; serta"),
-            ("c", "penerapan nilai-nilai budaya kerja dalam perilaku kerja."),
-        ],
     },
 }
