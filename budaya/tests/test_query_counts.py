@@ -565,21 +565,22 @@ PINNED: dict[str, int] = {
     "monev:period_create": 8,
     "monev:board": 14,
     "monev:period_edit": 7,
-    "monev:maturity_overview": 11,
-    "monev:maturity_overview_export": 11,
-    "monev:overdue": 10,
-    "monev:instrument": 8,
-    "monev:report": 13,  # +1: rows changed since submitted, one query for all rows (issue 17)
-    "monev:report_pick": 9,
-    "monev:row_create": 8,
-    "monev:row_edit": 10,
-    "monev:signatory": 7,
-    "monev:maturity": 11,
+    "monev:maturity_overview": 12,
+    "monev:maturity_overview_export": 12,
+    "monev:overdue": 7,
+    "monev:instrument": 9,
+    # Monitoring pages +1 or +2: the rulebook version the period was opened under (issue 18).
+    "monev:report": 15,  # +1: rows changed since submitted, one query for all rows (issue 17)
+    "monev:report_pick": 11,
+    "monev:row_create": 10,
+    "monev:row_edit": 12,
+    "monev:signatory": 9,
+    "monev:maturity": 12,
     "monev:versions": 7,
-    "monev:version": 8,  # +1: the same, for the version's rows (issue 17)
-    "monev:report_export": 8,  # +1: the same, for the export's note (issue 17)
-    "monev:city": 11,
-    "monev:city_export": 9,
+    "monev:version": 10,  # +1: the same, for the version's rows (issue 17)
+    "monev:report_export": 10,  # +1: the same, for the export's note (issue 17)
+    "monev:city": 13,
+    "monev:city_export": 14,
     "rulebook:mine": 4,
     "rulebook:schema": 0,
     "rulebook:starter": 2,
