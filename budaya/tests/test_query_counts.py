@@ -569,18 +569,18 @@ PINNED: dict[str, int] = {
     "monev:maturity_overview_export": 12,
     "monev:overdue": 7,
     "monev:instrument": 9,
-    # Monitoring pages +1 or +2: the rulebook version the period was opened under (issue 18).
-    "monev:report": 15,  # +1: rows changed since submitted, one query for all rows (issue 17)
-    "monev:report_pick": 11,
-    "monev:row_create": 10,
-    "monev:row_edit": 12,
-    "monev:signatory": 9,
-    "monev:maturity": 12,
+    # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
+    "monev:report": 14,  # +1: rows changed since submitted, one query for all rows (issue 17)
+    "monev:report_pick": 10,
+    "monev:row_create": 9,
+    "monev:row_edit": 11,
+    "monev:signatory": 8,
+    "monev:maturity": 11,
     "monev:versions": 7,
-    "monev:version": 10,  # +1: the same, for the version's rows (issue 17)
-    "monev:report_export": 10,  # +1: the same, for the export's note (issue 17)
-    "monev:city": 13,
-    "monev:city_export": 14,
+    "monev:version": 9,  # +1: the same, for the version's rows (issue 17)
+    "monev:report_export": 9,  # +1: the same, for the export's note (issue 17)
+    "monev:city": 12,
+    "monev:city_export": 13,
     "rulebook:mine": 4,
     "rulebook:schema": 0,
     "rulebook:starter": 2,
