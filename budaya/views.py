@@ -7,13 +7,19 @@ from django.views.decorators.http import require_GET
 
 from budaya.frameworks.selectors import current_adoptions
 from budaya.org.selectors import governments_visible_to
+from budaya.rulebook.words import words_of_many
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     governments = list(governments_visible_to(request.user))
     adoptions = current_adoptions(governments)
-    rows = [(government, adoptions.get(government.pk)) for government in governments]
+    # Each government's own words (issue 18): the programme's name, the head's title (cached).
+    words = words_of_many(government.pk for government in governments)
+    rows = [
+        (government, adoptions.get(government.pk), words[government.pk])
+        for government in governments
+    ]
     return render(request, "budaya/home.html", {"rows": rows})
 
 

@@ -46,7 +46,7 @@ def comparable(text: str) -> str:
 
 
 class Regulation(models.Model):
-    """The legal basis of a framework (e.g. Peraturan Wali Kota Serang Nomor 34 Tahun 2023)."""
+    """The legal basis of a framework (e.g. Peraturan Bupati Contoh Nomor 7 Tahun 2024)."""
 
     slug = models.SlugField(_("identifier"), max_length=80, unique=True)
     issuer = models.CharField(_("issuer"), max_length=200)
@@ -61,7 +61,7 @@ class Regulation(models.Model):
         max_length=200,
         blank=True,
         help_text=_(
-            "Where it was promulgated, e.g. Berita Daerah Kota Serang Tahun 2023 Nomor 311."
+            "Where it was promulgated, e.g. Berita Daerah Kabupaten Contoh Tahun 2024 Nomor 7."
         ),
     )
     effective_on = models.DateField(_("effective date"), null=True, blank=True)
@@ -92,7 +92,7 @@ class Regulation(models.Model):
 
     @property
     def kind_and_issuer(self) -> str:
-        """ "Peraturan Wali Kota" + "Wali Kota Serang" reads "Peraturan Wali Kota Serang"."""
+        """ "Peraturan Bupati" + "Bupati Contoh" reads "Peraturan Bupati Contoh"."""
         kind, issuer = self.kind.split(), self.issuer.split()
         for size in range(min(len(kind), len(issuer)), 0, -1):
             if [w.casefold() for w in kind[-size:]] == [w.casefold() for w in issuer[:size]]:

@@ -23,14 +23,11 @@ from budaya.org.nip import parse as parse_nip
 class GovernmentForm(forms.ModelForm):
     class Meta:
         model = Government
-        fields = ["name", "slug", "kind", "kemendagri_code", "head_title", "timezone", "logo"]
-        help_texts = {
-            "head_title": _("Left empty, it follows the kind: Wali Kota, Bupati or Gubernur.")
-        }
+        # The head of government's title is a word of the government's rulebook (issue 18).
+        fields = ["name", "slug", "kind", "kemendagri_code", "timezone", "logo"]
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["head_title"].required = False
         self.fields["logo"].widget.attrs["accept"] = logos.ACCEPT
         self.fields["logo"].help_text = _("PNG, JPEG or SVG, at most 2 MB.")
 

@@ -90,9 +90,6 @@ class Government(models.Model):
         WITA = "Asia/Makassar", _("WITA (UTC+8)")
         WIT = "Asia/Jayapura", _("WIT (UTC+9)")
 
-    # The head's title follows the kind (UU 23/2014): Wali Kota, Bupati, Gubernur.
-    HEAD_TITLES = {Kind.KOTA: "Wali Kota", Kind.KABUPATEN: "Bupati", Kind.PROVINSI: "Gubernur"}
-
     name = models.CharField(_("name"), max_length=200, unique=True)
     slug = models.SlugField(_("short address name"), max_length=60, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -102,7 +99,6 @@ class Government(models.Model):
         unique=True,
         help_text=_("Region code of the Ministry of Home Affairs, e.g. 36.71."),
     )
-    head_title = models.CharField(_("title of the head"), max_length=40)
     timezone = models.CharField(
         _("time zone"), max_length=40, choices=TimeZone.choices, default=TimeZone.WIB
     )
@@ -125,10 +121,13 @@ class Government(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        if not self.head_title:
-            self.head_title = self.HEAD_TITLES[Government.Kind(self.kind)]
-        super().save(*args, **kwargs)
+    @property
+    def head_title(self) -> str:
+        """The head of government's title as the government's own rulebook writes it (issue 18:
+        one place to read; the starter's "Kepala Daerah" until the government loads its own)."""
+        from budaya.rulebook.selectors import current_rulebook
+
+        return current_rulebook(self).words.head_of_government_title.text
 
 
 class TenantModel(models.Model):

@@ -42,7 +42,6 @@ AUDITED_FIELDS = [
     "slug",
     "kind",
     "kemendagri_code",
-    "head_title",
     "timezone",
     "logo",
 ]

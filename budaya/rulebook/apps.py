@@ -9,3 +9,9 @@ class RulebookConfig(AppConfig):
     name = "budaya.rulebook"
     label = "rulebook"
     verbose_name = _("Rulebook")
+
+    def ready(self) -> None:
+        from budaya.rulebook.signals import version_created
+        from budaya.rulebook.words import forget_on_new_version
+
+        version_created.connect(forget_on_new_version, dispatch_uid="rulebook.words.forget")

@@ -195,6 +195,12 @@ class Teams:
     rules: tuple[dict[str, Any], ...]
     city_team_kind: str = ""
     agency_team_kind: str = ""
+    # The regulation's words on naming a team, the decree that establishes it, adjusting its
+    # make-up to the agency, and its organisation chart (None: the regulation says nothing).
+    naming: CitedText | None = None
+    decree: CitedText | None = None
+    adjustment: CitedText | None = None
+    chart: CitedText | None = None
 
     def as_rules_file(self) -> dict[str, Any]:
         """The section as a ``budaya-eligibility-rules/1`` document (teams.services imports it)."""
@@ -226,6 +232,8 @@ class Eligibility(Cited):
 class Designations:
     role_model: Eligibility
     change_agent: Eligibility
+    # The head of each agency is its role model by the regulation (T Pasal 7); not nominated.
+    agency_heads: Flag
 
 
 @dataclass(frozen=True)
@@ -444,6 +452,10 @@ class RulebookDocument:
         return self.designations.change_agent
 
     @property
+    def agency_heads_are_role_models(self) -> Flag:
+        return self.designations.agency_heads
+
+    @property
     def problem_solving_applies(self) -> bool:
         return self.problem_solving.applies
 
@@ -490,6 +502,12 @@ def _eligibility(data: dict[str, Any]) -> Eligibility:
         text=data.get("text", ""),
         **_cited(data),
     )
+
+
+def _flag(data: dict[str, Any] | None) -> Flag:
+    if not data:
+        return Flag(applies=False, choice=GOVERNMENT)
+    return Flag(applies=data["applies"], **_cited(data))
 
 
 def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -> RulebookDocument:
@@ -580,10 +598,17 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
             rules=tuple(teams["rules"]),
             city_team_kind=teams.get("city_team_kind", ""),
             agency_team_kind=teams.get("agency_team_kind", ""),
+            **{
+                name: (CitedText(text=teams[name]["text"], **_cited(teams[name])))
+                if teams.get(name)
+                else None
+                for name in ("naming", "decree", "adjustment", "chart")
+            },
         ),
         designations=Designations(
             role_model=_eligibility(content["designations"]["role_model"]),
             change_agent=_eligibility(content["designations"]["change_agent"]),
+            agency_heads=_flag(content["designations"].get("agency_heads")),
         ),
         problem_solving=ProblemSolving(
             applies=content["problem_solving"]["applies"],

@@ -221,6 +221,13 @@ def build() -> dict[str, Any]:
             **teams_lists,
             "city_team_kind": {"type": "string", "maxLength": 40, "default": ""},
             "agency_team_kind": {"type": "string", "maxLength": 40, "default": ""},
+            # What the regulation says of teams beyond kinds, roles and rules, for the pages to
+            # cite: the agency names its team (naming), a decree establishes it (decree), the
+            # make-up may follow the agency's conditions (adjustment), the organisation chart.
+            **{
+                name: {"oneOf": [{"type": "null"}, _ref("cited_text")], "default": None}
+                for name in ("naming", "decree", "adjustment", "chart")
+            },
         },
     )
     eligibility = _cited(
@@ -242,9 +249,16 @@ def build() -> dict[str, Any]:
             "text": {"type": "string", "default": ""},
         },
     )
+    flag = _cited(["applies"], {"applies": {"type": "boolean"}})
     designations = _object(
         ["role_model", "change_agent"],
-        {"role_model": eligibility, "change_agent": eligibility},
+        {
+            "role_model": eligibility,
+            "change_agent": eligibility,
+            # The head of each agency is its role model by the regulation itself (shown on the
+            # role-model page, never nominated); absent: not so.
+            "agency_heads": {"oneOf": [{"type": "null"}, flag], "default": None},
+        },
     )
     # Issue 21: how a KBK ranks its problems (USG by default) and the bones of its fishbone
     # (empty: Man, Method, Material, Machine, Environment, Money); both the government's choice

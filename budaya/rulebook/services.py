@@ -544,9 +544,12 @@ def import_rulebook(
             },
             government=government,
         )
-        from budaya.rulebook import selectors
+        from budaya.rulebook import selectors, signals
 
         selectors.forget(government)
+        signals.version_created.send(
+            sender=RulebookVersion, government=government, version=version, acting_user=acting_user
+        )
     return ImportResult(parsed, version, True, previous, diff)
 
 

@@ -7,6 +7,12 @@ class TeamsConfig(AppConfig):
     label = "teams"
     verbose_name = _("Teams and decrees")
 
+    def ready(self) -> None:
+        from budaya.rulebook.signals import version_created
+        from budaya.teams.services import follow_rulebook
+
+        version_created.connect(follow_rulebook, dispatch_uid="teams.follow_rulebook")
+
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's
 # catalogue.

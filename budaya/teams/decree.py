@@ -4,6 +4,9 @@ The shipped template (``data/decree-template.docx``, made by ``build_default_tem
 form of an Indonesian official decree: KEPUTUSAN <issuer>, NOMOR, TENTANG, Menimbang, Mengingat,
 MEMUTUSKAN, Menetapkan, the dictums KESATU, KEDUA, ..., place, date and signature, and the member
 list as LAMPIRAN. A government may upload its own .docx using the same fields (docs/teams.md).
+
+The words that differ between governments come from the rulebook the draft was made under
+(``Decree.rulebook_version``): the programme's name and the head of government's title.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from docxtpl import DocxTemplate
 
 from budaya.archives import ArchiveError, check_office_file
 from budaya.org.models import Employee, Government
+from budaya.rulebook.document import RulebookDocument
+from budaya.rulebook.selectors import current_rulebook, rulebook_of_version, starter_rulebook
 from budaya.teams import sandbox
 from budaya.teams.models import Decree, Membership, Team, TeamPolicy
 
@@ -40,19 +45,21 @@ BLANK_DATE = "……………………"
 
 
 def place_of(government: Government) -> str:
-    """'Kota Tangerang' → 'Tangerang' (Ditetapkan di ...)."""
+    """'Kabupaten Contoh' → 'Contoh' (Ditetapkan di ...)."""
     for prefix in ("Kota ", "Kabupaten ", "Provinsi "):
         if government.name.startswith(prefix):
             return government.name.removeprefix(prefix)
     return government.name
 
 
-def issuer_title(team: Team, head: Employee | None) -> str:
+def issuer_title(team: Team, head: Employee | None, book: RulebookDocument | None = None) -> str:
     """Who issues the decree: the head of the agency (T Pasal 8(4)), or the head of government
-    for a city-wide team. 'Kepala Dinas Kesehatan Kota Tangerang', 'Wali Kota Serang'."""
+    for a government-wide team, under the title the rulebook gives ('Kepala Dinas Kesehatan
+    Kabupaten Contoh', 'Bupati Contoh')."""
     government = team.government
     if team.unit_id is None or team.unit is None:
-        return f"{government.head_title} {place_of(government)}"
+        book = book or current_rulebook(government)
+        return f"{book.words.head_of_government_title.text} {place_of(government)}"
     position = head.position_name if head and head.position_name else f"Kepala {team.unit.name}"
     return f"{position} {government.name}"
 
@@ -64,7 +71,7 @@ def indonesian_date(day: Any) -> str:
 
 
 def cite_regulation(regulation: Any) -> str:
-    """'Peraturan Walikota Tangerang Nomor 62 Tahun 2018 tentang ... (Berita Daerah ...)'."""
+    """'Peraturan Bupati Contoh Nomor 7 Tahun 2024 tentang ... (Berita Daerah ...)'."""
     title_word = regulation.kind.removeprefix("Peraturan").strip()
     place = regulation.issuer.removeprefix(title_word).strip()
     text = f"{regulation.kind} {place} Nomor {regulation.number} Tahun {regulation.year}"
@@ -89,6 +96,14 @@ def legal_basis(government: Government, policy: TeamPolicy | None) -> list[str]:
     return basis
 
 
+def rulebook_of(decree: Decree) -> RulebookDocument:
+    """The rulebook the draft was made under; the starter's words for a draft made before the
+    government had one (they are the words such drafts were made with)."""
+    if decree.rulebook_version_id:
+        return rulebook_of_version(decree.rulebook_version_id)
+    return starter_rulebook()
+
+
 @dataclass
 class Member:
     number: int
@@ -107,12 +122,14 @@ def context(
     team = decree.team
     government = team.government
     kind = team.kind
-    issuer = decree.signer_position or issuer_title(team, None)
+    book = rulebook_of(decree)
+    issuer = decree.signer_position or issuer_title(team, None, book)
     where = team.unit.name if team.unit_id and team.unit else government.name
     basis = legal_basis(government, policy)
     regulation = basis[-1] if basis else ""
+    programme = book.words.programme_name.text.lower()
     considerations = [
-        f"bahwa untuk mendukung penerapan nilai dan perilaku penting budaya kerja di lingkungan "
+        f"bahwa untuk mendukung penerapan nilai dan perilaku penting {programme} di lingkungan "
         f"{where}, perlu dibentuk {kind.name}",
         f"bahwa sesuai ketentuan {kind.source or 'peraturan yang berlaku'} {regulation}, "
         f"pembentukan dan nama {kind.name} ditetapkan dengan keputusan",

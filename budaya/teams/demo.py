@@ -69,13 +69,16 @@ def seed() -> list[str]:
 def _defaults(government: Government, decider: str, title: str) -> list[str]:
     if TeamKind.objects.filter(government=government).exists():
         return []
+    # The kinds, roles and rules are the rulebook's: the demo city's own is loaded first (the
+    # rulebook app seeds after this one; its seed is idempotent).
+    from budaya.rulebook import demo as rulebook_demo
+
+    rulebook_demo.seed()
     counts = services.install_defaults(government)
     policy = services.policy_of(government)
     policy.decider_role = decider
     policy.decider_title = title
     services.save_object(policy)
-    if counts is None:
-        return []
     return [f"{government}: {counts['kinds']} team kinds, {counts['roles']} roles, "
             f"{counts['rules']} eligibility rules"]  # fmt: skip
 
@@ -320,16 +323,18 @@ def _designations(government: Government, *, tangerang: bool) -> list[str]:
 
     dinkes = units.get("DINKES")
     staff = _Staff(dinkes) if dinkes else None
-    first = staff.take(None) if staff else None
-    second = staff.take(None) if staff else None
-    third = staff.take(None) if staff else None
-    organisation = units.get("SETDA.ORG")
+    # T Pasal 1 angka 16: a role model (and, by the government's choice, a change agent) is a
+    # PNS; the rulebook refuses anyone else.
+    status = "PNS" if tangerang else None
+    first = staff.take(None, status) if staff else None
+    second = staff.take(None, status) if staff else None
+    third = staff.take(None, status) if staff else None
     if tangerang:
         designate("role_model", "employee", dinkes, first,
                   "Selalu hadir paling awal di puskesmas dan menjadi teladan pelayanan ramah.",
                   "published")  # fmt: skip
-        designate("role_model", "unit", organisation, None,
-                  "Unit kerja yang menerapkan nilai PRIMA dalam setiap layanan administrasi.",
+        designate("role_model", "employee", dinkes, third,
+                  "Menerapkan nilai PRIMA dalam setiap layanan administrasi.",
                   "published")  # fmt: skip
         designate("change_agent", "employee", dinkes, second,
                   "Memprakarsai antrean daring di puskesmas.", "nominated")  # fmt: skip

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from budaya.activities import evidence
 from budaya.org.grades import ECHELONS
 from budaya.org.models import Employee, Government, Unit
+from budaya.rulebook.document import RulebookDocument
+from budaya.teams import services
 from budaya.teams.models import (
     Decree,
     Designation,
@@ -32,9 +34,6 @@ class TeamForm(forms.ModelForm):
         fields = ["kind", "unit", "name", "formed_on", "note"]
         widgets = {"formed_on": DATE, "note": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
-            "name": _(
-                "Tangerang Pasal 8(3): the agency may name its team after its own character."
-            ),
             "unit": _("Empty for a city-wide team."),
         }
 
@@ -82,8 +81,8 @@ class MembershipForm(forms.ModelForm):
         }
         help_texts = {
             "justification": _(
-                "Required only when the member does not meet a rule (Tangerang Pasal 9(7)); "
-                "shown wherever the team is shown."
+                "Required only when the member does not meet a rule; shown wherever the team "
+                "is shown."
             ),
         }
 
@@ -149,7 +148,7 @@ class DecreeForm(forms.ModelForm):
         fields = ["purpose", "subject", "place", "signer_name", "signer_position"]
         help_texts = {
             "signer_position": _(
-                "As it heads the decree, e.g. Kepala Dinas Kesehatan Kota Tangerang."
+                "As it heads the decree: the position followed by the government's name."
             ),
         }
 
@@ -283,7 +282,6 @@ class PolicyForm(forms.ModelForm):
         fields = [
             "decree_max_age_months",
             "legal_basis",
-            "heads_are_role_models",
             "decider_role",
             "decider_title",
         ]
@@ -300,17 +298,6 @@ class DocxUploadForm(forms.Form):
         if not upload.name.lower().endswith(".docx") or head != b"PK\x03\x04":
             raise forms.ValidationError(_("Upload a Word document (.docx)."))
         return upload
-
-
-class RulesUploadForm(forms.Form):
-    file = forms.FileField(label=_("Rules file (YAML)"))
-
-    def clean_file(self) -> str:
-        upload = self.cleaned_data["file"]
-        try:
-            return upload.read().decode("utf-8")
-        except UnicodeDecodeError as error:
-            raise forms.ValidationError(_("The file must be UTF-8 text.")) from error
 
 
 class DesignationForm(forms.ModelForm):
@@ -332,12 +319,18 @@ class DesignationForm(forms.ModelForm):
         help_texts = {"unit": _("For a unit or an agency; for an employee, their unit is used.")}
 
     def __init__(
-        self, *args: Any, units: QuerySet[Unit], employees: QuerySet[Employee], **kwargs: Any
+        self,
+        *args: Any,
+        units: QuerySet[Unit],
+        employees: QuerySet[Employee],
+        book: RulebookDocument,
+        **kwargs: Any,
     ):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units.order_by("path")  # type: ignore[attr-defined]
         self.fields["unit"].required = False
         self.employees = employees
+        self.book = book
 
     def clean_evidence_file(self) -> evidence.PreparedFile | None:
         upload = self.cleaned_data.get("evidence_file")
@@ -370,6 +363,13 @@ class DesignationForm(forms.ModelForm):
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The end is before the start."))
+        if data.get("kind") and subject and not self.errors:
+            # Who may be designated is the rulebook's (T Pasal 1 angka 16: a PNS).
+            self.instance.kind = data["kind"]
+            self.instance.subject = subject
+            refusal = services.designation_refusal(self.instance, self.book)
+            if refusal:
+                self.add_error("subject", refusal.strip())
         return data
 
 

@@ -1,7 +1,9 @@
 """Teams (KBK, reform acceleration teams), memberships, decrees (SK), eligibility rules, and the
 designation of role models and change agents.
 
-T = Perwal Kota Tangerang 62/2018, S = Perwal Kota Serang 34/2023.
+What a regulation decides (team kinds, roles, duties, eligibility, who may be designated) comes
+from the government's rulebook (budaya/rulebook). Comments cite the two shipped regulations:
+T and S: the two shipped rulebooks and their regulations (docs/rulebook.md).
 """
 
 from __future__ import annotations
@@ -170,11 +172,6 @@ class TeamPolicy(TenantModel):
         blank=True,
         help_text=_("One regulation a line; left empty, the adopted framework's regulation."),
     )
-    heads_are_role_models = models.BooleanField(
-        _("heads of agencies are role models by regulation"),
-        default=False,
-        help_text=_("Tangerang Pasal 7: the head of each agency is its role model."),
-    )
     decider_role = models.CharField(
         _("who decides on nominations"),
         max_length=12,
@@ -328,6 +325,16 @@ class Decree(TenantModel):
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The rulebook version the draft was made under: its words (the programme's name) stay those
+    # of that version (issue 18, item 5). Empty: made before the government had a rulebook.
+    rulebook_version = models.ForeignKey(
+        "rulebook.RulebookVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
     )
 
     class Meta:

@@ -168,14 +168,11 @@ ROUTES: dict[str, Access] = {
         foreign=GOV_ONLY,
     ),
     "teams:rules_defaults": Access(
-        "Load the shipped rules of the adopted regulation",
+        "Load the team kinds, roles and rules of the rulebook again",
         CITY_ADMIN,
         method="POST",
         args=_gov,
         foreign=GOV_ONLY,
-    ),
-    "teams:rules_import": Access(
-        "Import a rules file (preview, confirm)", CITY_ADMIN, args=_gov, foreign=GOV_ONLY
     ),
     "teams:rules_export": Access(
         "Export the rules as YAML", ALL_BUT_SYSTEM, args=_gov, foreign=GOV_ONLY

@@ -3,7 +3,8 @@ as one YAML document (format ``budaya-eligibility-rules/1``, schema in
 ``data/eligibility-rules.schema.json``, documented in docs/teams.md).
 
 It sits beside the framework file format (``budaya/frameworks``): YAML, a JSON Schema, messages
-that name the place in the file, and the shipped documents of the two regulations in ``data/``.
+that name the place in the file. The government's rules themselves live in its rulebook's
+``teams`` section (issue 18: one place to read); ``from_rulebook`` reads them from there.
 """
 
 from __future__ import annotations
@@ -19,16 +20,12 @@ from django.utils.translation import gettext as _
 from jsonschema import Draft202012Validator
 
 from budaya.org.models import Government
+from budaya.rulebook.document import RulebookDocument
 from budaya.teams.models import EligibilityRule, TeamKind, TeamRole, lines
 
 FORMAT = "budaya-eligibility-rules/1"
 DATA_DIR = Path(__file__).resolve().parent / "data"
 SCHEMA_PATH = DATA_DIR / "eligibility-rules.schema.json"
-# Shipped defaults by the regulation a government adopted (the framework's legal basis).
-PRESETS = {
-    "perwal-kota-tangerang-62-2018": DATA_DIR / "perwal-kota-tangerang-62-2018.yaml",
-    "perwal-kota-serang-34-2023": DATA_DIR / "perwal-kota-serang-34-2023.yaml",
-}
 
 
 class RulesFileError(Exception):
@@ -132,19 +129,10 @@ def _semantic_problems(data: dict[str, Any]) -> list[str]:
     return problems
 
 
-def load_preset(name: str) -> ParsedRules:
-    return parse(PRESETS[name].read_text(encoding="utf-8"))
-
-
-def preset_for(government: Government) -> str | None:
-    """The shipped defaults that match the regulation behind the government's adopted framework."""
-    from budaya.frameworks.selectors import current_adoptions
-
-    adoption = current_adoptions([government]).get(government.pk)
-    if adoption is None:
-        return None
-    slug = adoption.version.legal_basis.slug
-    return slug if slug in PRESETS else None
+def from_rulebook(book: RulebookDocument) -> ParsedRules:
+    """The team kinds, roles and rules of a rulebook (its import checked them with this format's
+    schema and checks: ``rulebook.services``)."""
+    return ParsedRules(book.teams.as_rules_file())
 
 
 # --- Export -----------------------------------------------------------------------------------
@@ -264,4 +252,4 @@ def rule_fields(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-__all__ = ["RulesFileError", "export", "lines", "load_preset", "parse", "preset_for"]
+__all__ = ["RulesFileError", "export", "from_rulebook", "lines", "parse"]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from budaya.accounts.models import Role
 from budaya.org.models import Employee, Government, Transfer, Unit
 from budaya.org.selectors import is_city_admin
+from budaya.rulebook.document import RulebookDocument
 from budaya.teams.eligibility import Breach, Departure, RuleBook, check_team, departures, pick_heads
 from budaya.teams.models import (
     Decree,
@@ -376,9 +377,26 @@ def _agency_names(teams: list[Team], agencies: list[Unit]) -> dict[int, str]:
 # --- Role models ------------------------------------------------------------------------------
 
 
+def citations(book: RulebookDocument) -> dict[str, str]:
+    """What the teams pages cite, from the government's rulebook (issue 18): "" where the
+    rulebook says nothing (the page then cites nothing)."""
+    teams = book.teams
+    found = {
+        "naming": teams.naming,
+        "decree": teams.decree,
+        "adjustment": teams.adjustment,
+        "chart": teams.chart,
+        "agency_heads": book.designations.agency_heads,
+        "role_model": book.role_model_eligibility,
+        "change_agent": book.change_agent_eligibility,
+    }
+    return {name: book.cite(element) if element else "" for name, element in found.items()}
+
+
 @dataclass
 class RoleModelByRegulation:
-    """T Pasal 7: the head of each agency is its role model (shown, never stored)."""
+    """The head of each agency is its role model where the rulebook says so (T Pasal 7: shown,
+    never stored)."""
 
     agency: Unit
     head: Employee

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
@@ -16,6 +17,9 @@ from budaya.accounts.models import AuditAction
 from budaya.activities import evidence as evidence_services
 from budaya.activities.models import Evidence
 from budaya.org.models import Employee, Government
+from budaya.rulebook.document import RulebookDocument
+from budaya.rulebook.document import build as build_document
+from budaya.rulebook.selectors import current_rulebook, current_version_id
 from budaya.teams import rulesfile
 from budaya.teams.models import (
     Decree,
@@ -143,18 +147,74 @@ def import_rules(
 
 def install_defaults(
     government: Government, actor: Any = None, request: HttpRequest | None = None
-) -> dict[str, int] | None:
-    """Load the shipped rules of the regulation the government adopted, if there are any."""
-    preset = rulesfile.preset_for(government)
-    if preset is None:
-        return None
-    counts = import_rules(government, rulesfile.load_preset(preset), actor, request)
-    policy = policy_of(government)
-    if policy.pk is None:
-        # T Pasal 7: heads of agencies are role models by regulation.
-        policy.heads_are_role_models = preset == "perwal-kota-tangerang-62-2018"
-        save_object(policy, actor, request)
-    return counts
+) -> dict[str, int]:
+    """Load the team kinds, roles and eligibility rules of the government's current rulebook
+    (its ``teams`` section: issue 18, the one place they are written)."""
+    return import_rules(
+        government, rulesfile.from_rulebook(current_rulebook(government)), actor, request
+    )
+
+
+def follow_rulebook(
+    sender: Any, *, government: Government, version: Any, acting_user: Any = None, **kwargs: Any
+) -> None:
+    """A new rulebook version brings its teams section along (``rulebook.signals``), in the
+    import's transaction."""
+    book = build_document(version.content, number=version.number)
+    import_rules(government, rulesfile.from_rulebook(book), acting_user)
+
+
+# --- Who may be designated (role models and change agents) ------------------------------------
+
+
+class NotEligibleError(ValidationError):
+    """The government's rulebook does not allow this subject or employee to be designated."""
+
+
+def designation_refusal(designation: Designation, book: RulebookDocument) -> str | None:
+    """Why the rulebook refuses the designation, in the user's language with the rulebook's
+    citation, or None (T Pasal 1 angka 16: a role model is a PNS; S Pasal 1 angka 9: an agency,
+    a unit or an employee)."""
+    rule = (
+        book.role_model_eligibility
+        if designation.kind == Designation.Kind.ROLE_MODEL
+        else book.change_agent_eligibility
+    )
+    kind = Designation.Kind(designation.kind).label
+    citation = book.cite(rule) or _("the government's own choice")
+    subjects = dict(Designation.Subject.choices)
+    allowed = ", ".join(str(subjects.get(code, code)).lower() for code in rule.subjects)
+    if not rule.allows_subject(designation.subject):
+        return _(
+            "A %(subject)s cannot be designated %(kind)s: the rulebook allows only "
+            "%(allowed)s (%(citation)s). %(definition)s"
+        ) % {
+            "subject": str(subjects.get(designation.subject, designation.subject)).lower(),
+            "kind": str(kind).lower(),
+            "allowed": allowed,
+            "citation": citation,
+            "definition": rule.text,
+        }
+    employee = designation.employee if designation.subject == Designation.Subject.EMPLOYEE else None
+    if employee is not None and not rule.allows_status(employee.status):
+        return _(
+            "An employee with the status %(status)s cannot be designated %(kind)s: the rulebook "
+            "allows only %(allowed)s (%(citation)s). %(definition)s"
+        ) % {
+            "status": employee.status,
+            "kind": str(kind).lower(),
+            "allowed": ", ".join(rule.statuses),
+            "citation": citation,
+            "definition": rule.text,
+        }
+    return None
+
+
+def check_eligible(designation: Designation) -> None:
+    """Refuse a designation the government's current rulebook does not allow."""
+    refusal = designation_refusal(designation, current_rulebook(designation.government))
+    if refusal:
+        raise NotEligibleError(refusal.strip())
 
 
 # --- Teams and memberships --------------------------------------------------------------------
@@ -203,6 +263,8 @@ def decree_defaults(team: Team, purpose: str, head: Employee | None) -> dict[str
 @transaction.atomic
 def create_decree(decree: Decree, actor: Any = None, request: HttpRequest | None = None) -> Decree:
     decree.status = Decree.Status.DRAFT
+    # The draft keeps the words of the rulebook it was made under (issue 18, item 5).
+    decree.rulebook_version_id = current_version_id(decree.government)
     decree.created_by = actor if getattr(actor, "pk", None) else None
     return _create(decree, actor, request)
 
@@ -321,6 +383,7 @@ def nominate(
     actor: Any = None,
     request: HttpRequest | None = None,
 ) -> Designation:
+    check_eligible(designation)
     designation.status = Designation.Status.NOMINATED
     designation.nominated_by = actor if getattr(actor, "pk", None) else None
     _create(designation, actor, request)
@@ -383,6 +446,9 @@ def move_designation(
                 "target": Designation.Status(status).label.lower(),
             }
         )
+    if status in (Designation.Status.APPROVED, Designation.Status.PUBLISHED):
+        # Approved and published under the rulebook in force now, not only when nominated.
+        check_eligible(stored)
     fields = ["status", "decided_by", "decided_at", "decision_note", "published_at"]
     before = audit.snapshot(stored, fields)
     now = timezone.now()

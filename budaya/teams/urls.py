@@ -28,7 +28,6 @@ urlpatterns = [
     # Kinds, roles, eligibility rules and settings
     path("<slug:slug>/rules/", views.rules, name="rules"),
     path("<slug:slug>/rules/defaults/", views.rules_defaults, name="rules_defaults"),
-    path("<slug:slug>/rules/import/", views.rules_import, name="rules_import"),
     path("<slug:slug>/rules/export.yaml", views.rules_export, name="rules_export"),
     path("<slug:slug>/rules/new/", views.rule_form, name="rule_create"),
     path("<slug:slug>/rules/<int:pk>/", views.rule_form, name="rule_edit"),

@@ -19,6 +19,7 @@ from budaya.files import attach
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
 from budaya.pagination import page_of, query_without_page
+from budaya.rulebook.selectors import current_rulebook
 from budaya.teams import chart, decree, rulesfile, selectors, services
 from budaya.teams.eligibility import Breach, RuleBook, check_team, pick_heads
 from budaya.teams.forms import (
@@ -30,7 +31,6 @@ from budaya.teams.forms import (
     MembershipForm,
     PolicyForm,
     RuleForm,
-    RulesUploadForm,
     SignForm,
     TeamForm,
     TeamKindForm,
@@ -46,7 +46,6 @@ from budaya.teams.models import (
     TeamRole,
 )
 
-PENDING_RULES = "teams_pending_rules"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 25  # teams per page
 
@@ -162,6 +161,7 @@ def team_create(request: HttpRequest, slug: str) -> HttpResponse:
     if initial.get("kind") and initial.get("unit"):
         initial["name"] = f"{initial['kind'].name} {initial['unit'].name}"
     form = _team_form(request, government, initial=initial)
+    _naming_help(form, government)
     if request.method == "POST" and form.is_valid():
         team = form.save(commit=False)
         team.government = government
@@ -186,6 +186,7 @@ def team_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _government(request, slug)
     team = _managed_team(request, government, pk)
     form = _team_form(request, government, instance=team)
+    _naming_help(form, government)
     if request.method == "POST" and form.is_valid():
         services.save_object(form.save(commit=False), request.user, request)
         messages.success(request, _("The changes were saved."))
@@ -195,13 +196,23 @@ def team_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _naming_help(form: Any, government: Government) -> None:
+    """T Pasal 8(3): the agency may name its team after its own character (the rulebook's)."""
+    book = current_rulebook(government)
+    if book.teams.naming is not None:
+        form.fields["name"].help_text = f"{book.teams.naming.text} ({book.cite(book.teams.naming)})"
+
+
 def _team_context(request: HttpRequest, government: Government, team: Team) -> dict[str, Any]:
     on = timezone.localdate()
     assessment = selectors.assess([team], on)[team.pk]
     roles = list(TeamRole.objects.filter(government=government))
+    book = current_rulebook(government)
     return {
         "government": government,
         "team": team,
+        "book": book,
+        "citations": selectors.citations(book),
         "assessment": assessment,
         "chart": chart.build(assessment.current),
         "roles": roles,
@@ -282,13 +293,15 @@ def member_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         membership.government = government
         breaches = _breaches_if_saved(team, membership)
         if breaches and not membership.justification.strip():
-            form.add_error(
-                "justification",
-                _(
-                    "This member does not meet the rules above. Choose someone else, or write "
-                    "why the team departs from the rule (Tangerang Pasal 9(7))."
-                ),
+            message = _(
+                "This member does not meet the rules above. Choose someone else, or write why "
+                "the team departs from the rule."
             )
+            adjustment = current_rulebook(government).teams.adjustment
+            if adjustment is not None:
+                # T Pasal 9(7): the make-up follows the conditions of the agency.
+                message += f" {adjustment.text} ({current_rulebook(government).cite(adjustment)})"
+            form.add_error("justification", message)
         else:
             services.add_member(membership, request.user, request)
             if breaches:
@@ -581,7 +594,7 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
             "roles": TeamRole.objects.filter(government=government),
             "rules": selectors.rules_of(government),
             "policy": selectors.policy(government),
-            "preset": rulesfile.preset_for(government),
+            "book": current_rulebook(government),
             "is_city_admin": org_selectors.is_city_admin(request.user, government),
         },
     )
@@ -658,58 +671,10 @@ def policy_edit(request: HttpRequest, slug: str) -> HttpResponse:
 def rules_defaults(request: HttpRequest, slug: str) -> HttpResponse:
     government = _administered(request, slug)
     counts = services.install_defaults(government, request.user, request)
-    if counts is None:
-        messages.error(request, _("No shipped rules match the regulation this government adopted."))
-    else:
-        messages.success(
-            request,
-            _("Loaded %(kinds)s team kinds, %(roles)s roles and %(rules)s rules.") % counts,
-        )
-    return redirect("teams:rules", slug=slug)
-
-
-@login_required
-def rules_import(request: HttpRequest, slug: str) -> HttpResponse:
-    """Upload, preview, confirm: nothing is written until the user has seen the file's content."""
-    government = _administered(request, slug)
-    form = RulesUploadForm()
-    errors: list[str] = []
-    if request.method == "POST" and "confirm" in request.POST:
-        text = request.session.pop(PENDING_RULES, None)
-        if not text:
-            messages.error(request, _("Nothing to import: upload the file again."))
-            return redirect("teams:rules_import", slug=slug)
-        try:
-            parsed = rulesfile.parse(text)
-        except rulesfile.RulesFileError as error:
-            errors = error.messages
-        else:
-            counts = services.import_rules(government, parsed, request.user, request)
-            messages.success(
-                request,
-                _("Loaded %(kinds)s team kinds, %(roles)s roles and %(rules)s rules.") % counts,
-            )
-            return redirect("teams:rules", slug=slug)
-    elif request.method == "POST":
-        form = RulesUploadForm(request.POST, request.FILES)
-        if form.is_valid():
-            text = form.cleaned_data["file"]
-            try:
-                parsed = rulesfile.parse(text)
-            except rulesfile.RulesFileError as error:
-                errors = error.messages
-            else:
-                request.session[PENDING_RULES] = text
-                return render(
-                    request,
-                    "teams/rules_preview.html",
-                    {"government": government, "parsed": parsed},
-                )
-    return render(
-        request,
-        "teams/rules_import.html",
-        {"government": government, "form": form, "errors": errors},
+    messages.success(
+        request, _("Loaded %(kinds)s team kinds, %(roles)s roles and %(rules)s rules.") % counts
     )
+    return redirect("teams:rules", slug=slug)
 
 
 @login_required
@@ -790,9 +755,10 @@ def designation_list(request: HttpRequest, slug: str) -> HttpResponse:
     past = designations.filter(
         status__in=[Designation.Status.REJECTED, Designation.Status.EXPIRED]
     ).order_by("-period_end")[:50]
+    book = current_rulebook(government)
     heads = (
         selectors.heads_as_role_models(request.user, government)
-        if team_policy and team_policy.heads_are_role_models
+        if book.designations.agency_heads
         else []
     )
     return render(
@@ -806,6 +772,8 @@ def designation_list(request: HttpRequest, slug: str) -> HttpResponse:
             "past": past,
             "heads": heads,
             "policy": team_policy,
+            "book": book,
+            "citations": selectors.citations(book),
         },
     )
 
@@ -815,11 +783,13 @@ def designation_create(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     units = org_selectors.units_of(request.user, government).filter(active_to__isnull=True)
     employees = Employee.objects.visible_to(request.user).filter(government=government, active=True)
+    book = current_rulebook(government)
     form = DesignationForm(
         request.POST or None,
         request.FILES or None,
         units=units,
         employees=employees.select_related("unit"),
+        book=book,
         initial={"kind": request.GET.get("kind", Designation.Kind.ROLE_MODEL)},
     )
     if request.method == "POST" and form.is_valid():
@@ -835,12 +805,18 @@ def designation_create(request: HttpRequest, slug: str) -> HttpResponse:
                 actor=request.user,
                 request=request,
             )
+        except services.NotEligibleError as error:
+            form.add_error("subject", error)
         except ValidationError as error:
             form.add_error("evidence_file", error)
         else:
             messages.success(request, _("The nomination was recorded."))
             return redirect("teams:designation_detail", slug=slug, pk=designation.pk)
-    return render(request, "teams/designation_form.html", {"government": government, "form": form})
+    return render(
+        request,
+        "teams/designation_form.html",
+        {"government": government, "form": form, "book": book},
+    )
 
 
 def _designation_evidence(designation: Designation) -> list[Any]:
@@ -885,6 +861,8 @@ def designation_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         )
     except services.TransitionError as error:
         messages.error(request, str(error))
+    except services.NotEligibleError as error:
+        messages.error(request, " ".join(error.messages))
     else:
         messages.success(
             request,

@@ -170,7 +170,6 @@ def test_government_create_and_update_are_audited(world, client):
             "slug": "kota-cilegon",
             "kind": "kota",
             "kemendagri_code": "36.72",
-            "head_title": "Wali Kota",
             "timezone": "Asia/Makassar",
         },
     )

@@ -124,7 +124,6 @@ class GovernmentSpec:
     slug: str
     kind: str
     kemendagri_code: str
-    head_title: str
     timezone: str
     units: tuple[UnitSpec, ...]  # parents before children
     logins: tuple[LoginSpec, ...]
@@ -139,7 +138,6 @@ class GovernmentSpec:
             "name": self.name,
             "kind": self.kind,
             "kemendagri_code": self.kemendagri_code,
-            "head_title": self.head_title,
             "timezone": self.timezone,
         }
 
@@ -247,7 +245,6 @@ def _load_government(data: dict[str, Any], staff: StaffCatalogue, where: str) ->
         slug=gov["slug"],
         kind=gov["kind"],
         kemendagri_code=str(gov["kemendagri_code"]),
-        head_title=gov["head_title"],
         timezone=gov["timezone"],
         units=tuple(units),
         logins=logins,

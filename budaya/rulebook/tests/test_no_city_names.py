@@ -22,23 +22,7 @@ PATTERN = re.compile(r"tangerang|serang|wali\s*kota", re.IGNORECASE)
 SUFFIXES = {".py", ".html", ".txt", ".js", ".css", ".json"}
 
 # Issue 18: wired in a later session. What each still holds (docs/rulebook.md, "Still hard-coded").
-NOT_YET_WIRED = {
-    "frameworks/models.py": "docstrings and help text with a Serang example",
-    "org/forms.py": "head-title help text: Wali Kota, Bupati or Gubernur",
-    "org/models.py": "Government.HEAD_TITLES (Wali Kota, Bupati, Gubernur)",
-    "teams/decree.py": "docstring examples naming the cities",
-    "teams/eligibility.py": "docstring citing Tangerang's rules file",
-    "teams/forms.py": "help texts citing Tangerang Pasal 8(3), 9(7)",
-    "teams/management/commands/import_eligibility_rules.py": "help names the two presets",
-    "teams/models.py": "heads_are_role_models help text (Tangerang Pasal 7)",
-    "teams/rulesfile.py": "PRESETS keyed by the two regulations",
-    "teams/services.py": 'heads_are_role_models = preset == "perwal-kota-tangerang-62-2018"',
-    "teams/templates/teams/_chart_svg.html": "caption cites Tangerang Lampiran I",
-    "teams/templates/teams/_justified.html": "cites Tangerang Pasal 9(7)",
-    "teams/templates/teams/designation_list.html": "cites Tangerang Pasal 7",
-    "teams/templates/teams/team_detail.html": "cites Tangerang Pasal 8(4)",
-    "teams/views.py": "justification message citing Tangerang Pasal 9(7)",
-}
+NOT_YET_WIRED: dict[str, str] = {}
 
 
 def _checked(path: Path) -> bool:

@@ -1,4 +1,5 @@
-"""A small Tangerang with the shipped rules: a Dinas with a head, officials and staff."""
+"""A small Tangerang with its shipped rulebook (its teams section holds the team kinds, roles and
+eligibility rules): a Dinas with a head, officials and staff."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from django.utils import translation
 
 from budaya.accounts.models import Role
 from budaya.org.models import Employee, Government, Unit
-from budaya.teams import rulesfile, services
+from budaya.rulebook import services as rulebook_services
+from budaya.teams import services
 from budaya.teams.models import Membership, Team, TeamKind, TeamRole
 
 START = datetime.date(2025, 1, 6)
@@ -89,7 +91,8 @@ class City:
 
 
 def make_city(government: Government, suffix: str = "") -> City:
-    services.import_rules(government, rulesfile.load_preset("perwal-kota-tangerang-62-2018"))
+    # The rulebook's teams section follows into the teams tables (rulebook.signals).
+    rulebook_services.load_shipped(government=government, name="kota-tangerang")
     agency = Unit.objects.create(
         government=government, kind=Unit.Kind.DINAS, code=f"DINKES{suffix}", name="Dinas Kesehatan"
     )

@@ -11,6 +11,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from budaya.org.models import Unit
+from budaya.rulebook import services as rulebook_services
 from budaya.teams import rulesfile, selectors, services
 from budaya.teams.eligibility import echelon_matches
 from budaya.teams.models import EligibilityRule, TeamKind, TeamRole
@@ -164,30 +165,27 @@ def test_aliases_are_refused():
         )
 
 
-def test_import_keeps_kinds_and_roles_that_teams_use_and_replaces_rules(city):
+def test_a_new_rulebook_version_keeps_kinds_and_roles_that_teams_use_and_replaces_rules(city):
+    """The teams tables follow the rulebook (issue 18: one place to write the rules)."""
     team = city.full_team()
-    services.import_rules(city.government, rulesfile.load_preset("perwal-kota-serang-34-2023"))
+    rulebook_services.load_shipped(government=city.government, name="kota-serang")
     assert TeamKind.objects.filter(government=city.government, code="kbk").exists()
+    assert TeamKind.objects.filter(government=city.government, code="tim-rb-pd").exists()
     assert not EligibilityRule.objects.filter(government=city.government, team_kind__code="kbk")
     assert _reasons(team) == []
 
 
-def test_commands_import_and_export(city, tmp_path, other_government):
+def test_the_rules_come_from_the_rulebook_and_export(city, tmp_path):
+    assert EligibilityRule.objects.filter(government=city.government).count() == 19
     path = tmp_path / "rules.yaml"
     call_command(
         "export_eligibility_rules", city.government.slug, "-o", str(path), stdout=io.StringIO()
     )
-    out = io.StringIO()
-    call_command(
-        "import_eligibility_rules", other_government.slug, str(path), "--dry-run", stdout=out
-    )
-    assert "1 team kinds, 5 roles, 19 rules" in out.getvalue()
-    assert not TeamKind.objects.filter(government=other_government).exists()
-    call_command("import_eligibility_rules", other_government.slug, str(path), stdout=io.StringIO())
-    assert EligibilityRule.objects.filter(government=other_government).count() == 19
-    path.write_text("format: budaya-eligibility-rules/9\n", encoding="utf-8")
+    exported = rulesfile.parse(path.read_text(encoding="utf-8"))
+    assert (len(exported.team_kinds), len(exported.roles), len(exported.rules)) == (1, 5, 19)
+    # The import command is gone: the rulebook upload is the one place the rules are written.
     with pytest.raises(CommandError):
-        call_command("import_eligibility_rules", other_government.slug, str(path))
+        call_command("import_eligibility_rules", city.government.slug, str(path))
 
 
 def test_schema_is_published(client):

@@ -14,6 +14,7 @@ from docx import Document
 from budaya.accounts.models import Role
 from budaya.frameworks.models import Adoption, FrameworkVersion, Regulation, ValueFramework
 from budaya.org.models import Transfer, Unit
+from budaya.rulebook import services as rulebook_services
 from budaya.teams import decree as decree_module
 from budaya.teams import selectors, services
 from budaya.teams.models import Decree, Designation, Membership, TeamPolicy
@@ -317,7 +318,6 @@ def test_only_the_board_readers_see_the_board(client, city, unit_head_user, make
 def test_nomination_decision_publication_and_gallery(english, city, city_admin_user, make_user):
     TeamPolicy.objects.create(
         government=city.government,
-        heads_are_role_models=True,
         decider_role=TeamPolicy.Decider.LEADERSHIP,
         decider_title="Sekretaris Daerah",
     )
@@ -364,10 +364,17 @@ def test_nomination_decision_publication_and_gallery(english, city, city_admin_u
     assert designation.status == Designation.Status.EXPIRED
 
 
-def test_serang_shows_no_heads_by_regulation(english, city, city_admin_user):
+def test_heads_are_role_models_only_where_the_rulebook_says_so(english, city, city_admin_user):
     english.force_login(city_admin_user)
-    body = english.get(reverse("teams:designation_list", args=[city.government.slug])).content
-    assert "Role models by regulation" not in body.decode()
+    url = reverse("teams:designation_list", args=[city.government.slug])
+    body = english.get(url).content.decode()
+    assert "Role models by regulation" in body
+    assert "The head of each agency is its role model (T Pasal 7)." in body
+    assert "Ratna Kepala" in body
+    # Under a rulebook that does not say so (S), no head is a role model by regulation.
+    rulebook_services.load_shipped(government=city.government, name="kota-serang")
+    body = english.get(url).content.decode()
+    assert "Role models by regulation" not in body and "Ratna Kepala" not in body
 
 
 def test_rules_are_edited_in_the_ui(english, city, city_admin_user):
