@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
@@ -185,16 +186,19 @@ def designation_refusal(designation: Designation, book: RulebookDocument) -> str
     subjects = dict(Designation.Subject.choices)
     allowed = ", ".join(str(subjects.get(code, code)).lower() for code in rule.subjects)
     if not rule.allows_subject(designation.subject):
-        return _(
-            "A %(subject)s cannot be designated %(kind)s: the rulebook allows only "
-            "%(allowed)s (%(citation)s). %(definition)s"
-        ) % {
-            "subject": str(subjects.get(designation.subject, designation.subject)).lower(),
-            "kind": str(kind).lower(),
-            "allowed": allowed,
-            "citation": citation,
-            "definition": rule.text,
-        }
+        return capfirst(
+            _(
+                "A %(subject)s cannot be designated %(kind)s: the rulebook allows only "
+                "%(allowed)s (%(citation)s). %(definition)s"
+            )
+            % {
+                "subject": str(subjects.get(designation.subject, designation.subject)).lower(),
+                "kind": str(kind).lower(),
+                "allowed": allowed,
+                "citation": citation,
+                "definition": rule.text,
+            }
+        )
     employee = designation.employee if designation.subject == Designation.Subject.EMPLOYEE else None
     if employee is not None and not rule.allows_status(employee.status):
         return _(

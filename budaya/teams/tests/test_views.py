@@ -408,3 +408,47 @@ def test_the_team_list_is_paginated_and_keeps_its_filter(english, city, city_adm
     assert f"?kind={city.kind.pk}&amp;page=2" in first
     second = english.get(url, {"kind": city.kind.pk, "page": 2}).content.decode()
     assert second.count("<td><a href=") == 2 and "KBK 26" in second
+
+
+def _draft_text(client, government, team, purpose="establish") -> tuple[Decree, str]:
+    create = reverse("teams:decree_create", args=[government.slug, team.pk])
+    client.post(
+        create,
+        {
+            "purpose": purpose,
+            "subject": "Pembentukan KBK",
+            "place": "Tangerang",
+            "signer_name": "Ratna Kepala",
+            "signer_position": "Kepala Dinas Kesehatan Kota Tangerang",
+        },
+    )
+    draft = Decree.objects.filter(team=team).order_by("-pk").first()
+    assert draft is not None
+    response = client.get(reverse("teams:decree_draft", args=[government.slug, draft.pk]))
+    return draft, "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+
+
+def test_a_draft_keeps_the_words_of_the_rulebook_it_was_made_under(english, city, city_admin_user):
+    """Issue 18, item 5: a new rulebook version changes new drafts, not those made before."""
+    team = city.full_team()
+    english.force_login(city_admin_user)
+    first, before = _draft_text(english, city.government, team)
+    assert "nilai dan perilaku penting budaya kerja di lingkungan Dinas Kesehatan" in before
+    renamed = rulebook_services.shipped_text("kota-tangerang").replace(
+        "  programme_name:\n    text: Budaya Kerja\n",
+        "  programme_name:\n    text: Budaya Pemerintahan\n",
+    )
+    rulebook_services.import_rulebook(government=city.government, text=renamed)
+    again = english.get(reverse("teams:decree_draft", args=[city.government.slug, first.pk]))
+    assert "\n".join(p.text for p in Document(io.BytesIO(again.content)).paragraphs) == before
+    _second, after = _draft_text(english, city.government, team, purpose="change")
+    assert "perilaku penting budaya pemerintahan di lingkungan Dinas Kesehatan" in after
+
+
+def test_a_draft_made_before_the_rulebook_keeps_its_words(english, city, city_admin_user):
+    team = city.full_team()
+    english.force_login(city_admin_user)
+    draft, text = _draft_text(english, city.government, team)
+    Decree.objects.filter(pk=draft.pk).update(rulebook_version=None)  # made before issue 18
+    response = english.get(reverse("teams:decree_draft", args=[city.government.slug, draft.pk]))
+    assert "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs) == text
