@@ -756,7 +756,6 @@ class _Writer:
 
     def _teams(self, out: Generated, people: list[Person]) -> None:
         government = out.government
-        teams.install_defaults(government)
         kinds = list(TeamKind.objects.filter(government=government).order_by("order", "pk"))
         roles = {
             role.chart_place: role
@@ -835,7 +834,11 @@ class _Writer:
         year = self.today.year
         made = 0
         for index, agency in enumerate(out.agencies[::4]):
-            person = next((p for p in by_agency.get(agency.code, []) if not p.echelon), None)
+            # A PNS: T Pasal 1 angka 16 (the rulebook refuses anyone else under T).
+            person = next(
+                (p for p in by_agency.get(agency.code, []) if not p.echelon and p.status == "PNS"),
+                None,
+            )
             if person is None:
                 continue
             employee = out.employees[person.key]

@@ -1,9 +1,10 @@
 """Checking a team's make-up against its government's eligibility rules (pure, no queries).
 
 The rules are data (``EligibilityRule``), loaded from the government's rulebook (its ``teams``
-section; the shipped T rulebook transcribes T Lampiran II III.2.b–h). A breach is reported with the rule's source, so a
-reader sees why; a membership with a written justification (T Pasal 9(7)) keeps its breaches,
-shown beside the justification, but no longer counts on the compliance board.
+section; the shipped T rulebook transcribes T Lampiran II III.2.b–h). A breach is reported with
+the rule's source, so a reader sees why; a membership with a written justification
+(T Pasal 9(7)) keeps its breaches, shown beside the justification, but no longer counts on the
+compliance board.
 """
 
 from __future__ import annotations

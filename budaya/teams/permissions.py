@@ -257,14 +257,21 @@ def world(w: Any) -> None:
         TeamRole,
     )
 
+    from budaya.rulebook import services as rulebook_services
+
     today = datetime.date(2025, 1, 1)
     per_government: dict[int, tuple[Any, Any]] = {}
     for government, prefix in ((w.government, ""), (w.other_government, "foreign_")):
+        # The rulebook first (the starter, as the rulebook's own world loads): its teams section
+        # brings its kinds and roles, and the rows below stay when the rulebook world runs.
+        rulebook_services.load_shipped(government=government, name="starter")
         kind = TeamKind.objects.create(
             government=government, code="kbk", name="KBK", scope="agency", required=True
         )
-        role = TeamRole.objects.create(
-            government=government, code="ketua", name="Ketua", chart_place="chair", order=2
+        role, _created = TeamRole.objects.get_or_create(
+            government=government,
+            code="ketua",
+            defaults={"name": "Ketua", "chart_place": "chair", "order": 2},
         )
         rule = EligibilityRule.objects.create(
             government=government,

@@ -160,7 +160,18 @@ def follow_rulebook(
     sender: Any, *, government: Government, version: Any, acting_user: Any = None, **kwargs: Any
 ) -> None:
     """A new rulebook version brings its teams section along (``rulebook.signals``), in the
-    import's transaction."""
+    import's transaction. A version whose teams section is the previous one's changes nothing
+    (the rows, and the links to them, stay)."""
+    from budaya.rulebook.models import RulebookVersion
+
+    previous = (
+        RulebookVersion.objects.filter(government=government, number__lt=version.number)
+        .order_by("-number")
+        .values_list("content", flat=True)
+        .first()
+    )
+    if previous is not None and previous.get("teams") == version.content.get("teams"):
+        return
     book = build_document(version.content, number=version.number)
     import_rules(government, rulesfile.from_rulebook(book), acting_user)
 

@@ -192,14 +192,14 @@ def _site(generated: Generated, sysadmin: User) -> Site:
 
 
 def _rulebook_versions(government: Government, versions: int) -> Any:
-    """The shipped rulebook, then more versions (one for each third of the agencies): a longer
-    history on the larger government's rulebook page."""
+    """The government's rulebook (the generator loads its demo city's), then more versions (one
+    for each third of the agencies): a longer history on the larger government's rulebook page."""
     from budaya.rulebook import services
 
-    version = services.load_shipped(government=government, name="starter").version
-    text = services.shipped_text("starter")
+    text = services.export_rulebook(government=government)
+    version = services.current_version(government)
     for number in range(1, versions):
-        changed = text.replace("Kepala Daerah\n", f"Kepala Daerah {number}\n")
+        changed = f"{text}notes: versi {number}\n"
         version = services.import_rulebook(government=government, text=changed).version
     return version
 
@@ -474,7 +474,7 @@ PINNED: dict[str, int] = {
     "org:government_create": 3,
     "org:my_units": 4,
     "org:my_employees": 4,
-    "org:government_detail": 9,
+    "org:government_detail": 10,
     "org:government_edit": 5,
     "org:government_logo": 4,
     "org:unit_list": 7,
@@ -496,19 +496,19 @@ PINNED: dict[str, int] = {
     "teams:my_teams": 4,
     "teams:rules_schema": 0,
     "teams:team_list": 15,  # the count of the paginator
-    "teams:team_create": 10,
+    "teams:team_create": 11,
     "teams:compliance": 15,
-    "teams:team_detail": 14,
-    "teams:team_edit": 10,
-    "teams:team_chart": 13,
+    "teams:team_detail": 15,
+    "teams:team_edit": 11,
+    "teams:team_chart": 14,
     "teams:member_add": 9,
     "teams:member_edit": 16,
     "teams:decree_create": 9,
     "teams:decree_list": 6,
     "teams:decree_detail": 9,
     "teams:decree_edit": 7,
-    "teams:decree_draft": 10,
-    "teams:rules": 12,
+    "teams:decree_draft": 11,
+    "teams:rules": 11,
     "teams:rules_export": 8,
     "teams:rule_create": 9,
     "teams:rule_edit": 10,
@@ -519,8 +519,8 @@ PINNED: dict[str, int] = {
     "teams:policy_edit": 7,
     "teams:template_upload": 7,
     "teams:template_download": 6,
-    "teams:designation_list": 11,
-    "teams:designation_create": 6,
+    "teams:designation_list": 12,
+    "teams:designation_create": 7,
     "teams:designation_detail": 9,
     "programme:mine": 4,
     "programme:list": 16,
