@@ -247,6 +247,7 @@ ROUTES: dict[str, Access] = {
 def world(w: Any) -> None:
     """Kinds, roles, a rule, teams, memberships, decrees and designations in three places: the
     user's agency (w.agency), the second agency and the second government."""
+    from budaya.rulebook import services as rulebook_services
     from budaya.teams.models import (
         Decree,
         Designation,
@@ -256,8 +257,6 @@ def world(w: Any) -> None:
         TeamKind,
         TeamRole,
     )
-
-    from budaya.rulebook import services as rulebook_services
 
     today = datetime.date(2025, 1, 1)
     per_government: dict[int, tuple[Any, Any]] = {}
