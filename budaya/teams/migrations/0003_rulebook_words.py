@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('rulebook', '0001_initial'),
-        ('teams', '0001_initial'),
+        ('teams', '0002_generated_file_names'),
     ]
 
     operations = [

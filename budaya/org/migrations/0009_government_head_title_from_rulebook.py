@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0007_import_plan_without_database_keys'),
+        ('org', '0008_generated_file_names'),
     ]
 
     operations = [

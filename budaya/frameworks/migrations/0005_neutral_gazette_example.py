@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('frameworks', '0002_slogan_value_unique_per_government'),
+        ('frameworks', '0004_owners_and_published_versions'),
     ]
 
     operations = [
