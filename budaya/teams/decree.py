@@ -131,7 +131,8 @@ def context(
     considerations = [
         f"bahwa untuk mendukung penerapan nilai dan perilaku penting {programme} di lingkungan "
         f"{where}, perlu dibentuk {kind.name}",
-        f"bahwa sesuai ketentuan {kind.source or 'peraturan yang berlaku'} {regulation}, "
+        # "sesuai ketentuan Pasal 8 ayat (4) Peraturan ..."; without an article, the regulation.
+        f"bahwa sesuai ketentuan {f'{kind.source} ' if kind.source else ''}{regulation}, "
         f"pembentukan dan nama {kind.name} ditetapkan dengan keputusan",
         "bahwa berdasarkan pertimbangan sebagaimana dimaksud dalam huruf a dan huruf b, perlu "
         f"menetapkan Keputusan {issuer} tentang {decree.subject}",
