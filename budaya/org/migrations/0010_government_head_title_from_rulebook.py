@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0008_generated_file_names'),
+        ('org', '0009_issue23_import_kinds_name_search'),
     ]
 
     operations = [
