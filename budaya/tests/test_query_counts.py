@@ -192,14 +192,20 @@ def _site(generated: Generated, sysadmin: User) -> Site:
 
 
 def _rulebook_versions(government: Government, versions: int) -> Any:
-    """The government's rulebook (the generator loads its demo city's), then more versions (one
-    for each third of the agencies): a longer history on the larger government's rulebook page."""
+    """The starter, then more versions (one for each third of the agencies): a longer history on
+    the larger government's rulebook page. The starter keeps the government's teams section, so
+    its team kinds, roles and rules (and the links to them above) stay (teams follow the
+    rulebook's teams section: teams.services.follow_rulebook)."""
+    import yaml
+
     from budaya.rulebook import services
 
-    text = services.export_rulebook(government=government)
-    version = services.current_version(government)
+    starter = yaml.safe_load(services.shipped_text("starter"))
+    starter["teams"] = yaml.safe_load(services.export_rulebook(government=government))["teams"]
+    text = yaml.safe_dump(starter, allow_unicode=True, sort_keys=False)
+    version = services.import_rulebook(government=government, text=text).version
     for number in range(1, versions):
-        changed = f"{text}notes: versi {number}\n"
+        changed = text.replace("Kepala Daerah\n", f"Kepala Daerah {number}\n")
         version = services.import_rulebook(government=government, text=changed).version
     return version
 
@@ -519,7 +525,7 @@ PINNED: dict[str, int] = {
     "teams:policy_edit": 7,
     "teams:template_upload": 7,
     "teams:template_download": 6,
-    "teams:designation_list": 12,
+    "teams:designation_list": 10,
     "teams:designation_create": 7,
     "teams:designation_detail": 9,
     "programme:mine": 4,
