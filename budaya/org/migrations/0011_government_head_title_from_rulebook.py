@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('org', '0009_issue23_import_kinds_name_search'),
+        ('org', '0010_import_background_job'),
     ]
 
     operations = [
