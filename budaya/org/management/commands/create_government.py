@@ -36,7 +36,6 @@ class Command(BaseCommand):
             default="WIB",
             help="WIB, WITA or WIT (or Asia/Jakarta, Asia/Makassar, Asia/Jayapura)",
         )
-        parser.add_argument("--head-title", default="", help="default: follows the kind")
 
     def handle(self, *args: Any, **options: Any) -> None:
         slug = options["slug"]
@@ -53,7 +52,6 @@ class Command(BaseCommand):
                 "slug": slug,
                 "kind": options["kind"],
                 "kemendagri_code": options["kemendagri_code"],
-                "head_title": options["head_title"],
                 "timezone": TIME_ZONES.get(zone.upper(), zone),
             }
         )
