@@ -228,9 +228,15 @@ def _problem_solving(government: Government, team: Team, scale: int) -> dict[str
     )
     from budaya.rulebook import services
 
+    import yaml
+
     text = services.shipped_text("starter").replace(
         "problem_solving:\n  applies: false", "problem_solving:\n  applies: true"
     )
+    # The government's teams section kept: its team kinds, roles and rules stay (issue 18).
+    content = yaml.safe_load(text)
+    content["teams"] = yaml.safe_load(services.export_rulebook(government=government))["teams"]
+    text = yaml.safe_dump(content, allow_unicode=True, sort_keys=False)
     services.import_rulebook(government=government, text=text)
     day = datetime.date(2025, 3, 1)
     mine = {"government": government}
