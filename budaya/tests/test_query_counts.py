@@ -216,6 +216,8 @@ def _problem_solving(government: Government, team: Team, scale: int) -> dict[str
     with causes, a plan of as many actions, a meeting attended by every member and a report."""
     import datetime
 
+    import yaml
+
     from budaya.problems.models import (
         Action,
         ActionPlan,
@@ -227,8 +229,6 @@ def _problem_solving(government: Government, team: Team, scale: int) -> dict[str
         ProgressReport,
     )
     from budaya.rulebook import services
-
-    import yaml
 
     text = services.shipped_text("starter").replace(
         "problem_solving:\n  applies: false", "problem_solving:\n  applies: true"
