@@ -30,11 +30,16 @@ class Cycle:
 
 
 def _team(government: Government, agency: Unit) -> tuple[Team, dict[str, Membership]]:
-    kind = TeamKind.objects.create(government=government, code="kbk", name="KBK", scope="agency")
+    # Loading a rulebook writes its teams section (kinds and roles) already: reuse those.
+    kind, _ = TeamKind.objects.get_or_create(
+        government=government, code="kbk", defaults={"name": "KBK", "scope": "agency"}
+    )
     roles = {
-        code: TeamRole.objects.create(
-            government=government, code=code, name=name, chart_place=place, order=order
-        )
+        code: TeamRole.objects.get_or_create(
+            government=government,
+            code=code,
+            defaults={"name": name, "chart_place": place, "order": order},
+        )[0]
         for order, (code, name, place) in enumerate(
             [
                 ("penanggung-jawab", "Penanggung-jawab", "top"),
