@@ -226,6 +226,25 @@ class ReportRow(TenantModel):
         ]
 
 
+class RowActivity(TenantModel):
+    """One of the activities a grouped row stands for (issue 19: "Apel pagi: 233 kali,
+    Januari–Desember" as one row). A row made from a single activity keeps it in
+    ``ReportRow.activity``; a row made from a group links each of its activities here."""
+
+    scope_unit_path = "row__report__unit__path"
+
+    row = models.ForeignKey(ReportRow, on_delete=models.CASCADE, related_name="activity_links")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "row", "activity"], name="monev_row_activity"
+            )
+        ]
+
+
 class RowEvidence(TenantModel):
     """Evidence linked (not copied) to a row."""
 
@@ -343,8 +362,10 @@ class CitedActivity(TenantModel):
         verbose_name = _("activity cited by a report")
         verbose_name_plural = _("activities cited by reports")
         constraints = [
+            # A grouped row cites each of its activities.
             models.UniqueConstraint(
-                fields=["government", "version", "row_key"], name="monev_cited_activity"
+                fields=["government", "version", "row_key", "activity"],
+                name="monev_cited_activity",
             )
         ]
 

@@ -190,6 +190,11 @@ ROUTES: dict[str, Access] = {
         "Add rows from the period's activity log", AGENCY_TEAM, scope="own agency"
     ),
     "monev:row_create": _report("Add a row to a draft report", AGENCY_TEAM, scope="own agency"),
+    "monev:evidence_picker": _report(
+        "The evidence picker of a draft report's row (search, month, page)",
+        AGENCY_TEAM,
+        scope="own agency",
+    ),
     "monev:row_edit": Access(
         "Edit a row of a draft report",
         AGENCY_TEAM,

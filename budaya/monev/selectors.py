@@ -214,6 +214,10 @@ def changed_since_submitted(report: Report, version: ReportVersion | None = None
     for number, key, then, now in cited.values_list(
         "version__number", "row_key", "activity_changed_at", "activity__updated_at"
     ):
-        if str(key) not in latest or latest[str(key)][0] < number:
+        # A grouped row (issue 19) cites several activities: changed when any of them is.
+        known = latest.get(str(key))
+        if known is None or known[0] < number:
             latest[str(key)] = (number, now > then)
+        elif known[0] == number:
+            latest[str(key)] = (number, known[1] or now > then)
     return {key for key, (_number, changed) in latest.items() if changed}

@@ -36,6 +36,7 @@ from budaya.monev.models import (
     ReportRow,
     ReportVersion,
     ReviewComment,
+    RowActivity,
     RowEvidence,
     Score,
     State,
@@ -939,9 +940,15 @@ def transition(
 def cite_activities(version: ReportVersion) -> list[CitedActivity]:
     """The activities the frozen rows were made from, as they stood at the submission: from now
     on they cannot be deleted, and a later edit shows on the row (issue 17)."""
-    rows = version.report.rows.filter(activity__isnull=False).values_list(
-        "key", "activity_id", "activity__updated_at"
+    rows = list(
+        version.report.rows.filter(activity__isnull=False).values_list(
+            "key", "activity_id", "activity__updated_at"
+        )
     )
+    # A row made from a group of activities (issue 19) cites each of them.
+    rows += RowActivity.objects.filter(
+        government_id=version.government_id, row__report=version.report
+    ).values_list("row__key", "activity_id", "activity__updated_at")
     return CitedActivity.objects.bulk_create(
         CitedActivity(
             government_id=version.government_id,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budaya.monev import views
+from budaya.monev import drafting_views, views
 
 app_name = "monev"
 
@@ -25,9 +25,14 @@ urlpatterns = [
     path("<slug:slug>/overdue/", views.overdue, name="overdue"),
     path("<slug:slug>/instrument/", views.instrument, name="instrument"),
     path("<slug:slug>/reports/<int:pk>/", views.report_detail, name="report"),
-    path("<slug:slug>/reports/<int:pk>/pick/", views.report_pick, name="report_pick"),
-    path("<slug:slug>/reports/<int:pk>/rows/new/", views.row_edit, name="row_create"),
-    path("<slug:slug>/reports/<int:pk>/rows/<int:row>/", views.row_edit, name="row_edit"),
+    path("<slug:slug>/reports/<int:pk>/pick/", drafting_views.report_pick, name="report_pick"),
+    path("<slug:slug>/reports/<int:pk>/rows/new/", drafting_views.row_edit, name="row_create"),
+    path("<slug:slug>/reports/<int:pk>/rows/<int:row>/", drafting_views.row_edit, name="row_edit"),
+    path(
+        "<slug:slug>/reports/<int:pk>/evidence/",
+        drafting_views.evidence_picker,
+        name="evidence_picker",
+    ),
     path(
         "<slug:slug>/reports/<int:pk>/rows/<int:row>/delete/", views.row_delete, name="row_delete"
     ),

@@ -16,14 +16,13 @@ from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
 from budaya.activities.evidence import store_file
-from budaya.activities.models import Activity, Evidence
+from budaya.activities.models import Evidence
 from budaya.monev import exports, rules, selectors, services
 from budaya.monev.forms import (
     DeadlineForm,
     PeriodEditForm,
     PeriodForm,
     QuestionForm,
-    RowForm,
     SignatoryForm,
 )
 from budaya.monev.models import (
@@ -422,78 +421,6 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if report.state == State.DRAFT
             else [],
         },
-    )
-
-
-@login_required
-def report_pick(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """Prefill from the activity log: pick the period's activities and their indicators."""
-    government, report = _preparing(request, slug, pk)
-    if not report.editable:
-        messages.error(request, _("Only a draft can be changed."))
-        return redirect("monev:report", slug=slug, pk=pk)
-    activities = list(services.period_activities(report))
-    used = set(report.rows.exclude(activity=None).values_list("activity_id", flat=True))
-    numbers = {number for number, _heading in _groups(report.period)}
-    if request.method == "POST":
-        by_pk = {a.pk: a for a in activities}
-        picks: list[tuple[Activity, int]] = []
-        for activity in activities:
-            value = request.POST.get(f"indicator_{activity.pk}", "")
-            if value.isdigit() and int(value) in numbers:
-                picks.append((by_pk[activity.pk], int(value)))
-        try:
-            made = services.add_rows_from_activities(report, picks, request.user, request)
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("%(count)d rows added.") % {"count": len(made)})
-        return redirect("monev:report", slug=slug, pk=pk)
-    return render(
-        request,
-        "monev/report_pick.html",
-        {
-            "government": government,
-            "report": report,
-            "activities": [a for a in activities if a.pk not in used],
-            "used": [a for a in activities if a.pk in used],
-            "choices": _groups(report.period),
-        },
-    )
-
-
-@login_required
-def row_edit(request: HttpRequest, slug: str, pk: int, row: int | None = None) -> HttpResponse:
-    government, report = _preparing(request, slug, pk)
-    instance = get_object_or_404(report.rows.all(), pk=row) if row is not None else None
-    if not report.editable:
-        messages.error(request, _("Only a draft can be changed."))
-        return redirect("monev:report", slug=slug, pk=pk)
-    form = RowForm(
-        request.POST or None,
-        instance=instance,
-        evidence=_evidence_queryset(report),
-        groups=_groups(report.period),
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_row(
-                report,
-                instance,
-                form.cleaned_data,
-                form.cleaned_data["evidence"],
-                request.user,
-                request,
-            )
-        except ValidationError as error:
-            _fail(request, error)
-        else:
-            messages.success(request, _("Row saved."))
-        return redirect("monev:report", slug=slug, pk=pk)
-    return render(
-        request,
-        "monev/row_form.html",
-        {"government": government, "report": report, "form": form, "row": instance},
     )
 
 

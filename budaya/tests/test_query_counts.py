@@ -80,7 +80,13 @@ REDIRECTS = {
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
-    {"monev:report_pick", "monev:row_create", "monev:row_edit", "monev:signatory"}
+    {
+        "monev:report_pick",
+        "monev:row_create",
+        "monev:row_edit",
+        "monev:evidence_picker",
+        "monev:signatory",
+    }
 )
 # Who requests a route: the first role in this order that may reach it.
 ROLE_PREFERENCE = (
@@ -419,6 +425,7 @@ ARGS: dict[str, Args] = {
     "monev:report": _in_gov("report"),
     "monev:report_pick": _in_gov("draft"),
     "monev:row_create": _in_gov("draft"),
+    "monev:evidence_picker": _in_gov("draft"),
     "monev:row_edit": lambda s: {"slug": s.slug, "pk": s.draft.pk, "row": s.row.pk},
     "monev:signatory": _in_gov("draft"),
     "monev:maturity": _in_gov("report"),
@@ -581,9 +588,10 @@ PINNED: dict[str, int] = {
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
     "monev:report": 14,  # +1: rows changed since submitted, one query for all rows (issue 17)
-    "monev:report_pick": 10,
-    "monev:row_create": 9,
-    "monev:row_edit": 11,
+    "monev:report_pick": 15,
+    "monev:row_create": 11,
+    "monev:evidence_picker": 10,
+    "monev:row_edit": 14,
     "monev:signatory": 8,
     "monev:maturity": 11,
     "monev:versions": 7,

@@ -36,9 +36,14 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     page.get_by_role("link", name="Monev 2025").click()
     _click(page, "Susun laporan Dinas Pendidikan")
     first, second = scene.activities
-    page.locator(f"#indicator_{first.pk}").select_option("1")
-    page.locator(f"#indicator_{second.pk}").select_option("3")
-    _click(page, "Tambahkan kegiatan yang dipilih")
+    # Both are apel pagi of March: one group of two unless each is put on its own row.
+    page.get_by_label("Kelompok", exact=True).select_option(
+        label="setiap kegiatan sebagai baris tersendiri"
+    )
+    _click(page, "Tampilkan")
+    page.locator(f"#group_a{first.pk}").select_option("1")
+    page.locator(f"#group_a{second.pk}").select_option("3")
+    _click(page, "Tambahkan kelompok yang dipilih")
     page.get_by_text("2 baris ditambahkan.").wait_for()
     expect(page.get_by_role("cell", name="Pembacaan nilai BerAKHLAK")).to_be_visible()
     report = Report.objects.get(period=scene.period, unit=scene.agency)

@@ -14,3 +14,9 @@ document.addEventListener("click", function (event) {
     window.print();
   }
 });
+document.addEventListener("keydown", function (event) {
+  // A search box inside a larger form (the evidence picker) searches on Enter; it never submits.
+  if (event.key === "Enter" && event.target.closest && event.target.closest(".evidence-picker input[type=search]")) {
+    event.preventDefault();
+  }
+});
