@@ -20,3 +20,17 @@ document.addEventListener("keydown", function (event) {
     event.preventDefault();
   }
 });
+// The main menu folds behind its button on a phone and stays open on a wider screen
+// (budaya.css shows it there without this where the browser styles ::details-content).
+(function () {
+  var menu = document.querySelector(".nav-toggle");
+  var wide = window.matchMedia("(min-width: 800px)");
+  if (!menu) {
+    return;
+  }
+  function follow() {
+    menu.open = wide.matches;
+  }
+  follow();
+  wide.addEventListener("change", follow);
+})();
