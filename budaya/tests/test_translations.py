@@ -1,10 +1,14 @@
 """Bahasa Indonesia is the default language: every catalogue must be complete and current."""
 
+import gettext
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
+import django
 from django.conf import settings
+from django.utils import translation
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -40,3 +44,66 @@ def test_every_string_in_the_code_is_translated_to_indonesian(tmp_path):
         if "untranslated" in stats or "fuzzy" in stats:
             incomplete[str(po.relative_to(tmp_path))] = stats.strip()
     assert incomplete == {}
+
+
+# --- Django's own strings (issue 20): none reaches a page in English -------------------------
+
+DJANGO = Path(django.__file__).resolve().parent
+# The catalogues of what the pages use: Django itself and the contrib apps a user's page shows.
+DJANGO_CATALOGUES = [
+    DJANGO / "conf" / "locale",
+    *(DJANGO / "contrib" / app / "locale" for app in ("auth", "contenttypes", "humanize")),
+]
+ENTRY = re.compile(
+    r'^(?:msgctxt "(?P<context>.*)"\n)?msgid "(?P<id>.+)"\n(?:msgid_plural "(?P<plural>.*)"\n)?',
+    re.M,
+)
+
+
+def _unescaped(text: str) -> str:
+    return text.replace("\\n", "\n").replace('\\"', '"').replace("\\\\", "\\")
+
+
+def _untranslated_by_django() -> list[tuple[str | None, str, str | None]]:
+    """(context, msgid, plural) of every string Django's English catalogue has and its
+    Indonesian catalogue lacks or leaves empty."""
+    missing = []
+    for folder in DJANGO_CATALOGUES:
+        english = (folder / "en" / "LC_MESSAGES" / "django.po").read_text()
+        with (folder / "id" / "LC_MESSAGES" / "django.mo").open("rb") as mo:
+            indonesian = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
+        for match in ENTRY.finditer(english.replace('"\n"', "")):
+            context, msgid, plural = (
+                _unescaped(text) if text else text
+                for text in match.group("context", "id", "plural")
+            )
+            key = f"{context}\x04{msgid}" if context else msgid
+            if not (indonesian.get(key) or indonesian.get((key, 0))):
+                missing.append((context, msgid, plural))
+    return missing
+
+
+def test_every_string_django_leaves_in_english_is_translated_by_us():
+    missing = _untranslated_by_django()
+    assert ("- Select an option -") in [msgid for _context, msgid, _plural in missing]
+    english = []
+    with translation.override("id"):
+        for context, msgid, plural in missing:
+            if plural:
+                shown = translation.npgettext(context, msgid, plural, 2) if context else None
+                shown = shown or translation.ngettext(msgid, plural, 2)
+                same = shown == plural
+            else:
+                shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                same = shown == msgid
+            if same:
+                english.append(msgid)
+    assert english == [], "add them to budaya/django_strings.py and translate them"
+
+
+def test_the_empty_choice_of_a_select_is_indonesian():
+    from budaya.activities.models import Activity
+
+    field = Activity._meta.get_field("unit").formfield()
+    with translation.override("id"):
+        assert str(field.empty_label) == "- Pilih salah satu -"
