@@ -270,11 +270,13 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=_("Action"), required=False)
 
     def __init__(self, *args: Any, object_types: list[str], **kwargs: Any) -> None:
+        from budaya.accounts.audit_words import kind_name
         from budaya.accounts.models import AuditAction
 
         super().__init__(*args, **kwargs)
         type_field, action_field = self.fields["object_type"], self.fields["action"]
         assert isinstance(type_field, forms.ChoiceField)
         assert isinstance(action_field, forms.ChoiceField)
-        type_field.choices = [("", _("All"))] + [(t, t) for t in object_types]
+        kinds = sorted(((t, kind_name(t)) for t in object_types), key=lambda choice: choice[1])
+        type_field.choices = [("", _("All")), *kinds]
         action_field.choices = [("", _("All")), *AuditAction.choices]

@@ -89,6 +89,17 @@ class Trail:
             found.update(part.order_by().values_list("object_type", flat=True).distinct())
         return sorted(found)
 
+    def names(self, object_type: str, object_ids: set[str]) -> dict[str, str]:
+        """The latest name the trail holds for each of these objects (what an entry's foreign
+        key points to, in words): one query per part, only entries the user may read."""
+        found: dict[str, str] = {}
+        for part in self.parts:
+            rows = part.filter(object_type=object_type, object_id__in=object_ids).order_by(
+                "at", "pk"
+            )
+            found.update(rows.values_list("object_id", "object_repr"))
+        return found
+
     def count(self) -> int:
         return sum(part.count() for part in self.parts)
 

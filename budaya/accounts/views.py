@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.accounts import crypto, selectors, services, throttle
+from budaya.accounts.audit_words import describe, kind_name
 from budaya.accounts.forms import (
     AuditFilterForm,
     CodeForm,
@@ -394,7 +395,7 @@ def grant_revoke(request: HttpRequest, pk: int, grant: int) -> HttpResponse:
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_role(request, *selectors.ADMINISTRATORS)
-    entries = selectors.audit_entries(request.user)
+    trail = entries = selectors.audit_entries(request.user)
     object_types = entries.object_types()
     form = AuditFilterForm(request.GET or None, object_types=object_types)
     if form.is_valid():
@@ -418,7 +419,12 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/audit_list.html",
-        {"form": form, "page": page, "query": query.urlencode()},
+        {
+            "form": form,
+            "page": page,
+            "rows": describe(page.object_list, trail),
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -443,9 +449,8 @@ def _object_in_scope(request: HttpRequest, object_type: str, object_id: str) -> 
 def audit_object(request: HttpRequest, object_type: str, object_id: str) -> HttpResponse:
     """The history of one object: what object pages link to."""
     _require_role(request, *selectors.ADMINISTRATORS)
-    entries = selectors.audit_entries(request.user).filter(
-        object_type=object_type, object_id=object_id
-    )
+    trail = selectors.audit_entries(request.user)
+    entries = trail.filter(object_type=object_type, object_id=object_id)
     if not entries.exists() and not _object_in_scope(request, object_type, object_id):
         raise Http404
     # A Trail pages like a queryset (count and slices), which the stubs' protocol cannot see.
@@ -458,9 +463,11 @@ def audit_object(request: HttpRequest, object_type: str, object_id: str) -> Http
         "accounts/audit_object.html",
         {
             "page": page,
+            "rows": describe(page.object_list, trail),
+            "kind": kind_name(object_type),
             "object_type": object_type,
             "object_id": object_id,
-            "object_repr": latest.object_repr if latest else f"{object_type} #{object_id}",
+            "object_repr": latest.object_repr if latest else f"#{object_id}",
         },
     )
 

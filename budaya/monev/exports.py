@@ -255,7 +255,7 @@ def city_document(city: CityReport) -> Document:
             {"forward": city.forwarded_by, "acknowledge": city.acknowledged_by},
         ),
         sha256=city.sha256,
-        note=f"Laporan kota nomor {city.number}",
+        note=f"Laporan pemerintah daerah nomor {city.number}",
     )
 
 

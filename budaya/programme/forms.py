@@ -43,12 +43,15 @@ class ProgrammeForm(forms.ModelForm):
         fields = ["year", "unit", "notes"]
         widgets = {"notes": TEXT}
 
-    def __init__(self, *args: Any, units: QuerySet[Unit], city_wide: bool, **kwargs: Any):
+    def __init__(
+        self, *args: Any, units: QuerySet[Unit], city_wide: bool, level: str, **kwargs: Any
+    ):
+        """``level``: the government's own name for its level (its rulebook's words)."""
         super().__init__(*args, **kwargs)
         _field(self, "unit").queryset = units
         self.fields["unit"].required = not city_wide
         _field(self, "unit").empty_label = (
-            str(_("— City-wide programme of the government —")) if city_wide else "---------"
+            _("— Programme of %(level)s —") % {"level": level} if city_wide else "---------"
         )
         this_year = timezone.localdate().year
         self.fields["year"].widget = forms.NumberInput(attrs={"min": 2000, "max": this_year + 5})

@@ -198,7 +198,13 @@ def programme_create(request: HttpRequest, slug: str) -> HttpResponse:
     initial = {"year": _year(request)}
     if request.GET.get("unit", "").isdigit():
         initial["unit"] = int(request.GET["unit"])
-    form = ProgrammeForm(request.POST or None, units=units, city_wide=is_admin, initial=initial)
+    form = ProgrammeForm(
+        request.POST or None,
+        units=units,
+        city_wide=is_admin,
+        level=current_rulebook(government).words.government_name.text,
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             programme = services.create_programme(

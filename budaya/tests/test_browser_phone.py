@@ -19,9 +19,9 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from budaya.accounts.models import Role
+from budaya.accounts.permissions import PUBLIC, ROLE_ORDER, ROUTES, SIGNED_IN, Access
 from budaya.activities.models import Activity
 from budaya.org.models import Employee, Unit
-from budaya.accounts.permissions import PUBLIC, ROLE_ORDER, ROUTES, SIGNED_IN, Access
 from budaya.tests.test_permissions import full_world  # noqa: F401 (the fixture, reused)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

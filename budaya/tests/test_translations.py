@@ -94,7 +94,9 @@ def test_every_string_django_leaves_in_english_is_translated_by_us():
                 shown = shown or translation.ngettext(msgid, plural, 2)
                 same = shown == plural
             else:
-                shown = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                shown = (
+                    translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+                )
                 same = shown == msgid
             if same:
                 english.append(msgid)

@@ -53,7 +53,7 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     _as(page, sign_in, scene.head)
     page.goto(url)
     _click(page, "Setujui")
-    _click(page, "Sampaikan ke tim kota")
+    _click(page, "Sampaikan ke tim tingkat pemerintah daerah")
     page.get_by_text("Status laporan sekarang: Disampaikan.").wait_for()
 
     # The city team returns one row with a comment.
@@ -76,7 +76,7 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     _as(page, sign_in, scene.head)
     page.goto(url)
     _click(page, "Setujui")
-    _click(page, "Sampaikan ke tim kota")
+    _click(page, "Sampaikan ke tim tingkat pemerintah daerah")
 
     # The city team accepts and consolidates.
     _as(page, sign_in, scene.admin)
@@ -84,7 +84,7 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     _click(page, "Terima")
     page.goto(reverse("monev:board", args=[slug, scene.period.pk]))
     _click(page, "Himpun 1 laporan yang diterima")
-    page.get_by_text("Laporan kota dibuat.").wait_for()
+    page.get_by_text("Laporan pemerintah daerah dibuat.").wait_for()
     city = CityReport.objects.get(period=scene.period)
     city_url = reverse("monev:city", args=[slug, city.pk])
 

@@ -1,0 +1,167 @@
+"""The audit trail in the words a city administrator reads (issue 20, item 6).
+
+An entry stores the kind of object as ``app_label.model``, the changed fields by their names in
+code and their values as stored (``budaya.accounts.audit.snapshot``: foreign keys by id); it is
+hashed and chained exactly so and never changes. This module only shows it: "Pegawai Budi
+Santoso diubah: unit kerja, pangkat", the kind by the model's name, each field by its label, a
+choice by its label and a foreign key by the name the trail last recorded for that object.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from budaya.accounts.audit import object_type as type_of
+from budaya.accounts.models import AuditAction, AuditRecord
+
+
+class Names(Protocol):
+    """Where the names of referenced objects come from (``selectors.Trail.names``)."""
+
+    def names(self, object_type: str, object_ids: set[str]) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Change:
+    field: str
+    # None: the entry holds no value on that side (a new object has no "before").
+    before: str | None
+    after: str | None
+
+
+@dataclass(frozen=True)
+class Described:
+    entry: AuditRecord
+    summary: str
+    changes: list[Change]
+
+
+def _model(object_type: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None
+
+
+def kind_name(object_type: str) -> str:
+    """ "Pegawai" for ``org.employee``; the stored name when the kind is gone from the code."""
+    model = _model(object_type)
+    return capfirst(str(model._meta.verbose_name)) if model else object_type
+
+
+def _field(model: type[models.Model] | None, name: str) -> models.Field[Any, Any] | None:
+    if model is None:
+        return None
+    try:
+        field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+    return field if isinstance(field, models.Field) else None
+
+
+def _target(field: models.Field[Any, Any] | None) -> str | None:
+    """The kind of object a foreign key points to."""
+    if field is None or not (field.many_to_one or field.one_to_one):
+        return None
+    return type_of(field.related_model)
+
+
+def _shown(
+    field: models.Field[Any, Any] | None, value: Any, names: dict[str, dict[str, str]]
+) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    target = _target(field)
+    if target is not None:
+        # A few entries name what they point to instead of its id; those are shown as written.
+        return names.get(target, {}).get(
+            str(value), f"#{value}" if str(value).isdigit() else str(value)
+        )
+    if field is not None and field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    return str(value)
+
+
+def _summary(entry: AuditRecord, fields: list[str]) -> str:
+    words = {
+        "kind": kind_name(entry.object_type),
+        "name": entry.object_repr,
+        "fields": ", ".join(fields),
+    }
+    if entry.action == AuditAction.CREATE:
+        return _("%(kind)s %(name)s created") % words
+    if entry.action == AuditAction.DELETE:
+        return _("%(kind)s %(name)s deleted") % words
+    if entry.action in (AuditAction.UPDATE, AuditAction.OTHER):
+        if fields:
+            return _("%(kind)s %(name)s changed: %(fields)s") % words
+        return _("%(kind)s %(name)s changed") % words
+    words["action"] = entry.get_action_display()  # type: ignore[attr-defined]
+    return _("%(kind)s %(name)s: %(action)s") % words
+
+
+def _fields(entry: AuditRecord) -> list[tuple[str, models.Field[Any, Any] | None]]:
+    """The entry's fields in order, without the row's own id (the history link names it)."""
+    model = _model(entry.object_type)
+    names = dict.fromkeys([*(entry.before or {}), *(entry.after or {})])
+    fields = [(name, _field(model, name)) for name in names]
+    return [(name, field) for name, field in fields if not (field and field.primary_key)]
+
+
+def _names(target: str, ids: set[str], trail: Names, governments: set[Any]) -> dict[str, str]:
+    """The trail's names; for objects it never recorded (seeded, imported before the trail),
+    the objects' own names, in the governments of the entries shown."""
+    names = trail.names(target, ids)
+    missing = ids - set(names)
+    model = _model(target)
+    if not missing or model is None:
+        return names
+    rows = model._default_manager.filter(pk__in=missing)
+    if model._meta.label_lower == "org.government":
+        rows = rows.filter(pk__in=governments)
+    elif any(field.name == "government" for field in model._meta.concrete_fields):
+        rows = rows.filter(government_id__in=governments)
+    names.update((str(row.pk), str(row)) for row in rows)
+    return names
+
+
+def describe(entries: Iterable[AuditRecord], trail: Names) -> list[Described]:
+    """A page of entries in words; the referenced objects' names in one query per kind."""
+    entries = list(entries)
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for entry in entries:
+        for name, field in _fields(entry):
+            target = _target(field)
+            for side in (entry.before or {}, entry.after or {}):
+                if target and side.get(name) not in (None, ""):
+                    wanted[target].add(str(side[name]))
+    governments = {getattr(entry, "government_id", None) for entry in entries} - {None}
+    names = {target: _names(target, ids, trail, governments) for target, ids in wanted.items()}
+    described = []
+    for entry in entries:
+        before, after = entry.before or {}, entry.after or {}
+        changes = [
+            Change(
+                field=str(field.verbose_name) if field else name.replace("_", " "),
+                before=_shown(field, before[name], names) if name in before else None,
+                after=_shown(field, after[name], names) if name in after else None,
+            )
+            for name, field in _fields(entry)
+        ]
+        # A new object lists what it was made with in its columns; its summary needs no fields.
+        fields = [] if entry.action == AuditAction.CREATE else [c.field for c in changes]
+        described.append(Described(entry, _summary(entry, fields), changes))
+    return described

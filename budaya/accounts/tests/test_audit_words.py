@@ -1,0 +1,58 @@
+"""The audit trail in words a city administrator reads (issue 20, item 6): the kind of object by
+its name, the changed fields by their labels, a foreign key by the name of what it points to;
+the stored entry, its hash and the chain stay exactly as written."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+
+from budaya.accounts import audit
+from budaya.accounts.models import AuditEntry, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def _move(world, actor):
+    employee = world.employee
+    before = audit.snapshot(employee, ["unit", "status"])
+    employee.unit = world.other_agency
+    employee.status = "PPPK"
+    employee.save()
+    with transaction.atomic():
+        return audit.record(
+            actor,
+            "update",
+            employee,
+            *audit.changed(before, audit.snapshot(employee, ["unit", "status"])),
+        )
+
+
+def test_an_employee_moved_reads_as_a_sentence(client, world):
+    admin = world.user(Role.CITY_ADMIN)
+    entry = _move(world, admin)
+    stored = (entry.object_type, entry.before, entry.after, entry.hash)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit_list")).content.decode()
+    assert "Pegawai Siti Contoh diubah: unit kerja, " in page
+    # The agency by its name, not its id; the kind by its name, not its code.
+    assert world.other_agency.name in page
+    assert "org.employee #" not in page
+    history = client.get(
+        reverse("accounts:audit_object", args=["org.employee", world.employee.pk])
+    ).content.decode()
+    assert "Riwayat: Pegawai Siti Contoh" in history
+    # Only the display changed: the entry is stored as hashed and the chain still verifies.
+    entry = AuditEntry.objects.get(pk=entry.pk)
+    assert (entry.object_type, entry.before, entry.after, entry.hash) == stored
+    assert entry.after["unit"] == world.other_agency.pk
+    assert audit.verify() is None
+
+
+def test_the_filter_names_kinds_in_words(client, world):
+    admin = world.user(Role.CITY_ADMIN)
+    _move(world, admin)
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit_list")).content.decode()
+    assert '<option value="org.employee">Pegawai</option>' in page
