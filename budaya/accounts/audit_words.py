@@ -4,7 +4,8 @@ An entry stores the kind of object as ``app_label.model``, the changed fields by
 code and their values as stored (``budaya.accounts.audit.snapshot``: foreign keys by id); it is
 hashed and chained exactly so and never changes. This module only shows it: "Pegawai Budi
 Santoso diubah: unit kerja, pangkat", the kind by the model's name, each field by its label, a
-choice by its label and a foreign key by the name the trail last recorded for that object.
+choice by its label and a foreign key by the name the trail last recorded for that object
+(its id when the trail never recorded it, as for rows seeded without it).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from budaya.accounts.models import AuditAction, AuditRecord
 class Names(Protocol):
     """Where the names of referenced objects come from (``selectors.Trail.names``)."""
 
-    def names(self, object_type: str, object_ids: set[str]) -> dict[str, str]: ...
+    def names(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]: ...
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def _target(field: models.Field[Any, Any] | None) -> str | None:
 
 
 def _shown(
-    field: models.Field[Any, Any] | None, value: Any, names: dict[str, dict[str, str]]
+    field: models.Field[Any, Any] | None, value: Any, names: dict[tuple[str, str], str]
 ) -> str:
     if value is None or value == "":
         return "—"
@@ -84,10 +85,8 @@ def _shown(
         return _("yes") if value else _("no")
     target = _target(field)
     if target is not None:
-        # A few entries name what they point to instead of its id; those are shown as written.
-        return names.get(target, {}).get(
-            str(value), f"#{value}" if str(value).isdigit() else str(value)
-        )
+        # A few entries name what they point to instead of its id: shown as written.
+        return names.get((target, str(value)), f"#{value}" if str(value).isdigit() else str(value))
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):
@@ -114,42 +113,37 @@ def _summary(entry: AuditRecord, fields: list[str]) -> str:
 
 
 def _fields(entry: AuditRecord) -> list[tuple[str, models.Field[Any, Any] | None]]:
-    """The entry's fields in order, without the row's own id (the history link names it)."""
+    """The entry's fields in order, without the row's own id (the history link names it) and
+    without its government when that is the trail's own (every row of a trail is)."""
     model = _model(entry.object_type)
     names = dict.fromkeys([*(entry.before or {}), *(entry.after or {})])
-    fields = [(name, _field(model, name)) for name in names]
-    return [(name, field) for name, field in fields if not (field and field.primary_key)]
-
-
-def _names(target: str, ids: set[str], trail: Names, governments: set[Any]) -> dict[str, str]:
-    """The trail's names; for objects it never recorded (seeded, imported before the trail),
-    the objects' own names, in the governments of the entries shown."""
-    names = trail.names(target, ids)
-    missing = ids - set(names)
-    model = _model(target)
-    if not missing or model is None:
-        return names
-    rows = model._default_manager.filter(pk__in=missing)
-    if model._meta.label_lower == "org.government":
-        rows = rows.filter(pk__in=governments)
-    elif any(field.name == "government" for field in model._meta.concrete_fields):
-        rows = rows.filter(government_id__in=governments)
-    names.update((str(row.pk), str(row)) for row in rows)
-    return names
+    own = getattr(entry, "government_id", None)
+    shown = []
+    for name in names:
+        field = _field(model, name)
+        if field is not None and field.primary_key:
+            continue
+        if _target(field) == "org.government" and {
+            (entry.before or {}).get(name, own),
+            (entry.after or {}).get(name, own),
+        } == {own}:
+            continue
+        shown.append((name, field))
+    return shown
 
 
 def describe(entries: Iterable[AuditRecord], trail: Names) -> list[Described]:
-    """A page of entries in words; the referenced objects' names in one query per kind."""
+    """A page of entries in words; the names of the objects they point to come from the trail
+    itself, in one query whatever the kinds (never one per entry or per kind)."""
     entries = list(entries)
     wanted: dict[str, set[str]] = defaultdict(set)
     for entry in entries:
         for name, field in _fields(entry):
             target = _target(field)
             for side in (entry.before or {}, entry.after or {}):
-                if target and side.get(name) not in (None, ""):
+                if target and str(side.get(name, "")).isdigit():
                     wanted[target].add(str(side[name]))
-    governments = {getattr(entry, "government_id", None) for entry in entries} - {None}
-    names = {target: _names(target, ids, trail, governments) for target, ids in wanted.items()}
+    names = trail.names(wanted)
     described = []
     for entry in entries:
         before, after = entry.before or {}, entry.after or {}

@@ -89,15 +89,24 @@ class Trail:
             found.update(part.order_by().values_list("object_type", flat=True).distinct())
         return sorted(found)
 
-    def names(self, object_type: str, object_ids: set[str]) -> dict[str, str]:
-        """The latest name the trail holds for each of these objects (what an entry's foreign
-        key points to, in words): one query per part, only entries the user may read."""
-        found: dict[str, str] = {}
+    def names(self, wanted: dict[str, set[str]]) -> dict[tuple[str, str], str]:
+        """The latest name the trail holds for each of these objects (kind: ids), what an
+        entry's foreign keys point to, in words: one query per part, whatever the kinds, and
+        only entries the user may read."""
+        found: dict[tuple[str, str], str] = {}
+        if not wanted:
+            return found
+        query = Q()
+        for object_type, object_ids in wanted.items():
+            query |= Q(object_type=object_type, object_id__in=object_ids)
         for part in self.parts:
-            rows = part.filter(object_type=object_type, object_id__in=object_ids).order_by(
-                "at", "pk"
+            rows = part.filter(query).order_by("at", "pk")
+            found.update(
+                ((object_type, object_id), name)
+                for object_type, object_id, name in rows.values_list(
+                    "object_type", "object_id", "object_repr"
+                )
             )
-            found.update(rows.values_list("object_id", "object_repr"))
         return found
 
     def count(self) -> int:

@@ -477,7 +477,7 @@ PINNED: dict[str, int] = {
     "accounts:user_list": 6,
     "accounts:user_invite": 9,
     "accounts:user_detail": 12,
-    "accounts:audit_list": 6,
+    "accounts:audit_list": 7,
     "accounts:audit_object": 7,
     "accounts:sign_in_attempts": 5,
     "accounts:recovery_codes": 3,

@@ -15,6 +15,10 @@ pytestmark = pytest.mark.django_db
 
 
 def _move(world, actor):
+    """The agency's creation is in the trail (as every service writes it); then an employee
+    moves to it."""
+    with transaction.atomic():
+        audit.record(actor, "create", world.other_agency, None, audit.snapshot(world.other_agency))
     employee = world.employee
     before = audit.snapshot(employee, ["unit", "status"])
     employee.unit = world.other_agency
@@ -37,7 +41,7 @@ def test_an_employee_moved_reads_as_a_sentence(client, world):
     page = client.get(reverse("accounts:audit_list")).content.decode()
     assert "Pegawai Siti Contoh diubah: unit kerja, " in page
     # The agency by its name, not its id; the kind by its name, not its code.
-    assert world.other_agency.name in page
+    assert f"<dd>{world.other_agency.name}</dd>" in page
     assert "org.employee #" not in page
     history = client.get(
         reverse("accounts:audit_object", args=["org.employee", world.employee.pk])
