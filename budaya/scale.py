@@ -594,7 +594,7 @@ class _Writer:
         out = Generated(government)
         rulebook = shipped_rulebooks()[framework]
         rulebooks.load_shipped(
-            government=government, name=rulebook, note="Generated: shipped with Budaya."
+            government=government, name=rulebook, note="Dibuat otomatis: buku aturan bawaan Budaya."
         )
         adopted_from = _adopted_from(version)
         people = self._org(out, agencies, employees, framework, adopted_from)

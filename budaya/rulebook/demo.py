@@ -23,7 +23,7 @@ def seed() -> list[str]:
         if RulebookVersion.objects.filter(government=government).exists():
             continue
         result = services.load_shipped(
-            government=government, name=name, note="Demo: rulebook shipped with Budaya."
+            government=government, name=name, note="Demo: buku aturan bawaan Budaya."
         )
         if result.created and result.version is not None:
             lines.append(f"{government}: rulebook version {result.version.number} ({name}.yaml)")
