@@ -44,6 +44,8 @@ def test_log_from_a_phone_then_the_board_and_the_evidence(page, sign_in, world, 
     sign_in(world.user(Role.UNIT_TEAM))
 
     started = time.monotonic()
+    # On a phone the menu is folded behind its button.
+    page.get_by_text("Menu", exact=True).click()
     page.get_by_role("navigation", name="Navigasi utama").get_by_role(
         "link", name="Kegiatan"
     ).click()
