@@ -51,7 +51,7 @@ def _filters(data: QueryDict) -> Filters:
         value=_int(data.get("value")),
         month=_month(data.get("month")),
         unit=_int(data.get("unit")),
-        by=data.get("by") if data.get("by") in ("month", "activity") else "form",
+        by=str(data.get("by")) if data.get("by") in ("month", "activity") else "form",
     )
 
 
