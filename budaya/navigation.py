@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
+from budaya.competitions.apps import NAV_LABEL as COMPETITIONS_LABEL
 from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.problems.apps import NAV_LABEL as PROBLEMS_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
@@ -67,6 +68,7 @@ NAV_ITEMS = [
         ("problems:",),
         when=_problem_solving_applies,
     ),
+    NavItem(COMPETITIONS_LABEL, "competitions:mine", GOVERNMENT_ROLES, ("competitions:",)),
     NavItem(RULEBOOK_LABEL, "rulebook:mine", EVERY_ROLE, ("rulebook:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),

@@ -21,6 +21,7 @@ urlpatterns = [
     path("monev/", include("budaya.monev.urls")),
     path("rulebook/", include("budaya.rulebook.urls")),
     path("problems/", include("budaya.problems.urls")),
+    path("competitions/", include("budaya.competitions.urls")),
 ]
 
 if settings.DEBUG:

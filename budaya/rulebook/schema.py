@@ -25,7 +25,7 @@ TEAMS_SCHEMA_PATH = TEAMS_SCHEMA_PATH / "eligibility-rules.schema.json"
 # Who acts at a step of the approval chain or signs a document, besides the offices of the file.
 BUILT_IN_ACTORS = ("agency_team", "agency_head", "city_team")
 BUILT_IN_SIGNERS = ("agency_team_chair", "agency_head", "city_team_chair")
-DOCUMENTS = ("agency_report", "city_report")
+DOCUMENTS = ("agency_report", "city_report", "certificate")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
 
 

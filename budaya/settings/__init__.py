@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "budaya.monev",
     "budaya.rulebook",
     "budaya.problems",
+    "budaya.competitions",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 
