@@ -77,6 +77,7 @@ REDIRECTS = {
     "accounts:recovery_codes": "without an authenticator it sends the user to set one up",
     "rulebook:mine": "the rulebook of the user's government",
     "problems:mine": "problem solving of the user's government",
+    "competitions:mine": "the competitions of the user's government",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -173,6 +174,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         "version": adoption.version,
         "rulebook_version": _rulebook_versions(government, versions=len(generated.agencies) // 3),
         **_problem_solving(government, team, scale=len(generated.agencies)),
+        **_competitions(government, users, scale=len(generated.agencies)),
     }
     # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
     SignInAttempt.objects.bulk_create(
@@ -288,6 +290,87 @@ def _problem_solving(government: Government, team: Team, scale: int) -> dict[str
             **mine, team=team, period_start=day, period_end=day, figures={"lines": []}
         ),
     }
+
+
+def _competitions(government: Government, users: dict[str, User], scale: int) -> dict[str, Any]:
+    """A competition being judged (an entry of each agency team, scored by the leadership user
+    on every criterion of a rubric with as many criteria as a third of the agencies) and a
+    published one with its awards (issue 24)."""
+    import datetime
+
+    from budaya.competitions.models import (
+        Award,
+        Category,
+        Competition,
+        Criterion,
+        Entry,
+        Judge,
+        JudgeScore,
+    )
+
+    today = timezone.localdate()
+    day = datetime.timedelta(days=1)
+    mine = {"government": government}
+    teams = list(Team.objects.filter(**mine, unit__isnull=False).select_related("unit"))
+    made = {}
+    for key, offsets, published in (
+        ("competition", (-30, -20, -10, 10, 20), None),
+        ("published", (-300, -290, -280, -270, -260), timezone.now()),
+    ):
+        opens, registration, submission, judging, announce = (today + n * day for n in offsets)
+        competition = Competition.objects.create(
+            **mine,
+            name=f"Lomba {key}",
+            kind="kbk",
+            year=opens.year,
+            opens_on=opens,
+            registration_closes=registration,
+            submission_closes=submission,
+            judging_closes=judging,
+            announce_on=announce,
+            published_at=published,
+        )
+        category = Category.objects.create(**mine, competition=competition, name="Umum")
+        count = max(scale // 3, 1)
+        criteria = Criterion.objects.bulk_create(
+            Criterion(
+                **mine,
+                competition=competition,
+                name=f"Kriteria {n}",
+                weight=100 // count + (100 % count if n == 0 else 0),
+                descriptors={str(v): f"Tingkat {v}" for v in range(1, 6)},
+                order=n,
+            )
+            for n in range(count)
+        )
+        judge = Judge.objects.create(
+            **mine, competition=competition, category=category, user=users[Role.LEADERSHIP]
+        )
+        entries = Entry.objects.bulk_create(
+            Entry(
+                **mine,
+                competition=competition,
+                category=category,
+                team=team,
+                unit=team.unit,
+                title=f"Karya {team.name}",
+                status="submitted",
+            )
+            for team in teams
+        )
+        JudgeScore.objects.bulk_create(
+            JudgeScore(**mine, entry=e, judge=judge, criterion=c, value=1 + (e.pk + c.pk) % 5)
+            for e in entries
+            for c in criteria
+        )
+        made[key] = competition
+        made[f"{key}_entry"] = entries[0]
+    awards = Award.objects.bulk_create(
+        Award(**mine, competition=made["published"], entry=entry, rank=n + 1, total=90 - n)
+        for n, entry in enumerate(Entry.objects.filter(competition=made["published"])[:3])
+    )
+    made["award"] = awards[0]
+    return made
 
 
 Args = Callable[[Site], dict[str, Any]]
@@ -459,6 +542,20 @@ ARGS: dict[str, Args] = {
     "problems:meeting": _in_gov("meeting"),
     "problems:meeting_export": _in_gov("meeting", fmt="docx"),
     "problems:report": _in_gov("progress_report"),
+    "competitions:verify": lambda s: {"token": s.award.token},
+    "competitions:list": _gov,
+    "competitions:create": _gov,
+    "competitions:gallery": _gov,
+    "competitions:detail": _in_gov("competition"),
+    "competitions:edit": _in_gov("competition"),
+    "competitions:rubric": _in_gov("competition"),
+    "competitions:jury": _in_gov("competition"),
+    "competitions:entry_create": _in_gov("competition"),
+    "competitions:ranking": _in_gov("competition"),
+    "competitions:results": _in_gov("published"),
+    "competitions:entry": _in_gov("competition_entry"),
+    "competitions:score": _in_gov("competition_entry"),
+    "competitions:certificate": _in_gov("award"),
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
@@ -593,7 +690,7 @@ PINNED: dict[str, int] = {
     "monev:evidence_picker": 10,
     "monev:row_edit": 14,
     "monev:signatory": 8,
-    "monev:maturity": 11,
+    "monev:maturity": 12,  # +1: the agency's competition results as evidence (issue 24)
     "monev:versions": 7,
     "monev:version": 9,  # +1: the same, for the version's rows (issue 17)
     "monev:report_export": 9,  # +1: the same, for the export's note (issue 17)
@@ -624,6 +721,21 @@ PINNED: dict[str, int] = {
     "problems:meeting": 10,
     "problems:meeting_export": 10,
     "problems:report": 8,
+    "competitions:mine": 4,
+    "competitions:verify": 1,
+    "competitions:list": 8,
+    "competitions:create": 8,
+    "competitions:gallery": 8,
+    "competitions:detail": 15,
+    "competitions:edit": 9,
+    "competitions:rubric": 8,
+    "competitions:jury": 12,
+    "competitions:entry_create": 10,
+    "competitions:ranking": 14,  # the whole ranking: categories, criteria, entries, scores
+    "competitions:results": 7,
+    "competitions:entry": 11,
+    "competitions:score": 15,
+    "competitions:certificate": 9,
 }
 
 
