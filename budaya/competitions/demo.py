@@ -147,6 +147,8 @@ def _judged(government: Government) -> list[str]:
     ]
     for code, (title, per_judge) in entrants.items():
         team = teams[code]
+        if team.unit is None:
+            continue
         entry = Entry.objects.create(
             government=government,
             competition=competition,

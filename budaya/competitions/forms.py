@@ -116,9 +116,15 @@ class CriterionForm(forms.Form):
 
 
 class JudgeForm(forms.Form):
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)  # type: ignore[arg-type]
-    user = forms.ModelChoiceField(label=_("Judge"), queryset=None)  # type: ignore[arg-type]
-    declared = forms.ModelMultipleChoiceField(
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=None,  # type: ignore[arg-type]
+    )
+    user: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Judge"),
+        queryset=None,  # type: ignore[arg-type]
+    )
+    declared: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Agencies the judge declares a conflict of interest with"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
@@ -145,8 +151,14 @@ class JudgeForm(forms.Form):
 
 
 class EntryForm(forms.Form):
-    team = forms.ModelChoiceField(label=_("Team"), queryset=None)  # type: ignore[arg-type]
-    category = forms.ModelChoiceField(label=_("Category"), queryset=None)  # type: ignore[arg-type]
+    team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Team"),
+        queryset=None,  # type: ignore[arg-type]
+    )
+    category: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Category"),
+        queryset=None,  # type: ignore[arg-type]
+    )
     title = forms.CharField(label=_("Title"), max_length=200)
     summary = forms.CharField(
         label=_("Summary"),
@@ -163,7 +175,7 @@ class EntryForm(forms.Form):
 
 
 class MaterialForm(forms.Form):
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("Files, photos or a short video"),
         help_text=_("Checked as every evidence: PDF, pictures, office documents, MP4 or WebM."),
     )
@@ -174,19 +186,19 @@ class MaterialForm(forms.Form):
         max_length=10000,
         help_text=_("One web address a line (http:// or https://)."),
     )
-    evidence = forms.ModelMultipleChoiceField(
+    evidence: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Evidence already in the system"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    activities = forms.ModelMultipleChoiceField(
+    activities: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Activities"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    plans = forms.ModelMultipleChoiceField(
+    plans: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
         label=_("Action plans"),
         queryset=None,  # type: ignore[arg-type]
         required=False,
@@ -201,13 +213,15 @@ class MaterialForm(forms.Form):
         self.fields["activities"].queryset = activities  # type: ignore[attr-defined]
         self.fields["activities"].label_from_instance = lambda a: f"{a.date:%d-%m-%Y} · {a.title}"  # type: ignore[attr-defined]
         self.fields["plans"].queryset = plans  # type: ignore[attr-defined]
-        self.fields["plans"].label_from_instance = lambda p: (
-            f"{p.problem.title} ({p.get_status_display()})"
-        )  # type: ignore[attr-defined]
+        self.fields["plans"].label_from_instance = _plan_label  # type: ignore[attr-defined]
 
     def clean_links(self) -> list[tuple[str, str]]:
         lines = [line.strip() for line in self.cleaned_data.get("links", "").splitlines()]
         return [(evidence_files.clean_url(line), "") for line in lines if line]
+
+
+def _plan_label(plan: Any) -> str:
+    return f"{plan.problem.title} ({plan.get_status_display()})"
 
 
 class ScoreForm(forms.Form):

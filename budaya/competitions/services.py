@@ -317,7 +317,8 @@ def create_entry(
         raise ValidationError(_("Registration is not open."))
     if category.competition_id != competition.pk:
         raise ValidationError(_("Choose a category of this competition."))
-    if not selectors.eligible_teams(actor, competition).filter(pk=team.pk).exists():
+    unit = team.unit
+    if unit is None or not selectors.eligible_teams(actor, competition).filter(pk=team.pk).exists():
         raise ValidationError(_("This team may not enter this competition."))
     if Entry.objects.filter(
         government=competition.government, competition=competition, category=category, team=team
@@ -328,7 +329,7 @@ def create_entry(
         competition=competition,
         category=category,
         team=team,
-        unit=team.unit,
+        unit=unit,
         title=" ".join(title.split())[:200],
         summary=summary.strip()[:5000],
         created_by=actor,
@@ -581,7 +582,7 @@ def publish_results(
         )
         for _category, lines in selectors.ranking_of(competition)
         for line in lines
-        if line.rank is not None and line.rank <= competition.winners
+        if line.rank is not None and line.raw is not None and line.rank <= competition.winners
     ]
     if not awards:
         raise ValidationError(_("No entry has been scored by the jury yet."))

@@ -193,7 +193,7 @@ def competition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
         # Before the results, an entrant sees their agency's entries, a judge those they judge.
         entries = entries.filter(
             Q(pk__in=Entry.objects.visible_to(request.user).values("pk"))
-            | Q(category__judges__user=request.user)
+            | Q(category__judges__user_id=request.user.pk)
         ).distinct()
     criteria = selectors.criteria_of(competition)
     return render(
@@ -214,7 +214,7 @@ def competition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
             "may_enter": competition.phase() == Phase.REGISTRATION
             and selectors.may_enter(request.user, competition),
             "judging": Judge.objects.filter(
-                government=government, competition=competition, user=request.user
+                government=government, competition=competition, user_id=request.user.pk or 0
             ).exists(),
             "sees_ranking": selectors.sees_all_scores(request.user, competition),
         },
@@ -403,7 +403,7 @@ def entry_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             try:
                 services.add_material(
                     entry=entry,
-                    uploads=form.cleaned_data["files"],
+                    uploads=form.cleaned_data["uploads"],
                     links=form.cleaned_data["links"],
                     evidence=form.cleaned_data["evidence"],
                     activities=form.cleaned_data["activities"],

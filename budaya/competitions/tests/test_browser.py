@@ -173,7 +173,7 @@ def test_done_when_walk(chromium, live_server, scene):
     # Two agencies enter and submit.
     head_context, head = _person(chromium, live_server, w.user(Role.UNIT_HEAD))
     _enter(head, "KBK Pendidikan · Dinas Pendidikan", "Sekolah ramah layanan")
-    head.locator("[name=files]").set_input_files(
+    head.locator("[name=uploads]").set_input_files(
         files=[{"name": "foto.jpg", "mimeType": "image/jpeg", "buffer": jpeg().read()}]
     )
     _click(head, "Add")
