@@ -2,7 +2,7 @@
 
 The head of government coordinates KBK competitions and culture fairs ("mengkoordinasikan
 penyelenggaraan kompetisi/gelar budaya KBK", T Pasal 11; S Pasal 11 ayat (2) huruf c); the city
-team organises them. Serang's maturity table counts a "lomba Budaya Kerja" as evidence (S Tabel 2
+team organises them. One maturity table counts a "lomba Budaya Kerja" as evidence (S Tabel 2
 indicators 3.b and 4.b). Writes go through ``services.py``; the timeline is enforced there by
 dates (``Competition.phase``).
 """
