@@ -132,9 +132,11 @@ def _explain(lines: list[Line], heaviest: Any) -> None:
             ) % {"other": names["other"], "criterion": criterion}
         else:
             line.rank = before.rank
-            message = _(
+            before.tie = before.tie or _(
                 "Shares the rank with %(other)s: equal on the total, the normalised score and "
                 "the heaviest criterion."
-            )
-            before.tie = before.tie or message % {"other": names["this"]}
-            line.tie = message % {"other": names["other"]}
+            ) % {"other": names["this"]}
+            line.tie = _(
+                "Shares the rank with %(other)s: equal on the total, the normalised score and "
+                "the heaviest criterion."
+            ) % {"other": names["other"]}

@@ -217,6 +217,16 @@ def competition_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse
                 government=government, competition=competition, user_id=request.user.pk or 0
             ).exists(),
             "sees_ranking": selectors.sees_all_scores(request.user, competition),
+            "eligibility": [
+                *TeamKind.objects.filter(
+                    government=government, code__in=competition.team_kinds
+                ).values_list("name", flat=True),
+                *(
+                    str(Unit.Kind(kind).label)
+                    for kind in competition.unit_kinds
+                    if kind in Unit.Kind.values
+                ),
+            ],
         },
     )
 
