@@ -50,6 +50,8 @@ REFERENCE = frozenset(
         "accounts.systemauditchain",
         "accounts.systemauditentry",
         "org.government",
+        # A user's choice of delivery (issue 20): like the user, of no single government.
+        "notifications.preference",
         # The queue of background tasks (django-tasks-db; issue 23): no government, a few rows
         # a day. Under Citus a local table of the coordinator would spare its writes the
         # replication; a reference table is correct and simpler.

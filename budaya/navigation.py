@@ -8,11 +8,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from budaya import pending
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.competitions.apps import NAV_LABEL as COMPETITIONS_LABEL
@@ -82,20 +85,63 @@ NAV_ITEMS = [
 ]
 
 
-def items_for(request: HttpRequest) -> list[dict[str, object]]:
+def pending_key(user_id: int) -> str:
+    return f"pending:{user_id}"
+
+
+def counts_by_section(items: list[pending.PendingItem]) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.section:
+            counts[item.section] = counts.get(item.section, 0) + item.count
+    return counts
+
+
+def remember_counts(user_id: int, items: list[pending.PendingItem]) -> dict[str, int]:
+    """Keep the menu's counts of the user briefly (issue 20). Every page shows the counts kept;
+    a page finding none asks for them after it has loaded (``budaya.views.menu``: htmx), so no
+    page pays for every app's providers. Forgotten when an event concerns the user or the user
+    writes (``budaya.notifications``): stale for others' unannounced steps at most
+    ``BUDAYA_PENDING_CACHE_SECONDS``."""
+    counts = counts_by_section(items)
+    cache.set(pending_key(user_id), counts, settings.BUDAYA_PENDING_CACHE_SECONDS)
+    return counts
+
+
+def kept_counts(user_id: int) -> dict[str, int] | None:
+    counts: dict[str, int] | None = cache.get(pending_key(user_id))
+    return counts
+
+
+def _count_of(item: NavItem, counts: dict[str, int]) -> int:
+    return sum(
+        count
+        for section, count in counts.items()
+        if any(view.startswith(section) for view in item.views)
+    )
+
+
+def items_for(
+    request: HttpRequest, counts: dict[str, int] | None = None, view: str | None = None
+) -> list[dict[str, object]]:
+    """The entries the user sees, each with its count of waiting tasks (``counts``, by section)
+    and marked current when ``view`` (the page's view name) belongs to it."""
     # A request refused before the authentication middleware ran (a bad Host header answers
     # 400 from CommonMiddleware) has no user: its error page shows no navigation (issue 17).
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     held = user.role_names()  # type: ignore[union-attr]
-    match = getattr(request, "resolver_match", None)
-    view = match.view_name if match else ""
+    if view is None:
+        match = getattr(request, "resolver_match", None)
+        view = match.view_name if match else ""
+    counts = counts or {}
     return [
         {
             "label": item.label,
             "url": reverse(item.url_name),
             "current": view.startswith(item.views),
+            "count": _count_of(item, counts),
         }
         for item in NAV_ITEMS
         if item.roles & held and (item.when is None or item.when(request))
@@ -103,4 +149,8 @@ def items_for(request: HttpRequest) -> list[dict[str, object]]:
 
 
 def context(request: HttpRequest) -> dict[str, object]:
-    return {"nav_items": items_for(request)}
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    counts = kept_counts(user.pk)
+    return {"nav_items": items_for(request, counts), "nav_counts_known": counts is not None}

@@ -9,6 +9,7 @@ from budaya.accounts.views import SignInView
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("menu/", views.menu, name="menu"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("login/", SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("rulebook/", include("budaya.rulebook.urls")),
     path("problems/", include("budaya.problems.urls")),
     path("competitions/", include("budaya.competitions.urls")),
+    path("notifications/", include("budaya.notifications.urls")),
 ]
 
 if settings.DEBUG:

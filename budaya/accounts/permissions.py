@@ -101,8 +101,9 @@ def _object(w: Any, attribute: str) -> Any:
 
 ROUTES: dict[str, Access] = {
     # --- The shell -----------------------------------------------------------------------
-    "home": Access("Home page: own governments", SIGNED_IN),
+    "home": Access("Home page: own tasks, new notifications, own governments", SIGNED_IN),
     "healthz": Access("Health check for monitoring", PUBLIC),
+    "menu": Access("The menu with its counts of waiting tasks", SIGNED_IN, scope="own tasks"),
     "set_language": Access("Switch the language", PUBLIC),
     "login": Access("Sign in", PUBLIC),
     "logout": Access("Sign out", PUBLIC, method="POST"),

@@ -150,3 +150,36 @@ def grants_visible_to(user: Any) -> QuerySet[RoleGrant]:
     if user.has_role(Role.SYSTEM_ADMIN):
         return RoleGrant.objects.all()
     return RoleGrant.objects.filter(government__in=user.tenant_scope([Role.CITY_ADMIN]).governments)
+
+
+def people_of(agency: Unit, roles: Sequence[str]) -> list[int]:
+    """Active users holding one of the unit roles on the agency or inside it (issue 20: whom a
+    workflow event or a reminder about the agency goes to)."""
+    return sorted(
+        set(
+            RoleGrant.objects.filter(
+                government_id=agency.government_id,
+                role__in=list(roles),
+                unit__path__startswith=agency.path,
+                user__is_active=True,
+            ).values_list("user_id", flat=True)
+        )
+    )
+
+
+def people_over(unit: Unit | None, government_id: int, roles: Sequence[str]) -> list[int]:
+    """Active users whose grant covers the unit (its agency or the unit itself, or the whole
+    government for the city roles): who manages something of that unit."""
+    covering = Q(unit__isnull=True)
+    if unit is not None:
+        parts = unit.path.split("/")[:-1]
+        covering |= Q(unit__path__in=["/".join(parts[: n + 1]) + "/" for n in range(len(parts))])
+    return sorted(
+        set(
+            RoleGrant.objects.filter(
+                government_id=government_id, role__in=list(roles), user__is_active=True
+            )
+            .filter(covering)
+            .values_list("user_id", flat=True)
+        )
+    )

@@ -9,3 +9,9 @@ class ActivitiesConfig(AppConfig):
     name = "budaya.activities"
     label = "activities"
     verbose_name = _("Activities and evidence")
+
+    def ready(self) -> None:
+        from budaya import pending
+        from budaya.activities.todo import pending_activities
+
+        pending.register(pending_activities)

@@ -7,18 +7,17 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import RestrictedError
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
-from budaya.accounts.models import AuditAction, Role, RoleGrant
+from budaya.accounts.models import AuditAction, Role
+from budaya.accounts.selectors import people_of
 from budaya.activities import aggregates
 from budaya.activities import evidence as evidence_files
 from budaya.activities import obligations as schedule
@@ -33,6 +32,7 @@ from budaya.activities.models import (
     ObligationReminder,
 )
 from budaya.activities.selectors import done_dates
+from budaya.events import announce
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Employee, Government, Unit
 from budaya.rulebook.selectors import current_rulebook
@@ -409,18 +409,6 @@ def save_obligation(
 # --- Reminders --------------------------------------------------------------------------------
 
 
-def _recipients(agency: Unit) -> list[str]:
-    """E-mail addresses of the agency's unit head and unit team."""
-    grants = RoleGrant.objects.filter(
-        government_id=agency.government_id,
-        role__in=[Role.UNIT_HEAD, Role.UNIT_TEAM],
-        unit__path__startswith=agency.path,
-        user__is_active=True,
-        user__email__isnull=False,
-    ).values_list("user__email", flat=True)
-    return sorted({email for email in grants if email})
-
-
 def send_obligation_reminders(today: datetime.date) -> list[str]:
     """Remind each agency of the occurrences within their reminder window that it has not done
     yet: one e-mail per occurrence and agency, never twice (``ObligationReminder``)."""
@@ -471,8 +459,9 @@ def send_obligation_reminders(today: datetime.date) -> list[str]:
 
 
 def _remind(obligation: Obligation, agency: Unit, occurrence: schedule.Occurrence) -> int | None:
-    """Record the reminder first (the unique key makes it once only), then send it."""
-    recipients = _recipients(agency)
+    """Record the reminder first (the unique key makes it once only), then announce it to the
+    agency's unit head and team: the notifications tell them (issue 20: one way to send)."""
+    recipients = people_of(agency, [Role.UNIT_HEAD, Role.UNIT_TEAM])
     try:
         with transaction.atomic():
             ObligationReminder.objects.create(
@@ -484,18 +473,18 @@ def _remind(obligation: Obligation, agency: Unit, occurrence: schedule.Occurrenc
             )
     except IntegrityError:
         return None  # another run sent it meanwhile
-    if recipients:
-        with translation.override(settings.LANGUAGE_CODE):
-            context = {
-                "obligation": obligation,
-                "agency": agency,
-                "occurrence": occurrence,
-                "site_name": settings.SITE_NAME,
-            }
-            subject = _("Reminder: %(name)s on %(date)s") % {
-                "name": obligation.name,
-                "date": occurrence.due_on.strftime("%d-%m-%Y"),
-            }
-            body = render_to_string("activities/email/reminder.txt", context)
-        EmailMessage(subject, body, bcc=recipients).send()
+    announce(
+        kind="activities.obligation.due",
+        government_id=obligation.government_id,
+        recipient_ids=recipients,
+        url=reverse("activities:create", args=[obligation.government.slug]),
+        key=f"activities.obligation.due:{obligation.pk}:{agency.pk}:{occurrence.due_on}",
+        context={
+            "name": obligation.name,
+            "agency": agency.name,
+            "date": occurrence.due_on.strftime("%d-%m-%Y"),
+            "form": obligation.form.name,
+            "source": obligation.source,
+        },
+    )
     return len(recipients)

@@ -9,18 +9,18 @@ import logging
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
+from budaya.accounts.selectors import people_of, people_over
 from budaya.activities.models import Activity, Evidence
+from budaya.events import announce
 from budaya.monev import aggregates, rules
 from budaya.monev.models import (
     CitedActivity,
@@ -811,6 +811,7 @@ def _move(
     actor: Any,
     request: HttpRequest | None,
     note: str = "",
+    reason: str = "",
 ) -> Transition:
     move = rules.find_move(book_of(report.period), report.state, target)
     if move is None:
@@ -842,7 +843,31 @@ def _move(
         {"state": target, "version": report.version, **({"note": note} if note else {})},
         request,
     )
+    _announce_step(report, step, reason or note)
     return step
+
+
+def _announce_step(report: Report, step: Transition, reason: str) -> None:
+    """Tell the agency's people of every step of its report, and the city administrators of a
+    submission to verify (issue 20: notifications, after the step commits)."""
+    recipients = people_of(report.unit, [Role.UNIT_HEAD, Role.UNIT_TEAM])
+    if step.target == State.SUBMITTED:
+        recipients += people_over(None, report.government_id, [Role.CITY_ADMIN])
+    announce(
+        kind=f"monev.report.{step.target}",
+        government_id=report.government_id,
+        recipient_ids=recipients,
+        url=reverse("monev:report", args=[report.government.slug, report.pk]),
+        key=f"monev.report:{step.pk}",
+        context={
+            "title": str(report),
+            "agency": report.unit.name,
+            "period": report.period.title,
+            "actor": step.actor.get_full_name() or step.actor.get_username() if step.actor else "",
+            "note": reason,
+        },
+        actor_id=step.actor_id,
+    )
 
 
 @transaction.atomic
@@ -868,7 +893,8 @@ def transition(
     comments = {k: v.strip() for k, v in (comments or {}).items() if v and v.strip()}
     if target == State.RETURNED and not (comments or note.strip()):
         raise ValidationError(_("Say what to fix: comment on at least one row."))
-    _move(report, target, actor, request, note)
+    # The reason told to the agency (issue 20): the note, else the comments on the rows.
+    _move(report, target, actor, request, note, reason=note or "; ".join(comments.values()))
     if target == State.SUBMITTED:
         content = canonical_json(report_content(report))
         version = ReportVersion.objects.create(
@@ -1110,21 +1136,10 @@ def can_step(actor: Any, city: CityReport, step: str) -> bool:
 # --- Reminders -----------------------------------------------------------------------------------
 
 
-def _recipients(agency: Unit) -> list[str]:
-    grants = RoleGrant.objects.filter(
-        government_id=agency.government_id,
-        role__in=[Role.UNIT_HEAD, Role.UNIT_TEAM],
-        unit__path__startswith=agency.path,
-        user__is_active=True,
-        user__email__isnull=False,
-    ).values_list("user__email", flat=True)
-    return sorted({email for email in grants if email})
-
-
 def send_deadline_reminders(today: datetime.date) -> list[str]:
     """Remind agencies that have not submitted, on the days before a period's deadline its
     rulebook names (``monev.reminders.days``): the reminder row is recorded first (unique), so
-    each is sent once."""
+    each is announced once, and told by the notifications like every workflow event (issue 20)."""
     sent: list[str] = []
     # Each period reminds on the days of its rulebook (``monev.reminders.days``).
     periods = Period.objects.filter(closed=False, deadline__gte=today).select_related("government")
@@ -1140,7 +1155,7 @@ def send_deadline_reminders(today: datetime.date) -> list[str]:
         for agency in period.agencies():
             if agency.pk in done:
                 continue
-            recipients = _recipients(agency)
+            recipients = people_of(agency, [Role.UNIT_HEAD, Role.UNIT_TEAM])
             try:
                 with transaction.atomic():
                     Reminder.objects.create(
@@ -1152,22 +1167,19 @@ def send_deadline_reminders(today: datetime.date) -> list[str]:
                     )
             except IntegrityError:
                 continue
-            if recipients:
-                with translation.override(settings.LANGUAGE_CODE):
-                    subject = _("Reminder: the report of %(period)s is due on %(date)s") % {
-                        "period": period.title,
-                        "date": period.deadline.strftime("%d-%m-%Y"),
-                    }
-                    body = render_to_string(
-                        "monev/email/reminder.txt",
-                        {
-                            "period": period,
-                            "agency": agency,
-                            "days": days,
-                            "site_name": settings.SITE_NAME,
-                        },
-                    )
-                EmailMessage(subject, body, bcc=recipients).send()
+            announce(
+                kind="monev.deadline",
+                government_id=period.government_id,
+                recipient_ids=recipients,
+                url=reverse("monev:period_list", args=[period.government.slug]),
+                key=f"monev.deadline:{period.pk}:{agency.pk}:{days}",
+                context={
+                    "period": period.title,
+                    "agency": agency.name,
+                    "date": period.deadline.strftime("%d-%m-%Y"),
+                    "days": days,
+                },
+            )
             sent.append(f"{period.government.slug}: {period.title}, {agency.name}, {days}")
     return sent
 

@@ -6,3 +6,9 @@ class OrgConfig(AppConfig):
     name = "budaya.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from budaya import pending
+        from budaya.org.todo import pending_imports
+
+        pending.register(pending_imports)

@@ -10,9 +10,12 @@ class ProblemsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from budaya import pending
         from budaya.problems import menu
+        from budaya.problems.todo import pending_problems
 
         user_logged_in.connect(menu.remember, dispatch_uid="problems-menu")
+        pending.register(pending_problems)
 
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's

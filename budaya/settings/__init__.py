@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "budaya.rulebook",
     "budaya.problems",
     "budaya.competitions",
+    "budaya.notifications",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 
@@ -77,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "budaya.notifications.middleware.ForgetCountsOnWrite",
     "budaya.accounts.middleware.SecondFactorRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -99,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "budaya.navigation.context",
+                "budaya.notifications.context.bell",
                 "budaya.rulebook.words.context",
             ],
         },
@@ -250,6 +253,10 @@ MAILERS: dict[str, dict[str, Any]] = {
     else {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
 }
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "budaya@localhost")
+# The address of the application as e-mails link to it (issue 20), e.g. https://budaya.example.go.id
+BUDAYA_BASE_URL = env("BUDAYA_BASE_URL", "http://127.0.0.1:8000")
+# Seconds the menu's counts of "what awaits me" are kept per user (issue 20, budaya/navigation.py).
+BUDAYA_PENDING_CACHE_SECONDS = envint("BUDAYA_PENDING_CACHE_SECONDS", 60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

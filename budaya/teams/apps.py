@@ -8,10 +8,13 @@ class TeamsConfig(AppConfig):
     verbose_name = _("Teams and decrees")
 
     def ready(self) -> None:
+        from budaya import pending
         from budaya.rulebook.signals import version_created
         from budaya.teams.services import follow_rulebook
+        from budaya.teams.todo import pending_teams
 
         version_created.connect(follow_rulebook, dispatch_uid="teams.follow_rulebook")
+        pending.register(pending_teams)
 
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's

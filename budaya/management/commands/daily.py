@@ -20,8 +20,10 @@ from budaya.teams.services import expire_ended
 
 class Command(BaseCommand):
     help = (
-        "Daily jobs: reminders of recurring obligations that fall due (each sent once) and "
-        "role-model and change-agent designations whose period has ended; imports whose "
+        "Daily jobs: reminders of recurring obligations and monitoring deadlines that fall due "
+        "(each sent once); role-model and change-agent designations whose period has ended; "
+        "decrees nearing their age limit and members who left a team; the notification digests "
+        "and the e-mails left in the outbox; imports whose "
         "background worker died are marked failed; a checkpoint of every audit chain's head, "
         "outside the database."
     )
@@ -42,6 +44,16 @@ class Command(BaseCommand):
 
         reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        # Teams (issue 20): decrees nearing their age limit, members who left; announced once.
+        from budaya.teams.reminders import announce_departures, announce_expiring_decrees
+
+        teams = announce_expiring_decrees(today) + announce_departures(today)
+        # Notifications: the daily digests, and any e-mail whose time came and that no worker
+        # sent (the queue lost it, a worker died).
+        from budaya.notifications.services import send_digests, send_due
+
+        digests = send_digests(today)
+        resent = send_due()
         # Imports whose worker died are failed with a retry, even if nobody opens their page
         # (issue 23); the import pages do the same when they are opened.
         from budaya.org.services import fail_interrupted_imports
@@ -53,6 +65,7 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"{today}: {len(reminders)} obligation reminders sent, "
-                f"{expired} designations expired, {interrupted} interrupted imports failed, "
+                f"{expired} designations expired, {teams} team notices, {digests} digests, "
+                f"{resent} e-mails sent from the outbox, {interrupted} interrupted imports failed, "
                 f"{len(points)} audit chains checkpointed."
             )

@@ -96,17 +96,20 @@ def test_board_counts_and_days_left(scene, django_assert_max_num_queries):
     assert [line.agency for _period, lines in late for line in lines] == [scene.other_agency]
 
 
-def test_reminders_at_30_7_and_1_days_once(scene, make_user):
+def test_reminders_at_30_7_and_1_days_once(scene, make_user, django_capture_on_commit_callbacks):
     scene.team.email = "tim@example.id"
     scene.team.save()
-    for days in (30, 7, 1):
-        today = scene.period.deadline - datetime.timedelta(days=days)
-        call_command("daily", today=today.isoformat(), verbosity=0)
-        call_command("daily", today=today.isoformat(), verbosity=0)
-    call_command("daily", today="2025-08-20", verbosity=0)
-    # two agencies, three reminders each, once; only the first agency has an address
+    with django_capture_on_commit_callbacks(execute=True):
+        for days in (30, 7, 1):
+            today = scene.period.deadline - datetime.timedelta(days=days)
+            call_command("daily", today=today.isoformat(), verbosity=0)
+            call_command("daily", today=today.isoformat(), verbosity=0)
+        call_command("daily", today="2025-08-20", verbosity=0)
+    # two agencies, three reminders each, once; only the first agency has an address; sent by
+    # the notifications (issue 20), one e-mail each
     assert Reminder.objects.filter(period=scene.period).count() == 6
     assert len([m for m in mail.outbox if "Monev 2025" in m.subject]) == 3
+    assert {tuple(m.to) for m in mail.outbox if "Monev 2025" in m.subject} == {("tim@example.id",)}
 
 
 def test_special_period_for_some_agencies(scene):
