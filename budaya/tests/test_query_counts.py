@@ -26,6 +26,7 @@ from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.frameworks.selectors import current_adoptions
 from budaya.monev.models import CityReport, Period, Report, State
+from budaya.notifications.models import Email, Notification
 from budaya.org.models import EmployeeImport, Government
 from budaya.programme import services as programme_services
 from budaya.programme.models import (
@@ -176,6 +177,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         **_problem_solving(government, team, scale=len(generated.agencies)),
         **_competitions(government, users, scale=len(generated.agencies)),
     }
+    _notifications(government, users[Role.CITY_ADMIN], scale=len(generated.agencies))
     # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
     SignInAttempt.objects.bulk_create(
         SignInAttempt(
@@ -197,6 +199,38 @@ def _site(generated: Generated, sysadmin: User) -> Site:
     missing = sorted(name for name, value in objects.items() if value is None)
     assert missing == [], f"the generated government has no {missing}"
     return Site(government, users, objects)
+
+
+def _notifications(government: Government, user: User, scale: int) -> None:
+    """Notifications and e-mails of the city administrator (issue 20): fewer than a page of
+    each for the small government, more for the larger one."""
+    Notification.objects.bulk_create(
+        Notification(
+            government=government,
+            recipient=user,
+            kind="monev.report.returned",
+            key=f"uji:{n}",
+            url="/",
+            subject=f"Laporan dikembalikan {n}",
+            body="Alasan",
+        )
+        for n in range(scale * 4)
+    )
+    Email.objects.bulk_create(
+        Email(
+            government=government,
+            recipient=user,
+            key=f"uji:{n}",
+            address="admin@example.id",
+            subject=f"Laporan dikembalikan {n}",
+            body="Alasan",
+            status=Email.Status.RETRYING,
+            attempts=1,
+            last_error="SMTPServerDisconnected",
+            next_attempt_at=timezone.now(),
+        )
+        for n in range(scale * 4)
+    )
 
 
 def _rulebook_versions(government: Government, versions: int) -> Any:
@@ -398,6 +432,13 @@ def _framework(s: Site) -> dict[str, Any]:
 
 # The arguments of every route that takes some, from the generated government.
 ARGS: dict[str, Args] = {
+    "notifications:outbox": _gov,
+    "notifications:texts": _gov,
+    "notifications:text_edit": lambda s: {
+        "slug": s.slug,
+        "kind": "monev.report.returned",
+        "language": "id",
+    },
     "accounts:password_reset_confirm": lambda s: {"uidb64": "MQ", "token": "set-password"},
     "accounts:user_detail": lambda s: {"pk": s.users[Role.UNIT_HEAD].pk},
     "accounts:audit_object": lambda s: {"object_type": "monev.report", "object_id": s.report.pk},
@@ -560,7 +601,9 @@ ARGS: dict[str, Args] = {
 
 # Queries of each page (for the larger government; the small one must give the same).
 PINNED: dict[str, int] = {
-    "home": 5,
+    # Every app's "Tugas saya" provider (issue 20): a few counts each, whatever the size.
+    "home": 18,
+    "menu": 15,  # the same providers, asked for once the cached counts were forgotten
     "healthz": 1,
     "login": 0,
     "accounts:password_reset": 0,
@@ -736,6 +779,11 @@ PINNED: dict[str, int] = {
     "competitions:entry": 11,
     "competitions:score": 15,
     "competitions:certificate": 9,
+    "notifications:list": 5,
+    "notifications:preferences": 4,
+    "notifications:outbox": 6,
+    "notifications:texts": 5,
+    "notifications:text_edit": 5,
 }
 
 
