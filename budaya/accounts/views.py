@@ -41,6 +41,8 @@ from budaya.accounts.models import (
     SystemSignInAttempt,
     User,
 )
+from budaya.notifications.services import preference_of
+from budaya.org.models import Government
 
 # The password step passed, the code step pending: {user, backend, next, at}.
 PENDING_SIGN_IN = "budaya_pending_sign_in"
@@ -174,7 +176,14 @@ def account(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/account.html",
-        {"grants": grants, "has_totp": hasattr(user, "totp")},
+        {
+            "grants": grants,
+            "has_totp": hasattr(user, "totp"),
+            # Issue 20: how the user hears of workflow events; the outbox of the governments
+            # the user administers.
+            "notification_preference": preference_of(user),
+            "administered": Government.objects.visible_to(user, roles=[Role.CITY_ADMIN]),
+        },
     )
 
 

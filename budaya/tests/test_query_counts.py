@@ -610,7 +610,7 @@ PINNED: dict[str, int] = {
     "accounts:password_reset_done": 0,
     "accounts:password_reset_confirm": 1,
     "accounts:password_reset_complete": 0,
-    "accounts:account": 5,
+    "accounts:account": 7,  # with how the user is notified and the outboxes (issue 20)
     "accounts:password_change": 3,
     "accounts:password_change_done": 3,
     "accounts:two_factor": 7,

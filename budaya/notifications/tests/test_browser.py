@@ -4,8 +4,6 @@ exactly one e-mail about it, with the reason."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from django.core import mail
 from playwright.sync_api import expect
@@ -14,8 +12,6 @@ from budaya.monev import services
 from budaya.monev.models import State
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/notify")
 
 
 def test_a_returned_report_tops_the_home_page_and_was_mailed_once(page, sign_in, scene):
@@ -36,14 +32,12 @@ def test_a_returned_report_tops_the_home_page_and_was_mailed_once(page, sign_in,
     assert "Lampirkan daftar hadir" in returned[0].body
 
     sign_in(scene.team)
-    SHOTS.mkdir(exist_ok=True)
     for width, height in ((360, 740), (1280, 800)):
         page.set_viewport_size({"width": width, "height": height})
         page.goto("/")
         news = page.get_by_role("region", name="Baru untuk Anda")
         notice = news.get_by_role("button", name=f"Laporan dikembalikan: {report}")
         expect(notice).to_be_visible()
-        page.screenshot(path=str(SHOTS / f"home-{width}.png"), full_page=True)
         # At the top of the page's content: right under the welcome and the tasks (on a phone
         # the open menu comes first, until it folds: issue 20, item 6).
         main = page.locator("main").bounding_box()

@@ -10,7 +10,6 @@ from django.core.management import call_command
 
 from budaya.accounts.models import Role
 from budaya.notifications.models import Notification
-from budaya.notifications.tests.test_home import team  # noqa: F401 (the fixture)
 from budaya.teams.models import Decree
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_a_decree_nearing_its_age_and_a_member_who_left(
     world,
     team,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     Decree.objects.filter(team=team).update(
         status=Decree.Status.SIGNED,

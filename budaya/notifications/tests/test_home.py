@@ -15,7 +15,6 @@ from budaya.activities.services import ensure_forms
 from budaya.activities.todo import missed_this_week
 from budaya.org.models import EmployeeImport
 from budaya.rulebook.services import load_shipped
-from budaya.teams.models import Decree, Membership, Team, TeamKind, TeamRole
 
 pytestmark = pytest.mark.django_db
 
@@ -28,25 +27,6 @@ def _tasks(client, user) -> dict[str, tuple[int, str]]:
     for _count, url in tasks.values():
         assert client.get(url, follow=True).status_code == 200, url
     return {str(label): value for label, value in tasks.items()}
-
-
-@pytest.fixture
-def team(world):
-    load_shipped(government=world.government, name="kota-tangerang")
-    kind = TeamKind.objects.filter(government=world.government).first()
-    role = TeamRole.objects.filter(government=world.government).first()
-    team = Team.objects.create(
-        government=world.government, kind=kind, unit=world.agency, name="KBK Cerdas"
-    )
-    Membership.objects.create(
-        government=world.government,
-        team=team,
-        employee=world.employee,
-        role=role,
-        start_on=datetime.date(2025, 1, 6),
-    )
-    Decree.objects.create(government=world.government, team=team, subject="Pembentukan KBK")
-    return team
 
 
 def test_decrees_to_sign_and_members_who_left(client, world, team):
