@@ -1,4 +1,4 @@
-""""Tugas saya" of the penanggung-jawab (issue 20): action plans submitted for decision and
+"""The penanggung-jawab's "Tugas saya" (issue 20): action plans submitted for decision and
 progress reports not yet followed up (T Lampiran II III; T Pasal 9(2)(c), (e)), for the agency's
 head and for the user holding the team's top role; nobody else, nothing of another government."""
 
