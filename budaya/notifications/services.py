@@ -49,13 +49,19 @@ def texts_of(government_id: int, kind: str) -> dict[str, Text]:
     return {t.language: t for t in Text.objects.filter(government_id=government_id, kind=kind)}
 
 
+def text_in_force(kind: kinds.Kind, own: Text | None, language: str) -> tuple[str, str]:
+    """Subject and body as written, in the language: the government's own, else the shipped."""
+    if own is not None:
+        return own.subject, own.body
+    with translation.override(language):
+        return str(kind.subject), str(kind.body)
+
+
 def compose(
     kind: kinds.Kind, own: Text | None, language: str, values: dict[str, str]
 ) -> tuple[str, str]:
-    """Subject and body in the language: the government's own text, else the shipped one."""
-    with translation.override(language):
-        subject = own.subject if own else str(kind.subject)
-        body = own.body if own else str(kind.body)
+    """Subject and body in the language, the event's values filled in."""
+    subject, body = text_in_force(kind, own, language)
     subject = render.fill(subject, values, kind.allowed)
     body = render.fill(body, values, kind.allowed)
     # A subject is one line (a header: no line breaks reach the mail server).

@@ -110,11 +110,9 @@ def text_edit(request: HttpRequest, slug: str, kind: str, language: str) -> Http
         raise Http404
     found = kinds.KINDS[kind]
     own = Text.objects.filter(government=government, kind=kind, language=language).first()
-    form = TextForm(
-        request.POST or None,
-        kind=found,
-        initial={"subject": own.subject, "body": own.body} if own else {},
-    )
+    # The form starts from the text in force: the government's own, else the shipped one.
+    subject, body = services.text_in_force(found, own, language)
+    form = TextForm(request.POST or None, kind=found, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         services.save_text(
             government=government,
