@@ -10,9 +10,11 @@ class ProblemsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from budaya.problems import menu
+        from budaya import pending
+        from budaya.problems import menu, notices
 
         user_logged_in.connect(menu.remember, dispatch_uid="problems-menu")
+        pending.register(notices.awaiting)
 
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's
