@@ -12,8 +12,10 @@ class ProblemsConfig(AppConfig):
 
         from budaya import pending
         from budaya.problems import menu, notices
+        from budaya.rulebook.signals import version_created
 
-        user_logged_in.connect(menu.remember, dispatch_uid="problems-menu")
+        user_logged_in.connect(menu.warm, dispatch_uid="problems-menu")
+        version_created.connect(menu.forget, dispatch_uid="problems-menu-forget")
         pending.register(notices.awaiting)
 
 

@@ -521,13 +521,13 @@ def record_meeting(
     follow_ups: str = "",
     problems: Iterable[Problem] = (),
 ) -> Meeting:
-    """The minutes of a KBK meeting: attendees of the team with their attendance; decisions and
-    follow-ups linked to the problems discussed."""
+    """The minutes of a KBK meeting: attendees of the team as it was on the meeting's date with
+    their attendance; decisions and follow-ups linked to the problems discussed."""
     _require_work(acting_user, team)
-    members = {m.pk: m for m in Membership.objects.filter(government=team.government, team=team)}
+    members = {m.pk: m for m in selectors.current_members(team, held_on)}
     unknown = set(attendance) - set(members)
     if unknown:
-        raise ValidationError(_("Attendees must be members of the team."))
+        raise ValidationError(_("Attendees must be members of the team on the meeting's date."))
     meeting = Meeting.objects.create(
         government=team.government,
         team=team,

@@ -705,7 +705,7 @@ PINNED: dict[str, int] = {
     "rulebook:export": 6,
     "problems:mine": 5,
     "problems:index": 10,  # the counts of the page's teams: problems, plans awaiting approval
-    "problems:team": 12,
+    "problems:team": 14,  # the meetings and the reports paged (a count each)
     "problems:problem_create": 10,
     "problems:meeting_create": 11,
     "problems:report_create": 8,

@@ -34,7 +34,9 @@ def _tasks(user):
     return {str(item.label): (item.count, item.url) for item in pending.pending_for(user)}
 
 
-def test_each_step_is_announced_to_whom_it_goes(cycle, announced, django_capture_on_commit_callbacks):
+def test_each_step_is_announced_to_whom_it_goes(
+    cycle, announced, django_capture_on_commit_callbacks
+):
     c = cycle
     with django_capture_on_commit_callbacks(execute=True):
         problem, plan = _to_submitted(c)
