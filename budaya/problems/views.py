@@ -246,6 +246,7 @@ def _cycle_context(
             for to, who in (plan.allowed().items() if plan else [])
             if (who == "team" and can_work) or (who == "responsible" and responsible)
         ],
+        "programmes": selectors.programmes_of_plan(request.user, plan, actions) if plan else [],
         "check_form": CheckForm() if plan and plan.status == ActionPlan.Status.DONE else None,
         "note_form": NoteForm(),
         "meetings": problem.meetings.order_by("-held_on"),

@@ -306,6 +306,9 @@ class ReportForm(Cited):
 class EvidenceItem:
     item: str
     text: str
+    # What in the product gives evidence for the item (``problem_solving``: the KBKs' problems
+    # and results, budaya/problems), shown beside it where that applies.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -652,7 +655,12 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
                             number=i["number"],
                             text=i["text"],
                             evidence=tuple(
-                                EvidenceItem(item=e["item"], text=e["text"]) for e in i["evidence"]
+                                EvidenceItem(
+                                    item=e["item"],
+                                    text=e["text"],
+                                    sources=tuple(e.get("sources", ())),
+                                )
+                                for e in i["evidence"]
                             ),
                             **_cited(i),
                         )
