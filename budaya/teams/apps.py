@@ -9,9 +9,12 @@ class TeamsConfig(AppConfig):
 
     def ready(self) -> None:
         from budaya.rulebook.signals import version_created
-        from budaya.teams.services import follow_rulebook
+        from budaya.teams.services import expire_ineligible_on_new_version, follow_rulebook
 
         version_created.connect(follow_rulebook, dispatch_uid="teams.follow_rulebook")
+        version_created.connect(
+            expire_ineligible_on_new_version, dispatch_uid="teams.expire_ineligible"
+        )
 
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's

@@ -15,13 +15,14 @@ from django.utils import timezone
 from budaya.accounts import checkpoints
 from budaya.activities.services import send_obligation_reminders
 from budaya.org.models import Government
-from budaya.teams.services import expire_ended
+from budaya.teams.services import expire_ended, expire_ineligible
 
 
 class Command(BaseCommand):
     help = (
         "Daily jobs: reminders of recurring obligations that fall due (each sent once) and "
-        "role-model and change-agent designations whose period has ended; imports whose "
+        "role-model and change-agent designations whose period has ended or that the "
+        "government's rulebook no longer allows; imports whose "
         "background worker died are marked failed; a checkpoint of every audit chain's head, "
         "outside the database."
     )
@@ -42,6 +43,9 @@ class Command(BaseCommand):
 
         reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        # Designations published before their rulebook refused them (issue 18); an import does
+        # the same at once.
+        expired += sum(expire_ineligible(government) for government in Government.objects.all())
         # Imports whose worker died are failed with a retry, even if nobody opens their page
         # (issue 23); the import pages do the same when they are opened.
         from budaya.org.services import fail_interrupted_imports
