@@ -71,13 +71,6 @@ def save_object(obj: Model, actor: Any = None, request: HttpRequest | None = Non
     return _update(obj, actor, request) if obj.pk else _create(obj, actor, request)
 
 
-@transaction.atomic
-def delete_rule(
-    rule: EligibilityRule, actor: Any = None, request: HttpRequest | None = None
-) -> None:
-    _delete(rule, actor, request)
-
-
 # --- Policy and the rules file ----------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from django import template
 
 from budaya.problems import selectors
 from budaya.rulebook.schema import EVIDENCE_SOURCES
-from budaya.rulebook.selectors import problem_solving_applies_in
+from budaya.rulebook.selectors import current_rulebook, problem_solving_applies_in
 
 register = template.Library()
 
@@ -27,10 +27,12 @@ def programme_actions(context: Any, programme: Any) -> dict[str, Any]:
     """T Lampiran II III: approved action plans become activities of the unit's plan."""
     if not _applies(programme.government_id):
         return {"applies": False}
+    book = current_rulebook(programme.government)
     return {
         "applies": True,
         "government": programme.government,
         "programme": programme,
+        "citation": book.cite(book.problem_solving),
         "actions": selectors.programme_actions(context["request"].user, programme),
     }
 
