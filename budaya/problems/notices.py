@@ -93,6 +93,22 @@ def announce(
     )
 
 
+def announce_root_cause(problem: Problem, step: str, at: Any, actor: Any, **context: Any) -> None:
+    """The root cause goes up for direction ("sent", to the penanggung-jawab) and the direction
+    comes back ("directed", to the team): T Lampiran II III."""
+    team = problem.team
+    announce(
+        kind=f"problems.root_cause.{step}",
+        team=team,
+        recipients=responsible_users(team) if step == "sent" else team_users(team),
+        url=problem_url(problem),
+        key=f"problems.root_cause.{step}:{problem.pk}:{at.isoformat()}",
+        actor=actor,
+        problem=problem.title,
+        **context,
+    )
+
+
 def problem_url(problem: Problem) -> str:
     return reverse("problems:problem", args=[problem.team.government.slug, problem.pk])
 

@@ -217,15 +217,8 @@ def send_root_cause(*, problem: Problem, cause: Cause, acting_user: Any) -> Prob
     problem.save()
     after = {"root_cause": cause.pk, "root_cause_text": cause.text, "status": problem.status}
     audit.record(acting_user, AuditAction.UPDATE, problem, before=before, after=after)
-    notices.announce(
-        kind="problems.root_cause.sent",
-        team=problem.team,
-        recipients=notices.responsible_users(problem.team),
-        url=notices.problem_url(problem),
-        key=f"problems.root_cause.sent:{problem.pk}:{problem.root_cause_sent_at.isoformat()}",
-        actor=acting_user,
-        problem=problem.title,
-        root_cause=cause.text,
+    notices.announce_root_cause(
+        problem, "sent", problem.root_cause_sent_at, acting_user, root_cause=cause.text
     )
     return problem
 
@@ -243,15 +236,8 @@ def give_direction(*, problem: Problem, direction: str, acting_user: Any) -> Pro
     problem.direction_at = timezone.now()
     problem.save(update_fields=["direction", "direction_by", "direction_at"])
     audit.record(acting_user, AuditAction.UPDATE, problem, after={"direction": problem.direction})
-    notices.announce(
-        kind="problems.root_cause.directed",
-        team=problem.team,
-        recipients=notices.team_users(problem.team),
-        url=notices.problem_url(problem),
-        key=f"problems.root_cause.directed:{problem.pk}:{problem.direction_at.isoformat()}",
-        actor=acting_user,
-        problem=problem.title,
-        direction=problem.direction,
+    notices.announce_root_cause(
+        problem, "directed", problem.direction_at, acting_user, direction=problem.direction
     )
     return problem
 
