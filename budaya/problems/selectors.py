@@ -485,7 +485,7 @@ def results_for_report(unit: Unit, start: datetime.date, end: datetime.date) -> 
             out.results_not_achieved += action.achieved is False
     reports = ProgressReport.objects.filter(
         government_id=government, team__in=teams, period_end__range=(start, end)
-    )
-    out.reports_sent = reports.count()
-    out.reports_followed_up = reports.exclude(followed_up_at=None).count()
+    ).aggregate(sent=Count("id"), followed_up=Count("id", filter=Q(followed_up_at__isnull=False)))
+    out.reports_sent = reports["sent"]
+    out.reports_followed_up = reports["followed_up"]
     return out

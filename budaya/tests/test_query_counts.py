@@ -625,7 +625,7 @@ PINNED: dict[str, int] = {
     "programme:create": 9,
     "programme:checklist_items": 8,
     "programme:checklist_item_edit": 8,
-    "programme:detail": 24,
+    "programme:detail": 26,  # + the KBK approved actions and their activities (issue 21)
     "programme:edit": 9,
     "programme:step": 11,
     "programme:stage": 11,
@@ -654,7 +654,7 @@ PINNED: dict[str, int] = {
     "activities:obligation_list": 8,
     "activities:obligation_create": 8,
     "activities:obligation_edit": 8,
-    "activities:detail": 12,  # +1: is it cited by a submitted report (issue 17)
+    "activities:detail": 13,  # + the approved actions the activity carried out (issue 21)
     "activities:edit": 15,
     "monev:start": 4,
     "monev:period_list": 8,
@@ -666,7 +666,7 @@ PINNED: dict[str, int] = {
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 14,  # +1: rows changed since submitted, one query for all rows (issue 17)
+    "monev:report": 20,  # + the KBK results of the period (issue 21: problems/_report_results.html)
     "monev:report_pick": 15,
     "monev:row_create": 11,
     "monev:evidence_picker": 10,
