@@ -32,6 +32,7 @@ from budaya.org.selectors import governments_administered_by, governments_visibl
 from budaya.org.unit_import import UNIT_LABELS
 from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
+from budaya.text import search_key
 
 PAGE_SIZE = 50  # employees and import rows per page
 
@@ -163,14 +164,13 @@ def unit_list(request: HttpRequest, slug: str) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()
     matches = None
     if query:
-        needle = query.casefold()
+        # Case and accents ignored, as the employee search ignores them (issue 23).
+        needle = search_key(query)
         chains = selectors.ancestors_by_unit(units)
         matches = [
             (unit, chains[unit.pk])
             for unit in units
-            if needle in unit.name.casefold()
-            or needle in unit.short_name.casefold()
-            or needle in unit.code.casefold()
+            if needle in search_key(" | ".join((unit.name, unit.short_name, unit.code)))
         ]
     return render(
         request,
