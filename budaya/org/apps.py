@@ -6,3 +6,10 @@ class OrgConfig(AppConfig):
     name = "budaya.org"
     label = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        from budaya import pending
+        from budaya.org.setup import pending_setup
+
+        # A new government's unfinished setup steps on its administrators' home (issue 23).
+        pending.register(pending_setup)

@@ -29,6 +29,7 @@ from budaya.org.grades import echelon_group
 from budaya.org.importing import FIELD_LABELS
 from budaya.org.models import Employee, EmployeeImport, Government, ImportRow, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
+from budaya.org.setup import setup_steps
 from budaya.org.unit_import import UNIT_LABELS
 from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
@@ -117,6 +118,23 @@ def government_logo(request: HttpRequest, slug: str) -> HttpResponse:
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@login_required
+def government_setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The new government's setup checklist, for its administrators (issue 23)."""
+    government = _administered(request, slug)
+    steps = setup_steps(government)
+    return render(
+        request,
+        "org/government_setup.html",
+        {
+            "government": government,
+            "steps": steps,
+            "done": sum(step.done for step in steps),
+            "next": next((step for step in steps if not step.done), None),
+        },
+    )
 
 
 # --- Shared ------------------------------------------------------------------------------------
