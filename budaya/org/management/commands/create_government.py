@@ -16,6 +16,7 @@ nothing: a user name or address that is taken leaves no government behind.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -115,18 +116,17 @@ class Command(BaseCommand):
         if not username or not email:
             raise CommandError("--admin-username and --admin-email go together.")
         problems = []
-        try:
-            USERNAME(username)
-        except ValidationError as error:
-            problems.append(f"--admin-username: {' '.join(error.messages)}")
-        if User.objects.filter(username__iexact=username).exists():
-            problems.append(f"--admin-username: {username!r} is taken.")
-        try:
-            validate_email(email)
-        except ValidationError as error:
-            problems.append(f"--admin-email: {' '.join(error.messages)}")
-        if User.objects.filter(email__iexact=email).exists():
-            problems.append(f"--admin-email: {email!r} belongs to another account.")
+        checks: list[tuple[str, str, Callable[[str], None], str, str]] = [
+            ("--admin-username", username, USERNAME, "username", "is taken"),
+            ("--admin-email", email, validate_email, "email", "belongs to another account"),
+        ]
+        for option, value, validate, field, taken in checks:
+            try:
+                validate(value)
+            except ValidationError as error:
+                problems.append(f"{option}: {' '.join(error.messages)}")
+            if User.objects.filter(**{f"{field}__iexact": value}).exists():
+                problems.append(f"{option}: {value!r} {taken}.")
         if problems:
             raise CommandError("Nothing was created:\n" + "\n".join(problems))
         return {
