@@ -593,17 +593,18 @@ def _reset_peak_rss() -> bool:
     return True
 
 
-def openpyxl_read(path: Path) -> tuple[float, int]:
-    """The baseline: openpyxl alone, with the same options as the importer."""
+def openpyxl_read(path: Path) -> tuple[float, int, float]:
+    """The baseline: openpyxl alone, with the same options as the importer: seconds, rows and
+    this process's CPU seconds."""
     from openpyxl import load_workbook
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     workbook = load_workbook(path, read_only=True, data_only=True)
     rows = 0
     for _row in workbook.worksheets[0].iter_rows(values_only=True):
         rows += 1
     workbook.close()
-    return time.perf_counter() - started, rows
+    return time.perf_counter() - started, rows, time.process_time() - cpu
 
 
 def build_government(index: int, agencies: list[UnitSpec]) -> tuple[Any, Any]:
@@ -701,7 +702,7 @@ def run_import(government: Any, actor: Any, path: Path, phases: Phases | None) -
     if phases:
         phases.seconds.clear()
     with path.open("rb") as handle, connection.execute_wrapper(count):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         job = services.start_employee_import(
             government=government,
             upload=File(handle, name=path.name),
@@ -713,10 +714,11 @@ def run_import(government: Any, actor: Any, path: Path, phases: Phases | None) -
         dry_run_queries = queries
         if job.status == EmployeeImport.Status.PLANNED:
             services.confirm_employee_import(job, actor)
-        finished = time.perf_counter()
+        finished, cpu = time.perf_counter(), time.process_time() - cpu
     job.refresh_from_db()
     return {
         "total_s": finished - started,
+        "cpu_s": cpu,
         "dry_run_s": planned - started,
         "apply_s": finished - planned,
         "queries": queries,
@@ -759,7 +761,8 @@ def child(mode: str, path: Path, index: int, result_path: Path) -> None:
     if mode == "time":
         reads = [openpyxl_read(path) for _ in range(2)]
         # The better of two reads: the yardstick of this very run, read in the same process.
-        result["read_s"] = min(seconds for seconds, _rows in reads)
+        result["read_s"] = min(seconds for seconds, _rows, _cpu in reads)
+        result["read_cpu_s"] = min(cpu for _seconds, _rows, cpu in reads)
         result["rows_in_file"] = reads[0][1]
         phases = Phases()
         phases.wrap(services, "_plan", "read_and_plan")
@@ -870,6 +873,10 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     chosen = dict(ordered[len(ordered) // 2])
     chosen["ratios"] = [run_ratio(result) for result in runs]
     chosen["totals"] = [result["first"]["total_s"] for result in runs]
+    # The same in this process's CPU time, which other work on the machine does not stretch. On
+    # SQLite it is all the import's work; on PostgreSQL the server's share is not in it.
+    cpu = sorted(result["first"]["cpu_s"] / result["read_cpu_s"] for result in runs)
+    chosen["cpu_ratios"], chosen["cpu_ratio"] = cpu, cpu[len(cpu) // 2]
     return chosen
 
 
@@ -941,6 +948,12 @@ def report(
         f"the confirmation alone: {first['apply_s'] / result['read_s']:.2f}",
     ]
     print(f"    ({'; '.join(parts)})")
+    cpu_ratios = ", ".join(f"{value:.2f}" for value in result["cpu_ratios"])
+    print(
+        f"  the same in CPU time of the process (not stretched by other work on the machine; "
+        f"on PostgreSQL without the server's share): median {result['cpu_ratio']:.2f} "
+        f"({cpu_ratios})"
+    )
     if small in peak and large in peak and small != large:
         rss = {size: traced[size].get("rss_growth_bytes") for size in (small, large)}
         reader = {size: traced[size]["openpyxl_peak_bytes"] for size in (small, large)}
@@ -1004,6 +1017,11 @@ def main() -> int:
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc runs")
     parser.add_argument("--profile", action="store_true", help="cProfile one large import too")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
+    parser.add_argument(
+        "--rosters",
+        type=Path,
+        help="take the rosters from this folder when there (same --seed), else leave them there",
+    )
     parser.add_argument("--child", choices=["time", "memory", "profile"], help=argparse.SUPPRESS)
     parser.add_argument("--xlsx", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--index", type=int, help=argparse.SUPPRESS)
@@ -1034,12 +1052,20 @@ def main() -> int:
         files: dict[int, Path] = {}
         for size in sizes:
             files[size] = workdir / f"roster-{size}.xlsx"
+            kept = args.rosters / files[size].name if args.rosters else None
+            if kept and kept.exists() and not args.inline_strings:
+                shutil.copyfile(kept, files[size])
+                print(f"  roster {files[size].name} taken from {args.rosters}")
+                continue
             generated = time.perf_counter()
             write_roster(files[size], size, args.seed, shared_strings=not args.inline_strings)
             print(
                 f"  generated {files[size].name}: {files[size].stat().st_size / 1024:.0f} KiB "
                 f"in {time.perf_counter() - generated:.1f} s"
             )
+            if kept and not args.inline_strings:
+                kept.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(files[size], kept)
         timed: dict[int, dict[str, Any]] = {}
         traced: dict[int, dict[str, Any]] = {}
         index = 0
