@@ -337,6 +337,10 @@ def build() -> dict[str, Any]:
                 "uniqueItems": True,
                 "default": [],
             },
+            # The follow-ups of the leadership's directions an agency completed are evidence of
+            # this item in its next report (S Tabel 2 indicator 4 b: "pelaksanaan rekomendasi
+            # dan tindak lanjut evaluasi").
+            "follow_ups": {"type": "boolean", "default": False},
         },
     )
     indicator = _cited(
