@@ -989,7 +989,9 @@ def follow_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     acts = item.status == FollowUp.Status.OPEN and (
         Unit.objects.visible_to(request.user, roles=AGENCY_ROLES).filter(pk=item.unit_id).exists()
     )
-    form = FollowUpDoneForm(request.POST or None, evidence=evidence[:200])
+    # The agency's 200 latest pieces of evidence to choose from.
+    recent = Evidence.objects.filter(pk__in=list(evidence.values_list("pk", flat=True)[:200]))
+    form = FollowUpDoneForm(request.POST or None, evidence=recent.order_by("-created_at"))
     if request.method == "POST":
         if not acts:
             raise PermissionDenied

@@ -25,7 +25,7 @@ from budaya.accounts.models import Role, SignInAttempt, User
 from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.frameworks.selectors import current_adoptions
-from budaya.monev.models import CityReport, Period, Report, State
+from budaya.monev.models import CityReport, FollowUp, Period, Report, State
 from budaya.org.models import EmployeeImport, Government
 from budaya.programme import services as programme_services
 from budaya.programme.models import (
@@ -156,6 +156,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         "draft": draft,
         "row": draft.rows.order_by("pk").first(),
         "city": CityReport.objects.filter(**mine).order_by("pk").first(),
+        "follow_up": FollowUp.objects.filter(**mine).order_by("pk").first(),
         "import": EmployeeImport.objects.create(
             **mine,
             file=ContentFile(b"NIP;Nama;Unit kerja\n", name="roster.csv"),
@@ -506,6 +507,8 @@ ARGS: dict[str, Args] = {
     "monev:report_export": _in_gov("report", fmt="xlsx"),
     "monev:city": _in_gov("city"),
     "monev:city_export": _in_gov("city", fmt="xlsx"),
+    "monev:follow_ups": _gov,
+    "monev:follow_up": _in_gov("follow_up"),
     "problems:index": _gov,
     "problems:team": _in_gov("team"),
     "problems:problem_create": _in_gov("team"),

@@ -225,3 +225,39 @@ def test_the_overview_shows_each_agency_sorted_by_score_and_exports_it(client, s
     assert "Dinas Pendidikan" in html and "Dinas Kesehatan" not in html
     client.force_login(scene.employee)
     assert client.get(url).status_code == 403
+
+
+def test_the_summary_keeps_every_indicator_of_the_rulebook(scene):
+    """Issue 18: a maturity table of five indicators is summarised whole (not the first four)."""
+    from budaya.monev.models import Period
+    from budaya.rulebook import services as rulebook
+
+    text = rulebook.shipped_text("kota-serang").replace(
+        "  evaluation:\n    name: Evaluasi Budaya Kerja\n",
+        "      - number: 5\n"
+        "        text: Budaya organisasi menjadi teladan bagi Perangkat Daerah lain\n"
+        "        choice: government\n"
+        "        evidence:\n"
+        "          - item: a\n"
+        "            text: Ada penghargaan budaya organisasi\n"
+        "  evaluation:\n    name: Evaluasi Budaya Kerja\n",
+        1,
+    )
+    rulebook.import_rulebook(government=scene.government, text=text, acting_user=scene.admin)
+    period = services.create_period(
+        scene.government,
+        kind=Period.Kind.KHUSUS,
+        year=2025,
+        title="Monev khusus",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2025, 12, 31),
+        actor=scene.admin,
+    )
+    report = services.start_report(period, scene.agency, scene.team)
+    services.save_maturity(
+        report, {a.pk: (True, "", []) for a in report.maturity.all()}, scene.team
+    )
+    summary = ReportSummary.objects.get(report=report)
+    assert [n for n, _own, _v in summary.per_indicator()] == [1, 2, 3, 4, 5]
+    assert summary.own_level == 5 and summary.own_items["5"] == 1
