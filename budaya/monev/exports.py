@@ -233,7 +233,7 @@ def city_document(city: CityReport) -> Document:
     book = rules.book_of(city.period)
     columns = book.monev.report_form.columns
     return Document(
-        filename=f"monev-{government.slug}-{city.period.year}-kota-{city.number}",
+        filename=f"monev-{government.slug}-{city.period.year}-daerah-v{city.number}",
         government=government,
         title=book.monev.report_form.title,
         subtitle=f"{government.name} · {content['period']['title']}",

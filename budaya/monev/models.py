@@ -487,7 +487,7 @@ class FollowUp(TenantModel):
     the rulebook marks (S Tabel 2 indicator 4 b) in the agency's next report."""
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", _("Not done yet")
         DONE = "done", _("Done")
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="follow_ups")

@@ -147,7 +147,8 @@ def period_create(request: HttpRequest, slug: str) -> HttpResponse:
         initial={
             "kind": Period.Kind.BERKALA,
             "year": today.year,
-            "title": f"Monev Budaya Kerja {today.year}",
+            # The programme's name in the government's own words (budaya kerja, pemerintahan).
+            "title": f"Monev {current_rulebook(government).words.programme_name} {today.year}",
             "starts_on": today.replace(month=1, day=1),
             "ends_on": today.replace(month=12, day=31),
         },

@@ -664,14 +664,14 @@ PINNED: dict[str, int] = {
     "monev:start": 4,
     "monev:period_list": 8,
     "monev:period_create": 8,
-    "monev:board": 14,
+    "monev:board": 15,  # +1: the period's city report, its latest version (issue 19)
     "monev:period_edit": 7,
     "monev:maturity_overview": 12,
     "monev:maturity_overview_export": 12,
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 20,  # + the KBK results of the period (issue 21: problems/_report_results.html)
+    "monev:report": 21,  # + the KBK results (issue 21); +1 follow-ups carried (issue 19)
     "monev:report_pick": 15,
     "monev:row_create": 11,
     "monev:evidence_picker": 10,
@@ -681,8 +681,12 @@ PINNED: dict[str, int] = {
     "monev:versions": 7,
     "monev:version": 9,  # +1: the same, for the version's rows (issue 17)
     "monev:report_export": 9,  # +1: the same, for the export's note (issue 17)
-    "monev:city": 12,
-    "monev:city_export": 13,
+    # The city report (issue 19): its versions, chain, follow-ups and the summary (agencies,
+    # summaries, first submissions, rows, forms, values), each one query whatever the size.
+    "monev:city": 19,
+    "monev:city_export": 20,
+    "monev:follow_ups": 9,
+    "monev:follow_up": 8,
     "rulebook:mine": 4,
     "rulebook:schema": 0,
     "rulebook:starter": 2,

@@ -177,7 +177,7 @@ class Migration(migrations.Migration):
                 (
                     "status",
                     models.CharField(
-                        choices=[("open", "Open"), ("done", "Done")],
+                        choices=[("open", "Not done yet"), ("done", "Done")],
                         default="open",
                         max_length=10,
                         verbose_name="status",
