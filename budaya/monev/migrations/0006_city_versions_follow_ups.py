@@ -56,7 +56,7 @@ def forward(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("activities", "0005_activity_form_source_from_rulebook"),
-        ("monev", "0004_period_rulebook_version"),
+        ("monev", "0005_row_activities"),
         ("org", "0011_government_head_title_from_rulebook"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
