@@ -305,3 +305,42 @@ def test_what_awaits_each_office(scene, client):
         client.force_login(user)
         for item in pending.pending_for(user):
             assert client.get(item.url).status_code == 200, (user, item)
+
+
+def test_the_partial_city_reports_of_before_become_versions_with_their_hashes(scene):
+    """Migration monev 0006: several city reports of a period (made before issue 19) are the
+    versions of its one city report, their content and hash untouched, their state and chain
+    taken from the dates they hold."""
+    import importlib
+
+    from django.apps import apps
+
+    from budaya.monev.models import CityReport, CityStep
+
+    migration = importlib.import_module("budaya.monev.migrations.0006_city_versions_follow_ups")
+    made = []
+    for number in (1, 2):
+        content = services.canonical_json(services.city_content(scene.period, [], number))
+        made.append(
+            CityReport.objects.create(
+                government=scene.government,
+                period=scene.period,
+                number=number,
+                canonical=content,
+                sha256=services.sha256_of(content),
+                forwarded_by=scene.sekda,
+                forwarded_at=timezone.now(),
+                acknowledged_by=scene.mayor if number == 1 else None,
+                acknowledged_at=timezone.now() if number == 1 else None,
+            )
+        )
+    before = {c.pk: (c.canonical, c.sha256) for c in made}
+    migration.forward(apps, None)
+    after = {c.pk: (c.canonical, c.sha256, c.state) for c in CityReport.objects.all()}
+    assert {pk: value[:2] for pk, value in after.items()} == before
+    assert [after[c.pk][2] for c in made] == ["acknowledged", "forwarded"]
+    assert list(CityStep.objects.filter(city=made[0]).values_list("step", "actor")) == [
+        ("forward", scene.sekda.pk),
+        ("acknowledge", scene.mayor.pk),
+    ]
+    assert all(c.verify() for c in CityReport.objects.all())
