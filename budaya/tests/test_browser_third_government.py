@@ -149,8 +149,8 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
     _as(team)
     page.goto(board)
     _click("Susun laporan Dinas Kesehatan")
-    page.locator("select[name^=indicator_]").first.select_option(index=1)
-    _click("Tambahkan kegiatan yang dipilih")
+    page.locator("select[name^=group_]").first.select_option(index=1)
+    _click("Tambahkan kelompok yang dipilih")
     report = Report.objects.get(government=third.government)
     report_url = f"/monev/{slug}/reports/{report.pk}/"
     _as(head)

@@ -686,7 +686,7 @@ PINNED: dict[str, int] = {
     "monev:city": 19,
     "monev:city_export": 20,
     "monev:follow_ups": 9,
-    "monev:follow_up": 8,
+    "monev:follow_up": 9,
     "rulebook:mine": 4,
     "rulebook:schema": 0,
     "rulebook:starter": 2,
