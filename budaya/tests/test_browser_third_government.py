@@ -157,7 +157,7 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
     page.goto(report_url)
     _clean(page, "agency report")
     _click("Setujui")
-    _click("Sampaikan ke tim daerah")
+    _click("Sampaikan ke tim tingkat pemerintah daerah")
     # The administrator accepts and consolidates, and fills in the city report's signatory.
     _as(third.admin)
     page.goto(report_url)
