@@ -8,13 +8,15 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 
 
-def page_of(request: HttpRequest, items: Any, per_page: int) -> Any:
-    """The page ``?page=`` asks for (the last one when beyond, the first when not a number)."""
-    return Paginator(items, per_page).get_page(request.GET.get("page"))
+def page_of(request: HttpRequest, items: Any, per_page: int, param: str = "page") -> Any:
+    """The page ``?page=`` asks for (the last one when beyond, the first when not a number).
+    ``param`` names it when one page holds several lists."""
+    return Paginator(items, per_page).get_page(request.GET.get(param))
 
 
-def query_without_page(request: HttpRequest) -> str:
-    """The filters of the current list, to keep them on the links to other pages."""
+def query_without_page(request: HttpRequest, param: str = "page") -> str:
+    """The filters of the current list (and the other lists' pages), to keep them on the links
+    to other pages."""
     query = request.GET.copy()
-    query.pop("page", None)
+    query.pop(param, None)
     return query.urlencode()

@@ -461,7 +461,9 @@ GOALS = (
     "",
 )
 DESIGNATION_STEPS = (("approved", "published"), ("approved",), (), ("rejected",))
-CITY_GOALS = ("acknowledged", "forwarded", "consolidated")
+# The goals a version of the period's city report takes its reports to ("consolidated" reports
+# wait accepted for the next version: a version is not consolidated while one is forwarded).
+CITY_GOALS = ("acknowledged", "forwarded")
 # Shares of the activity log.
 PLANNED_SHARE = 0.04
 SUB_UNIT_SHARE = 0.3
@@ -1039,19 +1041,32 @@ class _Writer:
                 continue
             report = self._prepare(period, agency, team if index == 0 else None, index)
             groups.setdefault(goal, []).append(self._drive(out, report, goal, admin))
-        # A city report consolidates every accepted report: one group at a time.
+        # The period's one city report, a version per group: version 1 acknowledged (with a
+        # direction to the first agency of the group), version 2 forwarded; the reports
+        # accepted after it wait for the next version.
         for goal in CITY_GOALS:
             if not groups.get(goal):
                 continue
             for report in groups[goal]:
-                monev.transition(report, State.ACCEPTED, admin)
+                self._accept(report, admin)
             city = monev.consolidate(period, admin)
-            if goal in ("forwarded", "acknowledged"):
-                city = monev.forward(city, sekda)
+            if not city.signatory_name:
+                name, nip = monev.person_of(admin)
+                city = monev.save_city_signatory(
+                    city, place=city.place, name=name, nip=nip, actor=admin
+                )
+            city = monev.forward(city, sekda, note="Mohon arahan.")
             if goal == "acknowledged":
-                monev.acknowledge(city, mayor)
-        for report in groups.get("accepted", []):
-            monev.transition(report, State.ACCEPTED, admin)
+                direction = monev.Direction(
+                    unit=groups[goal][0].unit,
+                    text="Lengkapi dokumen internalisasi nilai.",
+                    due_on=self.today + datetime.timedelta(days=30),
+                )
+                monev.acknowledge(
+                    city, mayor, disposition="Tindak lanjuti.", directions=[direction]
+                )
+        for report in groups.get("consolidated", []) + groups.get("accepted", []):
+            self._accept(report, admin)
         reports = sum(len(group) for group in groups.values())
         out.counts["reports"] = reports
         self.say(f"{reports} agency reports in every state")
@@ -1095,6 +1110,17 @@ class _Writer:
         Score.objects.bulk_update(scores, ["score"])
         monev_aggregates.refresh(report)  # the answers and scores above bypassed the services
         return report
+
+    def _accept(self, report: Report, admin: User) -> None:
+        """The city team verifies the maturity answers as given, then accepts."""
+        monev.verify_review(
+            report,
+            answers={a.pk: (bool(a.answer), "") for a in report.maturity.all()},
+            scores={},
+            score_reasons={},
+            actor=admin,
+        )
+        monev.transition(report, State.ACCEPTED, admin)
 
     def _drive(self, out: Generated, report: Report, goal: str, admin: User) -> Report:
         """Take a draft up to ``goal``; the city goals stop at submitted (accepted later, one

@@ -219,6 +219,12 @@ ROUTES: dict[str, Access] = {
         args=_gov,
         foreign=(other_government(_foreign_gov),),
     ),
+    "org:setup": Access(
+        "A new government's setup checklist (issue 23)",
+        CITY_ADMIN,
+        args=_gov,
+        foreign=(other_government(_foreign_gov),),
+    ),
     # --- Units and employees (issue 4): a government's content --------------------------------
     "org:my_units": Access("Menu: the units of one's government", SIGNED_IN),
     "org:my_employees": Access("Menu: the employees of one's government", SIGNED_IN),

@@ -167,26 +167,62 @@ def invite_user(
     )
     grant_role(actor, user, role, government, unit, request, office=office)
     # Sent once the account exists for sure: a rolled-back invitation sends nothing.
-    transaction.on_commit(lambda: send_invitation(user, government, request))
+    link = request.build_absolute_uri(set_password_path(user))
+    transaction.on_commit(lambda: send_invitation(user, government, link))
     return user
 
 
-def set_password_link(user: User, request: HttpRequest) -> str:
-    path = reverse(
+@transaction.atomic
+def invite_first_administrator(
+    *,
+    government: Government,
+    username: str,
+    email: str,
+    first_name: str,
+    last_name: str,
+    operator: str,
+    site_url: str,
+) -> tuple[User, str]:
+    """``manage.py create_government --admin-username ...`` (issue 23): the system operator, who
+    has no account of the application, makes the new government's first administrator. The
+    account has no password; the link returned (and e-mailed after the commit) lets its owner
+    choose one, once: the token no longer holds after the password is set, nor after
+    PASSWORD_RESET_TIMEOUT. The invitation and the grant are audited in the government's chain,
+    naming the operator."""
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_unusable_password()
+    user.save()
+    by = {"operator": operator, "via": "manage.py create_government"}
+    audit.record(
+        None,
+        AuditAction.INVITE,
+        user,
+        after={"username": username, "email": email, "employee": None, **by},
+        government=government,
+    )
+    grant = RoleGrant.objects.create(user=user, role=Role.CITY_ADMIN, government=government)
+    audit.record(None, AuditAction.GRANT, grant, after={**_grant_fields(grant), **by})
+    link = site_url.rstrip("/") + set_password_path(user)
+    transaction.on_commit(lambda: send_invitation(user, government, link))
+    return user, link
+
+
+def set_password_path(user: User) -> str:
+    """Where the user chooses a password: valid until it is used or PASSWORD_RESET_TIMEOUT."""
+    return reverse(
         "accounts:password_reset_confirm",
         kwargs={
             "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
             "token": default_token_generator.make_token(user),
         },
     )
-    return request.build_absolute_uri(path)
 
 
-def send_invitation(user: User, government: Government, request: HttpRequest) -> None:
+def send_invitation(user: User, government: Government, link: str) -> None:
     context = {
         "user": user,
         "government": government,
-        "link": set_password_link(user, request),
+        "link": link,
         "site_name": settings.SITE_NAME,
         "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
     }

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max, QuerySet
@@ -26,9 +27,6 @@ from budaya.monev.models import (
     Transition,
 )
 from budaya.org.models import Government
-
-# The summary keeps the figures of the first four indicators (its columns own_1..own_4).
-SUMMARY_INDICATORS = (1, 2, 3, 4)
 
 # (indicator, item, the agency's answer, the verified answer)
 Answer = tuple[int, str, bool | None, bool | None]
@@ -49,33 +47,35 @@ def consecutive_level(
     return level
 
 
-def maturity_figures(answers: Iterable[Answer]) -> dict[str, int | None]:
-    """Per indicator, the items answered yes (``own_n``) and verified yes (``verified_n``, None
-    until all are verified); the agency's level and the verified level (None until every item
-    is verified). The indicators and items are those the report was given from its rulebook's
-    maturity table; a rulebook without one gives none (levels 0 and None)."""
+def maturity_figures(answers: Iterable[Answer]) -> dict[str, Any]:
+    """Per indicator of the report's maturity table (all of them, keyed by number), the items
+    answered yes (``own_items``) and verified yes (``verified_items``: an indicator appears once
+    all its items are verified); the agency's level and the verified level (None until every
+    item is verified). The indicators and items are those the report was given from its
+    rulebook's maturity table; a rulebook without one gives none (levels 0 and None)."""
     own: dict[tuple[int, str], bool | None] = {}
     verified: dict[tuple[int, str], bool | None] = {}
     items: dict[int, list[str]] = defaultdict(list)
     for indicator, item, answer, check in answers:
         own[(indicator, item)], verified[(indicator, item)] = answer, check
         items[indicator].append(item)
-    figures: dict[str, int | None] = {}
-    for number in SUMMARY_INDICATORS:
-        keys = [(number, item) for item in items.get(number, [])]
-        figures[f"own_{number}"] = sum(1 for key in keys if own.get(key))
-        figures[f"verified_{number}"] = (
+    own_items: dict[str, int] = {}
+    verified_items: dict[str, int] = {}
+    for number in sorted(items):
+        keys = [(number, item) for item in items[number]]
+        own_items[str(number)] = sum(1 for key in keys if own.get(key))
+        if all(verified.get(key) is not None for key in keys):
+            verified_items[str(number)] = sum(1 for key in keys if verified[key])
+    return {
+        "own_items": own_items,
+        "verified_items": verified_items,
+        "own_level": consecutive_level(own, items),
+        "verified_level": (
             None
-            if not keys or any(verified.get(key) is None for key in keys)
-            else sum(1 for key in keys if verified[key])
-        )
-    figures["own_level"] = consecutive_level(own, items)
-    figures["verified_level"] = (
-        None
-        if not verified or any(value is None for value in verified.values())
-        else consecutive_level(verified, items)
-    )
-    return figures
+            if not verified or any(value is None for value in verified.values())
+            else consecutive_level(verified, items)
+        ),
+    }
 
 
 def _total(values: list[int | None]) -> int | None:

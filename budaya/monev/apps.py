@@ -9,3 +9,9 @@ class MonevConfig(AppConfig):
     name = "budaya.monev"
     label = "monev"
     verbose_name = _("Monitoring and evaluation")
+
+    def ready(self) -> None:
+        from budaya import pending
+        from budaya.monev.pending import monev_pending
+
+        pending.register(monev_pending)

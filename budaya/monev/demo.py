@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
-from budaya.monev import aggregates, rules, services
+from budaya.monev import aggregates, services
 from budaya.monev.models import (
     CityReport,
     Period,
@@ -41,7 +41,7 @@ CURRENT = [
     "acknowledged",
     "acknowledged",
     "forwarded",
-    "consolidated",
+    "accepted",
     "accepted",
     "submitted",
     "returned",
@@ -51,7 +51,9 @@ CURRENT = [
 ]
 
 
-CITY_STEPS = ("acknowledged", "forwarded", "consolidated")
+# The steps the city report takes the reports of these goals to, version by version (a report
+# accepted after the latest version waits, accepted, for the next one).
+CITY_STEPS = ("acknowledged", "forwarded")
 
 
 def _user(username: str) -> User | None:
@@ -191,35 +193,32 @@ def _drive(report: Report, goal: str, actors: _Actors) -> None:
         answer.save()
 
 
-def _city(period: Period, reports: list[Report], actors: _Actors, until: str) -> CityReport:
-    for report in reports:
-        _step(report, State.CONSOLIDATED, actors.admin)
-    number = (period.city_reports.count() or 0) + 1
-    content = services.canonical_json(services.city_content(period, reports, number))
-    signs = rules.book_of(period).monev.signatory("city_report", "signs")
-    name, nip = services.signer_of(period.government, signs.signer if signs else "city_team_chair")
-    city = CityReport.objects.create(
-        government=period.government,
-        period=period,
-        number=number,
-        canonical=content,
-        sha256=services.sha256_of(content),
-        place=services.place_of(period.government),
-        signatory_name=name,
-        signatory_nip=nip,
-        consolidated_by=actors.admin,
-    )
-    audit.record(actors.admin, AuditAction.CREATE, city, after={"sha256": city.sha256})
+def _city(
+    period: Period,
+    actors: _Actors,
+    until: str,
+    directions: list[services.Direction] | None = None,
+) -> CityReport:
+    """The next version of the period's city report, through the services: consolidated by
+    the city administrator, forwarded by the regional secretary with a note, acknowledged by
+    the head of government with a disposition and its directions."""
+    city = services.consolidate(period, actors.admin)
+    if not city.signatory_name:
+        name, nip = services.person_of(actors.admin)
+        city = services.save_city_signatory(
+            city, place=city.place, name=name, nip=nip, actor=actors.admin
+        )
     if until in ("forwarded", "acknowledged"):
-        for report in reports:
-            _step(report, State.FORWARDED, actors.sekda)
-        city.forwarded_by, city.forwarded_at = actors.sekda, timezone.now()
-        city.save()
+        city = services.forward(
+            city, actors.sekda, note="Mohon arahan atas hasil monitoring dan evaluasi."
+        )
     if until == "acknowledged":
-        for report in reports:
-            _step(report, State.ACKNOWLEDGED, actors.mayor)
-        city.acknowledged_by, city.acknowledged_at = actors.mayor, timezone.now()
-        city.save()
+        city = services.acknowledge(
+            city,
+            actors.mayor,
+            disposition="Tindak lanjuti temuan monitoring; laporkan pelaksanaannya.",
+            directions=directions or [],
+        )
     return city
 
 
@@ -259,7 +258,18 @@ def _seed(government: Government) -> str:
         report = _prepare(previous, unit, actors, index)
         _drive(report, "accepted", actors)
         done.append(report)
-    _city(previous, done, actors, "acknowledged")
+    due = timezone.localdate() + datetime.timedelta(days=60)
+    _city(
+        previous,
+        actors,
+        "acknowledged",
+        [
+            services.Direction(
+                unit=unit, text="Lengkapi dokumen internalisasi nilai budaya kerja.", due_on=due
+            )
+            for unit in agencies[:2]
+        ],
+    )
     previous.closed = True
     previous.save(update_fields=["closed"])
 
@@ -267,14 +277,20 @@ def _seed(government: Government) -> str:
     # DINKES is the one in draft, so its team can carry on in the demo.
     reports: dict[str, list[Report]] = {}
     for index, (unit, goal) in enumerate(zip(agencies[1:], CURRENT[:-1], strict=False)):
-        report = _prepare(current, unit, actors, index)
-        _drive(report, "accepted" if goal in CITY_STEPS else goal, actors)
-        reports.setdefault(goal, []).append(report)
+        reports.setdefault(goal, []).append(_prepare(current, unit, actors, index))
+    # The period's one city report: version 1 acknowledged, version 2 (with the reports
+    # accepted since) forwarded; the reports accepted after it wait for the next version.
+    for goal in CITY_STEPS:
+        for report in reports.get(goal, []):
+            _drive(report, "accepted", actors)
+        if reports.get(goal):
+            _city(current, actors, goal)
+    for goal, waiting in reports.items():
+        if goal not in CITY_STEPS:
+            for report in waiting:
+                _drive(report, goal, actors)
     dinkes = _prepare(current, agencies[0], actors, 0)
     reports.setdefault("draft", []).append(dinkes)
-    for goal in CITY_STEPS:
-        if reports.get(goal):
-            _city(current, reports[goal], actors, goal)
     aggregates.rebuild(government)  # the steps above bypassed the services
     states = sorted({r.state for r in Report.objects.filter(period=current)})
     return (

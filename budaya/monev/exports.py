@@ -29,6 +29,7 @@ from django.utils.text import slugify
 from budaya.files import attach
 from budaya.monev import rules, selectors, services
 from budaya.monev.models import CityReport, Report, ReportVersion
+from budaya.monev.summary import city_summary
 from budaya.org import logos
 from budaya.org.models import Government
 from budaya.rulebook.document import Column, RulebookDocument
@@ -232,7 +233,7 @@ def city_document(city: CityReport) -> Document:
     book = rules.book_of(city.period)
     columns = book.monev.report_form.columns
     return Document(
-        filename=f"monev-{government.slug}-{city.period.year}-kota-{city.number}",
+        filename=f"monev-{government.slug}-{city.period.year}-daerah-v{city.number}",
         government=government,
         title=book.monev.report_form.title,
         subtitle=f"{government.name} · {content['period']['title']}",
@@ -255,8 +256,59 @@ def city_document(city: CityReport) -> Document:
             {"forward": city.forwarded_by, "acknowledge": city.acknowledged_by},
         ),
         sha256=city.sha256,
-        note=f"Laporan pemerintah daerah nomor {city.number}",
+        note=f"Laporan pemerintah daerah versi {city.number}",
+        extra={
+            "summary": city_summary(city),
+            "chain": city_chain_lines(city),
+            "disposition": city.disposition,
+            "directions": [
+                f"{item.unit.name}: {item.text} (tenggat {tanggal(item.due_on)})"
+                for item in city.follow_ups.select_related("unit")
+            ],
+        },
     )
+
+
+CITY_STEP_WORDS = {"forward": "Diteruskan", "acknowledge": "Diterima", "return": "Dikembalikan"}
+
+
+def city_chain_lines(city: CityReport) -> list[str]:
+    """Who consolidated, forwarded, acknowledged or returned the city report, when, with the
+    notes (issue 19: the city document records the chain)."""
+    lines = [f"Dihimpun: {_when(city.consolidated_at)}, {_who(city.consolidated_by)}"]
+    for step in city.steps.select_related("actor"):
+        line = f"{CITY_STEP_WORDS.get(step.step, step.step)}: {_when(step.at)}, {_who(step.actor)}"
+        lines.append(f"{line}. Catatan: {step.note}" if step.note else line)
+    return lines
+
+
+def _when(moment: datetime.datetime) -> str:
+    local = timezone.localtime(moment)
+    return f"{tanggal(local.date())} {local:%H.%M}"
+
+
+def _who(user: Any) -> str:
+    return services.person_of(user)[0] if user is not None else "-"
+
+
+def record_lines(document: Document) -> list[str]:
+    """The city document's summary counts, chain and disposition as lines (DOCX and XLSX; the
+    PDF renders them with ``monev/_city_summary.html``)."""
+    summary = document.extra.get("summary")
+    if summary is None:
+        return []
+    lines = [
+        "Ringkasan:",
+        f"Tepat waktu: {', '.join(line.agency.name for line in summary.on_time) or '-'}",
+        f"Terlambat: {', '.join(line.agency.name for line in summary.late) or '-'}",
+        f"Belum melapor: {', '.join(line.agency.name for line in summary.not_reported) or '-'}",
+        "",
+        "Alur persetujuan:",
+        *document.extra["chain"],
+    ]
+    if document.extra["disposition"] or document.extra["directions"]:
+        lines += ["", "Disposisi:", document.extra["disposition"], *document.extra["directions"]]
+    return lines
 
 
 def _signature_lines(document: Document) -> list[str]:
@@ -310,6 +362,8 @@ def xlsx(document: Document) -> bytes:
             rows.append([group["heading"], *blank])
             for row in group["rows"]:
                 rows.append(list(row["cells"]))
+    rows += [[]]
+    rows += [[line] for line in record_lines(document)]
     rows += [[]]
     rows += [[line] for line in _legend_lines(document)]
     rows += [[]]
@@ -384,7 +438,7 @@ def docx(document: Document) -> bytes:
                     cells[index].text = str(value)
         if len(document.sections) > 1:
             out.add_paragraph(f"SHA-256: {part.sha256}")
-    for line in _legend_lines(document):
+    for line in [*record_lines(document), *_legend_lines(document)]:
         out.add_paragraph(line)
     out.add_paragraph()
     for line in _signature_lines(document):

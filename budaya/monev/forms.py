@@ -120,3 +120,62 @@ class QuestionForm(forms.ModelForm):
     class Meta:
         model = Question
         fields = ["area_code", "area", "text", "max_score", "order"]
+
+
+class ForwardForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note to the head of government"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for returning"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class AcknowledgeForm(forms.Form):
+    disposition = forms.CharField(
+        label=_("Disposition"),
+        max_length=8000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Guidance and directions on the report (arahan)."),
+    )
+
+
+class DirectionForm(forms.Form):
+    """One direction of the disposition: it becomes a follow-up of the agency."""
+
+    unit = forms.ModelChoiceField(label=_("Agency"), queryset=Unit.objects.none())
+    text = forms.CharField(
+        label=_("Direction"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    due_on = forms.DateField(label=_("Due on"), widget=DateInput())
+
+    def __init__(self, *args: Any, agencies: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if agencies is not None:
+            self.fields["unit"].queryset = agencies  # type: ignore[attr-defined]
+
+
+DirectionFormSet = forms.formset_factory(DirectionForm, extra=3, max_num=30, validate_max=True)
+
+
+class FollowUpDoneForm(forms.Form):
+    done_note = forms.CharField(
+        label=_("What was done"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    evidence = forms.ModelMultipleChoiceField(
+        label=_("Supporting data (evidence)"),
+        queryset=Evidence.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, evidence: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].queryset = evidence  # type: ignore[attr-defined]

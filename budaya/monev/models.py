@@ -407,12 +407,31 @@ class Transition(TenantModel):
         ordering = ["at", "pk"]
 
 
+class CityState(models.TextChoices):
+    """Where a version of the city report stands on the leadership's part of the chain."""
+
+    CONSOLIDATED = "consolidated", _("Consolidated")
+    FORWARDED = "forwarded", _("Forwarded")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    # Sent back to the city team (by the step whose ``may_return_to`` names ``consolidate``):
+    # the city team consolidates the next version.
+    RETURNED = "returned", _("Returned to the city team")
+
+
 class CityReport(TenantModel):
-    """The city team's consolidation of the accepted agency reports of a period (S Pasal
-    9(3)(d)), with the hashes of the versions it holds and its own hash."""
+    """One version of the period's city report (S Pasal 9(3)(d)): the city team's consolidation
+    of every agency report of the period accepted so far, with the hashes of the versions it
+    holds and its own hash. The period has one city report; each consolidation is its next
+    version (``number``); the latest version is the one the leadership acts on."""
 
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="city_reports")
-    number = models.PositiveSmallIntegerField(default=1)
+    number = models.PositiveSmallIntegerField(_("version"), default=1)
+    state = models.CharField(
+        _("state"), max_length=20, choices=CityState.choices, default=CityState.CONSOLIDATED
+    )
+    # The head of government's disposition (S Pasal 11(2)(a): "arahan"), with the directions
+    # that became follow-ups (``FollowUp``).
+    disposition = models.TextField(_("disposition"), blank=True)
     canonical = models.TextField()
     sha256 = models.CharField(max_length=64)
     place = models.CharField(_("place"), max_length=80, blank=True)
@@ -441,6 +460,81 @@ class CityReport(TenantModel):
 
     def verify(self) -> bool:
         return hashlib.sha256(self.canonical.encode()).hexdigest() == self.sha256
+
+
+class CityStep(TenantModel):
+    """The log of the leadership's part of the chain on one version of the city report: who
+    forwarded, acknowledged or returned it, when, with which note (the reason of a return)."""
+
+    city = models.ForeignKey(CityReport, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("step"), max_length=20)
+    source = models.CharField(max_length=20, choices=CityState.choices)
+    target = models.CharField(max_length=20, choices=CityState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class FollowUp(TenantModel):
+    """A direction of the head of government's disposition, assigned to one agency with a due
+    date and tracked to done with evidence (S Lampiran D: reports go up "untuk kemudian dapat
+    ditindaklanjuti"; T Pasal 11 a: "arahan"). Done follow-ups are evidence of the maturity item
+    the rulebook marks (S Tabel 2 indicator 4 b) in the agency's next report."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Not done yet")
+        DONE = "done", _("Done")
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="follow_ups")
+    city = models.ForeignKey(CityReport, on_delete=models.PROTECT, related_name="follow_ups")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="monev_follow_ups")
+    text = models.TextField(_("direction"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    evidence = models.ManyToManyField(
+        Evidence, through="FollowUpEvidence", related_name="+", blank=True
+    )
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.text
+
+    def overdue(self, today: datetime.date) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < today
+
+
+class FollowUpEvidence(TenantModel):
+    scope_unit_path = "follow_up__unit__path"
+
+    follow_up = models.ForeignKey(FollowUp, on_delete=models.CASCADE, related_name="evidence_links")
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "follow_up", "evidence"], name="monev_follow_up_evidence"
+            )
+        ]
 
 
 class Instrument(TenantModel):
@@ -522,16 +616,11 @@ class ReportSummary(TenantModel):
     version = models.PositiveSmallIntegerField(_("version"))
     changed_at = models.DateTimeField(_("last step"), null=True)
     submitted_at = models.DateTimeField(_("last submitted"), null=True)
-    # Tabel 2: how many of items a and b of indicator n the agency answered yes, and the city
-    # team verified yes (None until both items of it are verified).
-    own_1 = models.PositiveSmallIntegerField(default=0)
-    own_2 = models.PositiveSmallIntegerField(default=0)
-    own_3 = models.PositiveSmallIntegerField(default=0)
-    own_4 = models.PositiveSmallIntegerField(default=0)
-    verified_1 = models.PositiveSmallIntegerField(null=True)
-    verified_2 = models.PositiveSmallIntegerField(null=True)
-    verified_3 = models.PositiveSmallIntegerField(null=True)
-    verified_4 = models.PositiveSmallIntegerField(null=True)
+    # The maturity table, per indicator of the rulebook (keys: the indicator's number): how
+    # many of its evidence items the agency answered yes, and the city team verified yes (an
+    # indicator is absent from ``verified_items`` until all its items are verified).
+    own_items = models.JSONField(default=dict)
+    verified_items = models.JSONField(default=dict)
     own_level = models.PositiveSmallIntegerField(_("level"), default=0)
     verified_level = models.PositiveSmallIntegerField(_("verified level"), null=True)
     # The instrument: the sums of the agency's and the verified scores (None while none is
@@ -551,8 +640,9 @@ class ReportSummary(TenantModel):
         ]
 
     def per_indicator(self) -> list[tuple[int, int, int | None]]:
-        """(indicator, items answered yes, items verified yes) for indicators 1 to 4."""
+        """(indicator, items answered yes, items verified yes) for every indicator of the
+        report's maturity table."""
         return [
-            (number, getattr(self, f"own_{number}"), getattr(self, f"verified_{number}"))
-            for number in (1, 2, 3, 4)
+            (int(number), own, self.verified_items.get(number))
+            for number, own in sorted(self.own_items.items(), key=lambda item: int(item[0]))
         ]

@@ -28,9 +28,17 @@ READERS = "city administrator and leadership: every agency; unit roles and emplo
 def world(w: Any) -> None:
     """A yearly period in both governments; a report of the own agency (a draft with one row),
     of a second agency and of the second government, each with a frozen version; a city report
-    in both governments."""
+    in both governments; a follow-up of the own agency, of a second agency and of the second
+    government."""
     from budaya.monev import services
-    from budaya.monev.models import CityReport, Period, Report, ReportRow, ReportVersion
+    from budaya.monev.models import (
+        CityReport,
+        FollowUp,
+        Period,
+        Report,
+        ReportRow,
+        ReportVersion,
+    )
 
     for government, key in ((w.government, ""), (w.other_government, "foreign_")):
         period = Period.objects.create(
@@ -74,6 +82,15 @@ def world(w: Any) -> None:
         )
         w.extras[key] = report
         w.extras[f"{key}_row"] = row
+        city = w.extras["foreign_city_report" if key.startswith("foreign") else "city_report"]
+        w.extras[key.replace("report", "follow_up")] = FollowUp.objects.create(
+            government=unit.government,
+            period=period,
+            city=city,
+            unit=unit,
+            text="Perkuat apel pagi",
+            due_on=datetime.date(2025, 12, 31),
+        )
 
 
 def _gov(w: Any) -> dict[str, Any]:
@@ -237,10 +254,27 @@ ROUTES: dict[str, Access] = {
     ),
     "monev:city": _city("The city report and its hash"),
     "monev:city_move": _city(
-        "Forward or acknowledge the city report: only the office the rulebook's chain names for "
-        "the step (leadership grant holding that office)",
+        "Forward with a note, return with a reason, or acknowledge with a disposition and "
+        "directions: only the office the rulebook's chain names for the step (leadership grant "
+        "holding that office)",
         LEADERSHIP,
         method="POST",
     ),
+    "monev:city_signatory": _city(
+        "Place and signatory of the latest version of the city report", CITY_ADMIN, method="POST"
+    ),
     "monev:city_export": _city("Export the city report (XLSX, DOCX, PDF)", fmt="xlsx"),
+    "monev:follow_ups": _government_page(
+        "Follow-ups of the leadership's directions (filter by agency and status)", scope=READERS
+    ),
+    "monev:follow_up": Access(
+        "One follow-up; its agency reports it done with evidence",
+        ALL_BUT_SYSTEM,
+        args=_in_gov("follow_up"),
+        foreign=(
+            other_agency(_in_gov("other_follow_up"), hidden_from=AGENCY_AND_EMPLOYEE),
+            other_government(_in_foreign_gov("foreign_follow_up")),
+        ),
+        scope=READERS,
+    ),
 }

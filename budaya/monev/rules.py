@@ -76,6 +76,11 @@ class Move:
     distinct_from: tuple[str, ...] = ()
     # who acts on the agency's report: "agency" (unit roles of its agency) or "city" (government)
     scope: str = "city"
+    # Made on the city report (its agency reports move together): consolidate, forward,
+    # acknowledge, and the returns of the leadership's steps.
+    on_city: bool = False
+    # A return: sends the report back to the actor of the step ``may_return_to`` names.
+    returns: bool = False
 
     @property
     def separate(self) -> bool:
@@ -90,7 +95,15 @@ def _who(book: RulebookDocument, actor: str) -> tuple[tuple[str, ...], str, str]
     return (Role.LEADERSHIP,), "city", actor
 
 
-def _move(book: RulebookDocument, step: ChainStep, source: str, target: str, label: Any) -> Move:
+def _move(
+    book: RulebookDocument,
+    step: ChainStep,
+    source: str,
+    target: str,
+    label: Any,
+    *,
+    returns: bool = False,
+) -> Move:
     roles, scope, office = _who(book, step.actor)
     return Move(
         source,
@@ -102,6 +115,8 @@ def _move(book: RulebookDocument, step: ChainStep, source: str, target: str, lab
         office=office,
         distinct_from=tuple(step.distinct_from),
         scope=scope,
+        on_city=target in CITY_STATES or source in CITY_STATES,
+        returns=returns,
     )
 
 
@@ -111,11 +126,27 @@ def chain_moves(book: RulebookDocument) -> tuple[Move, ...]:
     moves: list[Move] = []
     previous = DRAFT
     prepare = book.monev.step("prepare")
+    # The state each step acts on (the state before it): where a return to that step sends it.
+    acts_on: dict[str, str] = {}
     for step in steps:
         state = STEP_STATE[step.code]
         if state == DRAFT:
             continue
+        acts_on[step.code] = previous
         moves.append(_move(book, step, previous, state, LABELS[state]))
+        if state in CITY_STATES and step.may_return_to in acts_on:
+            # A leadership step sends the city report back to the actor of an earlier city
+            # step: its agency reports go back to the state that step acts on.
+            moves.append(
+                _move(
+                    book,
+                    step,
+                    previous,
+                    acts_on[step.may_return_to],
+                    _("Return"),
+                    returns=True,
+                )
+            )
         if step.code == "approve":
             # The approver may send the approved report back to the draft before it goes up.
             moves.append(_move(book, step, APPROVED, DRAFT, _("Back to draft")))
@@ -135,6 +166,12 @@ def chain_moves(book: RulebookDocument) -> tuple[Move, ...]:
             )
         previous = state
     return tuple(moves)
+
+
+def city_moves(book: RulebookDocument, state: str) -> list[Move]:
+    """The moves made on the city report from its agency reports' ``state`` (forward,
+    acknowledge, and their returns)."""
+    return [move for move in chain_moves(book) if move.on_city and move.source == state]
 
 
 def moves_from(book: RulebookDocument, state: str) -> list[Move]:

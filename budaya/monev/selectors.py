@@ -14,6 +14,7 @@ from budaya.monev import rules
 from budaya.monev.models import (
     FROZEN,
     CitedActivity,
+    FollowUp,
     Period,
     Report,
     ReportSummary,
@@ -179,11 +180,10 @@ def maturity_overview(user: Any, period: Period, sort: str) -> dict[str, Any]:
         "indicators": [
             (
                 number,
-                sum(1 for s in reported if getattr(s, f"own_{number}") == full),
-                sum(1 for s in reported if getattr(s, f"verified_{number}") == full),
+                sum(1 for s in reported if s.own_items.get(str(number)) == full),
+                sum(1 for s in reported if s.verified_items.get(str(number)) == full),
             )
             for number, full in sizes.items()
-            if number <= 4
         ],
     }
     for name in ("own_level", "verified_level", "score", "verified_score", "max_score"):
@@ -221,3 +221,33 @@ def changed_since_submitted(report: Report, version: ReportVersion | None = None
         elif known[0] == number:
             latest[str(key)] = (number, known[1] or now > then)
     return {key for key, (_number, changed) in latest.items() if changed}
+
+
+def city_changes(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
+    """Between two versions of the city report: the agency reports added, taken up in another
+    version of theirs, or no longer held."""
+    before = {item["unit"]["code"]: item for item in old.get("reports", [])}
+    after = {item["unit"]["code"]: item for item in new.get("reports", [])}
+    changes = []
+    for code, item in after.items():
+        if code not in before:
+            changes.append({"agency": item["unit"]["name"], "change": "added", "new": item})
+        elif before[code]["sha256"] != item["sha256"]:
+            changes.append(
+                {
+                    "agency": item["unit"]["name"],
+                    "change": "changed",
+                    "old": before[code],
+                    "new": item,
+                }
+            )
+    for code, item in before.items():
+        if code not in after:
+            changes.append({"agency": item["unit"]["name"], "change": "removed", "old": item})
+    return changes
+
+
+def follow_ups_of(user: Any, government: Government) -> QuerySet[FollowUp]:
+    """The follow-ups the user may read: every agency's for the city team and leadership, an
+    agency's own for its people."""
+    return FollowUp.objects.visible_to(user).filter(government=government)

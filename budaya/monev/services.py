@@ -7,6 +7,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,13 +19,17 @@ from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role, RoleGrant
-from budaya.accounts.selectors import people_of, people_over
+from budaya.accounts.selectors import people_of
 from budaya.activities.models import Activity, Evidence
 from budaya.events import announce
-from budaya.monev import aggregates, rules
+from budaya.monev import aggregates, notices, rules
 from budaya.monev.models import (
     CitedActivity,
     CityReport,
+    CityState,
+    CityStep,
+    FollowUp,
+    FollowUpEvidence,
     Instrument,
     MaturityAnswer,
     MaturityEvidence,
@@ -296,6 +301,7 @@ def start_report(
                 for question in instrument.questions.all()
             ]
         )
+    carry_follow_ups(report)
     aggregates.refresh(report)
     audit.record(
         actor,
@@ -507,6 +513,27 @@ def save_maturity(
         audit.record_many(actor, changes, request, government=report.government)
 
 
+UNDER_REVIEW = (State.SUBMITTED, State.ACCEPTED)
+
+
+def _verification_error(answer: MaturityAnswer, verified: bool, reason: str) -> str:
+    if verified != bool(answer.answer) and not reason.strip():
+        return _("Give the reason for changing the agency's answer.")
+    return ""
+
+
+def _write_verified(answer: MaturityAnswer, verified: bool, reason: str, actor: Any) -> Any:
+    """Set the city team's answer; the audit line for it, or None when nothing changed."""
+    before = audit.snapshot(answer, ["verified", "reason"])
+    answer.verified, answer.reason = verified, reason.strip()
+    after = audit.snapshot(answer, ["verified", "reason"])
+    if before == after and answer.verified_at is not None:
+        return None
+    answer.verified_by, answer.verified_at = actor, timezone.now()
+    answer.save()
+    return (AuditAction.UPDATE, answer, before, after)
+
+
 @transaction.atomic
 def verify_maturity(
     answer: MaturityAnswer,
@@ -515,25 +542,77 @@ def verify_maturity(
     actor: Any,
     request: HttpRequest | None = None,
 ) -> MaturityAnswer:
-    """The city team's answer; a change from the agency's answer needs a reason."""
-    if answer.report.state not in (State.SUBMITTED, State.ACCEPTED):
+    """The city team's answer on one item; a change from the agency's answer needs a reason."""
+    if answer.report.state not in UNDER_REVIEW:
         raise ValidationError(_("Answers are verified while the report is under review."))
-    if verified != bool(answer.answer) and not reason.strip():
-        raise ValidationError(_("Give the reason for changing the agency's answer."))
-    before = audit.snapshot(answer, ["verified", "reason"])
-    answer.verified, answer.reason = verified, reason.strip()
-    answer.verified_by, answer.verified_at = actor, timezone.now()
-    answer.save()
+    error = _verification_error(answer, verified, reason)
+    if error:
+        raise ValidationError(error)
+    change = _write_verified(answer, verified, reason, actor)
     aggregates.refresh(answer.report)
-    audit.record(
-        actor,
-        AuditAction.UPDATE,
-        answer,
-        before,
-        audit.snapshot(answer, ["verified", "reason"]),
-        request,
-    )
+    if change:
+        audit.record_many(actor, [change], request, government=answer.report.government)
     return answer
+
+
+@transaction.atomic
+def verify_review(
+    report: Report,
+    *,
+    answers: dict[int, tuple[bool | None, str]],
+    scores: dict[int, int | None],
+    score_reasons: dict[int, str],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> None:
+    """The city team's verification form, one transaction: the verified answers (by answer
+    pk: yes/no or None for not yet, and the reason) and the verified scores (by score pk, None:
+    not verified yet) with their reasons. Everything is checked first; any error names its
+    field (``reason_<pk>``, ``verified_score_<pk>``, ``score_reason_<pk>``) and nothing is
+    saved."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.state not in UNDER_REVIEW:
+        raise ValidationError(_("Answers are verified while the report is under review."))
+    errors: dict[str, str] = {}
+    items = [a for a in report.maturity.all() if answers.get(a.pk, (None, ""))[0] is not None]
+    for answer in items:
+        verified, reason = answers[answer.pk]
+        error = _verification_error(answer, bool(verified), reason)
+        if error:
+            errors[f"reason_{answer.pk}"] = error
+    given = [s for s in report.scores.select_related("question") if s.pk in scores]
+    for score in given:
+        value, reason = scores[score.pk], score_reasons.get(score.pk, "").strip()
+        if value is not None and value > score.question.max_score:
+            errors[f"verified_score_{score.pk}"] = _(
+                "A score is above the highest score of its question."
+            )
+        elif value is not None and value != score.score and not reason:
+            errors[f"score_reason_{score.pk}"] = _(
+                "Give the reason for changing the agency's score."
+            )
+    if errors:
+        raise ValidationError(errors)
+    changes = [
+        change
+        for answer in items
+        if (
+            change := _write_verified(
+                answer, bool(answers[answer.pk][0]), answers[answer.pk][1], actor
+            )
+        )
+    ]
+    for score in given:
+        before = audit.snapshot(score, ["verified", "reason"])
+        score.verified = scores[score.pk]
+        score.reason = score_reasons.get(score.pk, "").strip()
+        old, new = audit.changed(before, audit.snapshot(score, ["verified", "reason"]))
+        if new:
+            score.save(update_fields=["verified", "reason"])
+            changes.append((AuditAction.UPDATE, score, old, new))
+    if changes:
+        aggregates.refresh(report)
+        audit.record_many(actor, changes, request, government=report.government)
 
 
 def levels(report: Report) -> tuple[int, int | None]:
@@ -550,16 +629,10 @@ def save_scores(
     values: dict[int, int | None],
     actor: Any,
     request: HttpRequest | None = None,
-    *,
-    verify: bool = False,
-    reasons: dict[int, str] | None = None,
 ) -> None:
-    """Agency scores (draft) or, with ``verify``, the city team's (under review), by score pk."""
-    if verify:
-        if report.state not in (State.SUBMITTED, State.ACCEPTED):
-            raise ValidationError(_("Scores are verified while the report is under review."))
-    else:
-        _editable(report)
+    """The agency's scores on the instrument (draft), by score pk; the city team's are
+    ``verify_review``'s."""
+    _editable(report)
     changes = []
     for score in report.scores.select_related("question"):
         if score.pk not in values:
@@ -567,15 +640,10 @@ def save_scores(
         value = values[score.pk]
         if value is not None and value > score.question.max_score:
             raise ValidationError(_("A score is above the highest score of its question."))
-        field = "verified" if verify else "score"
-        before = audit.snapshot(score, [field, "reason"])
-        setattr(score, field, value)
-        if verify and reasons is not None:
-            score.reason = reasons.get(score.pk, "").strip()
-            if value != score.score and not score.reason:
-                raise ValidationError(_("Give the reason for changing the agency's score."))
-        score.save()
-        old, new = audit.changed(before, audit.snapshot(score, [field, "reason"]))
+        before = audit.snapshot(score, ["score"])
+        score.score = value
+        score.save(update_fields=["score"])
+        old, new = audit.changed(before, audit.snapshot(score, ["score"]))
         if new:
             changes.append((AuditAction.UPDATE, score, old, new))
     if changes:
@@ -650,7 +718,17 @@ def report_content(report: Report) -> dict[str, Any]:
     rows = report.rows.prefetch_related("evidence").order_by("indicator", "order", "pk")
     answers = report.maturity.prefetch_related("evidence").order_by("indicator", "item")
     scores = report.scores.select_related("question").order_by("question__order", "pk")
-    return {
+    carried = [
+        {
+            "text": item.text,
+            "period": item.period.title,
+            "due_on": item.due_on.isoformat(),
+            "status": item.status,
+            "done_note": item.done_note,
+        }
+        for item in earlier_follow_ups(report).select_related("period")
+    ]
+    content = {
         "government": report.government.slug,
         "period": {
             "title": report.period.title,
@@ -689,6 +767,11 @@ def report_content(report: Report) -> dict[str, Any]:
             for s in scores
         ],
     }
+    if carried:
+        # The follow-ups of earlier directions the report carries (issue 19); a report without
+        # any keeps the content it had before.
+        content["follow_ups"] = carried
+    return content
 
 
 def _pk(obj: Any) -> int:
@@ -795,7 +878,7 @@ def previous_actor_id(report: Report) -> int | None:
 def allowed_moves(report: Report, actor: Any) -> list[Move]:
     moves = []
     for move in rules.moves_from(book_of(report.period), report.state):
-        if move.target in rules.CITY_STATES:
+        if move.on_city:
             continue  # made on the city report
         if not _holds(actor, report, move):
             continue
@@ -805,16 +888,10 @@ def allowed_moves(report: Report, actor: Any) -> list[Move]:
     return moves
 
 
-def _move(
-    report: Report,
-    target: str,
-    actor: Any,
-    request: HttpRequest | None,
-    note: str = "",
-    reason: str = "",
-) -> Transition:
+def _authorised(report: Report, target: str, actor: Any, *, on_city: bool = False) -> Move:
+    """The chain's move from the report's state to ``target``, if the actor may make it."""
     move = rules.find_move(book_of(report.period), report.state, target)
-    if move is None:
+    if move is None or (move.on_city and not on_city):
         raise ValidationError(
             _("A report cannot go from %(source)s to %(target)s.")
             % {"source": State(report.state).label, "target": State(target).label}
@@ -823,6 +900,19 @@ def _move(
         raise PermissionDenied(_("Your role does not make this step."))
     if _separated(report, move, actor):
         raise PermissionDenied(_("The person who made the previous step cannot make this one."))
+    return move
+
+
+def _move(
+    report: Report,
+    target: str,
+    actor: Any,
+    request: HttpRequest | None,
+    note: str = "",
+    *,
+    on_city: bool = False,
+) -> Transition:
+    _authorised(report, target, actor, on_city=on_city)
     source = report.state
     report.state = target
     report.save(update_fields=["state", "updated_at"])
@@ -843,31 +933,7 @@ def _move(
         {"state": target, "version": report.version, **({"note": note} if note else {})},
         request,
     )
-    _announce_step(report, step, reason or note)
     return step
-
-
-def _announce_step(report: Report, step: Transition, reason: str) -> None:
-    """Tell the agency's people of every step of its report, and the city administrators of a
-    submission to verify (issue 20: notifications, after the step commits)."""
-    recipients = people_of(report.unit, [Role.UNIT_HEAD, Role.UNIT_TEAM])
-    if step.target == State.SUBMITTED:
-        recipients += people_over(None, report.government_id, [Role.CITY_ADMIN])
-    announce(
-        kind=f"monev.report.{step.target}",
-        government_id=report.government_id,
-        recipient_ids=recipients,
-        url=reverse("monev:report", args=[report.government.slug, report.pk]),
-        key=f"monev.report:{step.pk}",
-        context={
-            "title": str(report),
-            "agency": report.unit.name,
-            "period": report.period.title,
-            "actor": step.actor.get_full_name() or step.actor.get_username() if step.actor else "",
-            "note": reason,
-        },
-        actor_id=step.actor_id,
-    )
 
 
 @transaction.atomic
@@ -879,22 +945,41 @@ def transition(
     *,
     note: str = "",
     comments: dict[str, str] | None = None,
+    accept_unverified: str = "",
 ) -> Report:
     """Move an agency report one step (approve, back to draft, submit, return, revise,
-    accept). Submitting freezes the version; returning needs a comment on at least one row;
-    revising opens the next version."""
+    accept). Submitting needs the signatory and freezes the version; returning needs a comment
+    on at least one row; accepting needs the maturity answers verified, or an explicit
+    ``accept_unverified`` reason (kept as the step's note); revising opens the next version."""
     report = Report.objects.select_for_update().get(pk=report.pk)
     if target in (State.CONSOLIDATED, State.FORWARDED, State.ACKNOWLEDGED):
         raise ValidationError(_("This step is made on the city report."))
+    _authorised(report, target, actor)
     if target == State.SUBMITTED and report.period.closed:
         raise ValidationError(_("This period is closed."))
     if target == State.SUBMITTED and not report.rows.exists():
         raise ValidationError(_("A report needs at least one row."))
+    if target == State.SUBMITTED and not report.signatory_name.strip():
+        raise ValidationError(
+            {"signatory_name": _("Fill in the signatory before the report goes up.")}
+        )
     comments = {k: v.strip() for k, v in (comments or {}).items() if v and v.strip()}
     if target == State.RETURNED and not (comments or note.strip()):
         raise ValidationError(_("Say what to fix: comment on at least one row."))
-    # The reason told to the agency (issue 20): the note, else the comments on the rows.
-    _move(report, target, actor, request, note, reason=note or "; ".join(comments.values()))
+    if target == State.ACCEPTED and report.maturity.filter(verified__isnull=True).exists():
+        if not accept_unverified.strip():
+            raise ValidationError(
+                {
+                    "accept_unverified": _(
+                        "Verify the maturity self-assessment first, or accept it unverified "
+                        "and say why."
+                    )
+                }
+            )
+        note = _("Accepted without verifying the maturity self-assessment: %(reason)s") % {
+            "reason": accept_unverified.strip()
+        }
+    _move(report, target, actor, request, note)
     if target == State.SUBMITTED:
         content = canonical_json(report_content(report))
         version = ReportVersion.objects.create(
@@ -960,7 +1045,40 @@ def transition(
             request,
         )
     aggregates.refresh(report)
+    _announce_move(report, target, actor, note=note, comments=len(comments))
     return report
+
+
+# Who is told of an agency report's step: the actor of the next step of the chain, or (a
+# return, an acceptance) the agency.
+MOVE_EVENTS = {
+    State.SUBMITTED: ("monev.report.submitted", "accept"),
+    State.RETURNED: ("monev.report.returned", "prepare"),
+    State.ACCEPTED: ("monev.report.accepted", "prepare"),
+}
+
+
+def _announce_move(report: Report, target: str, actor: Any, *, note: str, comments: int) -> None:
+    if target not in MOVE_EVENTS:
+        return
+    kind, step = MOVE_EVENTS[State(target)]
+    chain_step = book_of(report.period).monev.step(step)
+    who = chain_step.actor if chain_step else "agency_team"
+    notices.step_done(
+        kind=kind,
+        government=report.government,
+        recipients=notices.actors_of(report.government, who, [report.unit]),
+        url=notices.report_url(report),
+        key=f"{kind}:{report.pk}:{report.version}",
+        actor=actor,
+        context={
+            "agency": report.unit.name,
+            "period": report.period.title,
+            "version": report.version,
+            "reason": note,
+            "comments": comments,
+        },
+    )
 
 
 def cite_activities(version: ReportVersion) -> list[CitedActivity]:
@@ -994,6 +1112,21 @@ def _came_back(report: Report) -> bool:
 
 # --- The city report -----------------------------------------------------------------------------
 
+# The agency reports a version of the city report holds: every report of the period accepted so
+# far (those an earlier version took up included, in whatever state they reached).
+IN_CITY = (State.ACCEPTED, State.CONSOLIDATED, State.FORWARDED, State.ACKNOWLEDGED)
+# The state of the city report after a return, by the state its agency reports go back to.
+RETURNED_CITY_STATE = {
+    State.ACCEPTED: CityState.RETURNED,
+    State.CONSOLIDATED: CityState.CONSOLIDATED,
+    State.FORWARDED: CityState.FORWARDED,
+}
+# The state of the agency reports the leadership acts on, by the city report's state.
+AGENCY_STATE = {
+    CityState.CONSOLIDATED: State.CONSOLIDATED,
+    CityState.FORWARDED: State.FORWARDED,
+}
+
 
 def city_content(period: Period, reports: list[Report], number: int) -> dict[str, Any]:
     versions = {
@@ -1018,33 +1151,61 @@ def city_content(period: Period, reports: list[Report], number: int) -> dict[str
     }
 
 
+def latest_number(period: Period) -> int:
+    """The number of the latest version of the period's city report (0: none yet)."""
+    return period.city_reports.order_by("-number").values_list("number", flat=True).first() or 0
+
+
+def _latest(city: CityReport) -> CityReport:
+    """The version locked for a step; only the latest version is acted on."""
+    city = CityReport.objects.select_for_update().get(pk=city.pk)
+    if city.number != latest_number(city.period):
+        raise ValidationError(_("A later version of this city report exists: act on that one."))
+    return city
+
+
 @transaction.atomic
 def consolidate(period: Period, actor: Any, request: HttpRequest | None = None) -> CityReport:
-    """The city team gathers every accepted report into the next city report."""
+    """The city team makes the next version of the period's one city report: every agency
+    report accepted so far; the newly accepted ones move to consolidated, those an earlier
+    version took up keep their state. Not while the latest version is with the leadership."""
+    latest = (
+        CityReport.objects.select_for_update()
+        .filter(government=period.government, period=period)
+        .order_by("-number")
+        .first()
+    )
+    if latest is not None and latest.state == CityState.FORWARDED:
+        raise ValidationError(
+            _("The city report has been forwarded: wait for its acknowledgement or its return.")
+        )
     reports = list(
         Report.objects.select_for_update()
-        .filter(government=period.government, period=period, state=State.ACCEPTED)
+        .filter(government=period.government, period=period, state__in=IN_CITY)
         .select_related("unit")
         .order_by("unit__path")
     )
-    if not reports:
+    arrived = [report for report in reports if report.state == State.ACCEPTED]
+    if not arrived:
         raise ValidationError(_("No accepted report to consolidate."))
-    number = (
-        period.city_reports.order_by("-number").values_list("number", flat=True).first() or 0
-    ) + 1
-    for report in reports:
-        _move(report, State.CONSOLIDATED, actor, request)
+    number = (latest.number if latest else 0) + 1
+    for report in arrived:
+        _move(report, State.CONSOLIDATED, actor, request, on_city=True)
         aggregates.refresh(report)
     content = canonical_json(city_content(period, reports, number))
-    signs = book_of(period).monev.signatory("city_report", "signs")
-    name, nip = signer_of(period.government, signs.signer if signs else "city_team_chair")
+    if latest is not None and latest.signatory_name:
+        place, name, nip = latest.place, latest.signatory_name, latest.signatory_nip
+    else:
+        signs = book_of(period).monev.signatory("city_report", "signs")
+        place = place_of(period.government)
+        name, nip = signer_of(period.government, signs.signer if signs else "city_team_chair")
     city = CityReport.objects.create(
         government=period.government,
         period=period,
         number=number,
         canonical=content,
         sha256=sha256_of(content),
-        place=place_of(period.government),
+        place=place,
         signatory_name=name,
         signatory_nip=nip,
         consolidated_by=actor,
@@ -1056,6 +1217,7 @@ def consolidate(period: Period, actor: Any, request: HttpRequest | None = None) 
         after={"number": number, "reports": [r.unit.code for r in reports], "sha256": city.sha256},
         request=request,
     )
+    _announce_city(city, "consolidated", "forward", actor)
     return city
 
 
@@ -1065,46 +1227,252 @@ def city_reports_units(city: CityReport) -> list[str]:
 
 def _city_reports(city: CityReport, state: str) -> list[Report]:
     return list(
-        Report.objects.select_for_update().filter(
+        Report.objects.select_for_update()
+        .filter(
             government=city.government,
             period=city.period,
             unit__code__in=city_reports_units(city),
             state=state,
         )
+        .select_related("unit")
+    )
+
+
+def _city_step(
+    city: CityReport,
+    *,
+    step: str,
+    target: str,
+    actor: Any,
+    note: str,
+    request: HttpRequest | None,
+) -> CityStep:
+    """Record a leadership step on the city report: its state, the log row and the audit."""
+    source = city.state
+    city.state = target
+    city.save()
+    made = CityStep.objects.create(
+        government=city.government,
+        city=city,
+        step=step,
+        source=source,
+        target=target,
+        actor=actor,
+        note=note,
+    )
+    audit.record(
+        actor,
+        AuditAction.OTHER,
+        city,
+        {"state": source},
+        {"state": target, "step": step, **({"note": note} if note else {})},
+        request,
+    )
+    return made
+
+
+def _announce_city(city: CityReport, what: str, next_step: str, actor: Any, note: str = "") -> None:
+    """Tell the actor of the next step (the city team after a return to it) of a city step."""
+    found = book_of(city.period).monev.step(next_step)
+    notices.step_done(
+        kind=f"monev.city.{what}",
+        government=city.government,
+        recipients=notices.actors_of(city.government, found.actor if found else "city_team"),
+        url=notices.city_url(city),
+        key=f"monev.city.{what}:{city.pk}:{CityStep.objects.filter(city=city).count()}",
+        actor=actor,
+        context={"period": city.period.title, "version": city.number, "note": note},
     )
 
 
 @transaction.atomic
-def forward(city: CityReport, actor: Any, request: HttpRequest | None = None) -> CityReport:
-    """The regional secretary forwards the city report to the head of government."""
-    city = CityReport.objects.select_for_update().get(pk=city.pk)
-    if city.forwarded_at is not None:
+def forward(
+    city: CityReport, actor: Any, request: HttpRequest | None = None, *, note: str = ""
+) -> CityReport:
+    """The regional secretary forwards the city report to the head of government, with a note
+    (S Lampiran D: "diserahkan kepada Sekretaris Daerah untuk kemudian dilaporkan")."""
+    city = _latest(city)
+    if city.state != CityState.CONSOLIDATED:
         raise ValidationError(_("This city report has been forwarded."))
     for report in _city_reports(city, State.CONSOLIDATED):
-        _move(report, State.FORWARDED, actor, request)
+        _move(report, State.FORWARDED, actor, request, note.strip(), on_city=True)
         aggregates.refresh(report)
     city.forwarded_by, city.forwarded_at = actor, timezone.now()
-    city.save(update_fields=["forwarded_by", "forwarded_at"])
-    audit.record(
-        actor, AuditAction.OTHER, city, {"state": "consolidated"}, {"state": "forwarded"}, request
+    _city_step(
+        city,
+        step="forward",
+        target=CityState.FORWARDED,
+        actor=actor,
+        note=note.strip(),
+        request=request,
     )
+    _announce_city(city, "forwarded", "acknowledge", actor, note.strip())
     return city
 
 
 @transaction.atomic
-def acknowledge(city: CityReport, actor: Any, request: HttpRequest | None = None) -> CityReport:
-    """The head of government acknowledges the forwarded city report."""
-    city = CityReport.objects.select_for_update().get(pk=city.pk)
-    if city.forwarded_at is None or city.acknowledged_at is not None:
+def return_city(
+    city: CityReport, *, actor: Any, reason: str, request: HttpRequest | None = None
+) -> CityReport:
+    """The leadership sends the city report back, with its reason, to the actor of the step the
+    rulebook's chain names (``may_return_to``): the regional secretary to the city team (the
+    agency reports are accepted again and the city team consolidates the next version), the
+    head of government to the regional secretary (forwarded again)."""
+    city = _latest(city)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the city report goes back.")})
+    state = AGENCY_STATE.get(CityState(city.state))
+    move = next((m for m in rules.city_moves(book_of(city.period), state or "") if m.returns), None)
+    if state is None or move is None:
+        raise ValidationError(_("The approval chain does not let this step return the report."))
+    if not can_step(actor, city, move.step):
+        raise PermissionDenied(_("Your role does not make this step."))
+    for report in _city_reports(city, state):
+        _move(report, move.target, actor, request, reason.strip(), on_city=True)
+        aggregates.refresh(report)
+    target = RETURNED_CITY_STATE[State(move.target)]
+    if target != CityState.FORWARDED:
+        city.forwarded_by, city.forwarded_at = None, None
+    _city_step(
+        city, step="return", target=target, actor=actor, note=reason.strip(), request=request
+    )
+    returned_to = book_of(city.period).monev.step(move.step)
+    _announce_city(
+        city, "returned", returned_to.may_return_to or "" if returned_to else "", actor, reason
+    )
+    return city
+
+
+@dataclass(frozen=True)
+class Direction:
+    """One direction of the head of government's disposition: to an agency, due on a date."""
+
+    unit: Unit
+    text: str
+    due_on: datetime.date
+
+
+@transaction.atomic
+def acknowledge(
+    city: CityReport,
+    actor: Any,
+    request: HttpRequest | None = None,
+    *,
+    disposition: str = "",
+    directions: Iterable[Direction] = (),
+) -> CityReport:
+    """The head of government acknowledges the forwarded city report with a disposition; each
+    direction becomes a follow-up of its agency (S Pasal 11(2)(a), T Pasal 11 a: "arahan"; S
+    Lampiran D: reported "untuk kemudian dapat ditindaklanjuti")."""
+    city = _latest(city)
+    if city.state != CityState.FORWARDED:
         raise ValidationError(_("Only a forwarded city report can be acknowledged."))
+    if not city.signatory_name.strip():
+        raise ValidationError(
+            {
+                "signatory_name": _(
+                    "The city report has no signatory yet: the city team fills it in."
+                )
+            }
+        )
+    directions = list(directions)
+    today = timezone.localdate()
+    agencies = set(city.period.agencies().values_list("pk", flat=True))
+    for direction in directions:
+        if direction.unit.pk not in agencies or direction.unit.government_id != city.government_id:
+            raise ValidationError({"unit": _("Directions go to agencies of this period.")})
+        if not direction.text.strip():
+            raise ValidationError({"text": _("Write the direction.")})
+        if direction.due_on < today:
+            raise ValidationError({"due_on": _("The due date cannot be in the past.")})
     for report in _city_reports(city, State.FORWARDED):
-        _move(report, State.ACKNOWLEDGED, actor, request)
+        _move(report, State.ACKNOWLEDGED, actor, request, disposition.strip(), on_city=True)
         aggregates.refresh(report)
     city.acknowledged_by, city.acknowledged_at = actor, timezone.now()
-    city.save(update_fields=["acknowledged_by", "acknowledged_at"])
-    audit.record(
-        actor, AuditAction.OTHER, city, {"state": "forwarded"}, {"state": "acknowledged"}, request
+    city.disposition = disposition.strip()
+    _city_step(
+        city,
+        step="acknowledge",
+        target=CityState.ACKNOWLEDGED,
+        actor=actor,
+        note=disposition.strip(),
+        request=request,
     )
+    made = FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                government=city.government,
+                period=city.period,
+                city=city,
+                unit=direction.unit,
+                text=direction.text.strip(),
+                due_on=direction.due_on,
+                created_by=actor,
+            )
+            for direction in directions
+        ]
+    )
+    audit.record_many(
+        actor,
+        [
+            (
+                AuditAction.CREATE,
+                item,
+                None,
+                {"unit": item.unit.code, "text": item.text, "due_on": str(item.due_on)},
+            )
+            for item in made
+        ],
+        request,
+        government=city.government,
+    )
+    units = Unit.objects.filter(
+        government=city.government, code__in=city_reports_units(city), parent__isnull=True
+    )
+    notices.step_done(
+        kind="monev.city.acknowledged",
+        government=city.government,
+        recipients=notices.city_team(city.government) | notices.agency_people(units),
+        url=notices.city_url(city),
+        key=f"monev.city.acknowledged:{city.pk}",
+        actor=actor,
+        context={"period": city.period.title, "version": city.number, "note": city.disposition},
+    )
+    for item in made:
+        notices.step_done(
+            kind="monev.follow_up.assigned",
+            government=city.government,
+            recipients=notices.agency_people([item.unit]),
+            url=reverse("monev:follow_up", args=[city.government.slug, item.pk]),
+            key=f"monev.follow_up.assigned:{item.pk}",
+            actor=actor,
+            context={"agency": item.unit.name, "direction": item.text, "due": item.due_on},
+        )
+    return city
+
+
+@transaction.atomic
+def save_city_signatory(
+    city: CityReport,
+    *,
+    place: str,
+    name: str,
+    nip: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> CityReport:
+    """The city team fills in the place and the signatory of the latest version (its stored
+    content and hash do not hold them) until it is acknowledged."""
+    city = _latest(city)
+    if city.state == CityState.ACKNOWLEDGED:
+        raise ValidationError(_("An acknowledged city report keeps its signatory."))
+    fields = ["place", "signatory_name", "signatory_nip"]
+    before = audit.snapshot(city, fields)
+    city.place, city.signatory_name, city.signatory_nip = place.strip(), name.strip(), nip.strip()
+    city.save(update_fields=fields)
+    old, new = audit.changed(before, audit.snapshot(city, fields))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, city, old, new, request)
     return city
 
 
@@ -1113,9 +1481,9 @@ def can_city(actor: Any, government: Government, role: str) -> bool:
 
 
 def can_step(actor: Any, city: CityReport, step: str) -> bool:
-    """Whether the actor may make a chain step on the city report (forward, acknowledge): the
-    step's actor of the period's rulebook (an office: the grant holding it; a team: its role)
-    and not the person the rulebook separates it from."""
+    """Whether the actor may make a chain step on the city report (forward, acknowledge, or the
+    return of either): the step's actor of the period's rulebook (an office: the grant holding
+    it; a team: its role) and not the person the rulebook separates it from."""
     move = next((m for m in rules.chain_moves(book_of(city.period)) if m.step == step), None)
     if move is None:
         return False
@@ -1131,6 +1499,119 @@ def can_step(actor: Any, city: CityReport, step: str) -> bool:
         "forward": city.forwarded_by_id,
     }
     return not any(earlier.get(code) == actor.pk for code in move.distinct_from)
+
+
+def city_actions(actor: Any, city: CityReport, latest: int) -> dict[str, bool]:
+    """What the actor may do on this version now: forward, acknowledge, return it."""
+    if city.number != latest:
+        return {"forward": False, "acknowledge": False, "return": False}
+    step = {CityState.CONSOLIDATED: "forward", CityState.FORWARDED: "acknowledge"}.get(
+        CityState(city.state), ""
+    )
+    acts = bool(step) and can_step(actor, city, step)
+    state = AGENCY_STATE.get(CityState(city.state), "")
+    returns = acts and any(m.returns for m in rules.city_moves(book_of(city.period), state))
+    return {
+        "forward": acts and step == "forward",
+        "acknowledge": acts and step == "acknowledge",
+        "return": returns,
+    }
+
+
+# --- Follow-ups ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def complete_follow_up(
+    follow_up: FollowUp,
+    *,
+    note: str,
+    evidence: Iterable[Evidence],
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> FollowUp:
+    """The agency reports a follow-up done, with what it did and its evidence; the evidence
+    goes into the maturity item the rulebook marks in the agency's reports still in draft of
+    other periods (S Tabel 2 indicator 4 b)."""
+    follow_up = FollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.status == FollowUp.Status.DONE:
+        raise ValidationError(_("This follow-up is done."))
+    if not note.strip():
+        raise ValidationError({"done_note": _("Say what was done.")})
+    wanted = sorted(
+        {
+            item.pk
+            for item in evidence
+            if item.government_id == follow_up.government_id
+            and item.unit is not None
+            and item.unit.path.startswith(follow_up.unit.path)
+        }
+    )
+    follow_up.status = FollowUp.Status.DONE
+    follow_up.done_note = note.strip()
+    follow_up.done_by, follow_up.done_at = actor, timezone.now()
+    follow_up.save()
+    FollowUpEvidence.objects.bulk_create(
+        [
+            FollowUpEvidence(government=follow_up.government, follow_up=follow_up, evidence_id=pk)
+            for pk in wanted
+        ]
+    )
+    audit.record(
+        actor,
+        AuditAction.UPDATE,
+        follow_up,
+        {"status": FollowUp.Status.OPEN},
+        {"status": FollowUp.Status.DONE, "done_note": follow_up.done_note, "evidence": wanted},
+        request,
+    )
+    for report in Report.objects.filter(
+        government=follow_up.government, unit=follow_up.unit, state=State.DRAFT
+    ).exclude(period=follow_up.period):
+        carry_follow_ups(report)
+    notices.step_done(
+        kind="monev.follow_up.done",
+        government=follow_up.government,
+        recipients=notices.city_team(follow_up.government),
+        url=reverse("monev:follow_up", args=[follow_up.government.slug, follow_up.pk]),
+        key=f"monev.follow_up.done:{follow_up.pk}",
+        actor=actor,
+        context={"agency": follow_up.unit.name, "direction": follow_up.text},
+    )
+    return follow_up
+
+
+def earlier_follow_ups(report: Report) -> Any:
+    """The follow-ups of the agency from the directions on other periods' city reports: the
+    next period's report carries them (shown on its page, frozen in its versions)."""
+    return (
+        FollowUp.objects.filter(government_id=report.government_id, unit_id=report.unit_id)
+        .exclude(period_id=report.period_id)
+        .filter(period__year__lte=report.period.year)
+        .order_by("due_on", "pk")
+    )
+
+
+def carry_follow_ups(report: Report) -> None:
+    """Link the evidence of the agency's done follow-ups to the maturity item the period's
+    rulebook marks (``follow_ups: true``; S Tabel 2 indicator 4 b), if the report is a draft."""
+    maturity = book_of(report.period).monev.maturity
+    target = maturity.follow_up_item() if maturity else None
+    if target is None or report.state != State.DRAFT:
+        return
+    answer = report.maturity.filter(indicator=target[0], item=target[1]).first()
+    if answer is None:
+        return
+    done = FollowUpEvidence.objects.filter(
+        follow_up__in=earlier_follow_ups(report).filter(status=FollowUp.Status.DONE)
+    ).values_list("evidence_id", flat=True)
+    have = set(answer.evidence_links.values_list("evidence_id", flat=True))
+    MaturityEvidence.objects.bulk_create(
+        [
+            MaturityEvidence(government=report.government, answer=answer, evidence_id=pk)
+            for pk in sorted(set(done) - have)
+        ]
+    )
 
 
 # --- Reminders -----------------------------------------------------------------------------------

@@ -50,5 +50,8 @@ urlpatterns = [
     ),
     path("<slug:slug>/city/<int:pk>/", views.city_detail, name="city"),
     path("<slug:slug>/city/<int:pk>/move/", views.city_move, name="city_move"),
+    path("<slug:slug>/city/<int:pk>/signatory/", views.city_signatory, name="city_signatory"),
     path("<slug:slug>/city/<int:pk>/export.<str:fmt>", views.city_export, name="city_export"),
+    path("<slug:slug>/follow-ups/", views.follow_ups, name="follow_ups"),
+    path("<slug:slug>/follow-ups/<int:pk>/", views.follow_up, name="follow_up"),
 ]

@@ -19,14 +19,21 @@ from budaya.activities.evidence import store_file
 from budaya.activities.models import Evidence
 from budaya.monev import exports, rules, selectors, services
 from budaya.monev.forms import (
+    AcknowledgeForm,
     DeadlineForm,
+    DirectionFormSet,
+    FollowUpDoneForm,
+    ForwardForm,
     PeriodEditForm,
     PeriodForm,
     QuestionForm,
+    ReturnForm,
     SignatoryForm,
 )
 from budaya.monev.models import (
     CityReport,
+    CityState,
+    FollowUp,
     Instrument,
     Period,
     Question,
@@ -35,8 +42,10 @@ from budaya.monev.models import (
     State,
     default_deadline,
 )
+from budaya.monev.summary import city_summary
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
+from budaya.pagination import page_of, query_without_page
 from budaya.rulebook.selectors import current_rulebook
 from budaya.spreadsheets import workbook_bytes, xlsx_response
 
@@ -138,7 +147,8 @@ def period_create(request: HttpRequest, slug: str) -> HttpResponse:
         initial={
             "kind": Period.Kind.BERKALA,
             "year": today.year,
-            "title": f"Monev Budaya Kerja {today.year}",
+            # The programme's name in the government's own words (budaya kerja, pemerintahan).
+            "title": f"Monev {current_rulebook(government).words.programme_name} {today.year}",
             "starts_on": today.replace(month=1, day=1),
             "ends_on": today.replace(month=12, day=31),
         },
@@ -231,7 +241,10 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "to_start": [a for a in own if a.pk not in started],
             "is_admin": is_city_admin(request.user, government),
             "sees_overview": _reads_overview(request, government),
-            "city_reports": list(period.city_reports.order_by("number")),
+            # The period's one city report (its latest version), for those who may open it.
+            "city_report": period.city_reports.order_by("-number").first()
+            if selectors.sees_every_agency(request.user, government)
+            else None,
             "accepted": sum(
                 1 for line in data["lines"] if line.summary and line.summary.state == State.ACCEPTED
             ),
@@ -417,6 +430,8 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "transitions": list(report.transitions.select_related("actor")),
             "own_level": own_level,
             "verified_level": verified_level,
+            "unverified": bool(maturity_indicators(report.period)) and verified_level is None,
+            "follow_ups": list(services.earlier_follow_ups(report).select_related("period")),
             "last_comments": [c for c in report.comments.all() if c.version == report.version - 1]
             if report.state == State.DRAFT
             else [],
@@ -484,6 +499,7 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         request.user, government
     )
     evidence = _evidence_queryset(report)
+    errors: dict[str, str] = {}
     if request.method == "POST":
         try:
             if agency:
@@ -508,27 +524,36 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     request,
                 )
             elif verifier:
-                for a in answers:
-                    value = _yes_no(request.POST.get(f"verified_{a.pk}", ""))
-                    if value is not None:
-                        services.verify_maturity(
-                            a, value, request.POST.get(f"reason_{a.pk}", ""), request.user, request
-                        )
-                services.save_scores(
+                services.verify_review(
                     report,
-                    {s.pk: _score(request.POST.get(f"verified_score_{s.pk}")) for s in scores},
-                    request.user,
-                    request,
-                    verify=True,
-                    reasons={s.pk: request.POST.get(f"score_reason_{s.pk}", "") for s in scores},
+                    answers={
+                        a.pk: (
+                            _yes_no(request.POST.get(f"verified_{a.pk}", "")),
+                            request.POST.get(f"reason_{a.pk}", ""),
+                        )
+                        for a in answers
+                    },
+                    scores={
+                        s.pk: _score(request.POST.get(f"verified_score_{s.pk}")) for s in scores
+                    },
+                    score_reasons={
+                        s.pk: request.POST.get(f"score_reason_{s.pk}", "") for s in scores
+                    },
+                    actor=request.user,
+                    request=request,
                 )
             else:
                 raise PermissionDenied
         except ValidationError as error:
-            _fail(request, error)
+            if not hasattr(error, "error_dict"):
+                _fail(request, error)
+                return redirect("monev:maturity", slug=slug, pk=pk)
+            # Nothing was saved: the form again, with each error at its field.
+            errors = {name: " ".join(texts) for name, texts in error.message_dict.items()}
+            messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
             messages.success(request, _("Saved."))
-        return redirect("monev:maturity", slug=slug, pk=pk)
+            return redirect("monev:maturity", slug=slug, pk=pk)
     own_level, verified_level = services.levels(report)
     table = rules.book_of(report.period).monev.maturity
     by_indicator = [
@@ -539,6 +564,7 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 {
                     "answer": a,
                     "text": next((e.text for e in indicator.evidence if e.item == a.item), ""),
+                    "error": errors.get(f"reason_{a.pk}", ""),
                 }
                 for a in answers
                 if a.indicator == indicator.number
@@ -555,7 +581,14 @@ def maturity(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "indicators": by_indicator,
             "maturity_table": table,
             "maturity_cite": rules.book_of(report.period).cite(table) if table else "",
-            "scores": scores,
+            "scores": [
+                (
+                    score,
+                    errors.get(f"verified_score_{score.pk}", "")
+                    or errors.get(f"score_reason_{score.pk}", ""),
+                )
+                for score in scores
+            ],
             "agency": agency,
             "verifier": verifier,
             "evidence": list(evidence.order_by("-created_at")[:100]),
@@ -611,6 +644,7 @@ def transition(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             request,
             note=request.POST.get("note", ""),
             comments=comments,
+            accept_unverified=request.POST.get("accept_unverified", ""),
         )
     except ValidationError as error:
         _fail(request, error)
@@ -716,16 +750,30 @@ def _city(request: HttpRequest, government: Government, pk: int) -> CityReport:
     if not selectors.sees_every_agency(request.user, government):
         raise PermissionDenied
     return get_object_or_404(
-        CityReport.objects.visible_to(request.user).filter(government=government), pk=pk
+        CityReport.objects.visible_to(request.user)
+        .filter(government=government)
+        .select_related("period", "consolidated_by", "forwarded_by", "acknowledged_by"),
+        pk=pk,
     )
 
 
-@login_required
-def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    government = _government(request, slug)
-    city = _city(request, government, pk)
+def _city_page(
+    request: HttpRequest, government: Government, city: CityReport, **forms: Any
+) -> HttpResponse:
+    """The city report: its versions and the diff to the one before, the chain so far, the
+    summary, the agency reports it holds, the disposition and its follow-ups, and the step the
+    reader may make now."""
     content = json.loads(city.canonical)
     book = rules.book_of(city.period)
+    versions = list(
+        CityReport.objects.filter(government=government, period=city.period)
+        .order_by("number")
+        .only("pk", "number", "state", "consolidated_at", "sha256")
+    )
+    latest = versions[-1].number
+    actions = services.city_actions(request.user, city, latest)
+    previous = next((v for v in versions if v.number == city.number - 1), None)
+    agencies = city.period.agencies()
     return render(
         request,
         "monev/city_detail.html",
@@ -734,44 +782,151 @@ def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "city": city,
             "content": content,
             "valid": city.verify(),
-            "can_forward": city.forwarded_at is None
-            and services.can_step(request.user, city, "forward"),
-            "can_acknowledge": city.forwarded_at is not None
-            and city.acknowledged_at is None
-            and services.can_step(request.user, city, "acknowledge"),
-            "forward_step": book.monev.step("forward"),
-            "acknowledge_step": book.monev.step("acknowledge"),
+            "versions": versions,
+            "latest": latest,
+            "previous": previous,
+            "changes": selectors.city_changes(
+                json.loads(CityReport.objects.get(pk=previous.pk).canonical), content
+            )
+            if previous
+            else None,
+            "steps": list(city.steps.select_related("actor")),
+            "follow_ups": list(city.follow_ups.select_related("unit")),
+            "summary": city_summary(city),
+            "links": True,
+            "actions": actions,
             "forward_to": _actor_title(book, "acknowledge"),
             "forward_by": _actor_title(book, "forward"),
+            "can_sign": city.number == latest
+            and city.state != CityState.ACKNOWLEDGED
+            and is_city_admin(request.user, government),
+            "forward_form": forms.get("forward_form") or ForwardForm(),
+            "return_form": forms.get("return_form") or ReturnForm(),
+            "acknowledge_form": forms.get("acknowledge_form") or AcknowledgeForm(),
+            "directions": forms.get("directions")
+            or DirectionFormSet(prefix="direction", form_kwargs={"agencies": agencies}),
+            "signatory_form": forms.get("signatory_form")
+            or SignatoryForm(
+                initial={
+                    "place": city.place,
+                    "signatory_name": city.signatory_name,
+                    "signatory_nip": city.signatory_nip,
+                },
+                title=_signer_title(book),
+            ),
         },
     )
+
+
+def _signer_title(book: Any) -> str:
+    signs = book.monev.signatory("city_report", "signs")
+    return signs.title if signs else ""
+
+
+@login_required
+def city_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    return _city_page(request, government, _city(request, government, pk))
+
+
+def _field_errors(form: Any, error: ValidationError) -> bool:
+    """Put a service's errors on the form's fields (those it names); False if none fits."""
+    if not hasattr(error, "error_dict"):
+        return False
+    placed = False
+    for name, messages_ in error.message_dict.items():
+        if name in form.fields:
+            for message in messages_:
+                form.add_error(name, message)
+            placed = True
+    return placed
 
 
 @login_required
 @require_POST
 def city_move(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Forward with a note, return with a reason, acknowledge with a disposition and its
+    directions: only the office the rulebook's chain names for the step."""
     government = _government(request, slug)
     city = _city(request, government, pk)
     if not services.can_city(request.user, government, Role.LEADERSHIP):
         raise PermissionDenied
     step = str(request.POST.get("step", ""))
-    if step in ("forward", "acknowledge") and not services.can_step(request.user, city, step):
+    actions = services.city_actions(request.user, city, services.latest_number(city.period))
+    if step not in actions:
+        messages.error(request, _("Choose a step."))
+        return redirect("monev:city", slug=slug, pk=pk)
+    if not actions[step]:
         raise PermissionDenied
+    book = rules.book_of(city.period)
     try:
         if step == "forward":
-            services.forward(city, request.user, request)
+            form = ForwardForm(request.POST)
+            if not form.is_valid():
+                return _city_page(request, government, city, forward_form=form)
+            services.forward(city, request.user, request, note=form.cleaned_data["note"])
             messages.success(
                 request,
-                _("Forwarded to the %(title)s.")
-                % {"title": _actor_title(rules.book_of(city.period), "acknowledge")},
+                _("Forwarded to the %(title)s.") % {"title": _actor_title(book, "acknowledge")},
             )
-        elif step == "acknowledge":
-            services.acknowledge(city, request.user, request)
-            messages.success(request, _("Acknowledged."))
+        elif step == "return":
+            back = ReturnForm(request.POST)
+            if not back.is_valid():
+                return _city_page(request, government, city, return_form=back)
+            services.return_city(
+                city, actor=request.user, reason=back.cleaned_data["reason"], request=request
+            )
+            messages.success(request, _("Returned with the reason given."))
         else:
-            messages.error(request, _("Choose a step."))
+            ack = AcknowledgeForm(request.POST)
+            directions = DirectionFormSet(
+                request.POST,
+                prefix="direction",
+                form_kwargs={"agencies": city.period.agencies()},
+            )
+            if not (ack.is_valid() and directions.is_valid()):
+                return _city_page(
+                    request, government, city, acknowledge_form=ack, directions=directions
+                )
+            services.acknowledge(
+                city,
+                request.user,
+                request,
+                disposition=ack.cleaned_data["disposition"],
+                directions=[
+                    services.Direction(unit=item["unit"], text=item["text"], due_on=item["due_on"])
+                    for item in directions.cleaned_data
+                    if item
+                ],
+            )
+            messages.success(request, _("Acknowledged."))
     except ValidationError as error:
         _fail(request, error)
+    return redirect("monev:city", slug=slug, pk=pk)
+
+
+@login_required
+@require_POST
+def city_signatory(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The city team fills in the place and the signatory of the latest version."""
+    government = _administered(request, slug)
+    city = _city(request, government, pk)
+    form = SignatoryForm(request.POST, title=_signer_title(rules.book_of(city.period)))
+    if not form.is_valid():
+        return _city_page(request, government, city, signatory_form=form)
+    try:
+        services.save_city_signatory(
+            city,
+            place=form.cleaned_data["place"],
+            name=form.cleaned_data["signatory_name"],
+            nip=form.cleaned_data["signatory_nip"],
+            actor=request.user,
+            request=request,
+        )
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("Signatory saved."))
     return redirect("monev:city", slug=slug, pk=pk)
 
 
@@ -780,6 +935,94 @@ def city_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRespo
     government = _government(request, slug)
     city = _city(request, government, pk)
     return exports.respond(exports.city_document(city), fmt)
+
+
+# --- Follow-ups ----------------------------------------------------------------------------------
+
+
+@login_required
+def follow_ups(request: HttpRequest, slug: str) -> HttpResponse:
+    """The follow-ups of the leadership's directions: the city team and leadership see every
+    agency's, an agency its own; filter by agency and status."""
+    government = _government(request, slug)
+    items = selectors.follow_ups_of(request.user, government)
+    agencies = Unit.objects.filter(
+        government=government, parent__isnull=True, active_to__isnull=True
+    ).order_by("path")
+    unit = request.GET.get("unit", "")
+    status = request.GET.get("status", "")
+    if unit.isdigit():
+        chosen = agencies.filter(pk=unit).first()
+        items = items.filter(unit__path__startswith=chosen.path) if chosen else items.none()
+    if status in FollowUp.Status.values:
+        items = items.filter(status=status)
+    page = page_of(request, items.select_related("unit", "period"), 50)
+    return render(
+        request,
+        "monev/follow_ups.html",
+        {
+            "government": government,
+            "page": page,
+            "query_string": query_without_page(request),
+            "agencies": agencies if selectors.sees_every_agency(request.user, government) else [],
+            "unit": unit,
+            "status": status,
+            "statuses": FollowUp.Status.choices,
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@login_required
+def follow_up(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One follow-up: its direction, due date and state; its agency reports it done with what
+    it did and the evidence."""
+    government = _government(request, slug)
+    item = get_object_or_404(
+        selectors.follow_ups_of(request.user, government).select_related(
+            "unit", "period", "city", "done_by", "created_by"
+        ),
+        pk=pk,
+    )
+    evidence = Evidence.objects.filter(
+        government=government, unit__path__startswith=item.unit.path
+    ).order_by("-created_at")
+    acts = item.status == FollowUp.Status.OPEN and (
+        Unit.objects.visible_to(request.user, roles=AGENCY_ROLES).filter(pk=item.unit_id).exists()
+    )
+    # The agency's 200 latest pieces of evidence to choose from.
+    recent = Evidence.objects.filter(pk__in=list(evidence.values_list("pk", flat=True)[:200]))
+    form = FollowUpDoneForm(request.POST or None, evidence=recent.order_by("-created_at"))
+    if request.method == "POST":
+        if not acts:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.complete_follow_up(
+                    item,
+                    note=form.cleaned_data["done_note"],
+                    evidence=form.cleaned_data["evidence"],
+                    actor=request.user,
+                    request=request,
+                )
+            except ValidationError as error:
+                if not _field_errors(form, error):
+                    _fail(request, error)
+            else:
+                messages.success(request, _("Follow-up reported done."))
+                return redirect("monev:follow_up", slug=slug, pk=pk)
+    return render(
+        request,
+        "monev/follow_up.html",
+        {
+            "government": government,
+            "item": item,
+            "form": form if acts else None,
+            "done_evidence": list(item.evidence.all()),
+            "today": timezone.localdate(),
+            "reads_city": selectors.sees_every_agency(request.user, government),
+        },
+    )
 
 
 # --- The instrument ------------------------------------------------------------------------------

@@ -31,67 +31,84 @@ class Kind:
         return (*self.placeholders, *COMMON)
 
 
-_REPORT = ("title", "agency", "period", "actor", "note")
-_BODY_REPORT = _("{agency}: {title}\n{actor}\n{note}\n\nOpen it: {url}")
+# What the monitoring services announce (monev/services.py, monev/notices.py).
+_REPORT = ("agency", "period", "version", "reason", "comments")
+_BODY_REPORT = _("{agency}: the report of {period}, version {version}.\n\nOpen it: {url}")
+_CITY = ("period", "version", "note")
+_BODY_CITY = _("The report of {period}, version {version}.\n{note}\n\nOpen it: {url}")
+_FOLLOW_UP = ("agency", "direction", "due")
 
 KINDS: dict[str, Kind] = {
     kind.code: kind
     for kind in (
         Kind(
-            "monev.report.approved",
-            _("Monitoring report approved"),
-            _("Report approved: {title}"),
-            _BODY_REPORT,
-            _REPORT,
-        ),
-        Kind(
             "monev.report.submitted",
             _("Monitoring report submitted"),
-            _("Report submitted: {title}"),
+            _("Report submitted: {agency}, {period}"),
             _BODY_REPORT,
             _REPORT,
         ),
         Kind(
             "monev.report.returned",
             _("Monitoring report returned"),
-            _("Report returned: {title}"),
-            _("{agency}: {title} was returned to be fixed.\nReason: {note}\n\nOpen it: {url}"),
+            _("Report returned: {agency}, {period}"),
+            _(
+                "{agency}: the report of {period} was returned to be fixed.\nReason: {reason}\n"
+                "Comments on rows: {comments}\n\nOpen it: {url}"
+            ),
             _REPORT,
         ),
         Kind(
             "monev.report.accepted",
             _("Monitoring report accepted"),
-            _("Report accepted: {title}"),
+            _("Report accepted: {agency}, {period}"),
             _BODY_REPORT,
             _REPORT,
         ),
         Kind(
-            "monev.report.draft",
-            _("Monitoring report back to draft"),
-            _("Report back to draft: {title}"),
-            _BODY_REPORT,
-            _REPORT,
+            "monev.city.consolidated",
+            _("Government report consolidated"),
+            _("Report to forward: {period}"),
+            _BODY_CITY,
+            _CITY,
         ),
         Kind(
-            "monev.report.consolidated",
-            _("City report consolidated"),
-            _("Report consolidated into the city report: {title}"),
-            _BODY_REPORT,
-            _REPORT,
+            "monev.city.forwarded",
+            _("Government report forwarded"),
+            _("Report to acknowledge: {period}"),
+            _BODY_CITY,
+            _CITY,
         ),
         Kind(
-            "monev.report.forwarded",
-            _("City report forwarded"),
-            _("City report forwarded: {period}"),
-            _BODY_REPORT,
-            _REPORT,
+            "monev.city.returned",
+            _("Government report returned"),
+            _("Report returned: {period}"),
+            _(
+                "The report of {period}, version {version}, was returned.\nReason: {note}\n\n"
+                "Open it: {url}"
+            ),
+            _CITY,
         ),
         Kind(
-            "monev.report.acknowledged",
-            _("City report acknowledged"),
-            _("City report acknowledged: {period}"),
-            _("{title} was acknowledged.\nDirections: {note}\n\nOpen it: {url}"),
-            _REPORT,
+            "monev.city.acknowledged",
+            _("Government report acknowledged"),
+            _("Report acknowledged: {period}"),
+            _("The report of {period} was acknowledged.\nDisposition: {note}\n\nOpen it: {url}"),
+            _CITY,
+        ),
+        Kind(
+            "monev.follow_up.assigned",
+            _("Follow-up assigned"),
+            _("Follow-up for {agency}: due on {due}"),
+            _("Direction: {direction}\nDue on {due}.\n\nOpen it: {url}"),
+            _FOLLOW_UP,
+        ),
+        Kind(
+            "monev.follow_up.done",
+            _("Follow-up done"),
+            _("Follow-up done: {agency}"),
+            _("{agency} has done: {direction}\n\nOpen it: {url}"),
+            _FOLLOW_UP,
         ),
         Kind(
             "monev.deadline",

@@ -9,6 +9,9 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from budaya import pending
+        from budaya.org.setup import pending_setup
         from budaya.org.todo import pending_imports
 
+        # A new government's unfinished setup steps on its administrators' home (issue 23).
+        pending.register(pending_setup)
         pending.register(pending_imports)

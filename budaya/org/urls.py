@@ -11,6 +11,7 @@ urlpatterns = [
     path("<slug:slug>/", views.government_detail, name="government_detail"),
     path("<slug:slug>/edit/", views.government_edit, name="government_edit"),
     path("<slug:slug>/logo/", views.government_logo, name="government_logo"),
+    path("<slug:slug>/setup/", views.government_setup, name="setup"),
     # Units (Perangkat Daerah and their sub-units)
     path("<slug:slug>/units/", views.unit_list, name="unit_list"),
     path("<slug:slug>/units/new/", views.unit_create, name="unit_create"),

@@ -29,9 +29,11 @@ from budaya.org.grades import echelon_group
 from budaya.org.importing import FIELD_LABELS
 from budaya.org.models import Employee, EmployeeImport, Government, ImportRow, Unit
 from budaya.org.selectors import governments_administered_by, governments_visible_to
+from budaya.org.setup import setup_steps
 from budaya.org.unit_import import UNIT_LABELS
 from budaya.pagination import page_of, query_without_page
 from budaya.spreadsheets import workbook_bytes, xlsx_response
+from budaya.text import search_key
 
 PAGE_SIZE = 50  # employees and import rows per page
 
@@ -118,6 +120,23 @@ def government_logo(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
+@login_required
+def government_setup(request: HttpRequest, slug: str) -> HttpResponse:
+    """The new government's setup checklist, for its administrators (issue 23)."""
+    government = _administered(request, slug)
+    steps = setup_steps(government)
+    return render(
+        request,
+        "org/government_setup.html",
+        {
+            "government": government,
+            "steps": steps,
+            "done": sum(step.done for step in steps),
+            "next": next((step for step in steps if not step.done), None),
+        },
+    )
+
+
 # --- Shared ------------------------------------------------------------------------------------
 
 
@@ -163,14 +182,13 @@ def unit_list(request: HttpRequest, slug: str) -> HttpResponse:
     query = (request.GET.get("q") or "").strip()
     matches = None
     if query:
-        needle = query.casefold()
+        # Case and accents ignored, as the employee search ignores them (issue 23).
+        needle = search_key(query)
         chains = selectors.ancestors_by_unit(units)
         matches = [
             (unit, chains[unit.pk])
             for unit in units
-            if needle in unit.name.casefold()
-            or needle in unit.short_name.casefold()
-            or needle in unit.code.casefold()
+            if needle in search_key(" | ".join((unit.name, unit.short_name, unit.code)))
         ]
     return render(
         request,

@@ -11,11 +11,12 @@ class ProblemsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
 
         from budaya import pending
-        from budaya.problems import menu
-        from budaya.problems.todo import pending_problems
+        from budaya.problems import menu, notices
+        from budaya.rulebook.signals import version_created
 
-        user_logged_in.connect(menu.remember, dispatch_uid="problems-menu")
-        pending.register(pending_problems)
+        user_logged_in.connect(menu.warm, dispatch_uid="problems-menu")
+        version_created.connect(menu.forget, dispatch_uid="problems-menu-forget")
+        pending.register(notices.awaiting)
 
 
 # The menu entry's label (budaya/navigation.py), kept here so that it sits in this app's

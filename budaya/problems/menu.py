@@ -1,21 +1,19 @@
 """Whether the menu shows KBK problem solving to the signed-in user: only where a government of
 theirs has it in its rulebook (issue 21).
 
-The answer is worked out when the user signs in (``user_logged_in``) and kept in the session,
-which every page reads anyway, so the menu costs no query; it is worked out again after
-``REFRESH_SECONDS`` (a rulebook imported meanwhile, a new role). The routes themselves always
-read the rulebook (they answer 404 where it does not apply).
+Each page asks ``rulebook.selectors.problem_solving_applies_in``, which keeps each government's
+flag in the cache (no query once warm; the sign-in warms it). A new rulebook version forgets the
+flag when its import commits (``rulebook.signals.version_created``), so the menu follows the
+rulebook at once, in every process that shares the cache. The routes themselves always read the
+rulebook (they answer 404 where it does not apply).
 """
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest
-
-SESSION_KEY = "problems:menu"
-REFRESH_SECONDS = 300
 
 
 def _applies_for(user: Any) -> bool:
@@ -24,19 +22,21 @@ def _applies_for(user: Any) -> bool:
     return problem_solving_applies_in(user.tenant_scope().member_governments)
 
 
-def remember(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
-    """On sign-in (``user_logged_in``)."""
-    session = getattr(request, "session", None)
-    if session is not None and user is not None:
-        session[SESSION_KEY] = [_applies_for(user), time.time()]
+def warm(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+    """On sign-in (``user_logged_in``): the sign-in pays the read, not the first page."""
+    if user is not None:
+        _applies_for(user)
+
+
+def forget(sender: Any, *, government: Any, **kwargs: Any) -> None:
+    """On ``version_created`` (inside the import's transaction): forget the flag now, and again
+    once the import commits, so that no page read in between keeps the old one."""
+    from budaya.rulebook.selectors import forget_problem_solving
+
+    forget_problem_solving(government.pk)
+    transaction.on_commit(lambda: forget_problem_solving(government.pk))
 
 
 def shows(request: HttpRequest) -> bool:
-    session = getattr(request, "session", None)
-    kept = session.get(SESSION_KEY) if session is not None else None
-    if kept is not None and time.time() - kept[1] < REFRESH_SECONDS:
-        return bool(kept[0])
-    applies = _applies_for(request.user)
-    if session is not None:
-        session[SESSION_KEY] = [applies, time.time()]
-    return applies
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and _applies_for(user))

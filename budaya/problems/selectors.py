@@ -354,3 +354,138 @@ def figures(team: Team, start: datetime.date, end: datetime.date) -> Figures:
             }
         )
     return out
+
+
+# --- Where the cycle shows elsewhere: the programme, the activity, the monitoring report --------
+
+# The plans whose actions belong to the agency's programme (T Lampiran II III: approved action
+# plans become activities of the unit's work-culture plan).
+APPROVED = (ActionPlan.Status.APPROVED, ActionPlan.Status.IN_PROGRESS, ActionPlan.Status.DONE)
+
+
+def programme_actions(user: Any, programme: Any) -> list[Action]:
+    """The approved actions of the programme's agency (every agency for the city-wide one) due
+    in the programme's year, with the activities that carried them out."""
+    actions = Action.objects.visible_to(user).filter(
+        government_id=programme.government_id,
+        plan__status__in=APPROVED,
+        due_on__year=programme.year,
+    )
+    if programme.unit_id is not None:
+        actions = actions.filter(plan__problem__team__unit__path__startswith=programme.unit.path)
+    return list(
+        actions.select_related("plan__problem__team", "owner")
+        .prefetch_related(
+            Prefetch(
+                "activity_links",
+                queryset=ActionActivity.objects.select_related("activity").order_by(
+                    "activity__date", "pk"
+                ),
+            )
+        )
+        .order_by("due_on", "pk")
+    )
+
+
+def executed_actions(user: Any, activity: Any) -> list[ActionActivity]:
+    """The approved actions an activity carried out (its links), as the user may read them."""
+    return list(
+        ActionActivity.objects.visible_to(user)
+        .filter(government_id=activity.government_id, activity=activity)
+        .select_related("action__plan__problem")
+        .order_by("pk")
+    )
+
+
+def programmes_of_plan(user: Any, plan: ActionPlan, actions: list[Action]) -> list[Any]:
+    """The agency programmes the plan's actions appear in (the years they are due)."""
+    from budaya.programme.models import Programme
+
+    years = {action.due_on.year for action in actions}
+    if plan.status not in APPROVED or not years:
+        return []
+    unit = unit_of(plan.problem.team)
+    return list(
+        Programme.objects.visible_to(user)
+        .filter(government_id=plan.government_id, unit_id=unit.pk, year__in=years)
+        .order_by("year")
+    )
+
+
+@dataclass
+class ReportResults:
+    """What a unit's KBKs did in a monitoring period (T Pasal 9(2)(c), (e); S Lampiran E Tabel 2
+    indicator 4 counts the follow-up of evaluations)."""
+
+    teams: list[Team]
+    problems_raised: int = 0
+    problems_solved: int = 0
+    plans_approved: int = 0
+    actions_done: int = 0
+    actions_on_time: int = 0
+    results_achieved: int = 0
+    results_not_achieved: int = 0
+    reports_sent: int = 0
+    reports_followed_up: int = 0
+
+    @property
+    def empty(self) -> bool:
+        return not (self.problems_raised or self.plans_approved or self.reports_sent)
+
+
+def results_for_report(unit: Unit, start: datetime.date, end: datetime.date) -> ReportResults:
+    """The problems and results of the unit's KBKs in a period, for the unit's monitoring report:
+    problems raised and solved, plans approved, actions done (on time) through activities,
+    results against indicators, progress reports sent and followed up."""
+    government = unit.government_id
+    teams = list(
+        Team.objects.filter(
+            government_id=government, unit__path__startswith=unit.path, kind__scope="agency"
+        ).order_by("name")
+    )
+    out = ReportResults(teams=teams)
+    if not teams:
+        return out
+    raised = Problem.objects.filter(
+        government_id=government, team__in=teams, raised_on__range=(start, end)
+    )
+    out.problems_raised = raised.count()
+    out.problems_solved = (
+        ActionPlan.objects.filter(
+            government_id=government,
+            problem__team__in=teams,
+            decision=ActionPlan.Decision.STANDARDISE,
+            checked_at__date__range=(start, end),
+        )
+        .values("problem_id")
+        .distinct()
+        .count()
+    )
+    actions = list(
+        Action.objects.filter(
+            government_id=government,
+            plan__problem__team__in=teams,
+            plan__status__in=APPROVED,
+        ).prefetch_related(
+            Prefetch("activity_links", queryset=ActionActivity.objects.select_related("activity"))
+        )
+    )
+    out.plans_approved = ActionPlan.objects.filter(
+        government_id=government,
+        problem__team__in=teams,
+        status__in=APPROVED,
+        approved_at__date__range=(start, end),
+    ).count()
+    for action in actions:
+        done_on = action_done_on(action)
+        if done_on is not None and start <= done_on <= end:
+            out.actions_done += 1
+            out.actions_on_time += done_on <= action.due_on
+            out.results_achieved += action.achieved is True
+            out.results_not_achieved += action.achieved is False
+    reports = ProgressReport.objects.filter(
+        government_id=government, team__in=teams, period_end__range=(start, end)
+    ).aggregate(sent=Count("id"), followed_up=Count("id", filter=Q(followed_up_at__isnull=False)))
+    out.reports_sent = reports["sent"]
+    out.reports_followed_up = reports["followed_up"]
+    return out

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction
 from budaya.activities.models import Activity
-from budaya.problems import selectors
+from budaya.problems import notices, selectors
 from budaya.problems.models import (
     Action,
     ActionActivity,
@@ -217,6 +217,9 @@ def send_root_cause(*, problem: Problem, cause: Cause, acting_user: Any) -> Prob
     problem.save()
     after = {"root_cause": cause.pk, "root_cause_text": cause.text, "status": problem.status}
     audit.record(acting_user, AuditAction.UPDATE, problem, before=before, after=after)
+    notices.announce_root_cause(
+        problem, "sent", problem.root_cause_sent_at, acting_user, root_cause=cause.text
+    )
     return problem
 
 
@@ -233,6 +236,9 @@ def give_direction(*, problem: Problem, direction: str, acting_user: Any) -> Pro
     problem.direction_at = timezone.now()
     problem.save(update_fields=["direction", "direction_by", "direction_at"])
     audit.record(acting_user, AuditAction.UPDATE, problem, after={"direction": problem.direction})
+    notices.announce_root_cause(
+        problem, "directed", problem.direction_at, acting_user, direction=problem.direction
+    )
     return problem
 
 
@@ -306,7 +312,7 @@ def _move(plan: ActionPlan, to: str, acting_user: Any, note: str) -> ActionPlan:
     if to == ActionPlan.Status.APPROVED:
         plan.approved_at = timezone.now()
     plan.save()
-    PlanEvent.objects.create(
+    event = PlanEvent.objects.create(
         government=plan.government,
         plan=plan,
         from_status=before,
@@ -321,7 +327,34 @@ def _move(plan: ActionPlan, to: str, acting_user: Any, note: str) -> ActionPlan:
         before={"status": before},
         after={"status": to, **({"note": note} if note else {})},
     )
+    _announce_move(plan, event, acting_user)
     return plan
+
+
+# Who hears of a move: the plan goes up to the penanggung-jawab and comes back to the team.
+ANNOUNCED_MOVES = {
+    ActionPlan.Status.SUBMITTED: notices.responsible_users,
+    ActionPlan.Status.RETURNED: notices.team_users,
+    ActionPlan.Status.APPROVED: notices.team_users,
+}
+
+
+def _announce_move(plan: ActionPlan, event: PlanEvent, acting_user: Any) -> None:
+    recipients = ANNOUNCED_MOVES.get(ActionPlan.Status(event.to_status))
+    if recipients is None:
+        return
+    problem = plan.problem
+    notices.announce(
+        kind=f"problems.plan.{event.to_status}",
+        team=problem.team,
+        recipients=recipients(problem.team),
+        url=notices.problem_url(problem),
+        key=f"problems.plan.{event.to_status}:{event.pk}",
+        actor=acting_user,
+        problem=problem.title,
+        plan=plan.number,
+        note=event.note,
+    )
 
 
 @transaction.atomic
@@ -474,13 +507,13 @@ def record_meeting(
     follow_ups: str = "",
     problems: Iterable[Problem] = (),
 ) -> Meeting:
-    """The minutes of a KBK meeting: attendees of the team with their attendance; decisions and
-    follow-ups linked to the problems discussed."""
+    """The minutes of a KBK meeting: attendees of the team as it was on the meeting's date with
+    their attendance; decisions and follow-ups linked to the problems discussed."""
     _require_work(acting_user, team)
-    members = {m.pk: m for m in Membership.objects.filter(government=team.government, team=team)}
+    members = {m.pk: m for m in selectors.current_members(team, held_on)}
     unknown = set(attendance) - set(members)
     if unknown:
-        raise ValidationError(_("Attendees must be members of the team."))
+        raise ValidationError(_("Attendees must be members of the team on the meeting's date."))
     meeting = Meeting.objects.create(
         government=team.government,
         team=team,
@@ -539,6 +572,16 @@ def send_progress_report(
         sent_by=acting_user,
     )
     audit.record(acting_user, AuditAction.CREATE, report, after=audit.snapshot(report))
+    notices.announce(
+        kind="problems.report.sent",
+        team=team,
+        recipients=notices.responsible_users(team),
+        url=notices.report_url(report),
+        key=f"problems.report.sent:{report.pk}",
+        actor=acting_user,
+        period_start=period_start.isoformat(),
+        period_end=period_end.isoformat(),
+    )
     return report
 
 
@@ -559,5 +602,14 @@ def follow_up_report(*, report: ProgressReport, follow_up: str, acting_user: Any
         report,
         before=before,
         after={"follow_up": report.follow_up},
+    )
+    notices.announce(
+        kind="problems.report.followed_up",
+        team=report.team,
+        recipients=notices.team_users(report.team) | set(filter(None, [report.sent_by_id])),
+        url=notices.report_url(report),
+        key=f"problems.report.followed_up:{report.pk}:{report.followed_up_at.isoformat()}",
+        actor=acting_user,
+        follow_up=report.follow_up,
     )
     return report

@@ -3,6 +3,7 @@ solving does not apply (T Lampiran II III is a rule of its regulation, not of ev
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -40,6 +42,8 @@ from budaya.rulebook.selectors import current_rulebook
 from budaya.teams.models import Team
 
 PAGE_SIZE = 25
+# The meetings and the reports on a team's page.
+LIST_SIZE = 10
 
 
 def _government(request: HttpRequest, slug: str) -> Government:
@@ -117,12 +121,24 @@ def team_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "government": government,
             "team": team,
             "rows": rows,
-            "meetings": Meeting.objects.filter(government=government, team=team).order_by(
-                "-held_on", "-pk"
-            )[:10],
-            "reports": ProgressReport.objects.filter(government=government, team=team).order_by(
-                "-period_end", "-pk"
-            )[:10],
+            "meetings": page_of(
+                request,
+                Meeting.objects.filter(government=government, team=team).order_by(
+                    "-held_on", "-pk"
+                ),
+                LIST_SIZE,
+                "meetings_page",
+            ),
+            "meetings_query": query_without_page(request, "meetings_page"),
+            "reports": page_of(
+                request,
+                ProgressReport.objects.filter(government=government, team=team).order_by(
+                    "-period_end", "-pk"
+                ),
+                LIST_SIZE,
+                "reports_page",
+            ),
+            "reports_query": query_without_page(request, "reports_page"),
             "can_work": selectors.can_work(request.user, team),
             "book": current_rulebook(government),
         },
@@ -230,6 +246,7 @@ def _cycle_context(
             for to, who in (plan.allowed().items() if plan else [])
             if (who == "team" and can_work) or (who == "responsible" and responsible)
         ],
+        "programmes": selectors.programmes_of_plan(request.user, plan, actions) if plan else [],
         "check_form": CheckForm() if plan and plan.status == ActionPlan.Status.DONE else None,
         "note_form": NoteForm(),
         "meetings": problem.meetings.order_by("-held_on"),
@@ -624,11 +641,19 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     _working(request, team)
     from budaya.teams.models import Membership
 
+    # The attendees are the team as it was on the meeting's date (the date posted, or asked for
+    # with ?held_on=), not as it is today.
+    held_on = _date(request.POST.get("held_on") or request.GET.get("held_on"))
     members = Membership.objects.filter(
-        pk__in=[m.pk for m in selectors.current_members(team)]
+        pk__in=[m.pk for m in selectors.current_members(team, held_on)]
     ).select_related("employee", "role")
     problems = Problem.objects.filter(government=government, team=team).order_by("-raised_on")
-    form = MeetingForm(request.POST or None, members=members, problems=problems)
+    form = MeetingForm(
+        request.POST or None,
+        members=members,
+        problems=problems,
+        initial={"held_on": held_on or timezone.localdate()},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         present = {m.pk for m in data["present"]}
@@ -654,8 +679,16 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "team": team,
             "form": form,
             "title": _("Minutes of a KBK meeting"),
+            "members_on": held_on or timezone.localdate(),
         },
     )
+
+
+def _date(text: str | None) -> datetime.date | None:
+    try:
+        return parse_date(text or "")
+    except ValueError:
+        return None
 
 
 @login_required

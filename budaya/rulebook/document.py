@@ -306,6 +306,11 @@ class ReportForm(Cited):
 class EvidenceItem:
     item: str
     text: str
+    # What in the product gives evidence for the item (``problem_solving``: the KBKs' problems
+    # and results, budaya/problems), shown beside it where that applies.
+    sources: tuple[str, ...] = ()
+    # The completed follow-ups of the previous period's directions count as this item's evidence.
+    follow_ups: bool = False
 
 
 @dataclass(frozen=True)
@@ -332,6 +337,18 @@ class Maturity(Cited):
             else:
                 break
         return level
+
+    def follow_up_item(self) -> tuple[int, str] | None:
+        """The (indicator, item) whose evidence the completed follow-ups are, if any."""
+        return next(
+            (
+                (indicator.number, e.item)
+                for indicator in self.indicators
+                for e in indicator.evidence
+                if e.follow_ups
+            ),
+            None,
+        )
 
 
 @dataclass(frozen=True)
@@ -652,7 +669,13 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
                             number=i["number"],
                             text=i["text"],
                             evidence=tuple(
-                                EvidenceItem(item=e["item"], text=e["text"]) for e in i["evidence"]
+                                EvidenceItem(
+                                    item=e["item"],
+                                    text=e["text"],
+                                    sources=tuple(e.get("sources", ())),
+                                    follow_ups=e.get("follow_ups", False),
+                                )
+                                for e in i["evidence"]
                             ),
                             **_cited(i),
                         )

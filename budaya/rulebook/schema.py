@@ -27,6 +27,8 @@ BUILT_IN_ACTORS = ("agency_team", "agency_head", "city_team")
 BUILT_IN_SIGNERS = ("agency_team_chair", "agency_head", "city_team_chair")
 DOCUMENTS = ("agency_report", "city_report", "certificate")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
+# What in the product may give evidence for a maturity indicator's item (issue 21).
+EVIDENCE_SOURCES = ("problem_solving",)
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -323,7 +325,23 @@ def build() -> dict[str, Any]:
         {"title": _text(200), "columns": _list(column, 1), "row_groups": _list(row_group, 1)},
     )
     evidence_item = _object(
-        ["item", "text"], {"item": {"type": "string", "pattern": "^[a-z]$"}, "text": _text()}
+        ["item", "text"],
+        {
+            "item": {"type": "string", "pattern": "^[a-z]$"},
+            "text": _text(),
+            # What in the product gives evidence for the item: "problem_solving" (the KBKs'
+            # problems and results, issue 21), shown beside the item where it applies.
+            "sources": {
+                "type": "array",
+                "items": {"enum": list(EVIDENCE_SOURCES)},
+                "uniqueItems": True,
+                "default": [],
+            },
+            # The follow-ups of the leadership's directions an agency completed are evidence of
+            # this item in its next report (S Tabel 2 indicator 4 b: "pelaksanaan rekomendasi
+            # dan tindak lanjut evaluasi").
+            "follow_ups": {"type": "boolean", "default": False},
+        },
     )
     indicator = _cited(
         ["number", "text", "evidence"],

@@ -112,15 +112,19 @@ def forget(government: Government) -> None:
     """After an import: the government object no longer holds the old document."""
     if hasattr(government, _ATTRIBUTE):
         delattr(government, _ATTRIBUTE)
+    forget_problem_solving(government.pk)
+
+
+def forget_problem_solving(government_id: int) -> None:
     from django.core.cache import cache
 
-    cache.delete(_applies_key(government.pk))
+    cache.delete(_applies_key(government_id))
 
 
 # --- The menu ---------------------------------------------------------------------------------
 
-# How long the menu trusts a government's problem-solving flag without reading its rulebook (an
-# import forgets it at once in this process; other processes follow within this time).
+# How long the cache keeps a government's problem-solving flag (a new rulebook version forgets it
+# at once: budaya/problems/menu.py).
 APPLIES_SECONDS = 300
 
 

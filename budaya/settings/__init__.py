@@ -40,6 +40,9 @@ SECRET_KEY = env("SECRET_KEY", "embedded-default-insecure-key-change-me-for-prod
 DEBUG = envbool("DEBUG", False)
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 SITE_NAME = env("SITE_NAME", "Budaya")
+# The address users open, for links made outside a request (manage.py create_government's
+# invitation of the first administrator, issue 23).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -10,10 +10,13 @@ class TeamsConfig(AppConfig):
     def ready(self) -> None:
         from budaya import pending
         from budaya.rulebook.signals import version_created
-        from budaya.teams.services import follow_rulebook
+        from budaya.teams.services import expire_ineligible_on_new_version, follow_rulebook
         from budaya.teams.todo import pending_teams
 
         version_created.connect(follow_rulebook, dispatch_uid="teams.follow_rulebook")
+        version_created.connect(
+            expire_ineligible_on_new_version, dispatch_uid="teams.expire_ineligible"
+        )
         pending.register(pending_teams)
 
 

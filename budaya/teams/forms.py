@@ -7,14 +7,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from budaya.activities import evidence
-from budaya.org.grades import ECHELONS
 from budaya.org.models import Employee, Government, Unit
 from budaya.rulebook.document import RulebookDocument
 from budaya.teams import services
 from budaya.teams.models import (
     Decree,
     Designation,
-    EligibilityRule,
     Membership,
     Team,
     TeamKind,
@@ -23,9 +21,6 @@ from budaya.teams.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-ECHELON_CHOICES = [(level, level) for level in ("I", "II", "III", "IV")] + [
-    (echelon, echelon) for echelon in ECHELONS
-]
 
 
 class TeamForm(forms.ModelForm):
@@ -177,103 +172,6 @@ class SignForm(forms.Form):
         if clash.exists():
             raise forms.ValidationError(_("Another decree already has this number."))
         return number
-
-
-class TeamKindForm(forms.ModelForm):
-    class Meta:
-        model = TeamKind
-        fields = ["code", "name", "scope", "required", "duties", "source", "order"]
-        widgets = {"duties": forms.Textarea(attrs={"rows": 5})}
-
-    def __init__(self, *args: Any, government: Government, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.government = government
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
-        clash = TeamKind.objects.filter(government=self.government, code=code)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Another team kind has this code."))
-        return code
-
-
-class TeamRoleForm(forms.ModelForm):
-    class Meta:
-        model = TeamRole
-        fields = ["code", "name", "chart_place", "single", "duties", "source", "order"]
-        widgets = {"duties": forms.Textarea(attrs={"rows": 6})}
-
-    def __init__(self, *args: Any, government: Government, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.government = government
-
-    def clean_code(self) -> str:
-        code = self.cleaned_data["code"]
-        clash = TeamRole.objects.filter(government=self.government, code=code)
-        if clash.exclude(pk=self.instance.pk).exists():
-            raise forms.ValidationError(_("Another role has this code."))
-        return code
-
-
-class RuleForm(forms.ModelForm):
-    unit_kinds = forms.MultipleChoiceField(
-        label=_("Unit kinds"),
-        choices=Unit.Kind.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("None ticked: the rule applies to every kind of unit."),
-    )
-    echelons = forms.MultipleChoiceField(
-        label=_("Echelons"),
-        choices=ECHELON_CHOICES,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("“III” allows III.a and III.b."),
-    )
-    statuses = forms.MultipleChoiceField(
-        label=_("Employment status"),
-        choices=Employee.Status.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    other_roles = forms.MultipleChoiceField(
-        label=_("Roles that may be held besides"),
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    class Meta:
-        model = EligibilityRule
-        fields = [
-            "team_kind",
-            "role",
-            "requirement",
-            "unit_kinds",
-            "echelons",
-            "statuses",
-            "other_roles",
-            "source",
-            "wording",
-        ]
-        widgets = {"wording": forms.Textarea(attrs={"rows": 3})}
-
-    def __init__(self, *args: Any, government: Government, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        roles = TeamRole.objects.filter(government=government)
-        self.fields["team_kind"].queryset = TeamKind.objects.filter(  # type: ignore[attr-defined]
-            government=government
-        )
-        self.fields["role"].queryset = roles  # type: ignore[attr-defined]
-        self.fields["other_roles"].choices = [(r.code, r.name) for r in roles]  # type: ignore[attr-defined]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        check = data.get("requirement")
-        if check == EligibilityRule.Requirement.ECHELON and not data.get("echelons"):
-            self.add_error("echelons", _("Tick the echelons this rule allows."))
-        if check == EligibilityRule.Requirement.MAY_COMBINE and not data.get("other_roles"):
-            self.add_error("other_roles", _("Tick the roles that may be held besides."))
-        return data
 
 
 class PolicyForm(forms.ModelForm):

@@ -177,28 +177,6 @@ ROUTES: dict[str, Access] = {
     "teams:rules_export": Access(
         "Export the rules as YAML", ALL_BUT_SYSTEM, args=_gov, foreign=GOV_ONLY
     ),
-    "teams:rule_create": Access("Add an eligibility rule", CITY_ADMIN, args=_gov, foreign=GOV_ONLY),
-    "teams:rule_edit": Access(
-        "Edit an eligibility rule", CITY_ADMIN, args=_obj("rule"), foreign=_in_gov_only("rule")
-    ),
-    "teams:rule_delete": Access(
-        "Remove an eligibility rule",
-        CITY_ADMIN,
-        method="POST",
-        args=_obj("rule"),
-        foreign=_in_gov_only("rule"),
-    ),
-    "teams:kind_create": Access("Add a team kind", CITY_ADMIN, args=_gov, foreign=GOV_ONLY),
-    "teams:kind_edit": Access(
-        "Edit a team kind", CITY_ADMIN, args=_obj("kind"), foreign=_in_gov_only("kind")
-    ),
-    "teams:role_create": Access("Add a team role", CITY_ADMIN, args=_gov, foreign=GOV_ONLY),
-    "teams:role_edit": Access(
-        "Edit a team role and its duties",
-        CITY_ADMIN,
-        args=_obj("role"),
-        foreign=_in_gov_only("role"),
-    ),
     "teams:policy_edit": Access(
         "Settings: decree age, legal basis, who decides nominations",
         CITY_ADMIN,

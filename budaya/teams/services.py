@@ -71,13 +71,6 @@ def save_object(obj: Model, actor: Any = None, request: HttpRequest | None = Non
     return _update(obj, actor, request) if obj.pk else _create(obj, actor, request)
 
 
-@transaction.atomic
-def delete_rule(
-    rule: EligibilityRule, actor: Any = None, request: HttpRequest | None = None
-) -> None:
-    _delete(rule, actor, request)
-
-
 # --- Policy and the rules file ----------------------------------------------------------------
 
 
@@ -476,8 +469,43 @@ def move_designation(
         stored.published_at = now
     stored.save(update_fields=fields)
     old, new = audit.changed(before, audit.snapshot(stored, fields))
+    if status == Designation.Status.EXPIRED and note:
+        new["reason"] = note
     audit.record(actor, AuditAction.UPDATE, stored, before=old, after=new, request=request)
     return stored
+
+
+@transaction.atomic
+def expire_ineligible(
+    government: Government, book: RulebookDocument | None = None, actor: Any = None
+) -> int:
+    """Published designations the rulebook (``book``, else the current one) no longer allows
+    end: expired, each with an audit entry naming the reason and the rulebook's citation (issue
+    18: T Pasal 1 angka 16, a role model is a PNS; a unit or a PPPK published before the rule
+    was read from the rulebook is no longer one)."""
+    book = book or current_rulebook(government)
+    published = Designation.objects.filter(
+        government=government, status=Designation.Status.PUBLISHED
+    ).select_related("employee", "unit", "government")
+    count = 0
+    for designation in published:
+        refusal = designation_refusal(designation, book)
+        if refusal:
+            reason = _("No longer eligible under the rulebook (version %(number)s): %(reason)s") % {
+                "number": book.version_number or "—",
+                "reason": refusal.strip(),
+            }
+            move_designation(designation, Designation.Status.EXPIRED, note=reason, actor=actor)
+            count += 1
+    return count
+
+
+def expire_ineligible_on_new_version(
+    sender: Any, *, government: Government, version: Any, acting_user: Any = None, **kwargs: Any
+) -> None:
+    """``rulebook.signals.version_created``: in the import's transaction."""
+    book = build_document(version.content, number=version.number)
+    expire_ineligible(government, book, actor=acting_user)
 
 
 @transaction.atomic

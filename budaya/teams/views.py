@@ -30,11 +30,8 @@ from budaya.teams.forms import (
     MembershipEditForm,
     MembershipForm,
     PolicyForm,
-    RuleForm,
     SignForm,
     TeamForm,
-    TeamKindForm,
-    TeamRoleForm,
 )
 from budaya.teams.models import (
     Decree,
@@ -42,7 +39,6 @@ from budaya.teams.models import (
     EligibilityRule,
     Membership,
     Team,
-    TeamKind,
     TeamRole,
 )
 
@@ -598,57 +594,6 @@ def rules(request: HttpRequest, slug: str) -> HttpResponse:
             "is_city_admin": org_selectors.is_city_admin(request.user, government),
         },
     )
-
-
-def _settings_form(
-    request: HttpRequest,
-    slug: str,
-    form_class: Any,
-    model: Any,
-    pk: int | None,
-    title: str,
-) -> HttpResponse:
-    government = _administered(request, slug)
-    instance = (
-        get_object_or_404(model, government=government, pk=pk)
-        if pk
-        else model(government=government)
-    )
-    form = form_class(request.POST or None, instance=instance, government=government)
-    if request.method == "POST" and form.is_valid():
-        services.save_object(form.save(commit=False), request.user, request)
-        messages.success(request, _("The changes were saved."))
-        return redirect("teams:rules", slug=slug)
-    return render(
-        request,
-        "teams/settings_form.html",
-        {"government": government, "form": form, "title": title, "instance": instance},
-    )
-
-
-@login_required
-def kind_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    return _settings_form(request, slug, TeamKindForm, TeamKind, pk, _("Team kind"))
-
-
-@login_required
-def role_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    return _settings_form(request, slug, TeamRoleForm, TeamRole, pk, _("Team role and its duties"))
-
-
-@login_required
-def rule_form(request: HttpRequest, slug: str, pk: int | None = None) -> HttpResponse:
-    return _settings_form(request, slug, RuleForm, EligibilityRule, pk, _("Eligibility rule"))
-
-
-@login_required
-@require_POST
-def rule_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    government = _administered(request, slug)
-    rule = get_object_or_404(EligibilityRule, government=government, pk=pk)
-    services.delete_rule(rule, request.user, request)
-    messages.success(request, _("The rule was removed."))
-    return redirect("teams:rules", slug=slug)
 
 
 @login_required

@@ -87,3 +87,114 @@ def test_the_third_government_walks_through_its_teams(page, sign_in, make_user):
     _shot(page, "third-role-models-360")
     page.goto("/")
     _shot(page, "third-home-360")
+
+
+def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user):
+    """Issue 18, item 4: the kabupaten records an activity, opens a period and takes an agency
+    report through its own chain (the city report forwarded by its regional secretary,
+    acknowledged by its Bupati) and exports it, in its own words only."""
+    import io
+
+    from pypdf import PdfReader
+
+    from budaya.accounts.models import Role, RoleGrant
+    from budaya.monev.models import CityReport, Report, State
+
+    third = make_third_government(make_user)
+    slug = third.government.slug
+    team = make_user("tim.contoh", Role.UNIT_TEAM, third.government, third.agency)
+    head = make_user("kepala.contoh", Role.UNIT_HEAD, third.government, third.agency)
+    sekda = make_user("sekda.contoh", Role.LEADERSHIP, third.government)
+    bupati = make_user("bupati.contoh", Role.LEADERSHIP, third.government)
+    RoleGrant.objects.filter(user=sekda).update(office="sekda")
+    RoleGrant.objects.filter(user=bupati).update(office="head")
+    page.on("dialog", lambda dialog: dialog.accept())
+
+    def _as(user) -> None:
+        page.context.clear_cookies()
+        sign_in(user)
+
+    def _click(name: str) -> None:
+        page.get_by_role("button", name=name, exact=True).click()
+        page.wait_for_load_state()
+
+    # The agency team records an activity.
+    _as(team)
+    page.get_by_role("navigation", name="Navigasi utama").get_by_role(
+        "link", name="Kegiatan"
+    ).click()
+    page.get_by_role("link", name="Catat kegiatan").first.click()
+    page.get_by_label("Tanggal").fill("2026-03-10")
+    page.get_by_label("Bentuk atau metode").select_option(label="Sosialisasi")
+    page.locator("input[name=values]").first.check()
+    page.get_by_label("Jumlah peserta").fill("20")
+    _click("Simpan")
+    page.get_by_text("Kegiatan telah dicatat.").wait_for()
+
+    # The administrator opens the period.
+    _as(third.admin)
+    page.goto(f"/monev/{slug}/")
+    _clean(page, "monitoring periods")
+    page.get_by_role("link", name="Buka periode").click()
+    page.get_by_label("Tahun").fill("2026")
+    page.get_by_label("Judul").fill("Monev Budaya Pemerintahan 2026")
+    page.locator("#id_starts_on").fill("2026-01-01")
+    page.locator("#id_ends_on").fill("2026-12-31")
+    _click("Buka")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Monev Budaya Pemerintahan 2026")
+    _clean(page, "board")
+    board = page.url
+
+    # The team prepares the report from its activity; the head approves and submits.
+    _as(team)
+    page.goto(board)
+    _click("Susun laporan Dinas Kesehatan")
+    page.locator("select[name^=group_]").first.select_option(index=1)
+    _click("Tambahkan kelompok yang dipilih")
+    report = Report.objects.get(government=third.government)
+    report_url = f"/monev/{slug}/reports/{report.pk}/"
+    _as(head)
+    page.goto(report_url)
+    _clean(page, "agency report")
+    _click("Setujui")
+    _click("Sampaikan ke tim tingkat pemerintah daerah")
+    # The administrator accepts and consolidates, and fills in the city report's signatory.
+    _as(third.admin)
+    page.goto(report_url)
+    _click("Terima")
+    page.goto(board)
+    _click("Himpun 1 laporan yang diterima")
+    city = CityReport.objects.get(government=third.government)
+    city_url = f"/monev/{slug}/city/{city.pk}/"
+    signature = page.locator("form[action$='/signatory/']")
+    signature.locator("input[name=signatory_name]").fill("Budi Pejabat")
+    signature.get_by_role("button", name="Simpan").click()
+    page.get_by_text("Penanda tangan disimpan.").wait_for()
+    _clean(page, "city report")
+    _shot(page, "third-city-report-1280")
+
+    # Its regional secretary forwards to its Bupati, who acknowledges.
+    _as(sekda)
+    page.goto(city_url)
+    _clean(page, "city report to forward")
+    _click("Teruskan kepada Bupati")
+    page.get_by_text("Diteruskan kepada Bupati.").wait_for()
+    _as(bupati)
+    page.goto(city_url)
+    _clean(page, "city report to acknowledge")
+    _click("Nyatakan telah diketahui")
+    page.get_by_text("Dinyatakan telah diketahui.").wait_for()
+    _clean(page, "acknowledged city report")
+    report.refresh_from_db()
+    assert report.state == State.ACKNOWLEDGED
+
+    # The documents it exports say nothing of another government either.
+    for url in (f"/monev/{slug}/city/{city.pk}/export.pdf", f"{report_url}export.pdf"):
+        answer = page.request.get(url)
+        assert answer.ok, url
+        text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(answer.body())).pages)
+        assert not FORBIDDEN.search(text), (url, FORBIDDEN.findall(text))
+    answer = page.request.get(f"/monev/{slug}/city/{city.pk}/export.docx")
+    document = Document(io.BytesIO(answer.body()))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "Bupati" in text and not FORBIDDEN.search(text), FORBIDDEN.findall(text)

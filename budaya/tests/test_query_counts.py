@@ -25,7 +25,7 @@ from budaya.accounts.models import Role, SignInAttempt, User
 from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.frameworks.selectors import current_adoptions
-from budaya.monev.models import CityReport, Period, Report, State
+from budaya.monev.models import CityReport, FollowUp, Period, Report, State
 from budaya.notifications.models import Email, Notification
 from budaya.org.models import EmployeeImport, Government
 from budaya.programme import services as programme_services
@@ -41,11 +41,8 @@ from budaya.scale import Generated, generate_government, usernames
 from budaya.teams.models import (
     Decree,
     Designation,
-    EligibilityRule,
     Membership,
     Team,
-    TeamKind,
-    TeamRole,
 )
 
 pytestmark = pytest.mark.django_db
@@ -143,9 +140,6 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         "team": team,
         "member": Membership.objects.filter(team=team).order_by("pk").first(),
         "decree": Decree.objects.filter(**mine, status=Decree.Status.DRAFT).first(),
-        "rule": EligibilityRule.objects.filter(**mine).order_by("pk").first(),
-        "kind": TeamKind.objects.filter(**mine).order_by("pk").first(),
-        "role": TeamRole.objects.filter(**mine).order_by("pk").first(),
         "designation": Designation.objects.filter(**mine).order_by("pk").first(),
         "programme": programme,
         "item": ScorecardItem.objects.filter(programme=programme).order_by("pk").first(),
@@ -163,6 +157,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         "draft": draft,
         "row": draft.rows.order_by("pk").first(),
         "city": CityReport.objects.filter(**mine).order_by("pk").first(),
+        "follow_up": FollowUp.objects.filter(**mine).order_by("pk").first(),
         "import": EmployeeImport.objects.create(
             **mine,
             file=ContentFile(b"NIP;Nama;Unit kerja\n", name="roster.csv"),
@@ -454,6 +449,7 @@ ARGS: dict[str, Args] = {
     "org:government_detail": _gov,
     "org:government_edit": _gov,
     "org:government_logo": _gov,
+    "org:setup": _gov,
     "org:unit_list": _gov,
     "org:unit_create": _gov,
     "org:unit_detail": _in_gov("agency"),
@@ -485,12 +481,6 @@ ARGS: dict[str, Args] = {
     "teams:decree_draft": _in_gov("decree"),
     "teams:rules": _gov,
     "teams:rules_export": _gov,
-    "teams:rule_create": _gov,
-    "teams:rule_edit": _in_gov("rule"),
-    "teams:kind_create": _gov,
-    "teams:kind_edit": _in_gov("kind"),
-    "teams:role_create": _gov,
-    "teams:role_edit": _in_gov("role"),
     "teams:policy_edit": _gov,
     "teams:template_upload": _gov,
     "teams:template_download": _gov,
@@ -558,6 +548,8 @@ ARGS: dict[str, Args] = {
     "monev:report_export": _in_gov("report", fmt="xlsx"),
     "monev:city": _in_gov("city"),
     "monev:city_export": _in_gov("city", fmt="xlsx"),
+    "monev:follow_ups": _gov,
+    "monev:follow_up": _in_gov("follow_up"),
     "problems:index": _gov,
     "problems:team": _in_gov("team"),
     "problems:problem_create": _in_gov("team"),
@@ -636,6 +628,7 @@ PINNED: dict[str, int] = {
     "org:government_detail": 10,
     "org:government_edit": 5,
     "org:government_logo": 4,
+    "org:setup": 7,
     "org:unit_list": 7,
     "org:unit_create": 7,
     "org:unit_detail": 10,
@@ -669,12 +662,6 @@ PINNED: dict[str, int] = {
     "teams:decree_draft": 11,
     "teams:rules": 11,
     "teams:rules_export": 8,
-    "teams:rule_create": 9,
-    "teams:rule_edit": 10,
-    "teams:kind_create": 6,
-    "teams:kind_edit": 7,
-    "teams:role_create": 6,
-    "teams:role_edit": 7,
     "teams:policy_edit": 7,
     "teams:template_upload": 7,
     "teams:template_download": 6,
@@ -686,7 +673,7 @@ PINNED: dict[str, int] = {
     "programme:create": 9,
     "programme:checklist_items": 8,
     "programme:checklist_item_edit": 8,
-    "programme:detail": 24,
+    "programme:detail": 26,  # + the KBK approved actions and their activities (issue 21)
     "programme:edit": 9,
     "programme:step": 11,
     "programme:stage": 11,
@@ -715,19 +702,19 @@ PINNED: dict[str, int] = {
     "activities:obligation_list": 8,
     "activities:obligation_create": 8,
     "activities:obligation_edit": 8,
-    "activities:detail": 12,  # +1: is it cited by a submitted report (issue 17)
+    "activities:detail": 13,  # + the approved actions the activity carried out (issue 21)
     "activities:edit": 15,
     "monev:start": 4,
     "monev:period_list": 8,
     "monev:period_create": 8,
-    "monev:board": 14,
+    "monev:board": 15,  # +1: the period's city report, its latest version (issue 19)
     "monev:period_edit": 7,
     "monev:maturity_overview": 12,
     "monev:maturity_overview_export": 12,
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 14,  # +1: rows changed since submitted, one query for all rows (issue 17)
+    "monev:report": 21,  # + the KBK results (issue 21); +1 follow-ups carried (issue 19)
     "monev:report_pick": 15,
     "monev:row_create": 11,
     "monev:evidence_picker": 10,
@@ -737,8 +724,12 @@ PINNED: dict[str, int] = {
     "monev:versions": 7,
     "monev:version": 9,  # +1: the same, for the version's rows (issue 17)
     "monev:report_export": 9,  # +1: the same, for the export's note (issue 17)
-    "monev:city": 12,
-    "monev:city_export": 13,
+    # The city report (issue 19): its versions, chain, follow-ups and the summary (agencies,
+    # summaries, first submissions, rows, forms, values), each one query whatever the size.
+    "monev:city": 19,
+    "monev:city_export": 20,
+    "monev:follow_ups": 9,
+    "monev:follow_up": 9,
     "rulebook:mine": 4,
     "rulebook:schema": 0,
     "rulebook:starter": 2,
@@ -748,7 +739,7 @@ PINNED: dict[str, int] = {
     "rulebook:export": 6,
     "problems:mine": 5,
     "problems:index": 10,  # the counts of the page's teams: problems, plans awaiting approval
-    "problems:team": 12,
+    "problems:team": 14,  # the meetings and the reports paged (a count each)
     "problems:problem_create": 10,
     "problems:meeting_create": 11,
     "problems:report_create": 8,

@@ -56,7 +56,9 @@ def test_a_tiny_government_is_consistent(generated):
 
 def test_reports_stand_in_every_state_and_every_hash_verifies(generated):
     reports = Report.objects.filter(government=generated.government)
-    assert set(reports.values_list("state", flat=True)) == set(State.values)
+    # One city report per period (issue 19): version 1 acknowledged, version 2 forwarded; the
+    # reports accepted since wait for the next version, so none is merely consolidated.
+    assert set(reports.values_list("state", flat=True)) == set(State.values) - {State.CONSOLIDATED}
     assert reports.filter(state=State.DRAFT, version=2).exists()  # returned, then revised
     versions = ReportVersion.objects.filter(government=generated.government)
     assert versions.count() >= 6 and all(version.verify() for version in versions)

@@ -15,15 +15,16 @@ from django.utils import timezone
 from budaya.accounts import checkpoints
 from budaya.activities.services import send_obligation_reminders
 from budaya.org.models import Government
-from budaya.teams.services import expire_ended
+from budaya.teams.services import expire_ended, expire_ineligible
 
 
 class Command(BaseCommand):
     help = (
         "Daily jobs: reminders of recurring obligations and monitoring deadlines that fall due "
-        "(each sent once); role-model and change-agent designations whose period has ended; "
-        "decrees nearing their age limit and members who left a team; the notification digests "
-        "and the e-mails left in the outbox; imports whose "
+        "(each sent once); role-model and change-agent designations whose period has ended or "
+        "that the government's rulebook no longer allows; decrees nearing their age limit and "
+        "members who left a team; the notification digests and the e-mails left in the "
+        "outbox; imports whose "
         "background worker died are marked failed; a checkpoint of every audit chain's head, "
         "outside the database."
     )
@@ -44,6 +45,9 @@ class Command(BaseCommand):
 
         reminders += send_deadline_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
+        # Designations published before their rulebook refused them (issue 18); an import does
+        # the same at once.
+        expired += sum(expire_ineligible(government) for government in Government.objects.all())
         # Teams (issue 20): decrees nearing their age limit, members who left; announced once.
         from budaya.teams.reminders import announce_departures, announce_expiring_decrees
 

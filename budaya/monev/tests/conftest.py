@@ -11,7 +11,9 @@ from budaya.activities.evidence import store_link
 from budaya.activities.models import Activity, ActivityEvidence, ActivityForm
 from budaya.monev import services
 from budaya.monev.models import Period
+from budaya.org.models import Employee
 from budaya.rulebook.services import load_shipped
+from budaya.teams.models import Membership, Team, TeamKind, TeamRole
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +37,23 @@ class Scene:
     mayor: Any
     other_team: Any
     employee: Any
+
+    def sign_city(self, city: Any) -> Any:
+        """The city team fills in the city report's signatory (a rulebook whose city team has
+        no chair on record leaves it empty)."""
+        return services.save_city_signatory(
+            city, place="Kota", name="Ketua Tim Kota", nip="197001011990031009", actor=self.admin
+        )
+
+    def verify(self, report: Any) -> None:
+        """The city team verifies every maturity answer as the agency gave it."""
+        services.verify_review(
+            report,
+            answers={a.pk: (bool(a.answer), "") for a in report.maturity.all()},
+            scores={},
+            score_reasons={},
+            actor=self.admin,
+        )
 
 
 @pytest.fixture
@@ -80,6 +99,7 @@ def scene(world, make_user, scene_rulebook) -> Scene:
         deadline=datetime.date(2025, 8, 31),
         actor=admin,
     )
+    _chairs(government, [world.agency, world.other_agency])
     sekda = world.user(Role.LEADERSHIP)
     RoleGrant.objects.filter(user=sekda, role=Role.LEADERSHIP).update(office="sekda")
     mayor = make_user("w.walikota", Role.LEADERSHIP, government)
@@ -99,3 +119,35 @@ def scene(world, make_user, scene_rulebook) -> Scene:
         other_team=world.other_agency_user,
         employee=world.user(Role.EMPLOYEE),
     )
+
+
+def _chairs(government: Any, agencies: list[Any]) -> None:
+    """A head (echelon II) of each agency and, where the rulebook has the team kinds, a team with
+    a chair for each agency and one for the city: the signatories the rulebook names are there
+    to be prefilled."""
+    agency_kind = TeamKind.objects.filter(government=government, scope="agency").first()
+    city_kind = TeamKind.objects.filter(government=government, scope="city").first()
+    chair = TeamRole.objects.filter(government=government, chart_place="chair").first()
+    for number, unit in enumerate([*agencies, None]):
+        employee = Employee.objects.create(
+            government=government,
+            unit=unit or agencies[0],
+            nip=f"19690202199102{number:04d}",
+            name=f"Ketua Tim {number + 1}",
+            sex="L",
+            status="PNS",
+            echelon="II.b" if unit is not None else "",
+        )
+        kind = agency_kind if unit is not None else city_kind
+        if kind is None or chair is None:
+            continue
+        team = Team.objects.create(
+            government=government, kind=kind, unit=unit, name=f"Tim {number}"
+        )
+        Membership.objects.create(
+            government=government,
+            team=team,
+            employee=employee,
+            role=chair,
+            start_on=datetime.date(2025, 1, 2),
+        )

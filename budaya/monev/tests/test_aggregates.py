@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import importlib
 import io
 import random
 
 import pytest
-from django.apps import apps as django_apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,16 +74,18 @@ def _step(rng, scene, report, actors, spare):
             for answer in rng.sample(answers, 3):
                 services.verify_maturity(answer, rng.choice([True, False]), "Dicek", scene.admin)
         elif choice == "scores":
-            services.save_scores(
+            services.verify_review(
                 report,
-                {s.pk: rng.choice([None, 1, 3]) for s in scores},
-                scene.admin,
-                verify=True,
-                reasons={s.pk: "Dicek" for s in scores},
+                answers={},
+                scores={s.pk: rng.choice([None, 1, 3]) for s in scores},
+                score_reasons={s.pk: "Dicek" for s in scores},
+                actor=scene.admin,
             )
         elif report.state == State.SUBMITTED:
             target = rng.choice([State.RETURNED, State.ACCEPTED])
-            services.transition(report, target, scene.admin, note="Lengkapi")
+            services.transition(
+                report, target, scene.admin, note="Lengkapi", accept_unverified="Dicek kemudian"
+            )
         else:
             city = services.consolidate(scene.period, scene.admin2)
             services.forward(city, scene.sekda)
@@ -124,13 +124,6 @@ def test_after_any_sequence_of_operations_the_summaries_equal_a_rebuild(scene, m
         assert _summaries(scene.government) == maintained, f"after step {step}"
     states = set(Report.objects.values_list("state", flat=True))
     assert states != {State.DRAFT}, "the walk went somewhere"
-    # The frozen copy of the computation in migration monev 0002 (issue 17: no live code in a
-    # migration) fills the same summaries as the code today.
-    expected = _summaries(scene.government)
-    ReportSummary.objects.all().delete()
-    migration = importlib.import_module("budaya.monev.migrations.0002_report_summary")
-    migration.fill(django_apps, None)
-    assert _summaries(scene.government) == expected
 
 
 def test_the_summary_follows_the_report(scene):
@@ -153,7 +146,7 @@ def test_the_summary_follows_the_report(scene):
     for answer in report.maturity.all():
         services.verify_maturity(answer, bool(answer.answer), "", scene.admin)
     summary.refresh_from_db()
-    assert summary.verified_level == 1 and summary.verified_2 == 1
+    assert summary.verified_level == 1 and summary.verified_items["2"] == 1
 
 
 def _scene_with(scene, size):
@@ -232,3 +225,39 @@ def test_the_overview_shows_each_agency_sorted_by_score_and_exports_it(client, s
     assert "Dinas Pendidikan" in html and "Dinas Kesehatan" not in html
     client.force_login(scene.employee)
     assert client.get(url).status_code == 403
+
+
+def test_the_summary_keeps_every_indicator_of_the_rulebook(scene):
+    """Issue 18: a maturity table of five indicators is summarised whole (not the first four)."""
+    from budaya.monev.models import Period
+    from budaya.rulebook import services as rulebook
+
+    text = rulebook.shipped_text("kota-serang").replace(
+        "  evaluation:\n    name: Evaluasi Budaya Kerja\n",
+        "      - number: 5\n"
+        "        text: Budaya organisasi menjadi teladan bagi Perangkat Daerah lain\n"
+        "        choice: government\n"
+        "        evidence:\n"
+        "          - item: a\n"
+        "            text: Ada penghargaan budaya organisasi\n"
+        "  evaluation:\n    name: Evaluasi Budaya Kerja\n",
+        1,
+    )
+    rulebook.import_rulebook(government=scene.government, text=text, acting_user=scene.admin)
+    period = services.create_period(
+        scene.government,
+        kind=Period.Kind.KHUSUS,
+        year=2025,
+        title="Monev khusus",
+        starts_on=datetime.date(2025, 1, 1),
+        ends_on=datetime.date(2025, 12, 31),
+        deadline=datetime.date(2025, 12, 31),
+        actor=scene.admin,
+    )
+    report = services.start_report(period, scene.agency, scene.team)
+    services.save_maturity(
+        report, {a.pk: (True, "", []) for a in report.maturity.all()}, scene.team
+    )
+    summary = ReportSummary.objects.get(report=report)
+    assert [n for n, _own, _v in summary.per_indicator()] == [1, 2, 3, 4, 5]
+    assert summary.own_level == 5 and summary.own_items["5"] == 1

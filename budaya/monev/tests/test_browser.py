@@ -78,9 +78,11 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     _click(page, "Setujui")
     _click(page, "Sampaikan ke tim tingkat pemerintah daerah")
 
-    # The city team accepts and consolidates.
+    # The city team accepts (the maturity check left for later, with its reason) and
+    # consolidates.
     _as(page, sign_in, scene.admin)
     page.goto(url)
+    page.get_by_label("Atau terima tanpa verifikasi, karena:").fill("Verifikasi lapangan")
     _click(page, "Terima")
     page.goto(reverse("monev:board", args=[slug, scene.period.pk]))
     _click(page, "Himpun 1 laporan yang diterima")
@@ -88,17 +90,50 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
     city = CityReport.objects.get(period=scene.period)
     city_url = reverse("monev:city", args=[slug, city.pk])
 
-    # The regional secretary forwards; the mayor acknowledges.
+    # The regional secretary returns it once with a note; the city team consolidates again.
+    _as(page, sign_in, scene.sekda)
+    page.goto(city_url)
+    page.get_by_label("Alasan pengembalian").fill("Lengkapi ringkasan permasalahan")
+    page.get_by_role("button", name="Kembalikan", exact=True).click()
+    page.get_by_text("Dikembalikan dengan alasan yang diberikan.").wait_for()
+    _as(page, sign_in, scene.admin)
+    page.goto(reverse("monev:board", args=[slug, scene.period.pk]))
+    _click(page, "Himpun 1 laporan yang diterima")
+    latest = CityReport.objects.get(period=scene.period, number=2)
+    city_url = reverse("monev:city", args=[slug, latest.pk])
+    expect(page.get_by_text("Lengkapi ringkasan permasalahan")).to_have_count(0)
+
+    # The regional secretary forwards with a note; the mayor acknowledges with two directions.
     _as(page, sign_in, scene.sekda)
     page.goto(city_url)
     # The scene runs by Serang's rulebook: the Sekda forwards to its head of government's title.
+    page.get_by_label("Catatan kepada kepala daerah").fill("Mohon arahan")
     _click(page, "Teruskan kepada Wali Kota")
     page.get_by_text("Diteruskan kepada Wali Kota.").wait_for()
     assert page.get_by_role("button", name="Nyatakan telah diketahui").count() == 0
     _as(page, sign_in, scene.mayor)
     page.goto(city_url)
+    expect(page.locator("#summary")).to_contain_text(scene.other_agency.name)  # not reported
+    page.get_by_label("Disposisi").fill("Perkuat internalisasi nilai")
+    for index, (agency, text) in enumerate(
+        ((scene.agency, "Evaluasi apel pagi"), (scene.other_agency, "Susun SK tim"))
+    ):
+        page.locator(f"select[name='direction-{index}-unit']").select_option(str(agency.pk))
+        page.locator(f"textarea[name='direction-{index}-text']").fill(text)
+        page.locator(f"input[name='direction-{index}-due_on']").fill("2099-06-30")
     _click(page, "Nyatakan telah diketahui")
     page.get_by_text("Dinyatakan telah diketahui.").wait_for()
+    expect(page.locator("#directions")).to_contain_text("Susun SK tim")
+
+    # Each direction lands on its agency's page of follow-ups, and only there.
+    for user, mine, theirs in (
+        (scene.team, "Evaluasi apel pagi", "Susun SK tim"),
+        (scene.other_team, "Susun SK tim", "Evaluasi apel pagi"),
+    ):
+        _as(page, sign_in, user)
+        page.goto(reverse("monev:follow_ups", args=[slug]))
+        expect(page.get_by_role("link", name=mine)).to_be_visible()
+        assert page.get_by_text(theirs).count() == 0
 
     report.refresh_from_db()
     assert report.state == State.ACKNOWLEDGED and report.version == 2
@@ -117,11 +152,14 @@ def test_from_activities_to_the_mayor(page, sign_in, scene):
         ("submitted", "w.kepala"),
         ("accepted", "w.admin"),
         ("consolidated", "w.admin"),
+        ("accepted", "w.sekda"),
+        ("consolidated", "w.admin"),
         ("forwarded", "w.sekda"),
         ("acknowledged", "w.walikota"),
     ]
     # The submitted versions are provably unchanged, and the page says so.
     assert all(v.verify() for v in ReportVersion.objects.filter(report=report))
+    _as(page, sign_in, scene.admin)
     page.goto(reverse("monev:versions", args=[slug, report.pk]))
     assert page.get_by_text("tidak berubah").count() == 2
     expect(page.get_by_text("Daftar hadir dilampirkan")).to_be_visible()

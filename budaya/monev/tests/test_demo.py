@@ -9,6 +9,7 @@ from budaya.accounts.models import Role
 from budaya.monev import demo
 from budaya.monev.models import (
     CityReport,
+    FollowUp,
     MaturityAnswer,
     Period,
     Report,
@@ -48,8 +49,11 @@ def cities(government, other_government, make_user):
         name = city.slug.removeprefix("kota-")
         dinkes = Unit.objects.get(government=city, code="DINKES")
         make_user(f"admin.{name}", Role.CITY_ADMIN, city)
-        make_user(f"sekda.{name}", Role.LEADERSHIP, city)
-        make_user(f"walikota.{name}", Role.LEADERSHIP, city)
+        # As the demo's logins hold them (org/demo): the regional secretary and the head.
+        sekda = make_user(f"sekda.{name}", Role.LEADERSHIP, city)
+        sekda.role_grants.update(office="sekda")
+        head = make_user(f"walikota.{name}", Role.LEADERSHIP, city)
+        head.role_grants.update(office="head")
         make_user(f"tim.dinkes.{name}", Role.UNIT_TEAM, city, dinkes)
         make_user(f"kepala.dinkes.{name}", Role.UNIT_HEAD, city, dinkes)
     return government, other_government
@@ -82,7 +86,14 @@ def test_every_state_in_both_cities_and_once_only(cities):
             State.ACKNOWLEDGED
         }
         states = set(Report.objects.filter(period=current).values_list("state", flat=True))
-        assert states == set(State.values)
+        # One city report per period: version 1 acknowledged, version 2 forwarded; the
+        # reports accepted since wait for version 3 (so none is merely consolidated).
+        assert states == set(State.values) - {State.CONSOLIDATED}
+        assert list(CityReport.objects.filter(period=current).values_list("number", "state")) == [
+            (1, "acknowledged"),
+            (2, "forwarded"),
+        ]
+        assert FollowUp.objects.filter(period=previous).count() == 2
         assert Report.objects.filter(period=current).count() < len(CODES)  # some not started
         assert Report.objects.get(period=current, unit__code="DINKES").state == State.DRAFT
         assert all(v.verify() for v in ReportVersion.objects.filter(government=city))

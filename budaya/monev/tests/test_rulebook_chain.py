@@ -23,6 +23,7 @@ def _accepted(scene):
     services.add_rows_from_activities(report, [(scene.activities[0], 1)], scene.team)
     services.transition(report, State.APPROVED, scene.head)
     services.transition(report, State.SUBMITTED, scene.head)
+    scene.verify(report)
     services.transition(report, State.ACCEPTED, scene.admin)
     return report
 
@@ -113,6 +114,8 @@ def test_each_signature_under_its_own_title(scene):
         for page in PdfReader(io.BytesIO(exports.pdf(document))).pages
     )
     assert "Diketahui" not in text and "kepala daerah" not in text.lower()
-    # The Sekda's name stands under the Sekda's title only.
-    assert text.index("Sekretaris Daerah Kota Serang") < text.index("Drs. Sekda Contoh")
-    assert text.index("Drs. Sekda Contoh") < text.index("Wali Kota Serang,")
+    # The Sekda's name stands under the Sekda's title only (in the signature blocks, after the
+    # chain that names who forwarded).
+    signatures = text[text.rindex("Menyampaikan") :]
+    assert signatures.index("Sekretaris Daerah Kota Serang") < signatures.index("Drs. Sekda Contoh")
+    assert signatures.index("Drs. Sekda Contoh") < signatures.index("Wali Kota Serang,")

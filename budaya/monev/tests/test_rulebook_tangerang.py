@@ -70,8 +70,9 @@ def test_the_kbk_chain(scene):
     with pytest.raises(PermissionDenied):  # and submits it (agency_head), not the KBK
         services.transition(report, State.SUBMITTED, scene.team)
     services.transition(report, State.SUBMITTED, scene.head)
+    scene.verify(report)
     services.transition(report, State.ACCEPTED, scene.admin)
-    city = services.consolidate(scene.period, scene.admin)
+    city = scene.sign_city(services.consolidate(scene.period, scene.admin))
     with pytest.raises(PermissionDenied):
         services.forward(city, scene.mayor)
     services.forward(city, scene.sekda)
@@ -96,8 +97,9 @@ def test_its_deadline_and_signatories(scene):
     assert "Percepatan" not in body and "Serang" not in body
     assert "Kepala OPD selaku Penanggung-jawab Kelompok Budaya Kerja," in body
     assert "Keterangan:" in body and "Rencana tindakan (action plan)" in body
+    scene.verify(report)
     services.transition(report, State.ACCEPTED, scene.admin)
-    city = services.consolidate(scene.period, scene.admin)
+    city = scene.sign_city(services.consolidate(scene.period, scene.admin))
     services.forward(city, scene.sekda)
     city.refresh_from_db()
     services.acknowledge(city, scene.mayor)

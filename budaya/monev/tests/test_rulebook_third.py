@@ -65,10 +65,14 @@ def test_the_third_government_reads_only_its_own_words(client, make_user):
         [],
         team,
     )
+    services.save_signatory(report, "Contoh", "Sri Kepala", "198001012005011001", team)
     services.transition(report, State.APPROVED, head)
     services.transition(report, State.SUBMITTED, head)
     services.transition(report, State.ACCEPTED, admin)
     city = services.consolidate(period, admin)
+    services.save_city_signatory(
+        city, place="Contoh", name="Ketua Tim", nip="198001012005011002", actor=admin
+    )
     services.forward(city, sekda)
     city.refresh_from_db()
     services.acknowledge(city, bupati)

@@ -96,6 +96,8 @@ def test_the_whole_way_up_with_a_return(scene):
     assert [c["change"] for c in changes] == ["changed"]
     assert changes[0]["fields"][0]["new"] == "Daftar hadir dilampirkan"
 
+    scene.verify(report)
+
     services.transition(report, State.ACCEPTED, scene.admin)
     with pytest.raises(ValidationError):  # no skipping
         services.transition(report, State.FORWARDED, scene.sekda)
@@ -227,9 +229,9 @@ def test_verify_reports_finds_a_consolidated_version_rewritten_with_its_audit_en
     for target, actor in (
         (State.APPROVED, scene.head),
         (State.SUBMITTED, scene.head),
-        (State.ACCEPTED, scene.admin),
     ):
         services.transition(report, target, actor)
+    services.transition(report, State.ACCEPTED, scene.admin, accept_unverified="Dicek kemudian")
     city = services.consolidate(scene.period, scene.admin)
     out = io.StringIO()
     call_command("verify_reports", stdout=out)

@@ -26,7 +26,7 @@ def test_an_event_recorded_before_a_crash_is_still_sent(task_backend, db_worker,
         recipient_ids=[team.pk],
         url="/monev/",
         key="report:7:returned",
-        context={"title": "Laporan Monev 2025", "note": "Lampirkan daftar hadir"},
+        context={"period": "Monev 2025", "reason": "Lampirkan daftar hadir"},
     )
     # Recorded and queued in the database; no process has sent it (the web process is gone).
     email = Email.objects.get()

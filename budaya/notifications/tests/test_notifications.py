@@ -35,7 +35,7 @@ def tell(django_capture_on_commit_callbacks):
                 recipient_ids=[user.pk for user in recipients],
                 url="/monev/kota-tangerang/reports/1/",
                 key=key,
-                context={"title": "Laporan Monev 2025", "agency": "Dinas Pendidikan", **context},
+                context={"period": "Monev 2025", "agency": "Dinas Pendidikan", **context},
                 actor_id=world.user(Role.CITY_ADMIN).pk,
             )
 
@@ -53,13 +53,13 @@ def team(world):
 def test_one_notification_and_one_email_per_recipient_even_when_repeated(world, team, tell):
     head = world.user(Role.UNIT_HEAD)
     for _ in range(3):
-        tell(world, [team, head], note="Lampirkan daftar hadir")
+        tell(world, [team, head], reason="Lampirkan daftar hadir")
     assert Notification.objects.filter(recipient=team).count() == 1
     assert Notification.objects.filter(recipient=head).count() == 1
     # The head has no address: told in the app only.
     assert [m.to for m in mail.outbox] == [["tim@example.id"]]
     message = mail.outbox[0]
-    assert message.subject == "Laporan dikembalikan: Laporan Monev 2025"
+    assert message.subject == "Laporan dikembalikan: Dinas Pendidikan, Monev 2025"
     assert "Lampirkan daftar hadir" in message.body
     assert "/monev/kota-tangerang/reports/1/" in message.body
     assert Email.objects.get().status == Email.Status.SENT
@@ -135,8 +135,8 @@ def test_preferences_app_only_and_digest(client, world, team, tell):
     client.post(
         reverse("notifications:preferences"), {"delivery": Delivery.DIGEST, "language": "en"}
     )
-    tell(world, [team], key="b", title="First report")
-    tell(world, [team], key="c", title="Second report")
+    tell(world, [team], key="b", period="First period")
+    tell(world, [team], key="c", period="Second period")
     assert mail.outbox == []
     today = timezone.localdate()
     assert services.send_digests(today) == 1
@@ -144,8 +144,8 @@ def test_preferences_app_only_and_digest(client, world, team, tell):
     assert len(mail.outbox) == 1
     digest = mail.outbox[0]
     assert digest.subject == f"Kota Tangerang: 2 notifications of {today:%d-%m-%Y}"
-    assert "Report returned: First report" in digest.body
-    assert "Report returned: Second report" in digest.body
+    assert "Report returned: Dinas Pendidikan, First period" in digest.body
+    assert "Report returned: Dinas Pendidikan, Second period" in digest.body
     # Told in the app only before the choice: not in the digest.
     assert "Laporan dikembalikan" not in digest.body
 
@@ -154,15 +154,15 @@ def test_a_governments_own_text_is_used_and_never_run(client, world, team, tell,
     admin = world.user(Role.CITY_ADMIN)
     client.force_login(admin)
     url = reverse("notifications:text_edit", args=[world.government.slug, KIND, "id"])
-    attack = "{{ settings.SECRET_KEY }} {% load static %} {title}"
-    response = client.post(url, {"subject": "Perbaiki: {title}", "body": attack})
+    attack = "{{ settings.SECRET_KEY }} {% load static %} {period}"
+    response = client.post(url, {"subject": "Perbaiki: {period}", "body": attack})
     assert response.status_code == 302
     own = Text.objects.get(government=world.government, kind=KIND, language="id")
     assert own.body == attack
     tell(world, [team])
     message = mail.outbox[0]
-    assert message.subject == "Perbaiki: Laporan Monev 2025"
-    assert message.body == "{{ settings.SECRET_KEY }} {% load static %} Laporan Monev 2025"
+    assert message.subject == "Perbaiki: Monev 2025"
+    assert message.body == "{{ settings.SECRET_KEY }} {% load static %} Monev 2025"
     assert settings.SECRET_KEY not in message.body
     # The other government keeps the shipped text.
     assert not Text.objects.filter(government=world.other_government).exists()

@@ -62,6 +62,22 @@ def test_unit_tree_search_and_empty_state(admin_client, government, agency):
     assert "Tidak ada unit yang cocok" in none
 
 
+def test_unit_search_ignores_case_accents_and_invisible_characters(admin_client, government):
+    """As the employee search (issue 23): a unit named with an accent, decomposed or not, or
+    with a zero-width space from an export, is found as the operator types it."""
+    Unit.objects.create(
+        government=government, kind="upt", code="9.01", name="UPT Puskesmas Cipe\u0301de"
+    )
+    Unit.objects.create(
+        government=government, kind="upt", code="9.02", name="Bidang Ke\u200bbudayaan"
+    )
+    for typed in ("cipéde", "CIPEDE", "Cipe\u0301de"):
+        page = admin_client.get(url("unit_list", government), {"q": typed}).content.decode()
+        assert "1 unit ditemukan" in page, typed
+    page = admin_client.get(url("unit_list", government), {"q": "kebudayaan"}).content.decode()
+    assert "1 unit ditemukan" in page
+
+
 def test_create_rename_and_move_a_unit_keep_history(admin_client, government, agency):
     response = admin_client.post(
         url("unit_create", government),

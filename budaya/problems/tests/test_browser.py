@@ -1,8 +1,10 @@
 """The issue's "Done when" walk in Chromium: a KBK records three problems, scores them, draws a
 fishbone for the top one, submits an action plan that its penanggung-jawab returns once and then
-approves, logs the action as done through an activity, records the check, prints the minutes of
-the meeting where it was decided, and the penanggung-jawab reads the progress report; an agency
-of a government whose rulebook does not apply it does not see the feature."""
+approves (the approved action then shows in the agency's programme, linked to the activity that
+carried it out), logs the action as done through an activity, records the check, prints the
+minutes of the meeting where it was decided, and the penanggung-jawab finds the progress report
+among his tasks and reads it; an agency of a government whose rulebook does not apply it does not
+see the feature."""
 
 from __future__ import annotations
 
@@ -13,11 +15,14 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import expect
 
+from budaya import pending
 from budaya.activities.models import Activity, ActivityForm
 from budaya.conftest import PASSWORD
 from budaya.problems.models import ActionPlan, PlanEvent, Problem
+from budaya.programme import services as programme_services
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -59,8 +64,19 @@ def _submit(page, name: str) -> None:
     page.wait_for_load_state()
 
 
+def _tasks(user) -> dict[str, str]:
+    """The user's tasks (budaya.pending, the home page's "Tugas saya"): label → link."""
+    with translation.override("en"):
+        return {str(item.label): item.url for item in pending.pending_for(user)}
+
+
 def test_done_when_walk(chromium, live_server, cycle):
     c = cycle
+    # The agency's programme of the year the action falls due.
+    programme = programme_services.create_programme(
+        government=c.government, unit=c.agency, year=2030
+    )
+    programme_url = f"/programme/{c.government.slug}/{programme.pk}/"
     worker_context, page = _person(chromium, live_server, c.worker)
     # The menu leads to the KBK.
     page.get_by_role("navigation", name="Main navigation").get_by_role(
@@ -140,6 +156,7 @@ def test_done_when_walk(chromium, live_server, cycle):
     expect(page.locator(".plan-history")).to_contain_text("Tambahkan tanggal sosialisasi SOP.")
     _submit(page, "Submit to the penanggung-jawab")
     head.goto(problem_url)
+    assert problem_url.endswith(_tasks(c.head)["Action plans awaiting your approval"])
     _submit(head, "Approve")
     plan = ActionPlan.objects.get(problem__title=titles[0])
     assert plan.status == ActionPlan.Status.APPROVED
@@ -166,6 +183,19 @@ def test_done_when_walk(chromium, live_server, cycle):
     _field(page, "Result against the indicator").fill("Loket buka 08.00 19 dari 20 hari")
     _field(page, "Indicator achieved").select_option("yes")
     _submit(page, "Record the result")
+    # The approved action is in the agency's programme, with the activity that carried it out,
+    # and leads back to the problem; the activity names the action.
+    page.goto(programme_url)
+    actions = page.locator("section[aria-labelledby=kbk-actions]")
+    expect(actions).to_contain_text("Menyusun SOP pembukaan loket")
+    expect(actions).to_contain_text("Sosialisasi SOP pembukaan loket")
+    _shoot(page, "programme")
+    actions.get_by_role("link", name=re.compile("Sosialisasi SOP")).click()
+    expect(page.locator("ul.executed-actions")).to_contain_text("Menyusun SOP pembukaan loket")
+    page.goto(problem_url)
+    page.get_by_role("link", name="2030").click()
+    expect(page).to_have_url(re.compile(rf"{programme_url}"))
+    page.goto(problem_url)
     _submit(page, "Mark done")
     expect(page.locator("ul.messages")).to_have_count(1)
     expect(page.locator("#s-plan")).to_contain_text("Done")
@@ -201,12 +231,16 @@ def test_done_when_walk(chromium, live_server, cycle):
     _field(page, "Until").fill("2030-12-31")
     _submit(page, "Save")
     report_url = page.url
-    head.goto(report_url)
+    # The report is sent up as a task: the penanggung-jawab follows the task's link.
+    task = _tasks(c.head)["KBK progress reports to read and follow up"]
+    assert report_url.endswith(task)
+    head.goto(task)
     expect(head.locator("table.figures")).to_contain_text("Problems solved")
     _field(head, "Follow-up of the penanggung-jawab").fill("Terapkan di seluruh UPT.")
     _submit(head, "Record the follow-up")
     expect(head.locator("blockquote.direction")).to_contain_text("Terapkan di seluruh UPT.")
     _shoot(head, "report")
+    assert "KBK progress reports to read and follow up" not in _tasks(c.head)
     worker_context.close()
     head_context.close()
 

@@ -201,3 +201,20 @@ def test_nothing_is_written_where_the_rulebook_does_not_apply_it(cycle):
             raised_on=DAY,
         )
     assert Problem.objects.count() == 0
+
+
+def test_the_prioritisation_method_is_the_rulebooks_and_only_usg_is_accepted():
+    """The method is the government's choice in its rulebook (USG by default); no regulation
+    here names another, so a file asking for one is refused, naming the field and its line."""
+    from budaya.rulebook import services as rulebook
+
+    text = rulebook.shipped_text("kota-tangerang")
+    assert rulebook.parse_rulebook(text).document.problem_solving.prioritisation == "usg"
+    hanlon = text.replace(
+        "problem_solving:\n  applies: true",
+        "problem_solving:\n  applies: true\n  prioritisation: hanlon",
+    )
+    with pytest.raises(rulebook.RulebookFileError) as refused:
+        rulebook.parse_rulebook(hanlon)
+    message = " ".join(refused.value.messages)
+    assert "problem_solving.prioritisation" in message and "usg" in message

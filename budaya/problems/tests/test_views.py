@@ -37,6 +37,82 @@ def test_the_menu_shows_problem_solving_only_where_the_rulebook_applies_it(clien
     assert reverse("problems:mine") not in page
 
 
+def test_the_menu_follows_a_new_rulebook_version_at_once(
+    client, cycle, django_capture_on_commit_callbacks
+):
+    """No session copy to wait for: the next page after an import shows the new answer."""
+    from budaya.rulebook import services as rulebook
+
+    c = cycle
+    client.force_login(c.worker)
+    assert reverse("problems:mine") in client.get(reverse("home")).content.decode()
+    text = rulebook.shipped_text("kota-tangerang").replace(
+        "problem_solving:\n  applies: true", "problem_solving:\n  applies: false"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        rulebook.import_rulebook(government=c.government, text=text, source_name="off.yaml")
+    assert reverse("problems:mine") not in client.get(reverse("home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        rulebook.load_shipped(government=c.government, name="kota-tangerang")
+    assert reverse("problems:mine") in client.get(reverse("home")).content.decode()
+
+
+def test_the_attendees_are_the_team_on_the_meeting_date(client, cycle):
+    from django.core.exceptions import ValidationError
+
+    c = cycle
+    left = c.members["member2"]
+    left.end_on = datetime.date(2025, 3, 31)
+    left.save()
+    url = reverse("problems:meeting_create", args=[c.government.slug, c.team.pk])
+    client.force_login(c.worker)
+    names = left.employee.full_name
+    assert names not in client.get(url).content.decode()  # today: no longer a member
+    assert names in client.get(url, {"held_on": "2025-03-10"}).content.decode()
+    response = client.post(
+        url,
+        {
+            "held_on": "2025-03-10",
+            "place": "Ruang rapat",
+            "agenda": "Inventarisasi masalah",
+            "present": [left.pk, c.members["chair"].pk],
+        },
+    )
+    meeting = Meeting.objects.get(team=c.team)
+    assert response.status_code == 302
+    present = dict(meeting.attendance.values_list("membership_id", "present"))
+    assert present[left.pk] is True and len(present) == 5
+    with pytest.raises(ValidationError):  # after she left, she is not an attendee
+        services.record_meeting(
+            team=c.team,
+            acting_user=c.worker,
+            held_on=datetime.date(2025, 5, 1),
+            place="Ruang rapat",
+            agenda="Tindak lanjut",
+            attendance={left.pk: True},
+        )
+
+
+def test_the_team_page_pages_its_meetings_and_reports(client, cycle):
+    c = cycle
+    for day in range(1, 13):
+        services.record_meeting(
+            team=c.team,
+            acting_user=c.worker,
+            held_on=datetime.date(2025, 1, day),
+            place="Ruang rapat",
+            agenda=f"Rapat ke-{day}",
+            attendance={},
+        )
+    url = reverse("problems:team", args=[c.government.slug, c.team.pk])
+    client.force_login(c.worker)
+    first = client.get(url).content.decode()
+    assert "Rapat ke-12" in first and "Rapat ke-2<" not in first
+    assert "meetings_page=2" in first
+    second = client.get(url, {"meetings_page": 2}).content.decode()
+    assert "Rapat ke-2<" in second and "Rapat ke-1<" in second and "Rapat ke-12" not in second
+
+
 def test_every_route_answers_404_in_a_government_whose_rulebook_does_not_apply_it(client, cycle):
     c = cycle
     from budaya.problems.models import Cause, Problem

@@ -118,3 +118,47 @@ def test_under_another_rulebook_a_unit_may_be_a_role_model(city):
     services.move_designation(designation, Designation.Status.PUBLISHED)
     assert Designation.objects.get().status == Designation.Status.PUBLISHED
     services.nominate(_designation(city, employee=city.pppk))  # S: any employee
+
+
+def test_designations_published_before_the_rulebook_refused_them_end_on_import(city):
+    """Issue 18: the unit and the PPPK already published as Tangerang role models (under a
+    rulebook that allowed them) are expired, with an audit entry giving the reason and T Pasal 1
+    angka 16, when the rulebook that refuses them is imported; the PNS stays."""
+    from budaya.accounts.models import AuditEntry
+
+    rulebook_services.load_shipped(government=city.government, name="kota-serang")
+    published = {}
+    for key, designation in (
+        ("unit", _designation(city, subject="unit", unit=city.bidang)),
+        ("pppk", _designation(city, employee=city.pppk)),
+        ("pns", _designation(city, employee=city.kasi)),
+    ):
+        designation = services.nominate(designation)
+        services.move_designation(designation, Designation.Status.APPROVED)
+        published[key] = services.move_designation(designation, Designation.Status.PUBLISHED)
+    rulebook_services.load_shipped(government=city.government, name="kota-tangerang")
+    status = dict(Designation.objects.values_list("pk", "status"))
+    assert status[published["unit"].pk] == Designation.Status.EXPIRED
+    assert status[published["pppk"].pk] == Designation.Status.EXPIRED
+    assert status[published["pns"].pk] == Designation.Status.PUBLISHED
+    entry = AuditEntry.objects.filter(
+        object_type="teams.designation", object_id=str(published["pppk"].pk)
+    ).latest("sequence")
+    assert entry.after["status"] == Designation.Status.EXPIRED
+    assert "No longer eligible under the rulebook" in entry.after["reason"]
+    assert "T Pasal 1 angka 16" in entry.after["reason"]
+    # Nothing more to end: a second run (the daily job) changes nothing.
+    assert services.expire_ineligible(city.government) == 0
+
+
+def test_the_daily_job_ends_designations_published_before_this_check_existed(city):
+    """Published rows written straight to the table (as before the rulebook was read): the
+    daily job finds and ends them under the current rulebook."""
+    from django.core.management import call_command
+
+    stale = _designation(city, subject="unit", unit=city.bidang)
+    stale.status = Designation.Status.PUBLISHED
+    stale.save()
+    call_command("daily", "--today", "2025-06-01", verbosity=0)
+    stale.refresh_from_db()
+    assert stale.status == Designation.Status.EXPIRED

@@ -377,23 +377,23 @@ def test_heads_are_role_models_only_where_the_rulebook_says_so(english, city, ci
     assert "Role models by regulation" not in body and "Ratna Kepala" not in body
 
 
-def test_rules_are_edited_in_the_ui(english, city, city_admin_user):
+def test_rules_are_changed_in_the_rulebook_only(english, city, city_admin_user):
+    """Issue 18: the rulebook is the one place of team kinds, roles and rules: the page has no
+    form of its own that the next version would overwrite; it points to the rulebook import,
+    and a changed teams section shows on the page."""
     english.force_login(city_admin_user)
-    url = reverse("teams:rule_create", args=[city.government.slug])
-    answer = english.post(
-        url,
-        {
-            "team_kind": city.kind.pk,
-            "role": city.roles["sekretaris"].pk,
-            "requirement": "echelon",
-            "unit_kinds": ["kecamatan"],
-            "echelons": ["IV"],
-            "source": "Keputusan Wali Kota",
-        },
-    )
-    assert answer.status_code == 302
     page = english.get(reverse("teams:rules", args=[city.government.slug])).content.decode()
-    assert "District (Kecamatan)" in page and "Keputusan Wali Kota" in page
+    assert "changed in the rulebook only" in page
+    assert reverse("rulebook:import", args=[city.government.slug]) in page
+    assert "/kinds/" not in page and "/roles/" not in page and "/rules/new/" not in page
+    text = rulebook_services.shipped_text("kota-tangerang")
+    assert "Keputusan Wali Kota Uji" not in text
+    source = "Lampiran II angka III.2 huruf e"
+    changed = text.replace(f"source: {source}", "source: Keputusan Wali Kota Uji", 1)
+    assert changed != text
+    rulebook_services.import_rulebook(government=city.government, text=changed)
+    page = english.get(reverse("teams:rules", args=[city.government.slug])).content.decode()
+    assert "Keputusan Wali Kota Uji" in page
 
 
 def test_the_team_list_is_paginated_and_keeps_its_filter(english, city, city_admin_user):
