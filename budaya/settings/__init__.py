@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "budaya.rulebook",
     "budaya.problems",
     "budaya.competitions",
+    "budaya.surveys",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 
