@@ -22,6 +22,7 @@ urlpatterns = [
     path("rulebook/", include("budaya.rulebook.urls")),
     path("problems/", include("budaya.problems.urls")),
     path("competitions/", include("budaya.competitions.urls")),
+    path("surveys/", include("budaya.surveys.urls")),
 ]
 
 if settings.DEBUG:

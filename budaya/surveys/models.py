@@ -144,16 +144,27 @@ class Survey(TenantModel):
     kind = models.CharField(_("kind"), max_length=6, choices=Kind.choices)
     title = models.CharField(_("title"), max_length=200)
     questionnaire = models.ForeignKey(
-        Questionnaire, on_delete=models.PROTECT, related_name="surveys", verbose_name=_("questionnaire")
+        Questionnaire,
+        on_delete=models.PROTECT,
+        related_name="surveys",
+        verbose_name=_("questionnaire"),
     )
     # A pulse: the unit (and everything below it) asked, or none for the whole government.
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("unit"),
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("unit"),
         related_name="+",
     )
     # A 360 round: the employee rated.
     subject = models.ForeignKey(
-        Employee, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("employee rated"),
+        Employee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("employee rated"),
         related_name="+",
     )
     opens_on = models.DateField(_("opens on"))

@@ -8,6 +8,7 @@ the national Indeks BerAKHLAK kept in ``NationalIndex``.
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Hashable
 from dataclasses import dataclass, field
@@ -61,7 +62,9 @@ def summarise(
     return values, (round(sum(indices) / len(indices), 1) if indices else None)
 
 
-def _tree(survey: Survey, tallies: list[Tally]) -> tuple[dict[Hashable, Hashable | None], dict[Group, Hashable]]:
+def _tree(
+    survey: Survey, tallies: list[Tally]
+) -> tuple[dict[Hashable, Hashable | None], dict[Group, Hashable]]:
     """The survey's groups: parent of each node, and the node of each stored group."""
     parents: dict[Hashable, Hashable | None] = {}
     node_of: dict[Group, Hashable] = {}
@@ -81,7 +84,7 @@ def _tree(survey: Survey, tallies: list[Tally]) -> tuple[dict[Hashable, Hashable
     scope_path = scope.path if scope else ""
     for pk, path in Unit.objects.filter(pk__in=cells).values_list("pk", "path"):
         chain = ancestors(path, scope_path)
-        for child, parent in zip(chain, chain[1:], strict=False):
+        for child, parent in itertools.pairwise(chain):
             parents[child] = parent
         if chain[-1] != root:
             parents[chain[-1]] = root
@@ -137,11 +140,11 @@ def compute_release(survey: Survey) -> Released:
     shown = anonymity.release(groups, survey.k)
     released = Released(shown=shown)
     for group, node in node_of.items():
-        target = anonymity.shown_ancestor(node, parents, shown)
-        if target is not None and target != node:
-            released.moves[group] = _stored_group(survey, target)
+        above = anonymity.shown_ancestor(node, parents, shown)
+        if above is not None and above != node:
+            released.moves[group] = _stored_group(survey, above)
     comments = _comments(survey, node_of, parents, shown)
-    for key, parent in parents.items():
+    for key in parents:
         is_shown = key in shown
         values, index = summarise(counts[key], item_values, points) if is_shown else ({}, None)
         released.figures.append(

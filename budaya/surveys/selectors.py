@@ -17,9 +17,9 @@ from budaya.programme.models import Declaration
 from budaya.surveys.models import (
     Commitment,
     Figure,
-    Questionnaire,
     Invitation,
     NationalIndex,
+    Questionnaire,
     Survey,
     TwibbonConfirmation,
 )
@@ -164,9 +164,7 @@ def commitment_of(employee: Any, declaration: Declaration | None) -> Commitment 
 
 
 def twibbon_of(employee: Any, month: datetime.date) -> TwibbonConfirmation | None:
-    return TwibbonConfirmation.objects.filter(
-        employee=employee, month=month.replace(day=1)
-    ).first()
+    return TwibbonConfirmation.objects.filter(employee=employee, month=month.replace(day=1)).first()
 
 
 def participation_by_unit(survey: Survey) -> list[dict[str, Any]]:
@@ -182,7 +180,8 @@ def participation_by_unit(survey: Survey) -> list[dict[str, Any]]:
             "invited": tally.invited,
             "answered": tally.answered,
             "rate": tally.answered / tally.invited * 100 if tally.invited else None,
-            "low": bool(tally.invited) and tally.answered / tally.invited * 100 < PARTICIPATION_FLOOR,
+            "low": bool(tally.invited)
+            and tally.answered / tally.invited * 100 < PARTICIPATION_FLOOR,
         }
         for tally in rows
     ]

@@ -24,14 +24,15 @@ from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
 from budaya.frameworks.models import CoreValue, FrameworkVersion
 from budaya.org.models import Employee, Government, Unit
-from budaya.surveys import anonymity, results
 from budaya.programme.models import Declaration
+from budaya.surveys import anonymity, results
 from budaya.surveys.models import (
     Commitment,
     Figure,
-    Questionnaire,
     Invitation,
     Item,
+    NationalIndex,
+    Questionnaire,
     Relation,
     Response,
     Scale,
@@ -67,9 +68,7 @@ def set_policy(
     policy = policy_of(government)
     before = audit.snapshot(policy, ["k", "peers", "subordinates"]) if policy.pk else None
     if policy.pk and k < policy.k and _open_surveys(government).exists():
-        raise ValidationError(
-            _("The minimum group size cannot be lowered while a survey is open.")
-        )
+        raise ValidationError(_("The minimum group size cannot be lowered while a survey is open."))
     policy.k, policy.peers, policy.subordinates = k, peers, subordinates
     policy.full_clean()
     policy.save()
@@ -88,7 +87,7 @@ def _open_surveys(government: Government) -> Any:
     return Survey.objects.filter(government=government, status=Survey.Status.OPEN)
 
 
-# --- Questionnaires ---------------------------------------------------------------------------------
+# --- Questionnaires ------------------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -114,7 +113,7 @@ def generate_questionnaire(
         comments=comments,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    items = []
+    items: list[Item] = []
     values = CoreValue.objects.filter(version=version).order_by("order")
     related = "manifestations" if source == "manifestations" else "guides"
     for value in values.prefetch_related(related):
@@ -171,14 +170,16 @@ def edit_item(*, actor: Any, item: Item, text_id: str, text_en: str) -> Item:
         raise ValidationError(_("An item needs its Indonesian text."))
     if len(text_id) > 600 or len(text_en) > 600:
         raise ValidationError(_("An item's text is at most 600 characters."))
-    questionnaire = item.questionnaire
+    questionnaire = Questionnaire.objects.get(pk=item.questionnaire_id)
     if questionnaire.locked:
         questionnaire = _next_version(actor, questionnaire)
         item = questionnaire.items.get(order=item.order)
     before = audit.snapshot(item, ["text_id", "text_en"])
     item.text_id, item.text_en = text_id, text_en
     item.save(update_fields=["text_id", "text_en"])
-    audit.record(actor, AuditAction.UPDATE, item, before, audit.snapshot(item, ["text_id", "text_en"]))
+    audit.record(
+        actor, AuditAction.UPDATE, item, before, audit.snapshot(item, ["text_id", "text_en"])
+    )
     return item
 
 
@@ -273,7 +274,9 @@ def raters_of(subject: Employee, policy: SurveyPolicy) -> list[tuple[Employee, s
     return raters
 
 
-def _pulse_cells(survey: Survey, people: list[tuple[Employee, str]], k: int) -> dict[int, int | None]:
+def _pulse_cells(
+    survey: Survey, people: list[tuple[Employee, str]], k: int
+) -> dict[int, int | None]:
     """Each unit with people invited → the unit its answers are stored in: the nearest unit at or
     above it (inside the survey's scope) with at least k people invited, else the scope itself
     (None: the whole government)."""
@@ -383,7 +386,9 @@ def send_reminders(today: datetime.date) -> int:
     answered (whether someone answered is known; what, never)."""
     count = 0
     due = Survey.objects.filter(
-        status=Survey.Status.OPEN, closes_on__gte=today, closes_on__lte=today + datetime.timedelta(3)
+        status=Survey.Status.OPEN,
+        closes_on__gte=today,
+        closes_on__lte=today + datetime.timedelta(3),
     ).select_related("government")
     for survey in due:
         waiting = Invitation.objects.filter(survey=survey, answered=False).exclude(
@@ -410,22 +415,21 @@ def _require_open(invitation: Invitation, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def save_answer(
-    *, invitation: Invitation, item_id: int | None, point: int | None, comment: str | None = None
+def save_answers(
+    *, invitation: Invitation, points: dict[int, int], comment: str | None = None
 ) -> Invitation:
-    """Keep one answer of a person still answering (resumable). Not audited: nothing is decided
+    """Keep the answers of a person still answering (resumable). Not audited: nothing is decided
     until they submit, and the trail never holds what someone answered."""
     _require_open(invitation, timezone.localdate())
+    questionnaire = invitation.survey.questionnaire
     draft = dict(invitation.draft)
-    if comment is not None:
-        if not invitation.survey.questionnaire.comments:
-            raise ValidationError(_("This survey takes no comments."))
+    if comment is not None and questionnaire.comments:
         draft[COMMENT] = comment.strip()[:COMMENT_LIMIT]
-    if item_id is not None:
-        questionnaire = invitation.survey.questionnaire
-        if not questionnaire.items.filter(pk=item_id).exists():
+    known = set(questionnaire.items.values_list("pk", flat=True))
+    for item_id, point in points.items():
+        if item_id not in known:
             raise ValidationError(_("That question is not in this survey."))
-        if point is None or not 1 <= point <= questionnaire.points:
+        if not 1 <= point <= questionnaire.points:
             raise ValidationError(_("Choose one of the answers."))
         draft[str(item_id)] = point
     invitation.draft = draft
@@ -437,8 +441,10 @@ def save_answer(
 def submit(*, actor: Any, invitation: Invitation) -> None:
     """Send the answers: a ``Response`` with no person, no time and a random key; the group's
     tally counts them; the invitation only learns that it was answered."""
-    invitation = Invitation.objects.select_for_update().select_related("survey__questionnaire").get(
-        pk=invitation.pk
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("survey__questionnaire")
+        .get(pk=invitation.pk)
     )
     _require_open(invitation, timezone.localdate())
     survey = invitation.survey
@@ -507,6 +513,25 @@ def close_survey(*, actor: Any, survey: Survey) -> int:
         {"status": Survey.Status.CLOSED, "groups_shown": len(released.shown)},
     )
     return len(released.shown)
+
+
+@transaction.atomic
+def save_national_index(*, actor: Any, year: int, value: Any, source: str) -> NationalIndex:
+    """The national Indeks BerAKHLAK of a year (reference data, the system chain)."""
+    row = NationalIndex.objects.filter(year=year).first()
+    before = audit.snapshot(row, ["value", "source"]) if row else None
+    row = row or NationalIndex(year=year)
+    row.value, row.source = value, source.strip()
+    row.save()
+    audit.record(
+        actor,
+        AuditAction.UPDATE if before else AuditAction.CREATE,
+        row,
+        before,
+        audit.snapshot(row, ["value", "source"]),
+        government=None,
+    )
+    return row
 
 
 # --- The employee's commitment and twibbon --------------------------------------------------------
