@@ -243,8 +243,8 @@ def _pulse_people(survey: Survey) -> list[tuple[Employee, str]]:
 
 
 def raters_of(subject: Employee, policy: SurveyPolicy) -> list[tuple[Employee, str]]:
-    """The subject's raters from the registry: themself; their superior (the structural head of
-    their unit, or of the parent unit when they head it); peers (the same unit, the same kind of
+    """The subject's raters from the registry: themself; their superior (the nearest structural
+    head in their unit or above it; for a head, above their unit); peers (the same unit, the same kind of
     position); subordinates (when they hold a structural post: the rest of the unit and the heads
     of its sub-units). Peers and subordinates are drawn at random up to the government's
     numbers."""
@@ -254,10 +254,14 @@ def raters_of(subject: Employee, policy: SurveyPolicy) -> list[tuple[Employee, s
     )
     heads = colleagues.filter(position_kind=Employee.PositionKind.STRUCTURAL)
     is_head = subject.position_kind == Employee.PositionKind.STRUCTURAL
-    superior_unit = unit.parent if is_head and unit.parent_id else unit
-    superior = heads.filter(unit=superior_unit).order_by("echelon", "name").first()
+    above = [int(pk) for pk in reversed(unit.path.strip("/").split("/"))]
+    superior = None
+    for unit_id in above[1:] if is_head else above:
+        superior = heads.filter(unit_id=unit_id).order_by("echelon", "name").first()
+        if superior is not None:
+            break
     raters: list[tuple[Employee, str]] = [(subject, Relation.SELF)]
-    if superior is not None and (not is_head or superior_unit != unit):
+    if superior is not None:
         raters.append((superior, Relation.SUPERIOR))
     taken = {employee.pk for employee, _relation in raters}
     same_kind = colleagues.filter(unit=unit, position_kind=subject.position_kind)
@@ -300,8 +304,9 @@ def _pulse_cells(
 
 def _rater_groups(relations: Iterable[str], k: int) -> dict[str, str]:
     """A 360 round's relation → the group its answers are stored in: rater groups with fewer than
-    k people invited are pooled as "other raters", and all raters together when even the pool is
-    smaller than k. The self-assessment stays the subject's own."""
+    k people invited are pooled as "other raters", or, when even the pool is smaller than k,
+    stored with all raters (the root of the round's groups). The self-assessment stays the
+    subject's own."""
     counts: dict[str, int] = defaultdict(int)
     for relation in relations:
         counts[relation] += 1
@@ -310,8 +315,6 @@ def _rater_groups(relations: Iterable[str], k: int) -> dict[str, str]:
     groups = {r: r for r in counts}
     for relation in small:
         groups[relation] = Relation.OTHER if pooled >= k else Relation.RATERS
-    if 0 < pooled < k:
-        groups = {r: (r if r == Relation.SELF else Relation.RATERS) for r in counts}
     return groups
 
 
