@@ -244,10 +244,10 @@ def _pulse_people(survey: Survey) -> list[tuple[Employee, str]]:
 
 def raters_of(subject: Employee, policy: SurveyPolicy) -> list[tuple[Employee, str]]:
     """The subject's raters from the registry: themself; their superior (the nearest structural
-    head in their unit or above it; for a head, above their unit); peers (the same unit, the same kind of
-    position); subordinates (when they hold a structural post: the rest of the unit and the heads
-    of its sub-units). Peers and subordinates are drawn at random up to the government's
-    numbers."""
+    head in their unit or above it; for a head, above their unit); peers (the same unit, the
+    same kind of position); subordinates (when they hold a structural post: the rest of the unit
+    and the heads of its sub-units). Peers and subordinates are drawn at random up to the
+    government's numbers."""
     unit = subject.unit
     colleagues = Employee.objects.filter(government=subject.government, active=True).exclude(
         pk=subject.pk
