@@ -30,6 +30,7 @@ class QuestionnaireForm(forms.Form):
         choices=[
             ("guides", _("Behaviour guides (one item each)")),
             ("manifestations", _("Behaviour manifestations (one item each)")),
+            ("values", _("Core values (one item each, from its definition)")),
         ],
     )
     scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices)

@@ -101,8 +101,10 @@ def generate_questionnaire(
     comments: bool,
     source: str,
 ) -> Questionnaire:
-    """One item per behaviour guide (``source="guides"``) or manifestation of each core value of
-    the framework version (S Tabel 3: the 50 manifestations)."""
+    """One item per behaviour guide (``source="guides"``) or manifestation (S Tabel 3: the 50
+    manifestations) of each core value of the framework version, or one per value from its
+    definition (``"values"``: a framework that states no behaviours, such as one of a regional
+    regulation's Pasal)."""
     if scale not in Scale.values:
         raise ValidationError(_("Choose a scale."))
     questionnaire = Questionnaire.objects.create(
@@ -115,19 +117,30 @@ def generate_questionnaire(
     )
     items: list[Item] = []
     values = CoreValue.objects.filter(version=version).order_by("order")
-    related = "manifestations" if source == "manifestations" else "guides"
-    for value in values.prefetch_related(related):
-        for row in getattr(value, related).all():
-            items.append(
-                Item(
-                    government=government,
-                    questionnaire=questionnaire,
-                    order=len(items) + 1,
-                    value=value,
-                    text_id=row.text,
-                    origin=f"{related[:-1]}:{row.pk}",
-                )
+    rows: list[tuple[CoreValue, str, str]]
+    if source == "values":
+        rows = [
+            (value, f"{value.name}: {value.definition}".rstrip(": "), f"value:{value.pk}")
+            for value in values
+        ]
+    else:
+        related = "manifestations" if source == "manifestations" else "guides"
+        rows = [
+            (value, row.text, f"{related[:-1]}:{row.pk}")
+            for value in values.prefetch_related(related)
+            for row in getattr(value, related).all()
+        ]
+    for order, (value, text, origin) in enumerate(rows, start=1):
+        items.append(
+            Item(
+                government=government,
+                questionnaire=questionnaire,
+                order=order,
+                value=value,
+                text_id=text[:600],
+                origin=origin,
             )
+        )
     if not items:
         raise ValidationError(_("This framework version has no behaviours to ask about."))
     Item.objects.bulk_create(items)
@@ -136,7 +149,7 @@ def generate_questionnaire(
         AuditAction.CREATE,
         questionnaire,
         None,
-        {"name": questionnaire.name, "scale": scale, "items": len(items)},
+        {"name": questionnaire.name, "scale": scale, "item_count": len(items)},
     )
     return questionnaire
 
