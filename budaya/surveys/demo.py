@@ -14,6 +14,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from budaya.frameworks.models import FrameworkVersion
 from budaya.frameworks.selectors import current_adoptions
 from budaya.org.models import Employee, Government, Unit
 from budaya.surveys import services
@@ -39,7 +40,7 @@ def seed() -> list[str]:
     return lines
 
 
-def _seed_government(government: Government, version, agency: Unit) -> int:  # type: ignore[no-untyped-def]
+def _seed_government(government: Government, version: FrameworkVersion, agency: Unit) -> int:
     rng = random.Random(f"surveys:{government.slug}")
     has_guides = version.values.filter(guides__isnull=False).exists()
     pulse = services.generate_questionnaire(
@@ -75,7 +76,9 @@ def _seed_government(government: Government, version, agency: Unit) -> int:  # t
         survey = _survey(government, rating, f"Penilaian 360 {head.name}", subject=head)
         _answer(survey, rng, 1)
         _close(survey, today - datetime.timedelta(days=20))
-    staff = people.filter(unit__path__startswith=agency.path).exclude(pk=getattr(head, "pk", None))
+    staff = people.filter(unit__path__startswith=agency.path)
+    if head is not None:
+        staff = staff.exclude(pk=head.pk)
     first = staff.order_by("pk").first()
     if first is not None:
         _survey(government, rating, f"Penilaian 360 {first.name}", subject=first)
