@@ -163,7 +163,16 @@ def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         group = figure.unit.name if figure.unit else figure.get_relation_display()
         base = [group, figure.invited, figure.answered]
         if not figure.shown:
-            rows.append([*base, "", "", _("Fewer than k answers: counted in the group above")])
+            rows.append(
+                [
+                    *base,
+                    "",
+                    "",
+                    _(
+                        "Not shown (fewer than k answers, or it would reveal a smaller group): counted in the group above"
+                    ),
+                ]
+            )
             continue
         rows.append([*base, "", figure.index, ""])
         rows.extend(
