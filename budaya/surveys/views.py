@@ -169,7 +169,8 @@ def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                     "",
                     "",
                     _(
-                        "Not shown (fewer than k answers, or it would reveal a smaller group): counted in the group above"
+                        "Not shown (fewer than k answers, or it would reveal a smaller group): "
+                        "counted in the group above"
                     ),
                 ]
             )
