@@ -133,6 +133,7 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         employee = (
             Employee.objects.filter(government=government, active=True)
             .exclude(position_kind="struktural")
+            .exclude(pk__in=User.objects.filter(employee__isnull=False).values("employee_id"))
             .order_by("pk")
             .first()
         )
