@@ -51,7 +51,7 @@ DATABASE = "bench_surveys"
 SUBMIT_RATIO_TARGET = 0.25
 EMPLOYEE = "pegawai.bench"
 PASSWORD = "budaya-skala"
-SUBMITS = 4000
+SUBMITS = 2000
 
 
 def prepare(env: dict[str, str], reuse: bool, governments: int) -> None:
