@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from budaya.accounts.models import Role, User
 from budaya.frameworks.models import (
@@ -18,6 +19,8 @@ from budaya.frameworks.models import (
     ValueFramework,
 )
 from budaya.org.models import Employee, Government, Unit
+from budaya.surveys import services
+from budaya.surveys.models import Survey
 
 
 @dataclass
@@ -87,3 +90,28 @@ def place(government, make_user) -> Place:
         staff=staff,
         admin=make_user("admin.survey", Role.CITY_ADMIN, government),
     )
+
+
+def open_survey(place: Place, *, scale: str, comments: bool, **survey: object) -> Survey:
+    """A questionnaire from the place's framework (one item per guide) and a survey of it, open
+    for a week from today: ``kind``, ``title`` and ``unit`` or ``subject``."""
+    questionnaire = services.generate_questionnaire(
+        actor=place.admin,
+        government=place.government,
+        version=place.version,
+        name=str(survey["title"]),
+        scale=scale,
+        comments=comments,
+        source="guides",
+    )
+    today = timezone.localdate()
+    made = services.create_survey(
+        actor=place.admin,
+        government=place.government,
+        questionnaire=questionnaire,
+        opens_on=today,
+        closes_on=today + datetime.timedelta(days=7),
+        **survey,  # type: ignore[arg-type]
+    )
+    services.open_survey(actor=place.admin, survey=made)
+    return made

@@ -3,13 +3,11 @@ where no other figure reveals a smaller group (issue 22, Deliver 3 and 4)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
-from django.utils import timezone
 
 from budaya.surveys import services
 from budaya.surveys.models import Figure, Invitation, Relation
+from budaya.surveys.tests.conftest import open_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -18,28 +16,14 @@ def _round(place, subject):
     services.set_policy(
         actor=place.admin, government=place.government, k=3, peers=5, subordinates=5
     )
-    questionnaire = services.generate_questionnaire(
-        actor=place.admin,
-        government=place.government,
-        version=place.version,
-        name="360",
+    return open_survey(
+        place,
         scale="expectation",
         comments=False,
-        source="guides",
-    )
-    today = timezone.localdate()
-    survey = services.create_survey(
-        actor=place.admin,
-        government=place.government,
-        questionnaire=questionnaire,
         kind="360",
         title="360 Pegawai 2",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=7),
         subject=subject,
     )
-    services.open_survey(actor=place.admin, survey=survey)
-    return survey
 
 
 def _answer(survey, relations, point=2):

@@ -3,45 +3,22 @@ the tables keep no link between a person and their answers (issue 22)."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
 
 from budaya.accounts.models import AuditEntry
 from budaya.surveys import services
 from budaya.surveys.models import Figure, Invitation, Response, Survey, Tally
-from budaya.surveys.tests.conftest import employee_user
+from budaya.surveys.tests.conftest import employee_user, open_survey
 
 pytestmark = pytest.mark.django_db
 
 
-def _pulse(place, **extra):
-    questionnaire = services.generate_questionnaire(
-        actor=place.admin,
-        government=place.government,
-        version=place.version,
-        name="Pulse",
-        scale="agree5",
-        comments=True,
-        source="guides",
+def _pulse(place):
+    return open_survey(
+        place, scale="agree5", comments=True, kind="pulse", title="Pulse Maret", unit=place.agency
     )
-    today = timezone.localdate()
-    survey = services.create_survey(
-        actor=place.admin,
-        government=place.government,
-        questionnaire=questionnaire,
-        kind="pulse",
-        title="Pulse Maret",
-        opens_on=today,
-        closes_on=today + datetime.timedelta(days=7),
-        unit=place.agency,
-        **extra,
-    )
-    services.open_survey(actor=place.admin, survey=survey)
-    return survey
 
 
 def _answer_all(survey, employees, point=4, comment=""):
