@@ -797,7 +797,6 @@ def create_unit(unit: Unit, actor: Any, request: HttpRequest | None = None) -> U
 
 
 @transaction.atomic
-@transaction.atomic
 def update_unit_letterhead(
     *,
     unit: Unit,
@@ -819,6 +818,7 @@ def update_unit_letterhead(
     return stored
 
 
+@transaction.atomic
 def update_unit(unit: Unit, actor: Any, request: HttpRequest | None = None) -> Unit:
     """Save a unit; a rename or a move keeps what it was in the unit's history."""
     stored = Unit.objects.select_for_update().get(pk=unit.pk)
