@@ -146,6 +146,9 @@ def test_the_signature_block_is_never_split_across_pages(scene, rows):
 
 def test_a_missing_signatory_prints_a_placeholder_only_on_a_draft(scene):
     draft = _report(scene, submit=False, signatory=False)
+    # The form prefills the rulebook's signatory; here none is known.
+    type(draft).objects.filter(pk=draft.pk).update(signatory_name="", signatory_nip="")
+    draft.refresh_from_db()
     text = " ".join(_pages(exports.pdf(exports.agency_document(draft, None))))
     assert exports.DRAFT_PLACEHOLDER in text and "Draf (belum disampaikan)" in text
     # A frozen document without a name keeps the form's dotted line (to sign by hand).
@@ -218,7 +221,9 @@ def test_xlsx_is_set_up_to_print(scene):
 
 def test_the_city_document_records_its_chain(scene):
     report = _report(scene)
-    services.transition(report, State.ACCEPTED, scene.admin)
+    services.transition(
+        report, State.ACCEPTED, scene.admin, accept_unverified="Diverifikasi kemudian"
+    )
     city = services.consolidate(scene.period, scene.admin)
     services.forward(city, scene.sekda)
     services.acknowledge(city, scene.mayor)
