@@ -62,6 +62,8 @@ REFERENCE = frozenset(
         "frameworks.corevalue",
         "frameworks.behaviourguide",
         "frameworks.behaviourmanifestation",
+        # The national Indeks BerAKHLAK by year, a reference figure (issue 22).
+        "surveys.nationalindex",
     }
 )
 

@@ -23,6 +23,8 @@ from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.problems.apps import NAV_LABEL as PROBLEMS_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
 from budaya.rulebook.apps import NAV_LABEL as RULEBOOK_LABEL
+from budaya.surveys.apps import ME_LABEL
+from budaya.surveys.apps import NAV_LABEL as SURVEYS_LABEL
 from budaya.teams.apps import NAV_LABEL as TEAMS_LABEL
 
 EVERY_ROLE = frozenset(Role.values)
@@ -52,6 +54,12 @@ def _problem_solving_applies(request: HttpRequest) -> bool:
 
 NAV_ITEMS = [
     NavItem(_("Home"), "home", EVERY_ROLE, ("home",)),
+    NavItem(
+        ME_LABEL,
+        "surveys:me",
+        GOVERNMENT_ROLES,
+        ("surveys:me", "surveys:sign", "surveys:twibbon", "surveys:answer"),
+    ),
     NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, ("frameworks:",)),
     NavItem(_("Units"), "org:my_units", GOVERNMENT_ROLES, ("org:unit_", "org:my_units")),
     NavItem(
@@ -72,6 +80,12 @@ NAV_ITEMS = [
         when=_problem_solving_applies,
     ),
     NavItem(COMPETITIONS_LABEL, "competitions:mine", GOVERNMENT_ROLES, ("competitions:",)),
+    NavItem(
+        SURVEYS_LABEL,
+        "surveys:mine",
+        GOVERNMENT_ROLES - {Role.EMPLOYEE},
+        ("surveys:mine", "surveys:index", "surveys:detail", "surveys:create", "surveys:quest"),
+    ),
     NavItem(RULEBOOK_LABEL, "rulebook:mine", EVERY_ROLE, ("rulebook:",)),
     NavItem(_("Governments"), "org:government_list", ADMINS, ("org:government_",)),
     NavItem(_("Users and roles"), "accounts:user_list", ADMINS, ("accounts:user_",)),

@@ -450,10 +450,12 @@ def _adopted_from(version: FrameworkVersion) -> datetime.date:
 # not started.
 GOALS = (
     "acknowledged",
+    # Early, so that even the smallest generated government has a report waiting for the city
+    # team (the home page's tasks cost the same at every size: tests/test_query_counts.py).
+    "submitted",
     "forwarded",
     "consolidated",
     "accepted",
-    "submitted",
     "returned",
     "returned-revised",
     "approved",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("problems/", include("budaya.problems.urls")),
     path("competitions/", include("budaya.competitions.urls")),
     path("notifications/", include("budaya.notifications.urls")),
+    path("surveys/", include("budaya.surveys.urls")),
 ]
 
 if settings.DEBUG:

@@ -260,6 +260,18 @@ ROUTES: dict[str, Access] = {
             ),
         ),
     ),
+    "org:unit_letterhead": Access(
+        "The letterhead lines of a unit's documents (address, telephone, e-mail, website)",
+        frozenset({Role.CITY_ADMIN, Role.UNIT_HEAD}),
+        args=lambda w: {"slug": w.government.slug, "pk": w.agency.pk},
+        foreign=(
+            other_agency(lambda w: {"slug": w.government.slug, "pk": w.other_agency.pk}),
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "pk": w.foreign_agency.pk}
+            ),
+        ),
+        scope="city administrator: whole government; unit head: own agency",
+    ),
     "org:unit_deactivate": Access(
         "Deactivate a unit and its sub-units",
         CITY_ADMIN,

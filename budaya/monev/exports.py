@@ -1,7 +1,15 @@
-"""The agency report and the city report as XLSX, DOCX and PDF in the layout of the report form of
-the period's rulebook (its numbered columns, their Keterangan and its row groups), with the place,
-date and the signature blocks of ``monev.signatories`` (each under its own title, with the name
-and NIP of whoever holds it), the government's logo and the document hash in the footer.
+"""The agency report and the city report as XLSX, DOCX and PDF in the official form (naskah
+dinas, issue 19) and the layout of the report form of the period's rulebook.
+
+Every document: the letterhead (``budaya/letterhead.py``: logo, government, unit, address,
+contact), A4 landscape, the form's numbered columns at the rulebook's widths, each showing the row
+field the column names (``Column.field``, never a position), the *Keterangan* as the regulation
+prints it ("Kolom 1 : ...", S Lampiran E Tabel 1), the evidence as links to the scoped evidence
+route (they open only for a reader whose scope covers the evidence), the place and date and the
+signature blocks of ``monev.signatories`` (each under its own title, with the name and NIP of
+whoever holds it), kept together on one page beside a QR code that opens the document's
+verification page (version and hash), and the hash in the footer. The city document adds its
+chain (who consolidated, forwarded and acknowledged it, when) and the place of its summary.
 
 The PDF renderer reads no network resource: ``LocalOnlyFetcher`` answers data: URLs and files
 under the static directories and refuses everything else; fonts are the machine's (DejaVu).
@@ -9,11 +17,9 @@ under the static directories and refuses everything else; fonts are the machine'
 
 from __future__ import annotations
 
-import base64
 import datetime
 import io
 import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,19 +29,18 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from budaya import letterhead as kop
 from budaya.files import attach
 from budaya.monev import rules, selectors, services
 from budaya.monev.models import CityReport, Report, ReportVersion
 from budaya.monev.summary import city_summary
-from budaya.org import logos
 from budaya.org.models import Government
 from budaya.rulebook.document import Column, RulebookDocument
-from budaya.spreadsheets import workbook_bytes, xlsx_response
-
-log = logging.getLogger(__name__)
+from budaya.spreadsheets import XLSX_TYPE, safe
 
 MONTHS = [
     "Januari",
@@ -55,6 +60,25 @@ MONTHS = [
 
 def tanggal(day: datetime.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+@dataclass(frozen=True)
+class Link:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One cell of the form: its text, or (the evidence column) its links."""
+
+    text: str = ""
+    links: tuple[Link, ...] = ()
+
+    def __str__(self) -> str:
+        if self.links:
+            return "\n".join(f"{link.title} — {link.url}" for link in self.links)
+        return self.text
 
 
 @dataclass
@@ -83,12 +107,18 @@ class Signature:
 # The words above a block after the first (the first carries the place and the date).
 POSITION_TEXT = {"forwards": "Menyampaikan,", "acknowledges": "Mengetahui,"}
 POSITIONS = ("signs", "forwards", "acknowledges")
+# Where a draft has no signatory yet (a submitted report cannot lack one); a frozen document
+# with an empty name keeps the form's dotted line, to be signed by hand.
+DRAFT_PLACEHOLDER = "[penanda tangan belum ditetapkan]"
+DOTTED = "(............................................)"
+QR_CAPTION = "Pindai untuk memeriksa versi dan hash dokumen ini"
 
 
 @dataclass
 class Document:
     filename: str
     government: Government
+    letterhead: kop.Letterhead
     title: str
     subtitle: str
     sections: list[Section]
@@ -98,26 +128,51 @@ class Document:
     signatures: list[Signature]
     sha256: str
     note: str = ""
+    draft: bool = False
+    verify_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def legend(self) -> bool:
         return any(column.legend for column in self.columns)
 
+    @property
+    def widths(self) -> list[float]:
+        """Each column's share of the table's width, in percent (the rulebook's widths)."""
+        total = sum(column.width for column in self.columns) or 1
+        return [round(100 * column.width / total, 2) for column in self.columns]
+
+    def signature_name(self, block: Signature) -> str:
+        if block.name:
+            return f"({block.name})"
+        return DRAFT_PLACEHOLDER if self.draft else DOTTED
+
 
 # Beside a row whose cited activity was edited after the submission (issue 17); the row itself
 # and the hash stay those of the submitted version.
 CHANGED_NOTE = "(diubah setelah laporan disampaikan)"
 
-# A row's seven fields, in the order of the form's columns 1 to 7.
-ROW_FIELDS = ("number", "when", "activity", "form", "problems", "solutions", "evidence_text")
+
+def _evidence_links(row: dict[str, Any], base_url: str) -> tuple[Link, ...]:
+    """The evidence as links to the scoped evidence route: it serves the file, or sends a link's
+    reader on to its address, only to a reader whose scope covers it (else 404)."""
+    return tuple(
+        Link(
+            item["title"],
+            base_url + reverse("activities:evidence_file", args=[item["id"]])
+            if item.get("id")
+            else item.get("url", ""),
+        )
+        for item in row.get("evidence", [])
+    )
 
 
-def _cells(row: dict[str, Any], columns: tuple[Column, ...]) -> list[Any]:
-    """The row's values under the form's columns, by position (a column past the seventh is
-    empty)."""
-    values = [row.get(name, "") for name in ROW_FIELDS]
-    return [values[index] if index < len(values) else "" for index in range(len(columns))]
+def _cell(item: dict[str, Any], name: str, base_url: str) -> Cell:
+    if name == "evidence":
+        return Cell(links=_evidence_links(item, base_url))
+    if name == "number":
+        return Cell(str(item["number"]))
+    return Cell(str(item.get(name, "") or "")) if name else Cell()
 
 
 def _groups(
@@ -125,6 +180,7 @@ def _groups(
     book: RulebookDocument,
     columns: tuple[Column, ...],
     changed: set[str] | None = None,
+    base_url: str = "",
 ) -> list[dict[str, Any]]:
     number = 0
     groups = []
@@ -138,19 +194,15 @@ def _groups(
             if row["indicator"] != group_number:
                 continue
             number += 1
-            item = {**row, "number": number, "evidence_text": _evidence_text(row)}
+            item = {**row, "number": number}
             if changed and row.get("key") in changed:
                 item["activity"] = f"{row['activity']}\n{CHANGED_NOTE}"
-            item["cells"] = _cells(item, columns)
+            # Each column shows the field it names (issue 19: by key, so a form with more or
+            # other columns is filled; a column naming no field stays empty).
+            item["cells"] = [_cell(item, column.field, base_url) for column in columns]
             items.append(item)
         groups.append({"heading": heading, "rows": items})
     return groups
-
-
-def _evidence_text(row: dict[str, Any]) -> str:
-    return "\n".join(
-        f"{e['title']}{' — ' + e['url'] if e.get('url') else ''}" for e in row.get("evidence", [])
-    )
 
 
 def _office_person(
@@ -188,16 +240,24 @@ def _signatures(
     return out
 
 
-def agency_document(report: Report, version: ReportVersion | None) -> Document:
-    """The frozen version when there is one (its hash), else the working copy (hash of now)."""
+def agency_document(
+    report: Report, version: ReportVersion | None, *, base_url: str = ""
+) -> Document:
+    """The frozen version when there is one (its hash), else the working copy (hash of now).
+
+    ``base_url`` (scheme and host of the request) makes the evidence links and the QR code
+    absolute; the QR opens the version's page (its hash checked again), a draft's the report.
+    """
     if version is not None:
         content = json.loads(version.canonical)
         sha = version.sha256
         note = f"Versi {version.number}"
+        verify = reverse("monev:version", args=[report.government.slug, report.pk, version.number])
     else:
         content = services.report_content(report)
         sha = services.sha256_of(services.canonical_json(content))
         note = "Draf (belum disampaikan)"
+        verify = reverse("monev:report", args=[report.government.slug, report.pk])
     day = timezone.localdate(version.submitted_at) if version else timezone.localdate()
     changed = selectors.changed_since_submitted(report, version)
     government = report.government
@@ -206,10 +266,15 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
     return Document(
         filename=f"monev-{slugify(report.unit.name)}-{report.period.year}-v{report.version}",
         government=government,
+        letterhead=kop.letterhead_of(government, report.unit),
         title=book.monev.report_form.title,
         subtitle=f"{content['unit']['name']} · {content['period']['title']}",
         sections=[
-            Section(content["unit"]["name"], _groups(content["rows"], book, columns, changed), sha)
+            Section(
+                content["unit"]["name"],
+                _groups(content["rows"], book, columns, changed, base_url),
+                sha,
+            )
         ],
         place=content.get("place") or services.place_of(government),
         day=day,
@@ -224,10 +289,12 @@ def agency_document(report: Report, version: ReportVersion | None) -> Document:
         ),
         sha256=sha,
         note=note,
+        draft=version is None,
+        verify_url=base_url + verify,
     )
 
 
-def city_document(city: CityReport) -> Document:
+def city_document(city: CityReport, *, base_url: str = "") -> Document:
     content = json.loads(city.canonical)
     government = city.government
     book = rules.book_of(city.period)
@@ -235,12 +302,13 @@ def city_document(city: CityReport) -> Document:
     return Document(
         filename=f"monev-{government.slug}-{city.period.year}-daerah-v{city.number}",
         government=government,
+        letterhead=kop.letterhead_of(government),
         title=book.monev.report_form.title,
         subtitle=f"{government.name} · {content['period']['title']}",
         sections=[
             Section(
                 f"{item['unit']['name']} (versi {item['version']})",
-                _groups(item["content"]["rows"], book, columns),
+                _groups(item["content"]["rows"], book, columns, base_url=base_url),
                 item["sha256"],
             )
             for item in content["reports"]
@@ -257,6 +325,7 @@ def city_document(city: CityReport) -> Document:
         ),
         sha256=city.sha256,
         note=f"Laporan pemerintah daerah versi {city.number}",
+        verify_url=base_url + reverse("monev:city", args=[government.slug, city.pk]),
         extra={
             "summary": city_summary(city),
             "chain": city_chain_lines(city),
@@ -322,74 +391,231 @@ def _signature_lines(document: Document) -> list[str]:
             f"{block.title},",
             "",
             "",
-            f"({block.name or '.....'})",
+            document.signature_name(block),
             f"NIP {block.nip}" if block.nip else "",
         ]
     return lines
 
 
-def _legend_lines(document: Document) -> list[str]:
+def legend_lines(document: Document) -> list[str]:
+    """The Keterangan as the regulation prints it under Tabel 1: "Kolom 1 : Nomor urut"."""
     if not document.legend:
         return []
     return ["Keterangan:"] + [
-        f"{column.number}. {column.heading}: {column.legend}"
-        for column in document.columns
-        if column.legend
+        f"Kolom {column.number} : {column.legend}" for column in document.columns if column.legend
     ]
-
-
-def _logo_bytes(government: Government) -> bytes | None:
-    if not government.logo:
-        return None
-    try:
-        with government.logo.open("rb") as handle:
-            return bytes(handle.read())
-    except OSError:
-        return None
 
 
 # --- XLSX ----------------------------------------------------------------------------------------
 
+# The printed table's width in character units (A4 landscape at a readable size), shared out by
+# the rulebook's column widths.
+XLSX_TABLE_WIDTH = 190
+
 
 def xlsx(document: Document) -> bytes:
+    """One sheet set up to print: A4 landscape, fitted to one page wide, the header rows repeated
+    on every page, wrapped text, the print area the form and its signatures."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = book.add_worksheet("Formulir")
     width = len(document.columns)
-    blank = [""] * max(width - 1, 0)
-    rows: list[list[Any]] = [[str(column.number) for column in document.columns]]
+    last = max(width - 1, 0)
+    fmt = {
+        "kop": book.add_format({"bold": True, "align": "center", "font_size": 13}),
+        "line": book.add_format({"align": "center", "font_size": 9}),
+        "title": book.add_format({"bold": True, "align": "center", "text_wrap": True}),
+        "head": book.add_format(
+            {"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True}
+        ),
+        "number": book.add_format({"border": 1, "align": "center", "font_size": 8}),
+        "group": book.add_format({"bold": True, "border": 1, "text_wrap": True}),
+        "cell": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
+        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+    }
+    for index, share in enumerate(document.widths):
+        sheet.set_column(index, index, XLSX_TABLE_WIDTH * share / 100)
+    row = 0
+
+    def line(text: str, style: str, height: float | None = None) -> None:
+        nonlocal row
+        if last:
+            sheet.merge_range(row, 0, row, last, safe(text), fmt[style])
+        else:
+            sheet.write_string(row, 0, safe(text), fmt[style])
+        if height:
+            sheet.set_row(row, height)
+        row += 1
+
+    logo = document.letterhead.raster_logo
+    if logo:
+        sheet.insert_image(
+            0, 0, "logo.png", {"image_data": io.BytesIO(logo), "x_scale": 0.4, "y_scale": 0.4}
+        )
+    for text in document.letterhead.lines:
+        line(text, "kop" if row < 2 else "line")
+    row += 1
+    for text in (document.title, document.subtitle):
+        line(text, "title")
+    row += 1
+    header_first = row
+    for index, column in enumerate(document.columns):
+        sheet.write_string(row, index, safe(column.heading), fmt["head"])
+        sheet.write_string(row + 1, index, str(column.number), fmt["number"])
+    sheet.repeat_rows(header_first, header_first + 1)
+    row += 2
     for section in document.sections:
         if len(document.sections) > 1:
-            rows.append([section.title, *blank[:-1], f"SHA-256: {section.sha256}"])
+            line(f"{section.title} · SHA-256: {section.sha256}", "group")
         for group in section.groups:
-            rows.append([group["heading"], *blank])
-            for row in group["rows"]:
-                rows.append(list(row["cells"]))
-    rows += [[]]
-    rows += [[line] for line in record_lines(document)]
-    rows += [[]]
-    rows += [[line] for line in _legend_lines(document)]
-    rows += [[]]
-    rows += [[line] for line in _signature_lines(document)]
-    rows += [[], [f"{document.note} · SHA-256: {document.sha256}"]]
-    return workbook_bytes(
-        "Formulir",
-        [column.heading for column in document.columns],
-        rows,
-        heading=[document.government.name, document.title, document.subtitle],
-        logo=_xlsx_logo(document.government),
-    )
-
-
-def _xlsx_logo(government: Government) -> bytes | None:
-    """The logo as an image a workbook can hold (PNG or JPEG); another format is left out."""
-    logo = _logo_bytes(government)
-    if logo and (logo.startswith(b"\x89PNG") or logo.startswith(b"\xff\xd8")):
-        return logo
-    return None
+            line(group["heading"], "group")
+            for item in group["rows"]:
+                for index, cell in enumerate(item["cells"]):
+                    sheet.write_string(row, index, safe(str(cell)), fmt["cell"])
+                row += 1
+    row += 1
+    for text in [*record_lines(document), *legend_lines(document)]:
+        line(text, "text")
+    row += 1
+    signature_first = row
+    for text in _signature_lines(document):
+        if text:
+            sheet.write_string(row, max(last - 1, 0), safe(text), fmt["text"])
+        row += 1
+    if document.verify_url:
+        sheet.insert_image(
+            signature_first,
+            0,
+            "qr.png",
+            {"image_data": io.BytesIO(kop.qr_png(document.verify_url)), "x_scale": 0.5},
+        )
+        sheet.write_string(row, 0, safe(f"{QR_CAPTION}: {document.verify_url}"), fmt["text"])
+        row += 1
+    sheet.write_string(row, 0, safe(f"{document.note} · SHA-256: {document.sha256}"))
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    sheet.fit_to_pages(1, 0)
+    sheet.print_area(0, 0, row, last)
+    sheet.set_footer(f"&L&8{document.note} · SHA-256: {document.sha256[:16]}…&R&8&P / &N")
+    book.close()
+    return buffer.getvalue()
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
 
+A4_LONG_CM, A4_SHORT_CM, DOCX_MARGIN_CM = 29.7, 21.0, 1.5
+
+
+def _docx_link(paragraph: Any, text: str, url: str) -> None:
+    """A hyperlink run (python-docx has no call for one)."""
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    relation = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relation)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for tag, value in (("w:color", "0563C1"), ("w:u", "single")):
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), value)
+        properties.append(element)
+    run.append(properties)
+    content = OxmlElement("w:t")
+    content.text = text
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _docx_row_flags(row: Any, *, header: bool = False) -> None:
+    """A row never split across pages; a header row repeated on every page."""
+    from docx.oxml import OxmlElement
+
+    properties = row._tr.get_or_add_trPr()
+    properties.append(OxmlElement("w:cantSplit"))
+    if header:
+        properties.append(OxmlElement("w:tblHeader"))
+
+
+def _docx_cell(cell: Any, value: Cell) -> None:
+    if not value.links:
+        cell.text = value.text
+        return
+    paragraph = cell.paragraphs[0]
+    for index, link in enumerate(value.links):
+        if index:
+            paragraph = cell.add_paragraph()
+        _docx_link(paragraph, link.title, link.url)
+
+
+def _docx_block(cell: Any, document: Document, block: Signature, *, first: bool) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    lines = [
+        f"{document.place}, {tanggal(document.day)}" if first else block.position_text,
+        f"{block.title},",
+        "",
+        "",
+        "",
+        document.signature_name(block),
+        f"NIP {block.nip}" if block.nip else "",
+    ]
+    cell.text = lines[0]
+    for text in lines[1:]:
+        cell.add_paragraph(text)
+    for paragraph in cell.paragraphs:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _docx_signatures(out: Any, document: Document, width_cm: float) -> None:
+    """The QR code and the signer on one row, the blocks that forward and acknowledge on the
+    next, in one borderless table whose rows may not split and stay together: never a page
+    with only the signatory."""
+    from docx.shared import Cm
+
+    if not document.signatures:
+        return
+    first, *rest = document.signatures
+    table = out.add_table(rows=2 if rest else 1, cols=max(len(rest), 3))
+    top = table.rows[0].cells
+    if document.verify_url:
+        top[0].paragraphs[0].add_run().add_picture(
+            io.BytesIO(kop.qr_png(document.verify_url)), width=Cm(2.8)
+        )
+        _docx_link(top[0].add_paragraph(), QR_CAPTION, document.verify_url)
+    _docx_block(top[-1], document, first, first=True)
+    if rest:
+        cells = table.rows[1].cells
+        if len(rest) == 1:
+            targets = [cells[0].merge(cells[-1])]
+        else:  # two blocks to the sides, more side by side
+            targets = [cells[0], cells[-1]] if len(rest) == 2 else cells
+        for cell, block in zip(targets, rest, strict=True):
+            _docx_block(cell, document, block, first=False)
+    kop.docx_column_widths(table, [Cm(width_cm / len(table.columns))] * len(table.columns))
+    for row in table.rows:
+        _docx_row_flags(row)
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+
 
 def docx(document: Document) -> bytes:
+    """A4 landscape, the letterhead, the form at the rulebook's column widths with its header
+    rows repeated on every page, the Keterangan, the chain, the signatures kept together."""
     from docx import Document as Docx
     from docx.enum.section import WD_ORIENT
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -398,52 +624,46 @@ def docx(document: Document) -> bytes:
     out = Docx()
     section = out.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    section.page_width, section.page_height = Cm(A4_LONG_CM), Cm(A4_SHORT_CM)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(1.5))
+        setattr(section, side, Cm(DOCX_MARGIN_CM))
+    text_width = A4_LONG_CM - 2 * DOCX_MARGIN_CM
     style = out.styles["Normal"]
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(9)
-    logo = _logo_bytes(document.government)
-    if logo:
-        try:
-            out.add_picture(io.BytesIO(logo), height=Cm(2))
-            out.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        except Exception:  # a logo python-docx cannot read (SVG) is left out
-            log.info("logo of %s left out of the DOCX", document.government.slug)
-    for text, bold in (
-        (document.government.name.upper(), True),
-        (document.title, True),
-        (document.subtitle, False),
-    ):
+    kop.docx_letterhead(out, document.letterhead, width_cm=text_width)
+    for text, bold in ((document.title, True), (document.subtitle, False)):
         paragraph = out.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
         paragraph.add_run(text).bold = bold
+    widths = [Cm(text_width * share / 100) for share in document.widths]
+    width = len(document.columns)
     for part in document.sections:
         if len(document.sections) > 1:
             out.add_paragraph().add_run(part.title).bold = True
-        width = len(document.columns)
         table = out.add_table(rows=2, cols=width)
         table.style = "Table Grid"
         for index, column in enumerate(document.columns):
             table.rows[0].cells[index].text = column.heading
             table.rows[1].cells[index].text = str(column.number)
+        _docx_row_flags(table.rows[0], header=True)
+        _docx_row_flags(table.rows[1], header=True)
         for group in part.groups:
             cells = table.add_row().cells
             merged = cells[0].merge(cells[width - 1]) if width > 1 else cells[0]
             merged.text = group["heading"]
-            for row in group["rows"]:
-                cells = table.add_row().cells
-                for index, value in enumerate(row["cells"]):
-                    cells[index].text = str(value)
+            for item in group["rows"]:
+                row = table.add_row()
+                _docx_row_flags(row)
+                for index, value in enumerate(item["cells"]):
+                    _docx_cell(row.cells[index], value)
+        kop.docx_column_widths(table, widths)
         if len(document.sections) > 1:
             out.add_paragraph(f"SHA-256: {part.sha256}")
-    for line in [*record_lines(document), *_legend_lines(document)]:
-        out.add_paragraph(line)
+    for text in [*record_lines(document), *legend_lines(document)]:
+        out.add_paragraph(text)
     out.add_paragraph()
-    for line in _signature_lines(document):
-        paragraph = out.add_paragraph(line)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    _docx_signatures(out, document, text_width)
     footer = section.footer.paragraphs[0]
     footer.text = f"{document.note} · SHA-256: {document.sha256}"
     footer.runs[0].font.size = Pt(7)
@@ -464,6 +684,7 @@ def _static_roots() -> list[Path]:
     if getattr(settings, "STATIC_ROOT", None):
         roots.append(Path(str(settings.STATIC_ROOT)).resolve())
     roots.append(Path(__file__).resolve().parent / "static")
+    roots.append(Path(__file__).resolve().parent.parent / "static")  # the letterhead's sheet
     return roots
 
 
@@ -492,22 +713,28 @@ def local_only_fetcher() -> Any:
     return LocalOnlyFetcher()
 
 
+def stylesheet_uri(name: str) -> str:
+    """A static style sheet as a ``file:`` URL the local-only fetcher answers."""
+    found = finders.find(name)
+    return Path(str(found)).resolve().as_uri() if found else ""
+
+
 def pdf_html(document: Document) -> str:
-    """The page WeasyPrint renders: the logo inline (data: URL), the style sheet a local file."""
-    logo = _logo_bytes(document.government)
-    logo_uri = ""
-    kind = logos.content_type(logo) if logo else None
-    if logo and kind:  # the type its content shows, not its name's (issue 17)
-        logo_uri = f"data:{kind};base64,{base64.b64encode(logo).decode()}"
-    css = finders.find("monev/print.css")
+    """The page WeasyPrint renders: the logo and the QR code inline (data: URLs), the style
+    sheets local files."""
     return render_to_string(
         "monev/export_pdf.html",
         {
             "document": document,
-            "columns": document.columns,
-            "legend": document.legend,
-            "logo_uri": logo_uri,
-            "css_uri": Path(str(css)).resolve().as_uri() if css else "",
+            "letterhead": document.letterhead,
+            "columns": list(zip(document.columns, document.widths, strict=True)),
+            "legend": legend_lines(document)[1:],
+            "signatures": [
+                (block, document.signature_name(block)) for block in document.signatures
+            ],
+            "qr_uri": kop.qr_svg_uri(document.verify_url) if document.verify_url else "",
+            "qr_caption": QR_CAPTION,
+            "stylesheets": [stylesheet_uri(kop.STYLESHEET), stylesheet_uri("monev/print.css")],
             "date": tanggal(document.day),
         },
     )
@@ -518,20 +745,23 @@ def pdf(document: Document, fetcher: Any = None) -> bytes:
 
     html = pdf_html(document)
     return bytes(
-        HTML(string=html, url_fetcher=fetcher or local_only_fetcher()).write_pdf()  # type: ignore[no-untyped-call]
+        HTML(string=html, url_fetcher=fetcher or local_only_fetcher()).write_pdf(  # type: ignore[no-untyped-call]
+            presentational_hints=True
+        )
     )
 
 
 TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
+    "xlsx": XLSX_TYPE,
 }
 
 
 def respond(document: Document, fmt: str) -> HttpResponse:
     if fmt == "xlsx":
-        return xlsx_response(document.filename, xlsx(document))
-    if fmt == "docx":
+        content = xlsx(document)
+    elif fmt == "docx":
         content = docx(document)
     elif fmt == "pdf":
         content = pdf(document)

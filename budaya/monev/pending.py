@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, Min, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,9 @@ REPORT_LABELS = {
 }
 
 
-def _report_items(user: Any, roles: tuple[str, ...], states: list[str]) -> list[PendingItem]:
+def _report_items(
+    user: Any, roles: tuple[str, ...], states: list[str], periods: dict[int, Period]
+) -> list[PendingItem]:
     """Reports of open periods the user acts on with ``roles``, one item per period and step."""
     rows = (
         Report.objects.visible_to(user, roles=list(roles))
@@ -40,9 +42,9 @@ def _report_items(user: Any, roles: tuple[str, ...], states: list[str]) -> list[
         .order_by("period_id", "state")
     )
     rows = list(rows)
-    periods = Period.objects.select_related("government").in_bulk(
-        {row["period_id"] for row in rows}
-    )
+    wanted = {row["period_id"] for row in rows} - set(periods)
+    if wanted:
+        periods.update(Period.objects.select_related("government").in_bulk(wanted))
     held = user.role_names()
     items = []
     for row in rows:
@@ -84,22 +86,22 @@ def _urgency(due: datetime.date | None, *, returned: bool = False) -> int:
     return 2
 
 
-def _city_items(user: Any) -> list[PendingItem]:
+def _city_items(user: Any, periods: dict[int, Period]) -> list[PendingItem]:
     """The latest version of each open period's city report, where the user makes its next
     step (forward or acknowledge), or returned to the city team the user belongs to."""
     items = []
+    # Only the latest version of each period, chosen in the database: the versions before it
+    # cost nothing, however many consolidations a period had.
+    newest = CityReport.objects.filter(period=OuterRef("period")).order_by("-number")
     latest = (
         CityReport.objects.visible_to(user, roles=[Role.LEADERSHIP, Role.CITY_ADMIN])
-        .filter(period__closed=False)
+        .filter(period__closed=False, number=Subquery(newest.values("number")[:1]))
         .select_related("government", "period")
-        .order_by("period_id", "-number")
-        .distinct()
+        .order_by("period_id")
     )
-    seen: set[int] = set()
     for city in latest:
-        if city.period_id in seen:
-            continue
-        seen.add(city.period_id)
+        # The period already read for the reports, with its rulebook (one read per request).
+        city.period = periods.setdefault(city.period_id, city.period)
         url = reverse("monev:city", args=[city.government.slug, city.pk])
         if city.state == CityState.RETURNED and services.can_city(
             user, city.government, Role.CITY_ADMIN
@@ -162,12 +164,15 @@ def monev_pending(user: Any) -> list[PendingItem]:
     """The provider registered with ``budaya.pending``."""
     held = user.role_names()
     items: list[PendingItem] = []
+    periods: dict[int, Period] = {}
     if held & set(AGENCY_ROLES):
-        items += _report_items(user, AGENCY_ROLES, [State.DRAFT, State.APPROVED, State.RETURNED])
+        items += _report_items(
+            user, AGENCY_ROLES, [State.DRAFT, State.APPROVED, State.RETURNED], periods
+        )
         items += _follow_up_items(user)
     if Role.CITY_ADMIN in held:
-        items += _report_items(user, (Role.CITY_ADMIN,), [State.SUBMITTED])
+        items += _report_items(user, (Role.CITY_ADMIN,), [State.SUBMITTED], periods)
         items += _consolidate_items(user)
     if held & {Role.CITY_ADMIN, Role.LEADERSHIP}:
-        items += _city_items(user)
+        items += _city_items(user, periods)
     return items

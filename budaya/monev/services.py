@@ -1045,7 +1045,10 @@ def transition(
             request,
         )
     aggregates.refresh(report)
-    _announce_move(report, target, actor, note=note, comments=len(comments))
+    # The reason told to the agency (issue 20): the note, else the comments on the rows.
+    _announce_move(
+        report, target, actor, note=note or "; ".join(comments.values()), comments=len(comments)
+    )
     return report
 
 

@@ -719,8 +719,13 @@ def report_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpRes
         version = get_object_or_404(ReportVersion.objects.filter(report=report), number=number)
     elif selectors.is_frozen(report):
         version = report.versions.filter(number=report.version).first()
-    document = exports.agency_document(report, version)
+    document = exports.agency_document(report, version, base_url=_base_url(request))
     return exports.respond(document, fmt)
+
+
+def _base_url(request: HttpRequest) -> str:
+    """Scheme and host of the request: the documents' links and QR codes are absolute."""
+    return request.build_absolute_uri("/").rstrip("/")
 
 
 # --- The city report -----------------------------------------------------------------------------
@@ -934,7 +939,7 @@ def city_signatory(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def city_export(request: HttpRequest, slug: str, pk: int, fmt: str) -> HttpResponseBase:
     government = _government(request, slug)
     city = _city(request, government, pk)
-    return exports.respond(exports.city_document(city), fmt)
+    return exports.respond(exports.city_document(city, base_url=_base_url(request)), fmt)
 
 
 # --- Follow-ups ----------------------------------------------------------------------------------

@@ -114,6 +114,8 @@ class Email(TenantModel):
     taken_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
+        # Government.email is the letterhead's address: the outbox is reached by another name.
+        default_related_name = "outbox_emails"
         ordering = ["-created_at", "-pk"]
         verbose_name = _("e-mail")
         verbose_name_plural = _("e-mails")

@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,35 @@ from budaya.org.models import Employee, Government, Unit
 from budaya.org.nip import NIPError, parse_pppk
 from budaya.org.nip import parse as parse_nip
 
+PHONE = re.compile(r"[0-9+()/\- ]{3,60}")
 
-class GovernmentForm(forms.ModelForm):
+
+class LetterheadLines:
+    """The address and telephone of a letterhead, cleaned the same for a government and a unit."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and not PHONE.fullmatch(phone):
+            raise forms.ValidationError(
+                _("Write the telephone with digits, spaces, +, -, ( ) and / only.")
+            )
+        return phone
+
+    def clean_address(self) -> str:
+        return " ".join(self.cleaned_data["address"].split())
+
+
+class GovernmentForm(LetterheadLines, forms.ModelForm):
     class Meta:
         model = Government
         # The head of government's title is a word of the government's rulebook (issue 18).
-        fields = ["name", "slug", "kind", "kemendagri_code", "timezone", "logo"]
+        fields = [
+            "name", "slug", "kind", "kemendagri_code", "timezone", "logo",
+            # The letterhead of its documents (issue 19).
+            "letterhead_name", "address", "phone", "email", "website",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -83,6 +107,14 @@ class UnitForm(forms.ModelForm):
         if clash.exists():
             raise forms.ValidationError(_("Another unit of this government has this code."))
         return code
+
+
+class UnitLetterheadForm(LetterheadLines, forms.ModelForm):
+    """The unit's lines of the letterhead of its documents (issue 19)."""
+
+    class Meta:
+        model = Unit
+        fields = ["address", "phone", "email", "website"]
 
 
 class DeactivateForm(forms.Form):

@@ -109,6 +109,17 @@ class Government(models.Model):
         max_length=255,
         blank=True,
     )
+    # The letterhead (kop surat) of the government's documents (issue 19, budaya/letterhead.py).
+    letterhead_name = models.CharField(
+        _("name on the letterhead"),
+        max_length=200,
+        blank=True,
+        help_text=_("As the letterhead prints it; empty: “Pemerintah” and the name."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=120, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = GovernmentQuerySet.as_manager()
@@ -179,6 +190,12 @@ class Unit(TenantModel):
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     active_from = models.DateField(_("active from"), null=True, blank=True)
     active_to = models.DateField(_("active until"), null=True, blank=True)
+    # The unit's lines of the letterhead (issue 19): set by the city administrator or the unit
+    # head of the agency.
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    phone = models.CharField(_("telephone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), max_length=120, blank=True)
+    website = models.URLField(_("website"), max_length=200, blank=True)
 
     # A unit is in a subtree when its own path starts with the subtree's path.
     scope_unit_path = "path"

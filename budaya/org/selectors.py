@@ -48,6 +48,16 @@ def is_city_admin(user: Any, government: Government) -> bool:
     )
 
 
+def may_edit_letterhead(user: Any, unit: Unit) -> bool:
+    """The city administrator of the unit's government, or a unit head whose agency holds it
+    (issue 19: agencies keep their own letterhead lines)."""
+    return (
+        Unit.objects.visible_to(user, roles=[Role.CITY_ADMIN, Role.UNIT_HEAD])
+        .filter(pk=unit.pk)
+        .exists()
+    )
+
+
 def units_of(user: Any, government: Government) -> QuerySet[Unit]:
     return Unit.objects.visible_to(user).filter(government=government)
 

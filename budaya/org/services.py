@@ -44,6 +44,11 @@ AUDITED_FIELDS = [
     "kemendagri_code",
     "timezone",
     "logo",
+    "letterhead_name",
+    "address",
+    "phone",
+    "email",
+    "website",
 ]
 
 
@@ -771,6 +776,7 @@ def create_missing_units(
 # --- Units ------------------------------------------------------------------------------------
 
 UNIT_FIELDS = ["parent", "kind", "code", "name", "short_name", "active_from", "active_to"]
+LETTERHEAD_FIELDS = ["address", "phone", "email", "website"]
 EMPLOYEE_FORM_FIELDS = [
     "nip", "ni_pppk", "name", "front_title", "back_title", "sex", "status", "rank", "echelon",
     "position_name", "position_kind", "unit", "active",
@@ -788,6 +794,28 @@ def create_unit(unit: Unit, actor: Any, request: HttpRequest | None = None) -> U
         actor, AuditAction.CREATE, unit, after=audit.snapshot(unit, UNIT_FIELDS), request=request
     )
     return unit
+
+
+@transaction.atomic
+def update_unit_letterhead(
+    *,
+    unit: Unit,
+    address: str,
+    phone: str,
+    email: str,
+    website: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+) -> Unit:
+    """The unit's lines of its documents' letterhead (issue 19), audited with before and after."""
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)
+    before = audit.snapshot(stored, LETTERHEAD_FIELDS)
+    stored.address, stored.phone, stored.email, stored.website = address, phone, email, website
+    stored.save(update_fields=LETTERHEAD_FIELDS)
+    old, new = audit.changed(before, audit.snapshot(stored, LETTERHEAD_FIELDS))
+    if new:
+        audit.record(actor, AuditAction.UPDATE, stored, before=old, after=new, request=request)
+    return stored
 
 
 @transaction.atomic

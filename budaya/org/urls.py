@@ -18,6 +18,7 @@ urlpatterns = [
     path("<slug:slug>/units/import/", views.unit_import_create, name="unit_import_create"),
     path("<slug:slug>/units/<int:pk>/", views.unit_detail, name="unit_detail"),
     path("<slug:slug>/units/<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+    path("<slug:slug>/units/<int:pk>/letterhead/", views.unit_letterhead, name="unit_letterhead"),
     path("<slug:slug>/units/<int:pk>/deactivate/", views.unit_deactivate, name="unit_deactivate"),
     # Employees
     path("<slug:slug>/employees/", views.employee_list, name="employee_list"),

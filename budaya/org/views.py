@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from budaya.accounts.models import Role
 from budaya.files import attach
 from budaya.frameworks.selectors import current_adoptions
+from budaya.letterhead import letterhead_of
 from budaya.links import link_maker
 from budaya.org import logos, selectors, services
 from budaya.org.forms import (
@@ -24,6 +25,7 @@ from budaya.org.forms import (
     TransferForm,
     UnitForm,
     UnitImportForm,
+    UnitLetterheadForm,
 )
 from budaya.org.grades import echelon_group
 from budaya.org.importing import FIELD_LABELS
@@ -228,6 +230,7 @@ def unit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ).count(),
             "history": unit.history.select_related("parent").all(),
             "can_edit": selectors.is_city_admin(request.user, government),
+            "can_edit_letterhead": selectors.may_edit_letterhead(request.user, unit),
             "deactivate_form": DeactivateForm(initial={"active_to": timezone.localdate()}),
         },
     )
@@ -261,6 +264,39 @@ def unit_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             return redirect("org:unit_detail", slug=government.slug, pk=unit.pk)
     return render(
         request, "org/unit_form.html", {"government": government, "form": form, "unit": unit}
+    )
+
+
+@login_required
+def unit_letterhead(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The unit's lines of its documents' letterhead (issue 19): the city administrator, or the
+    unit head of the agency (its own agency and sub-units)."""
+    government = _government(request, slug)
+    unit = get_object_or_404(selectors.units_of(request.user, government), pk=pk)
+    if not selectors.may_edit_letterhead(request.user, unit):
+        raise PermissionDenied
+    form = UnitLetterheadForm(request.POST or None, instance=unit)
+    if request.method == "POST" and form.is_valid():
+        services.update_unit_letterhead(
+            unit=unit,
+            address=form.cleaned_data["address"],
+            phone=form.cleaned_data["phone"],
+            email=form.cleaned_data["email"],
+            website=form.cleaned_data["website"],
+            actor=request.user,
+            request=request,
+        )
+        messages.success(request, _("The letterhead was saved."))
+        return redirect("org:unit_detail", slug=government.slug, pk=unit.pk)
+    return render(
+        request,
+        "org/unit_letterhead.html",
+        {
+            "government": government,
+            "unit": unit,
+            "form": form,
+            "letterhead": letterhead_of(government, unit),
+        },
     )
 
 

@@ -23,6 +23,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from budaya.rulebook.schema import ROW_FIELDS
+
 REGULATION = "regulation"
 GOVERNMENT = "government"
 
@@ -286,6 +288,8 @@ class Column:
     number: int
     heading: str
     legend: str = ""
+    field: str = ""  # the report row's field it shows (schema.ROW_FIELDS), "" for none
+    width: int = 10  # its share of the table's width
 
 
 @dataclass(frozen=True)
@@ -527,6 +531,23 @@ def _flag(data: dict[str, Any] | None) -> Flag:
     return Flag(applies=data["applies"], **_cited(data))
 
 
+def _columns(items: list[dict[str, Any]]) -> tuple[Column, ...]:
+    """The report form's columns. A rulebook version stored before columns named their field
+    (issue 19) named none: its columns show the seven row fields in the order the shipped forms
+    always had, so its documents read as they did."""
+    legacy = not any(c.get("field") for c in items)
+    return tuple(
+        Column(
+            number=c["number"],
+            heading=c["heading"],
+            legend=c.get("legend", ""),
+            field=ROW_FIELDS[index] if legacy and index < len(ROW_FIELDS) else c.get("field", ""),
+            width=c.get("width", 10),
+        )
+        for index, c in enumerate(items)
+    )
+
+
 def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -> RulebookDocument:
     """The document of a normalised content (``services.normalise``: every default filled in)."""
     regulation = content["regulation"]
@@ -651,10 +672,7 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
             ),
             report_form=ReportForm(
                 title=monev["report_form"]["title"],
-                columns=tuple(
-                    Column(number=c["number"], heading=c["heading"], legend=c.get("legend", ""))
-                    for c in monev["report_form"]["columns"]
-                ),
+                columns=_columns(monev["report_form"]["columns"]),
                 row_groups=tuple(
                     RowGroup(number=g["number"], heading=g["heading"], indicator=g.get("indicator"))
                     for g in monev["report_form"]["row_groups"]

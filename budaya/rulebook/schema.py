@@ -29,6 +29,9 @@ DOCUMENTS = ("agency_report", "city_report", "certificate")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
 # What in the product may give evidence for a maturity indicator's item (issue 21).
 EVIDENCE_SOURCES = ("problem_solving",)
+# The fields of a report row a column of the report form can show (issue 19): the sequence
+# number, the date, the activity, its form or media, problems, solutions, the evidence links.
+ROW_FIELDS = ("number", "when", "activity", "form", "problems", "solutions", "evidence")
 
 
 def _ref(name: str) -> dict[str, str]:
@@ -304,6 +307,11 @@ def build() -> dict[str, Any]:
             "number": {"type": "integer", "minimum": 1, "maximum": 99},
             "heading": _text(200),
             "legend": {"type": "string", "default": ""},
+            # Which field of a report row the column shows (issue 19): by key, never by
+            # position; empty: a column the form prints empty (filled in by hand).
+            "field": {"enum": [*ROW_FIELDS, ""], "default": ""},
+            # The column's share of the table's width (the printed form's layout).
+            "width": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
         },
     )
     row_group = _object(

@@ -331,6 +331,9 @@ def _semantic_messages(located: _Located, content: dict[str, Any]) -> list[tuple
     numbers = [column["number"] for column in form["columns"]]
     if numbers != list(range(1, len(numbers) + 1)):
         say(("monev", "report_form", "columns"), _("number the columns 1, 2, 3 … in order."))
+    shown = [column["field"] for column in form["columns"] if column.get("field")]
+    if len(shown) != len(set(shown)):
+        say(("monev", "report_form", "columns"), _("a field may be shown in one column only."))
     unique(form["row_groups"], ("monev", "report_form", "row_groups"), key="number")
     maturity = monev.get("maturity")
     indicators: set[int] = set()

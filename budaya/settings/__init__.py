@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "budaya.problems",
     "budaya.competitions",
     "budaya.notifications",
+    "budaya.surveys",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 

@@ -76,6 +76,7 @@ REDIRECTS = {
     "rulebook:mine": "the rulebook of the user's government",
     "problems:mine": "problem solving of the user's government",
     "competitions:mine": "the competitions of the user's government",
+    "surveys:mine": "the surveys of the user's government",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -94,6 +95,7 @@ ROLE_PREFERENCE = (
     Role.UNIT_HEAD,
     Role.UNIT_TEAM,
     Role.SYSTEM_ADMIN,
+    Role.EMPLOYEE,
 )
 
 
@@ -171,6 +173,7 @@ def _site(generated: Generated, sysadmin: User) -> Site:
         "rulebook_version": _rulebook_versions(government, versions=len(generated.agencies) // 3),
         **_problem_solving(government, team, scale=len(generated.agencies)),
         **_competitions(government, users, scale=len(generated.agencies)),
+        **_surveys(government, users, adoption.version, first),
     }
     _notifications(government, users[Role.CITY_ADMIN], scale=len(generated.agencies))
     # Refused sign-ins on the government's accounts: fewer than a page, or more (issue 17).
@@ -245,6 +248,64 @@ def _rulebook_versions(government: Government, versions: int) -> Any:
         changed = text.replace("Kepala Daerah\n", f"Kepala Daerah {number}\n")
         version = services.import_rulebook(government=government, text=changed).version
     return version
+
+
+def _surveys(
+    government: Government, users: dict[str, User], version: Any, agency: Any
+) -> dict[str, Any]:
+    """Issue 22: a questionnaire from the adopted framework; a whole-government pulse answered by
+    everyone and closed (a figure per unit), and an open one an employee of the first agency is
+    invited to and answers from their own page."""
+    import datetime
+
+    from budaya.org.models import Employee
+    from budaya.surveys import services
+    from budaya.surveys.models import Invitation
+
+    admin = users[Role.CITY_ADMIN]
+    employee = Employee.objects.filter(
+        government=government, unit__path__startswith=agency.path
+    ).order_by("pk")[1]
+    users[Role.EMPLOYEE] = User.objects.create_user(username=f"pegawai.{government.slug}")
+    users[Role.EMPLOYEE].role_grants.create(role=Role.EMPLOYEE, government=government, unit=agency)
+    users[Role.EMPLOYEE].employee = employee
+    users[Role.EMPLOYEE].save(update_fields=["employee"])
+    questionnaire = services.generate_questionnaire(
+        actor=admin,
+        government=government,
+        version=version,
+        name="Pulse",
+        scale="agree5",
+        comments=True,
+        source="values",
+    )
+    today = timezone.localdate()
+    made = []
+    for title in ("Closed", "Open"):
+        survey = services.create_survey(
+            actor=admin,
+            government=government,
+            questionnaire=questionnaire,
+            kind="pulse",
+            title=title,
+            opens_on=today,
+            closes_on=today + datetime.timedelta(days=7),
+        )
+        services.open_survey(actor=admin, survey=survey)
+        made.append(survey)
+    items = list(questionnaire.items.values_list("pk", flat=True))
+    for number, invitation in enumerate(Invitation.objects.filter(survey=made[0])):
+        services.save_answers(
+            invitation=invitation, points=dict.fromkeys(items, 1 + number % 5), comment="Baik"
+        )
+        services.submit(actor=None, invitation=invitation)
+    services.close_survey(actor=admin, survey=made[0])
+    return {
+        "questionnaire": questionnaire,
+        "survey_item": questionnaire.items.first(),
+        "survey": made[0],
+        "open_survey": made[1],
+    }
 
 
 def _problem_solving(government: Government, team: Team, scale: int) -> dict[str, Any]:
@@ -434,6 +495,19 @@ ARGS: dict[str, Args] = {
         "kind": "monev.report.returned",
         "language": "id",
     },
+    "surveys:index": _gov,
+    "surveys:create": _gov,
+    "surveys:policy": _gov,
+    "surveys:questionnaires": _gov,
+    "surveys:questionnaire": _in_gov("questionnaire"),
+    "surveys:item_edit": lambda s: {
+        "slug": s.slug,
+        "pk": s.questionnaire.pk,
+        "item": s.survey_item.pk,
+    },
+    "surveys:detail": _in_gov("survey"),
+    "surveys:export": _in_gov("survey"),
+    "surveys:answer": _in_gov("open_survey"),
     "accounts:password_reset_confirm": lambda s: {"uidb64": "MQ", "token": "set-password"},
     "accounts:user_detail": lambda s: {"pk": s.users[Role.UNIT_HEAD].pk},
     "accounts:audit_object": lambda s: {"object_type": "monev.report", "object_id": s.report.pk},
@@ -454,6 +528,7 @@ ARGS: dict[str, Args] = {
     "org:unit_create": _gov,
     "org:unit_detail": _in_gov("agency"),
     "org:unit_edit": _in_gov("agency"),
+    "org:unit_letterhead": _in_gov("agency"),
     "org:employee_list": _gov,
     "org:employee_export": _gov,
     "org:employee_create": _gov,
@@ -594,8 +669,8 @@ ARGS: dict[str, Args] = {
 # Queries of each page (for the larger government; the small one must give the same).
 PINNED: dict[str, int] = {
     # Every app's "Tugas saya" provider (issue 20): a few counts each, whatever the size.
-    "home": 19,
-    "menu": 16,  # the same providers, asked for once the cached counts were forgotten
+    "home": 25,
+    "menu": 22,  # the same providers, asked for once the cached counts were forgotten
     "healthz": 1,
     "login": 0,
     "accounts:password_reset": 0,
@@ -631,8 +706,9 @@ PINNED: dict[str, int] = {
     "org:setup": 7,
     "org:unit_list": 7,
     "org:unit_create": 7,
-    "org:unit_detail": 10,
+    "org:unit_detail": 11,
     "org:unit_edit": 8,
+    "org:unit_letterhead": 7,
     "org:employee_list": 9,
     "org:employee_export": 6,
     "org:employee_create": 7,
@@ -775,6 +851,19 @@ PINNED: dict[str, int] = {
     "notifications:outbox": 6,
     "notifications:texts": 5,
     "notifications:text_edit": 5,
+    # Issue 22: results pages read the released figures (one query for every group).
+    "surveys:mine": 4,
+    "surveys:me": 3,
+    "surveys:national": 4,
+    "surveys:index": 7,
+    "surveys:create": 7,
+    "surveys:policy": 5,
+    "surveys:questionnaires": 8,
+    "surveys:questionnaire": 6,
+    "surveys:item_edit": 5,
+    "surveys:detail": 11,
+    "surveys:export": 8,
+    "surveys:answer": 6,
 }
 
 

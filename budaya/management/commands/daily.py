@@ -44,6 +44,10 @@ class Command(BaseCommand):
         from budaya.monev.services import send_deadline_reminders
 
         reminders += send_deadline_reminders(today)
+        # Open surveys closing within three days: a reminder to those who have not answered.
+        from budaya.surveys.services import send_reminders
+
+        survey_reminders = send_reminders(today)
         expired = sum(expire_ended(government, today) for government in Government.objects.all())
         # Designations published before their rulebook refused them (issue 18); an import does
         # the same at once.
@@ -69,6 +73,7 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             self.stdout.write(
                 f"{today}: {len(reminders)} obligation reminders sent, "
+                f"{survey_reminders} survey reminders sent, "
                 f"{expired} designations expired, {teams} team notices, {digests} digests, "
                 f"{resent} e-mails sent from the outbox, {interrupted} interrupted imports failed, "
                 f"{len(points)} audit chains checkpointed."

@@ -23,7 +23,13 @@ def _tasks(client, user) -> dict[str, tuple[int, str]]:
     """The home page's tasks of the user: label -> (count, link), each link answering 200."""
     client.force_login(user)
     response = client.get(reverse("home"))
-    tasks = {item.label: (item.count, item.url) for item in response.context["tasks"]}
+    # The government's setup checklist (issue 23) waits on every administrator of the test
+    # world, whose governments are not fully set up: not what these tests are about.
+    tasks = {
+        item.label: (item.count, item.url)
+        for item in response.context["tasks"]
+        if not item.url.endswith("/setup/")
+    }
     for _count, url in tasks.values():
         assert client.get(url, follow=True).status_code == 200, url
     return {str(label): value for label, value in tasks.items()}

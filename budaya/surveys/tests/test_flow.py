@@ -1,0 +1,172 @@
+"""An employee answers a pulse; the administrator sees figures only for groups of at least k;
+the tables keep no link between a person and their answers (issue 22)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from budaya.accounts.models import AuditEntry
+from budaya.surveys import services
+from budaya.surveys.models import Figure, Invitation, Response, Survey, Tally
+from budaya.surveys.tests.conftest import employee_user, open_survey
+
+pytestmark = pytest.mark.django_db
+
+
+def _pulse(place):
+    return open_survey(
+        place, scale="agree5", comments=True, kind="pulse", title="Pulse Maret", unit=place.agency
+    )
+
+
+def _answer_all(survey, employees, point=4, comment=""):
+    for employee in employees:
+        invitation = Invitation.objects.get(survey=survey, employee=employee)
+        items = survey.questionnaire.items.values_list("pk", flat=True)
+        services.save_answers(
+            invitation=invitation, points=dict.fromkeys(items, point), comment=comment
+        )
+        services.submit(actor=None, invitation=invitation)
+
+
+def test_the_questionnaire_has_an_item_per_behaviour_guide(place):
+    survey = _pulse(place)
+    texts = list(survey.questionnaire.items.values_list("text_id", flat=True))
+    assert texts == [
+        "Berorientasi Pelayanan perilaku 1",
+        "Berorientasi Pelayanan perilaku 2",
+        "Akuntabel perilaku 1",
+        "Akuntabel perilaku 2",
+    ]
+
+
+def test_editing_a_questionnaire_in_use_makes_its_next_version(place):
+    survey = _pulse(place)
+    item = survey.questionnaire.items.first()
+    edited = services.edit_item(actor=place.admin, item=item, text_id="Baru", text_en="New")
+    assert edited.questionnaire.number == 2
+    item.refresh_from_db()
+    assert item.text_id == "Berorientasi Pelayanan perilaku 1"
+
+
+def test_small_units_are_stored_with_their_parent_and_the_response_knows_nobody(place):
+    survey = _pulse(place)
+    cells = dict(Invitation.objects.filter(survey=survey).values_list("employee_id", "cell_id"))
+    # Six in the big unit (k = 5): their own cell; two in the small one and the head: the agency.
+    assert {cells[e.pk] for e in place.staff[:6]} == {place.big.pk}
+    assert {cells[e.pk] for e in place.staff[6:]} == {place.agency.pk}
+    _answer_all(survey, place.staff[:1], comment="Rapat terlalu panjang")
+    response = Response.objects.get(survey=survey)
+    names = {field.name for field in Response._meta.get_fields()}
+    assert names == {"id", "government", "survey", "cell", "relation", "answers", "comment"}
+    assert response.id.version == 4
+    invitation = Invitation.objects.get(survey=survey, employee=place.staff[0])
+    assert invitation.answered and invitation.draft == {}
+    entry = AuditEntry.objects.filter(object_type="surveys.survey", after__answered=True).get()
+    assert "4" not in str(entry.after) and "Rapat" not in str(entry.after)
+
+
+def test_answers_are_kept_as_the_person_goes_and_all_are_needed_to_send(place):
+    survey = _pulse(place)
+    invitation = Invitation.objects.get(survey=survey, employee=place.staff[0])
+    first = survey.questionnaire.items.first()
+    services.save_answers(invitation=invitation, points={first.pk: 3})
+    invitation.refresh_from_db()
+    assert invitation.draft == {str(first.pk): 3}
+    with pytest.raises(ValidationError, match="Jawab semua pertanyaan"):
+        services.submit(actor=None, invitation=invitation)
+    with pytest.raises(ValidationError):
+        services.save_answers(invitation=invitation, points={first.pk: 9})
+
+
+def test_closing_releases_only_groups_of_at_least_k_and_rolls_small_ones_up(place):
+    survey = _pulse(place)
+    _answer_all(survey, place.staff[:6], point=5, comment="Baik")
+    _answer_all(survey, place.staff[6:], point=1)
+    services.close_survey(actor=place.admin, survey=survey)
+    figures = {f.unit_id: f for f in Figure.objects.filter(survey=survey)}
+    assert figures[place.agency.pk].shown and figures[place.agency.pk].answered == 8
+    # The big unit has 6 answers, but the agency minus it would be the 2 of the small unit.
+    assert not figures[place.big.pk].shown
+    assert figures[place.big.pk].values == {}
+    # Responses moved to the group they are shown in; the tallies emptied.
+    assert set(Response.objects.filter(survey=survey).values_list("cell_id", flat=True)) == {
+        place.agency.pk
+    }
+    assert all(t.counts == {} for t in Tally.objects.filter(survey=survey))
+    agency = figures[place.agency.pk]
+    assert agency.comments == ["Baik"] * 6
+    assert round(agency.index, 1) == round((6 * 100 + 2 * 0) / 8, 1)
+
+
+def test_a_survey_too_small_to_show_anything_keeps_no_answers(place):
+    survey = _pulse(place)
+    _answer_all(survey, place.staff[:3])
+    services.close_survey(actor=place.admin, survey=survey)
+    assert not Response.objects.filter(survey=survey).exists()
+    assert not Figure.objects.filter(survey=survey, shown=True).exists()
+
+
+def test_k_is_fixed_when_a_survey_opens_and_not_lowered_while_one_is_open(place):
+    services.set_policy(
+        actor=place.admin, government=place.government, k=7, peers=3, subordinates=3
+    )
+    survey = _pulse(place)
+    assert survey.k is None
+    survey.refresh_from_db()
+    assert survey.k == 7
+    with pytest.raises(ValidationError, match="tidak dapat diturunkan"):
+        services.set_policy(
+            actor=place.admin, government=place.government, k=5, peers=3, subordinates=3
+        )
+    with pytest.raises(ValidationError):
+        services.set_policy(
+            actor=place.admin, government=place.government, k=2, peers=3, subordinates=3
+        )
+
+
+def test_the_employee_answers_on_the_page_and_the_administrator_sees_small_groups_hidden(
+    place, client, make_user
+):
+    survey = _pulse(place)
+    user = employee_user(make_user, place.staff[0])
+    client.force_login(user)
+    url = reverse("surveys:answer", args=[place.government.slug, survey.pk])
+    page = client.get(url + "?one=1")
+    assert "0 dari 4 terjawab" in page.content.decode()
+    assert page.content.decode().count("<fieldset") == 1  # one question a screen
+    items = list(survey.questionnaire.items.all())
+    # Saved as the person goes (htmx), then sent.
+    saved = client.post(url, {f"item-{items[0].pk}": "4"}, HTTP_HX_REQUEST="true")
+    assert saved.status_code == 200
+    client.post(url, {f"item-{i.pk}": "4" for i in items} | {"send": "1"})
+    assert Invitation.objects.get(survey=survey, employee=place.staff[0]).answered
+    _answer_all(survey, place.staff[1:])
+    services.close_survey(actor=place.admin, survey=survey)
+    client.force_login(place.admin)
+    page = client.get(reverse("surveys:detail", args=[place.government.slug, survey.pk]))
+    shown = {f.unit.name: f.shown for f in page.context["figures"]}
+    # 6 answers in the big unit beside 2 in the small one: showing both the agency and the big
+    # unit would reveal the two, so the big unit is counted in the agency.
+    assert shown == {"Dinas A": True, "Bidang Besar": False}
+    agency = page.context["selected"]
+    assert agency.unit == place.agency and agency.answered == 8
+    assert agency.index == 75.0
+    assert "<td>75,0</td>" in page.content.decode()  # Indonesian decimals
+    export = client.get(reverse("surveys:export", args=[place.government.slug, survey.pk]))
+    assert export["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_results_are_not_shown_while_the_survey_is_open(place, client):
+    survey = _pulse(place)
+    _answer_all(survey, place.staff[:6])
+    client.force_login(place.admin)
+    page = client.get(reverse("surveys:detail", args=[place.government.slug, survey.pk]))
+    assert page.status_code == 200
+    assert not Figure.objects.filter(survey=survey).exists()
+    assert page.context["participation"]
+    assert "figures" not in page.context
+    survey.refresh_from_db()
+    assert survey.status == Survey.Status.OPEN

@@ -1,0 +1,527 @@
+"""Pages of surveys and of the employee's own part (issue 22).
+
+Results pages read only released figures (``Figure``): nothing is shown while a survey is open
+but participation, and a group under k shows its participation and where it is counted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from budaya import spreadsheets
+from budaya.accounts.models import Role
+from budaya.frameworks.models import CoreValue, FrameworkVersion
+from budaya.frameworks.selectors import current_adoptions
+from budaya.org import selectors as org_selectors
+from budaya.org.models import Employee, Government, Unit
+from budaya.pagination import page_of, query_without_page
+from budaya.surveys import selectors, services
+from budaya.surveys.forms import (
+    ItemForm,
+    NationalIndexForm,
+    PolicyForm,
+    QuestionnaireForm,
+    SurveyForm,
+    TwibbonForm,
+)
+from budaya.surveys.models import (
+    Figure,
+    Invitation,
+    Item,
+    NationalIndex,
+    Relation,
+    Survey,
+)
+
+PAGE_SIZE = 25
+
+
+def _refused(request: HttpRequest, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+def _government(request: HttpRequest, slug: str, *, manage: bool = False) -> Government:
+    government = get_object_or_404(org_selectors.governments_visible_to(request.user), slug=slug)
+    allowed = (
+        selectors.manages(request.user, government)
+        if manage
+        else selectors.reads_results(request.user, government)
+    )
+    if not allowed:
+        raise PermissionDenied
+    return government
+
+
+def _survey(request: HttpRequest, government: Government, pk: int) -> Survey:
+    return get_object_or_404(selectors.surveys_of(request.user, government), pk=pk)
+
+
+# --- Results readers and the city administrator ------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """The menu's way in: the government's surveys, or the employee's own page."""
+    governments = [
+        g
+        for g in org_selectors.governments_with_content(request.user)
+        if selectors.reads_results(request.user, g)
+    ]
+    if not governments:
+        return redirect("surveys:me")
+    if len(governments) == 1:
+        return redirect("surveys:index", slug=governments[0].slug)
+    return render(request, "surveys/choose_government.html", {"governments": governments})
+
+
+@login_required
+def index(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug)
+    surveys = selectors.surveys_of(request.user, government)
+    status = request.GET.get("status", "")
+    if status in Survey.Status.values:
+        surveys = surveys.filter(status=status)
+    return render(
+        request,
+        "surveys/index.html",
+        {
+            "government": government,
+            "page": page_of(request, surveys, PAGE_SIZE),
+            "query_string": query_without_page(request),
+            "statuses": Survey.Status.choices,
+            "status": status,
+            "manages": selectors.manages(request.user, government),
+            "policy": services.policy_of(government),
+        },
+    )
+
+
+def _value_names(figures: list[Figure]) -> dict[str, str]:
+    ids = {int(value) for figure in figures for value in figure.values}
+    return {str(v.pk): v.name for v in CoreValue.objects.filter(pk__in=ids)}
+
+
+@login_required
+def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A survey: participation while open; when closed, the released figures by group and value,
+    the change since the previous round and the national reference."""
+    government = _government(request, slug)
+    survey = _survey(request, government, pk)
+    context: dict[str, Any] = {
+        "government": government,
+        "survey": survey,
+        "manages": selectors.manages(request.user, government),
+    }
+    if survey.status == Survey.Status.OPEN:
+        context["participation"] = selectors.participation_by_unit(survey)
+    elif survey.status == Survey.Status.CLOSED:
+        figures = list(selectors.figures_of(request.user, survey))
+        chosen = request.GET.get("group", "")
+        shown = [f for f in figures if f.shown]
+        selected = next((f for f in shown if str(f.pk) == chosen), shown[0] if shown else None)
+        previous = selectors.previous_indices(survey)
+        names = _value_names(figures)
+        for figure in figures:
+            before = previous.get((figure.unit_id, figure.relation))
+            figure.change = (  # type: ignore[attr-defined]
+                round(figure.index - before, 1) if figure.index is not None and before else None
+            )
+            figure.value_rows = [  # type: ignore[attr-defined]
+                {"name": names.get(value, value), **data} for value, data in figure.values.items()
+            ]
+        context.update(
+            figures=figures,
+            selected=selected,
+            national=selectors.national_index(survey.year),
+            points=range(1, survey.questionnaire.points + 1),
+        )
+    return render(request, "surveys/detail.html", context)
+
+
+@login_required
+def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The released figures as XLSX: exactly what the page shows (groups under k: no figure)."""
+    government = _government(request, slug)
+    survey = _survey(request, government, pk)
+    if survey.status != Survey.Status.CLOSED:
+        raise Http404
+    figures = list(selectors.figures_of(request.user, survey))
+    names = _value_names(figures)
+    rows = []
+    for figure in figures:
+        group = figure.unit.name if figure.unit else figure.get_relation_display()
+        base = [group, figure.invited, figure.answered]
+        if not figure.shown:
+            rows.append(
+                [
+                    *base,
+                    "",
+                    "",
+                    _(
+                        "Not shown (fewer than k answers, or it would reveal a smaller group): "
+                        "counted in the group above"
+                    ),
+                ]
+            )
+            continue
+        rows.append([*base, "", figure.index, ""])
+        rows.extend(
+            [group, "", "", names.get(value, value), data["index"], ""]
+            for value, data in figure.values.items()
+        )
+    header = [_("Group"), _("Invited"), _("Answered"), _("Value"), _("Index"), _("Note")]
+    content = spreadsheets.workbook_bytes(
+        _("Results"), header, rows, heading=[survey.title, f"k = {survey.k}"]
+    )
+    return spreadsheets.xlsx_response(f"survey-{survey.pk}.xlsx", content)
+
+
+@login_required
+def create(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug, manage=True)
+    form = SurveyForm(
+        request.POST or None,
+        questionnaires=selectors.questionnaires_of(government),
+        units=Unit.objects.filter(government=government),
+        employees=Employee.objects.filter(government=government, active=True),
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            survey = services.create_survey(
+                actor=request.user,
+                government=government,
+                questionnaire=data["questionnaire"],
+                kind=data["kind"],
+                title=data["title"],
+                opens_on=data["opens_on"],
+                closes_on=data["closes_on"],
+                unit=data["unit"],
+                subject=data["subject"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            return redirect("surveys:detail", slug=government.slug, pk=survey.pk)
+    return render(
+        request,
+        "surveys/form.html",
+        {"government": government, "form": form, "title": _("New survey")},
+    )
+
+
+@login_required
+@require_POST
+def move(request: HttpRequest, slug: str, pk: int, to: str) -> HttpResponse:
+    """Open a draft survey (invites the people) or close an open one (releases the figures)."""
+    government = _government(request, slug, manage=True)
+    survey = get_object_or_404(Survey, government=government, pk=pk)
+    try:
+        if to == "open":
+            count = services.open_survey(
+                actor=request.user, survey=survey, today=timezone.localdate()
+            )
+            messages.success(request, _("Survey opened: %(n)s people invited.") % {"n": count})
+        elif to == "close":
+            services.close_survey(actor=request.user, survey=survey)
+            messages.success(request, _("Survey closed; the results are released."))
+        else:
+            raise Http404
+    except ValidationError as error:
+        _refused(request, error)
+    return redirect("surveys:detail", slug=government.slug, pk=survey.pk)
+
+
+@login_required
+def policy(request: HttpRequest, slug: str) -> HttpResponse:
+    government = _government(request, slug, manage=True)
+    form = PolicyForm(request.POST or None, instance=services.policy_of(government))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_policy(actor=request.user, government=government, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("surveys:index", slug=government.slug)
+    return render(
+        request,
+        "surveys/form.html",
+        {"government": government, "form": form, "title": _("Survey thresholds")},
+    )
+
+
+@login_required
+def questionnaires(request: HttpRequest, slug: str) -> HttpResponse:
+    """The questionnaires, and a new one generated from an adopted framework version."""
+    government = _government(request, slug, manage=True)
+    adoption = current_adoptions([government]).get(government.pk)
+    versions = FrameworkVersion.objects.filter(pk__in=[adoption.version_id] if adoption else [])
+    form = QuestionnaireForm(request.POST or None, versions=versions)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            made = services.generate_questionnaire(
+                actor=request.user,
+                government=government,
+                version=data["version"],
+                name=data["name"],
+                scale=data["scale"],
+                comments=data["comments"],
+                source=data["source"],
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            return redirect("surveys:questionnaire", slug=government.slug, pk=made.pk)
+    return render(
+        request,
+        "surveys/questionnaires.html",
+        {
+            "government": government,
+            "form": form,
+            "page": page_of(request, selectors.questionnaires_of(government), PAGE_SIZE),
+            "query_string": query_without_page(request),
+        },
+    )
+
+
+@login_required
+def questionnaire(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug, manage=True)
+    made = get_object_or_404(selectors.questionnaires_of(government), pk=pk)
+    items = made.items.select_related("value")
+    return render(
+        request,
+        "surveys/questionnaire.html",
+        {"government": government, "questionnaire": made, "items": items},
+    )
+
+
+@login_required
+def item_edit(request: HttpRequest, slug: str, pk: int, item: int) -> HttpResponse:
+    government = _government(request, slug, manage=True)
+    row = get_object_or_404(Item, government=government, questionnaire_id=pk, pk=item)
+    form = ItemForm(request.POST or None, initial={"text_id": row.text_id, "text_en": row.text_en})
+    if request.method == "POST" and form.is_valid():
+        try:
+            edited = services.edit_item(actor=request.user, item=row, **form.cleaned_data)
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            if edited.questionnaire_id != row.questionnaire_id:
+                messages.info(request, _("The questionnaire was in use: a new version was made."))
+            return redirect(
+                "surveys:questionnaire", slug=government.slug, pk=edited.questionnaire_id
+            )
+    return render(
+        request,
+        "surveys/form.html",
+        {"government": government, "form": form, "title": _("Edit an item")},
+    )
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    """The national Indeks BerAKHLAK by year with its source: reference data the system
+    administrator keeps current."""
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    year = request.GET.get("year", "")
+    instance = NationalIndex.objects.filter(year=year).first() if year.isdigit() else None
+    form = NationalIndexForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.save_national_index(actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Saved."))
+        return redirect("surveys:national")
+    return render(
+        request,
+        "surveys/national.html",
+        {"form": form, "rows": NationalIndex.objects.all()},
+    )
+
+
+# --- The employee's own part ---------------------------------------------------------------------
+
+
+def _employee(request: HttpRequest) -> Employee:
+    employee = request.user.employee  # type: ignore[union-attr]
+    if employee is None or not request.user.has_role(*Role.values):  # type: ignore[union-attr]
+        raise Http404
+    return employee
+
+
+def _commitment_text(employee: Employee) -> str:
+    """What the employee signs: their government's values and their agency's slogan as they read
+    today."""
+    adoption = current_adoptions([employee.government]).get(employee.government_id)
+    values = (
+        list(CoreValue.objects.filter(version_id=adoption.version_id).order_by("order"))
+        if adoption
+        else []
+    )
+    lines = [_("I commit to live the values of my government:")]
+    lines += [f"- {value.name}: {value.definition}".rstrip(": ") for value in values]
+    return "\n".join(lines)
+
+
+@login_required
+def me(request: HttpRequest) -> HttpResponse:
+    """The employee's own page: their values and team, the commitment, the month's twibbon and
+    the surveys waiting for them."""
+    employee = getattr(request.user, "employee", None)
+    if employee is None:
+        return render(request, "surveys/me.html", {"employee": None})
+    today = timezone.localdate()
+    declaration = selectors.current_declaration(employee)
+    from budaya.teams.models import Membership
+
+    return render(
+        request,
+        "surveys/me.html",
+        {
+            "employee": employee,
+            "values_text": _commitment_text(employee),
+            "memberships": Membership.objects.filter(employee=employee).select_related("team")[:10],
+            "declaration": declaration,
+            "commitment": selectors.commitment_of(employee, declaration),
+            "twibbon": selectors.twibbon_of(employee, today),
+            "month": today.replace(day=1),
+            "twibbon_form": TwibbonForm(),
+            "waiting": selectors.invitations_waiting(employee.pk, today),
+        },
+    )
+
+
+@login_required
+@require_POST
+def sign(request: HttpRequest) -> HttpResponse:
+    employee = _employee(request)
+    declaration = selectors.current_declaration(employee)
+    if declaration is None:
+        raise Http404
+    services.sign(
+        actor=request.user,
+        declaration=declaration,
+        employee=employee,
+        text=_commitment_text(employee),
+    )
+    messages.success(request, _("You signed the commitment."))
+    return redirect("surveys:me")
+
+
+@login_required
+@require_POST
+def twibbon(request: HttpRequest) -> HttpResponse:
+    employee = _employee(request)
+    form = TwibbonForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.confirm_twibbon(
+                actor=request.user,
+                employee=employee,
+                month=timezone.localdate(),
+                photo=form.cleaned_data["photo"],
+                request=request,
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("Twibbon confirmed for this month."))
+    return redirect("surveys:me")
+
+
+def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    employee = getattr(request.user, "employee", None)
+    if employee is None:
+        raise Http404
+    return get_object_or_404(
+        Invitation.objects.select_related("survey__questionnaire", "survey__subject"),
+        survey__government__slug=slug,
+        survey_id=pk,
+        employee=employee,
+    )
+
+
+def _points(request: HttpRequest, items: list[Item]) -> dict[int, int]:
+    points = {}
+    for item in items:
+        raw = request.POST.get(f"item-{item.pk}", "")
+        if raw.isdigit():
+            points[item.pk] = int(raw)
+    return points
+
+
+@login_required
+def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Answer a survey from a phone: every item on one page, or one a screen (``?one=1``); each
+    choice saved as it is made (htmx), so the person can stop and come back."""
+    invitation = _invitation(request, slug, pk)
+    survey = invitation.survey
+    items = list(survey.questionnaire.items.all())
+    one = request.GET.get("one") == "1"
+    at = min(max(int(request.GET.get("at", "0") or 0), 0), max(len(items) - 1, 0))
+    if request.method == "POST" and not invitation.answered:
+        try:
+            services.save_answers(
+                invitation=invitation,
+                points=_points(request, items),
+                comment=request.POST.get("comment"),
+            )
+            if request.POST.get("send"):
+                services.submit(actor=request.user, invitation=invitation)
+                messages.success(request, _("Thank you: your answers were sent anonymously."))
+                return redirect("surveys:me")
+        except ValidationError as error:
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponse(" ".join(error.messages), status=200)
+            _refused(request, error)
+        else:
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponse(_("Saved"))
+            if one and request.POST.get("next"):
+                at = min(at + 1, len(items) - 1)
+                return redirect(f"{request.path}?one=1&at={at}")
+    language = get_language()
+    draft = invitation.draft
+    rows = [
+        {"item": item, "text": item.text(language), "chosen": draft.get(str(item.pk))}
+        for item in items
+    ]
+    return render(
+        request,
+        "surveys/answer.html",
+        {
+            "survey": survey,
+            "invitation": invitation,
+            "rows": rows[at : at + 1] if one else rows,
+            "one": one,
+            "at": at,
+            "count": len(items),
+            "done": sum(1 for row in rows if row["chosen"]),
+            "points": _scale_labels(survey.questionnaire.points),
+            "comment": draft.get(services.COMMENT, ""),
+            "is_last": at >= len(items) - 1,
+            "open": survey.status == Survey.Status.OPEN
+            and survey.opens_on <= timezone.localdate() <= survey.closes_on,
+            "relation": Relation(invitation.relation).label,
+        },
+    )
+
+
+def _scale_labels(points: int) -> list[tuple[int, str]]:
+    if points == 3:
+        return [(1, _("Below expectation")), (2, _("As expected")), (3, _("Above expectation"))]
+    labels = {1: _("Strongly disagree"), points: _("Strongly agree")}
+    return [(point, labels.get(point, str(point))) for point in range(1, points + 1)]
