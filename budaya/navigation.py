@@ -19,6 +19,7 @@ from budaya import pending
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.competitions.apps import NAV_LABEL as COMPETITIONS_LABEL
+from budaya.dashboard.apps import NAV_LABEL as DASHBOARD_LABEL
 from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.problems.apps import NAV_LABEL as PROBLEMS_LABEL
 from budaya.programme.apps import NAV_LABEL as PROGRAMME_LABEL
@@ -31,6 +32,8 @@ EVERY_ROLE = frozenset(Role.values)
 ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.CITY_ADMIN})
 # Units and employees are a government's content, which a system administrator does not read.
 GOVERNMENT_ROLES = EVERY_ROLE - {Role.SYSTEM_ADMIN}
+# The leadership dashboard: the city roles, and an agency head for their agency (issue 20).
+DASHBOARD_ROLES = frozenset({Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD})
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ NAV_ITEMS = [
         GOVERNMENT_ROLES,
         ("surveys:me", "surveys:sign", "surveys:twibbon", "surveys:answer"),
     ),
+    NavItem(DASHBOARD_LABEL, "dashboard:start", DASHBOARD_ROLES, ("dashboard:",)),
     NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, ("frameworks:",)),
     NavItem(_("Units"), "org:my_units", GOVERNMENT_ROLES, ("org:unit_", "org:my_units")),
     NavItem(

@@ -25,6 +25,7 @@ urlpatterns = [
     path("competitions/", include("budaya.competitions.urls")),
     path("notifications/", include("budaya.notifications.urls")),
     path("surveys/", include("budaya.surveys.urls")),
+    path("dashboard/", include("budaya.dashboard.urls")),
 ]
 
 if settings.DEBUG:

@@ -79,7 +79,7 @@ class BoardLine:
     figures: list[tuple[int, int, int | None, int]] = field(default_factory=list)
 
 
-def _status(summary: ReportSummary | None) -> str:
+def status_of(summary: ReportSummary | None) -> str:
     return BOARD_STATUS[State(summary.state)] if summary else "not_started"
 
 
@@ -101,7 +101,7 @@ def lines_of(user: Any, period: Period) -> list[BoardLine]:
         )
     }
     return [
-        BoardLine(agency, summaries.get(agency.pk), _status(summaries.get(agency.pk)))
+        BoardLine(agency, summaries.get(agency.pk), status_of(summaries.get(agency.pk)))
         for agency in agencies
     ]
 
@@ -140,7 +140,7 @@ def overdue(government: Government, today: datetime.date) -> list[tuple[Period, 
         for agency in period.agencies():
             summary = summaries.get((period.pk, agency.pk))
             if summary is None or summary.state in (State.DRAFT, State.APPROVED, State.RETURNED):
-                late.append(BoardLine(agency, summary, _status(summary)))
+                late.append(BoardLine(agency, summary, status_of(summary)))
         if late:
             out.append((period, late))
     return out

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "budaya.competitions",
     "budaya.notifications",
     "budaya.surveys",
+    "budaya.dashboard",
     "django.forms",  # Django's form templates, after ours (budaya/templates/django/forms)
 ]
 

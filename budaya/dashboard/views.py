@@ -1,0 +1,65 @@
+"""The leadership dashboard (issue 20 item 3): one page per government for the head of
+government, the regional secretary and the city administrator, and an agency head's view of
+their agency against the city. Every figure links to the rows it counts (docs/dashboard.md)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+
+from budaya.dashboard import selectors
+from budaya.dashboard.figures import charts_of, heatmap
+from budaya.monev import selectors as monev
+from budaya.org.models import Unit
+from budaya.org.selectors import governments_visible_to
+from budaya.rulebook.selectors import current_rulebook
+
+
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    governments = [
+        government
+        for government in governments_visible_to(request.user)
+        if selectors.reads(request.user, government)
+    ]
+    if not governments:
+        raise PermissionDenied
+    if len(governments) == 1:
+        return redirect("dashboard:government", slug=governments[0].slug)
+    return render(request, "dashboard/choose_government.html", {"governments": governments})
+
+
+@login_required
+def government(request: HttpRequest, slug: str) -> HttpResponse:
+    government = get_object_or_404(governments_visible_to(request.user), slug=slug)
+    if not selectors.reads(request.user, government):
+        raise PermissionDenied
+    today = timezone.localdate()
+    periods = sorted(monev.periods_of(request.user, government), key=lambda p: (p.year, p.deadline))
+    period = selectors.choose_period(periods, request.GET.get("period") or "")
+    kinds = [(value, label) for value, label in Unit.Kind.choices]
+    kind = request.GET.get("kind") or ""
+    if kind not in dict(kinds):
+        kind = ""
+    book = current_rulebook(government)
+    secretary = book.regional_secretary
+    data = selectors.dashboard(request.user, government, period=period, kind=kind, today=today)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "government": government,
+            "periods": periods,
+            "period": period,
+            "kinds": kinds,
+            "kind": kind,
+            "data": data,
+            "charts": charts_of(government, period, data),
+            "heatmap": heatmap(government, data),
+            "head_title": book.head_of_government.title,
+            "secretary_title": secretary.title if secretary else "",
+        },
+    )
