@@ -32,7 +32,7 @@ class Group:
     label: str
     url: str
     bars: list[Bar]
-    y: float = 0
+    y: str = "0"
     shapes: list[dict[str, object]] = field(default_factory=list)
 
 
@@ -44,8 +44,13 @@ class Chart:
     series: list[str]
     groups: list[Group]
     maximum: float = 0
-    height: float = 0
+    height: str = "0"
     legend: list[dict[str, object]] = field(default_factory=list)
+
+
+def _n(value: float) -> str:
+    """A coordinate as SVG reads it: never localised ("106.7", not "106,7")."""
+    return f"{round(value, 1):g}"
 
 
 def layout(chart: Chart) -> Chart:
@@ -60,17 +65,17 @@ def layout(chart: Chart) -> Chart:
         for index, name in enumerate(chart.series)
     ]
     for group in chart.groups:
-        group.y = y + LABEL_HEIGHT - 4
+        group.y = _n(y + LABEL_HEIGHT - 4)
         y += LABEL_HEIGHT
         group.shapes = []
         for index, bar in enumerate(group.bars):
             length = BAR_AREA * bar.value / largest if largest else 0
             group.shapes.append(
                 {
-                    "y": y,
-                    "width": round(max(length, 1), 1),
-                    "text_x": round(max(length, 1) + 4, 1),
-                    "text_y": y + BAR_HEIGHT - 2,
+                    "y": _n(y),
+                    "width": _n(max(length, 1)),
+                    "text_x": _n(max(length, 1) + 4),
+                    "text_y": _n(y + BAR_HEIGHT - 2),
                     "fill": SERIES_FILLS[index % len(SERIES_FILLS)],
                     "series": chart.series[index] if index < len(chart.series) else "",
                     "text": bar.text,
@@ -78,5 +83,5 @@ def layout(chart: Chart) -> Chart:
             )
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP
-    chart.height = max(y, LABEL_HEIGHT)
+    chart.height = _n(max(y, LABEL_HEIGHT))
     return chart

@@ -17,6 +17,9 @@ from budaya.org.models import Unit
 from budaya.org.selectors import governments_visible_to
 from budaya.rulebook.selectors import current_rulebook
 
+# The agencies behind shown at once; the rest fold under them.
+BEHIND_FIRST = 10
+
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
@@ -59,6 +62,8 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "charts": charts_of(government, period, data),
             "heatmap": heatmap(government, data),
+            "behind_first": data["behind"][:BEHIND_FIRST],
+            "behind_rest": data["behind"][BEHIND_FIRST:],
             "head_title": book.head_of_government.title,
             "secretary_title": secretary.title if secretary else "",
         },
