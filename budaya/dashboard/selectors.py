@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import ExtractYear
 from django.urls import reverse
 from django.utils import timezone
@@ -42,10 +42,12 @@ PERIODS_COMPARED = 6
 YEARS_COMPARED = 5
 
 
+def governments_read_by(user: Any) -> QuerySet[Government]:
+    return Government.objects.visible_to(user, roles=list(READERS))
+
+
 def reads(user: Any, government: Government) -> bool:
-    return (
-        Government.objects.visible_to(user, roles=list(READERS)).filter(pk=government.pk).exists()
-    )
+    return governments_read_by(user).filter(pk=government.pk).exists()
 
 
 def sees_city(user: Any, government: Government) -> bool:

@@ -23,11 +23,7 @@ BEHIND_FIRST = 10
 
 @login_required
 def start(request: HttpRequest) -> HttpResponse:
-    governments = [
-        government
-        for government in governments_visible_to(request.user)
-        if selectors.reads(request.user, government)
-    ]
+    governments = list(selectors.governments_read_by(request.user))
     if not governments:
         raise PermissionDenied
     if len(governments) == 1:

@@ -77,6 +77,7 @@ REDIRECTS = {
     "problems:mine": "problem solving of the user's government",
     "competitions:mine": "the competitions of the user's government",
     "surveys:mine": "the surveys of the user's government",
+    "dashboard:start": "the dashboard of the user's government",
 }
 # Routes that only the agency's own roles reach (editing the agency's draft report).
 AGENCY_ONLY = frozenset(
@@ -664,6 +665,7 @@ ARGS: dict[str, Args] = {
     "competitions:entry": _in_gov("competition_entry"),
     "competitions:score": _in_gov("competition_entry"),
     "competitions:certificate": _in_gov("award"),
+    "dashboard:government": _gov,
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
@@ -864,6 +866,8 @@ PINNED: dict[str, int] = {
     "surveys:detail": 11,
     "surveys:export": 8,
     "surveys:answer": 6,
+    "dashboard:start": 4,
+    "dashboard:government": 31,
 }
 
 
