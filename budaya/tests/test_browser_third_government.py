@@ -196,5 +196,7 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
         assert not FORBIDDEN.search(text), (url, FORBIDDEN.findall(text))
     answer = page.request.get(f"/monev/{slug}/city/{city.pk}/export.docx")
     document = Document(io.BytesIO(answer.body()))
-    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    # The signature blocks sit in a table (kept together on one page).
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
     assert "Bupati" in text and not FORBIDDEN.search(text), FORBIDDEN.findall(text)
