@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.models import Role
@@ -44,7 +45,8 @@ CITY_STATES = frozenset({CONSOLIDATED, FORWARDED, ACKNOWLEDGED})
 
 LABELS = {
     APPROVED: _("Approve"),
-    SUBMITTED: _("Submit to the city team"),
+    # Completed with the rulebook's name of the government's team (``_label``).
+    SUBMITTED: _("Submit to {team}"),
     RETURNED: _("Return with comments"),
     ACCEPTED: _("Accept"),
     CONSOLIDATED: _("Consolidate into the city report"),
@@ -95,6 +97,13 @@ def _who(book: RulebookDocument, actor: str) -> tuple[tuple[str, ...], str, str]
     return (Role.LEADERSHIP,), "city", actor
 
 
+def _label(book: RulebookDocument, state: str) -> Any:
+    """The button's words; a submission names the government's own team (issue 18)."""
+    if state == SUBMITTED:
+        return format_lazy(LABELS[SUBMITTED], team=str(book.words.city_team_name))
+    return LABELS[state]
+
+
 def _move(
     book: RulebookDocument,
     step: ChainStep,
@@ -133,7 +142,7 @@ def chain_moves(book: RulebookDocument) -> tuple[Move, ...]:
         if state == DRAFT:
             continue
         acts_on[step.code] = previous
-        moves.append(_move(book, step, previous, state, LABELS[state]))
+        moves.append(_move(book, step, previous, state, _label(book, state)))
         if state in CITY_STATES and step.may_return_to in acts_on:
             # A leadership step sends the city report back to the actor of an earlier city
             # step: its agency reports go back to the state that step acts on.

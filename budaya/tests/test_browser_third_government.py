@@ -6,6 +6,7 @@ Screenshots at 1280 and 360 px go to BUDAYA_SCREENSHOTS when it is set."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -157,7 +158,7 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
     page.goto(report_url)
     _clean(page, "agency report")
     _click("Setujui")
-    _click("Sampaikan ke tim tingkat pemerintah daerah")
+    _click(re.compile("^Sampaikan ke "))
     # The administrator accepts and consolidates, and fills in the city report's signatory.
     _as(third.admin)
     page.goto(report_url)
