@@ -90,8 +90,8 @@ ROUTES: dict[str, Access] = {
     "surveys:item_edit": Access(
         "Edit an item (a questionnaire in use gets a new version)",
         CITY_ADMIN,
-        args=_item("item"),
-        foreign=(other_government(_item("foreign_item")),),
+        args=_item("survey_item"),
+        foreign=(other_government(_item("foreign_survey_item")),),
     ),
     "surveys:detail": _survey_route(
         "A survey: participation while open, released figures once closed",
@@ -150,7 +150,7 @@ def world(w: Any) -> None:
             source="guides",
         )
         w.extras[f"{prefix}questionnaire"] = questionnaire
-        w.extras[f"{prefix}item"] = questionnaire.items.first()
+        w.extras[f"{prefix}survey_item"] = questionnaire.items.first()
         surveys = []
         for title in ("Closed", "Open"):
             survey = services.create_survey(
