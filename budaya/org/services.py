@@ -253,16 +253,28 @@ def _replan(job: EmployeeImport, *, error: str = "") -> bool:
     except RosterError as failure:
         _fail(job, str(failure))
         return False
-    EmployeeImport.objects.filter(pk=job.pk).update(
-        status=EmployeeImport.Status.PLANNED,
-        counts=plan.counts,
-        report=_report(plan),
-        rows_done=plan.counts["rows"],
-        rows_total=plan.counts["rows"],
-        chain_length=length,
-        error=error,
-    )
+    with transaction.atomic():
+        _finish_unless_cancelled(
+            job,
+            status=EmployeeImport.Status.PLANNED,
+            counts=plan.counts,
+            report=_report(plan),
+            rows_done=plan.counts["rows"],
+            rows_total=plan.counts["rows"],
+            chain_length=length,
+            error=error,
+        )
     return True
+
+
+def _finish_unless_cancelled(job: EmployeeImport, **fields: Any) -> None:
+    """A run's last write, in the caller's transaction, unless its user asked meanwhile to
+    cancel: checked under the import's lock, which cancelling takes too, so one of the two wins
+    and a cancelled import never ends planned or applied (issue 23)."""
+    locked = EmployeeImport.objects.select_for_update().get(pk=job.pk)
+    if locked.cancel_requested:
+        raise tasks.Cancelled
+    EmployeeImport.objects.filter(pk=job.pk).update(**fields)
 
 
 def plan_employee_import(import_id: int) -> None:
@@ -472,7 +484,8 @@ def apply_employee_import(import_id: int) -> None:
                 if _chain_length(job.government_id, lock=True) != job.chain_length:
                     raise _StalePlan
                 written = _write_plan(job)
-                EmployeeImport.objects.filter(pk=job.pk).update(
+                _finish_unless_cancelled(
+                    job,
                     status=EmployeeImport.Status.APPLIED,
                     applied_at=timezone.now(),
                     rows_done=written,

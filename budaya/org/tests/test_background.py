@@ -140,6 +140,48 @@ def test_cancelling_while_applying_writes_nothing(government, agency, city_admin
     assert Employee.objects.count() == 0
 
 
+def _asked_to_cancel_after(monkeypatch, step, user):
+    """Replace ``services.<step>`` by itself followed by a cancellation written as another
+    process (the web page) writes it: the flag in the database, after the run's last check."""
+    original = getattr(services, step)
+
+    def then_cancel(job, *args):
+        done = original(job, *args)
+        EmployeeImport.objects.filter(pk=job.pk).update(
+            cancel_requested=True, cancel_requested_by=user
+        )
+        return done
+
+    monkeypatch.setattr(services, step, then_cancel)
+
+
+def test_a_cancellation_after_the_last_batch_of_the_plan_still_cancels(
+    government, agency, city_admin, monkeypatch
+):
+    """Found by CI: the user pressed Batalkan while the last batch was read; the plan then ended
+    ready to confirm, as if nobody had asked. The last write checks under the import's lock."""
+    _asked_to_cancel_after(monkeypatch, "_plan", city_admin)
+    job = services.start_employee_import(
+        government=government, upload=big_roster(3), full_roster=False, actor=city_admin
+    )
+    assert status(job) == EmployeeImport.Status.CANCELLED
+    assert not ImportRow.objects.filter(employee_import=job).exists()
+    entry = AuditEntry.objects.filter(object_id=str(job.pk)).order_by("pk").last()
+    assert entry.actor == city_admin and entry.after == {"status": "cancelled"}
+
+
+def test_a_cancellation_after_the_last_batch_of_the_write_writes_nothing(
+    government, agency, city_admin, monkeypatch
+):
+    job = services.start_employee_import(
+        government=government, upload=big_roster(3), full_roster=False, actor=city_admin
+    )
+    _asked_to_cancel_after(monkeypatch, "_write_plan", city_admin)
+    services.confirm_employee_import(EmployeeImport.objects.get(pk=job.pk), city_admin)
+    assert status(job) == EmployeeImport.Status.CANCELLED
+    assert Employee.objects.count() == 0
+
+
 def test_the_list_of_imports_shows_an_import_whose_worker_died_as_failed(
     government, city_admin, client
 ):
