@@ -41,6 +41,7 @@ from budaya.monev.summary import city_summary
 from budaya.org.models import Government
 from budaya.rulebook.document import Column, RulebookDocument
 from budaya.spreadsheets import XLSX_TYPE, safe
+from budaya.surveys import feeds
 
 MONTHS = [
     "Januari",
@@ -291,6 +292,10 @@ def agency_document(
         note=note,
         draft=version is None,
         verify_url=base_url + verify,
+        # The agency's survey results and participation as the content holds them (issue 22).
+        extra={"survey_lines": feeds.document_lines(content["surveys"])}
+        if content.get("surveys")
+        else {},
     )
 
 
@@ -397,6 +402,11 @@ def _signature_lines(document: Document) -> list[str]:
     return lines
 
 
+def survey_lines(document: Document) -> list[str]:
+    """The agency's survey results and participation (issue 22), where the content has them."""
+    return list(document.extra.get("survey_lines", []))
+
+
 def legend_lines(document: Document) -> list[str]:
     """The Keterangan as the regulation prints it under Tabel 1: "Kolom 1 : Nomor urut"."""
     if not document.legend:
@@ -484,7 +494,7 @@ def xlsx(document: Document) -> bytes:
                     sheet.write_string(row, index, safe(str(cell)), fmt["cell"])
                 row += 1
     row += 1
-    for text in [*record_lines(document), *legend_lines(document)]:
+    for text in [*record_lines(document), *survey_lines(document), *legend_lines(document)]:
         line(text, "text")
     row += 1
     signature_first = row
@@ -660,7 +670,7 @@ def docx(document: Document) -> bytes:
         kop.docx_column_widths(table, widths)
         if len(document.sections) > 1:
             out.add_paragraph(f"SHA-256: {part.sha256}")
-    for text in [*record_lines(document), *legend_lines(document)]:
+    for text in [*record_lines(document), *survey_lines(document), *legend_lines(document)]:
         out.add_paragraph(text)
     out.add_paragraph()
     _docx_signatures(out, document, text_width)

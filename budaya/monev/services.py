@@ -771,6 +771,13 @@ def report_content(report: Report) -> dict[str, Any]:
         # The follow-ups of earlier directions the report carries (issue 19); a report without
         # any keeps the content it had before.
         content["follow_ups"] = carried
+    # The agency's survey results and participation, where the period's rulebook names them as
+    # evidence (issue 22): frozen with the version, so a submitted report never changes.
+    from budaya.surveys import feeds
+
+    surveys = feeds.report_evidence(report)
+    if feeds.worth_keeping(surveys):
+        content["surveys"] = surveys
     return content
 
 

@@ -359,6 +359,9 @@ class Maturity(Cited):
 class Area:
     code: str
     text: str
+    # What in the product gives evidence for the area (``surveys``: the agency's survey results
+    # and participation, issue 22), shown on the agency's report where that applies.
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -709,7 +712,8 @@ def build(content: dict[str, Any], *, number: int = 0, content_hash: str = "") -
             evaluation=Evaluation(
                 name=monev["evaluation"]["name"],
                 areas=tuple(
-                    Area(code=a["code"], text=a["text"]) for a in monev["evaluation"]["areas"]
+                    Area(code=a["code"], text=a["text"], sources=tuple(a.get("sources", ())))
+                    for a in monev["evaluation"]["areas"]
                 ),
                 **_cited(monev["evaluation"]),
             ),

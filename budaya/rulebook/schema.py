@@ -27,8 +27,9 @@ BUILT_IN_ACTORS = ("agency_team", "agency_head", "city_team")
 BUILT_IN_SIGNERS = ("agency_team_chair", "agency_head", "city_team_chair")
 DOCUMENTS = ("agency_report", "city_report", "certificate")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
-# What in the product may give evidence for a maturity indicator's item (issue 21).
-EVIDENCE_SOURCES = ("problem_solving",)
+# What in the product can give evidence for a maturity item or an evaluation area: the KBKs'
+# problem solving (issue 21), the agency's survey results and participation (issue 22).
+EVIDENCE_SOURCES = ("problem_solving", "surveys")
 # The fields of a report row a column of the report form can show (issue 19): the sequence
 # number, the date, the activity, its form or media, problems, solutions, the evidence links.
 ROW_FIELDS = ("number", "when", "activity", "form", "problems", "solutions", "evidence")
@@ -371,7 +372,19 @@ def build() -> dict[str, Any]:
         },
     )
     area = _object(
-        ["code", "text"], {"code": {"type": "string", "pattern": "^[a-z0-9]+$"}, "text": _text()}
+        ["code", "text"],
+        {
+            "code": {"type": "string", "pattern": "^[a-z0-9]+$"},
+            "text": _text(),
+            # What in the product gives evidence for the area ("surveys": the agency's survey
+            # results and participation, issue 22), shown on the agency's report.
+            "sources": {
+                "type": "array",
+                "items": {"enum": list(EVIDENCE_SOURCES)},
+                "uniqueItems": True,
+                "default": [],
+            },
+        },
     )
     evaluation = _cited(["name", "areas"], {"name": _text(200), "areas": _list(area, 1)})
     chain_step = _cited(

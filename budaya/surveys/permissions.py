@@ -19,6 +19,8 @@ from budaya.accounts.permissions import (
 
 READERS = frozenset({Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.UNIT_TEAM})
 EMPLOYEE = frozenset({Role.EMPLOYEE})
+# The dashboard's readers (issue 22, Deliver 1: participation per agency and unit).
+PARTICIPATION_READERS = frozenset({Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD})
 READ_SCOPE = "city administrator and leadership: every survey; unit roles: those asking own agency"
 OWN = "the signed-in person's own employee record"
 
@@ -104,6 +106,19 @@ ROUTES: dict[str, Access] = {
         READERS,
         "survey",
         scope=READ_SCOPE,
+    ),
+    "surveys:participation": Access(
+        "Who in a unit has not yet signed the commitment, confirmed this month's twibbon or "
+        "answered an open pulse (the dashboard's drill-down; who answered, never what)",
+        PARTICIPATION_READERS,
+        args=lambda w: {"slug": w.government.slug, "unit": w.agency.pk},
+        foreign=(
+            other_agency(lambda w: {"slug": w.government.slug, "unit": w.other_agency.pk}),
+            other_government(
+                lambda w: {"slug": w.other_government.slug, "unit": w.foreign_agency.pk}
+            ),
+        ),
+        scope="city administrator and leadership: every unit; unit head: own agency's units",
     ),
     "surveys:answer": _survey_route(
         "Answer a survey one is invited to", EMPLOYEE, "open_survey", scope=OWN

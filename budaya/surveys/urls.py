@@ -1,6 +1,6 @@
 from django.urls import path
 
-from budaya.surveys import views
+from budaya.surveys import participation_views, views
 
 app_name = "surveys"
 
@@ -14,6 +14,11 @@ urlpatterns = [
     path("<slug:slug>/new/", views.create, name="create"),
     path("<slug:slug>/thresholds/", views.policy, name="policy"),
     path("<slug:slug>/questionnaires/", views.questionnaires, name="questionnaires"),
+    path(
+        "<slug:slug>/participation/<int:unit>/",
+        participation_views.not_yet,
+        name="participation",
+    ),
     path("<slug:slug>/questionnaires/<int:pk>/", views.questionnaire, name="questionnaire"),
     path(
         "<slug:slug>/questionnaires/<int:pk>/items/<int:item>/",

@@ -509,6 +509,7 @@ ARGS: dict[str, Args] = {
     "surveys:detail": _in_gov("survey"),
     "surveys:export": _in_gov("survey"),
     "surveys:answer": _in_gov("open_survey"),
+    "surveys:participation": lambda s: {"slug": s.slug, "unit": s.agency.pk},
     "accounts:password_reset_confirm": lambda s: {"uidb64": "MQ", "token": "set-password"},
     "accounts:user_detail": lambda s: {"pk": s.users[Role.UNIT_HEAD].pk},
     "accounts:audit_object": lambda s: {"object_type": "monev.report", "object_id": s.report.pk},
