@@ -89,9 +89,11 @@ def test_charts_are_images_with_a_title_and_a_table_and_unlocalised_coordinates(
     client, world, scene
 ):
     html = _page(client, world.user(Role.LEADERSHIP), world.government)
-    assert html.count('role="img"') == 7
+    # Seven charts, and the participation by agency (issue 22).
+    assert html.count('role="img"') == 8
     assert '<title id="maturity-title">Kematangan per perangkat daerah</title>' in html
-    assert html.count('<details class="chart-table">') == 7
+    assert '<title id="participation-title">Partisipasi per perangkat daerah</title>' in html
+    assert html.count('<details class="chart-table">') == 8
     # Indonesian writes 106,7: an SVG coordinate must stay 106.7.
     assert not re.search(r'(width|x|y|viewBox)="[^"]*\d,\d', html)
 
