@@ -746,7 +746,7 @@ PINNED: dict[str, int] = {
     "teams:template_download": 6,
     "teams:designation_list": 10,
     "teams:designation_create": 7,
-    "teams:designation_detail": 9,
+    "teams:designation_detail": 10,  # +1: the nominee's closed 360 rounds (issue 22)
     "programme:mine": 4,
     "programme:list": 16,
     "programme:create": 9,
@@ -793,7 +793,8 @@ PINNED: dict[str, int] = {
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 21,  # + the KBK results (issue 21); +1 follow-ups carried (issue 19)
+    "monev:report": 22,  # + the KBK results (issue 21); +1 follow-ups carried (issue 19)
+    # +1: the survey evidence the submitted version froze (issue 22)
     "monev:report_pick": 15,
     "monev:row_create": 11,
     "monev:evidence_picker": 10,
@@ -867,8 +868,11 @@ PINNED: dict[str, int] = {
     "surveys:detail": 11,
     "surveys:export": 8,
     "surveys:answer": 6,
+    "surveys:participation": 8,  # who has not yet signed/confirmed/answered, paged
     "dashboard:start": 4,
-    "dashboard:government": 31,
+    # +6: participation per agency (issue 22): the policy, employees, declarations,
+    # commitments, twibbons and the pulses' tallies, each grouped by unit in one query.
+    "dashboard:government": 37,
 }
 
 
