@@ -39,7 +39,8 @@ def cited_items(book: RulebookDocument) -> list[str]:
     indicator 4 a) and evaluation areas (T Lampiran II II.3 huruf c), each as its words."""
     found = []
     maturity = book.monev.maturity
-    for indicator in maturity.indicators if maturity else ():
+    for indicator in maturity.indicators if maturity is not None else ():
+        assert maturity is not None
         for item in indicator.evidence:
             if SOURCE in item.sources:
                 found.append(
@@ -254,7 +255,7 @@ def share_rows(shares: dict[str, Any]) -> list[dict[str, Any]]:
     for key, label in labels:
         pair = shares.get(key)
         done, of = pair if pair else (None, None)
-        rate = _percent(done, of) if pair else None
+        rate = _percent(done, of) if done is not None and of is not None else None
         rows.append(
             {
                 "label": label,
@@ -296,17 +297,17 @@ def role_model_rounds(user: Any, government: Government, employee_id: int) -> li
     for survey in rounds:
         groups = []
         for relation in RATER_GROUPS:
-            figure = figures[survey.pk].get(relation)
-            if figure is None and relation not in asked[survey.pk]:
+            found = figures[survey.pk].get(relation)
+            if found is None and relation not in asked[survey.pk]:
                 continue
-            shown = figure is not None and figure.shown and figure.index is not None
+            shown = found is not None and found.shown and found.index is not None
             groups.append(
                 {
                     "relation": relation.value,
                     "name": relation.label,
                     "shown": shown,
-                    "index": figure.index if shown and figure else None,
-                    "answered": figure.answered if shown and figure else None,
+                    "index": found.index if shown and found else None,
+                    "answered": found.answered if shown and found else None,
                 }
             )
         out.append({"survey": survey, "k": survey.k, "groups": groups})

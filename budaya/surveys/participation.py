@@ -102,13 +102,13 @@ def current_declarations(government: Government) -> dict[int | None, int]:
     result: dict[int | None, int] = {}
     if government_wide is not None:
         result[None] = government_wide[1]
-    for unit_id, (held_on, pk) in latest.items():
-        if unit_id is None:
+    for agency_id, (day, declaration_pk) in latest.items():
+        if agency_id is None:
             continue
-        if government_wide is None or (held_on, pk) > government_wide:
-            result[unit_id] = pk
+        if government_wide is None or (day, declaration_pk) > government_wide:
+            result[agency_id] = declaration_pk
         else:
-            result[unit_id] = government_wide[1]
+            result[agency_id] = government_wide[1]
     return result
 
 

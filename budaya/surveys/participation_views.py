@@ -31,7 +31,9 @@ def not_yet(request: HttpRequest, slug: str, unit: int) -> HttpResponse:
     if not participation.reads_unit(request.user, government, place):
         # Another agency's unit is not there for an agency head (404); anyone else may not read
         # participation at all (403).
-        scope = request.user.tenant_scope(roles=list(participation.READERS))
+        scope = request.user.tenant_scope(  # type: ignore[union-attr]
+            roles=list(participation.READERS)
+        )
         if any(gov == government.pk for gov, _path in scope.subtrees):
             raise Http404
         raise PermissionDenied
