@@ -666,6 +666,7 @@ ARGS: dict[str, Args] = {
     "competitions:score": _in_gov("competition_entry"),
     "competitions:certificate": _in_gov("award"),
     "dashboard:government": _gov,
+    "dashboard:province": lambda s: {"code": s.government.kemendagri_code.split(".")[0]},
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
