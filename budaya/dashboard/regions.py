@@ -241,8 +241,8 @@ def province_view(user: Any, code: str, year: int, today: datetime.date) -> dict
     governments = list(in_province(code).order_by("name"))
     ids = [government.pk for government in governments]
     readable = set(selectors.governments_read_by(user).values_list("pk", flat=True))
-    periods = {
-        row["government_id"]: row
+    periods: dict[int, dict[str, Any]] = {
+        row["government_id"]: dict(row)
         for row in _yearly(year)
         .filter(government_id__in=ids)
         .values("government_id")
@@ -257,8 +257,8 @@ def province_view(user: Any, code: str, year: int, today: datetime.date) -> dict
         ).values_list("government_id", "month", "activities")
     )
     per_government: dict[int, int] = {}
-    for government_id, _month, total in activity_rows:
-        per_government[government_id] = per_government.get(government_id, 0) + total
+    for government_id, _month, done in activity_rows:
+        per_government[government_id] = per_government.get(government_id, 0) + done
     lines = []
     for government in governments:
         line = Line(
@@ -294,8 +294,8 @@ def national_view(year: int, today: datetime.date) -> dict[str, Any]:
         .values_list("province", "count")
         .order_by()
     )
-    periods = {
-        row["province"]: row
+    periods: dict[str, dict[str, Any]] = {
+        row["province"]: dict(row)
         for row in _yearly(year)
         .annotate(province=province)
         .values("province")
