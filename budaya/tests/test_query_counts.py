@@ -869,6 +869,9 @@ PINNED: dict[str, int] = {
     "surveys:answer": 6,
     "dashboard:start": 4,
     "dashboard:government": 31,
+    # Issue 20 item 5: grouped reads of the rollups, whatever the number of governments.
+    "dashboard:national": 7,
+    "dashboard:province": 7,
 }
 
 
