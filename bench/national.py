@@ -55,6 +55,7 @@ from bench.pages import Result, Session, Target  # noqa: E402
 PASSWORD = "budaya-skala"
 SYSTEM_ADMIN = "sistem.bench"
 GOVERNOR = "gubernur.bench"
+HELLO = "hello, signed in (yardstick)"
 
 
 def prepare(env: dict[str, str], args: argparse.Namespace) -> float:
@@ -202,6 +203,8 @@ def targets() -> list[Target]:
 
     provinces = [f"/dashboard/regions/{code}/" for code in PROVINCES]
     return [
+        # The machine's yardstick, not a target: a view that does nothing, signed in.
+        Target(HELLO, SYSTEM_ADMIN, ["/bench/hello"]),
         Target("national view", SYSTEM_ADMIN, ["/dashboard/regions/national/"]),
         Target("province views (38, cycled)", SYSTEM_ADMIN, provinces),
         Target("province view (its governor)", GOVERNOR, ["/dashboard/regions/32/"]),
@@ -258,7 +261,7 @@ def report(results: list[Result], counted: dict[str, int], args: argparse.Namesp
         )
         if result.errors:
             failed.append(f"{result.target.name}: {len(result.errors)} errors: {result.errors[0]}")
-        if not result.percentile(95) < pages.P95_TARGET_MS:
+        if result.target.name != HELLO and not result.percentile(95) < pages.P95_TARGET_MS:
             failed.append(f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ 300 ms")
     print()
     print(
