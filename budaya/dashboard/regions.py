@@ -24,6 +24,7 @@ from typing import Any
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Left
 from django.urls import reverse
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from budaya.accounts.models import Role
@@ -349,6 +350,11 @@ def _total(lines: list[Line]) -> Line:
     return total
 
 
+def _level(value: float | None, missing: str) -> str:
+    """An average level as the table writes it ("2,5" in Indonesian)."""
+    return number_format(value, 1) if value is not None else missing
+
+
 def _charts(
     lines: list[Line],
     total: Line,
@@ -388,11 +394,11 @@ def _charts(
                     [
                         Bar(
                             line.claimed or 0,
-                            str(line.claimed) if line.claimed is not None else _("no report"),
+                            _level(line.claimed, _("no report")),
                         ),
                         Bar(
                             line.verified or 0,
-                            str(line.verified) if line.verified is not None else _("not verified"),
+                            _level(line.verified, _("not verified")),
                         ),
                     ],
                 )
