@@ -19,6 +19,7 @@ from budaya import pending
 from budaya.accounts.models import Role
 from budaya.activities.apps import NAV_LABEL as ACTIVITIES_LABEL
 from budaya.competitions.apps import NAV_LABEL as COMPETITIONS_LABEL
+from budaya.dashboard.apps import NATIONAL_LABEL
 from budaya.dashboard.apps import NAV_LABEL as DASHBOARD_LABEL
 from budaya.monev.apps import NAV_LABEL as MONEV_LABEL
 from budaya.problems.apps import NAV_LABEL as PROBLEMS_LABEL
@@ -63,7 +64,19 @@ NAV_ITEMS = [
         GOVERNMENT_ROLES,
         ("surveys:me", "surveys:sign", "surveys:twibbon", "surveys:answer"),
     ),
-    NavItem(DASHBOARD_LABEL, "dashboard:start", DASHBOARD_ROLES, ("dashboard:",)),
+    NavItem(
+        DASHBOARD_LABEL,
+        "dashboard:start",
+        DASHBOARD_ROLES,
+        ("dashboard:start", "dashboard:government"),
+    ),
+    # The provinces in figures, for the installation's operator (issue 20 item 5).
+    NavItem(
+        NATIONAL_LABEL,
+        "dashboard:national",
+        frozenset({Role.SYSTEM_ADMIN}),
+        ("dashboard:national", "dashboard:province"),
+    ),
     NavItem(_("Value frameworks"), "frameworks:list", EVERY_ROLE, ("frameworks:",)),
     NavItem(_("Units"), "org:my_units", GOVERNMENT_ROLES, ("org:unit_", "org:my_units")),
     NavItem(

@@ -46,6 +46,7 @@ from budaya.activities.models import (
     Evidence,
 )
 from budaya.activities.services import ensure_forms, ensure_obligations
+from budaya.dashboard import rollup
 from budaya.frameworks.models import FrameworkVersion
 from budaya.frameworks.services import add_slogan, adopt_version, load_shipped_frameworks
 from budaya.monev import aggregates as monev_aggregates
@@ -101,6 +102,9 @@ class Identity:
     slug: str
     name: str
     kind: str
+    # The province whose region code it takes first ("" the first with one free): the country's
+    # governments spread over the provinces, a province's lie in one (issue 20 item 5).
+    province: str = ""
 
 
 def identities(scale: Scale, count: int | None = None) -> list[Identity]:
@@ -115,7 +119,12 @@ def identities(scale: Scale, count: int | None = None) -> list[Identity]:
         kota = scale.name == "city" or index % 5 == 0
         kind = Government.Kind.KOTA if kota else Government.Kind.KABUPATEN
         word = "Kota" if kota else "Kabupaten"
-        out.append(Identity(f"{scale.slug_prefix}-{number}", f"{word} Skala {label}{number}", kind))
+        province = PROVINCES[index % len(PROVINCES)] if scale.name == "national" else ""
+        out.append(
+            Identity(
+                f"{scale.slug_prefix}-{number}", f"{word} Skala {label}{number}", kind, province
+            )
+        )
     return out
 
 
@@ -131,12 +140,13 @@ WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
 WIT = {"81", "82", "91", "92", "93", "94", "95", "96"}
 
 
-def free_code(kind: str) -> str:
-    """The first region code not held by a government: kabupaten are numbered from 01 within
-    their province, kota from 71."""
+def free_code(kind: str, province: str = "") -> str:
+    """The first region code not held by a government (in ``province`` first, when given):
+    kabupaten are numbered from 01 within their province, kota from 71."""
     taken = set(Government.objects.values_list("kemendagri_code", flat=True))
     numbers = range(71, 100) if kind == Government.Kind.KOTA else range(1, 71)
-    for province in PROVINCES:
+    order = [province, *(code for code in PROVINCES if code != province)] if province else PROVINCES
+    for province in order:
         for number in numbers:
             code = f"{province}.{number:02d}"
             if code not in taken:
@@ -502,6 +512,7 @@ def generate_government(
     password: str = DEFAULT_PASSWORD,
     versions: dict[str, FrameworkVersion] | None = None,
     progress: Progress | None = None,
+    province: str = "",
 ) -> Generated:
     """Generate one government with ``agencies`` agencies, about ``employees`` employees (every
     unit has its head, however small the number) and ``activities`` activities over the last
@@ -524,6 +535,7 @@ def generate_government(
             employees=employees,
             activities=activities,
             password=password,
+            province=province,
         )
 
 
@@ -573,8 +585,9 @@ class _Writer:
         employees: int,
         activities: int,
         password: str,
+        province: str = "",
     ) -> Generated:
-        code = free_code(kind)
+        code = free_code(kind, province)
         government = Government.objects.create(
             name=name,
             slug=self.slug,
@@ -614,6 +627,8 @@ class _Writer:
         self._activities(out, people, activities, rulebook)
         self._programmes(out)
         self._monev(out)
+        # The rollups of the province and national views, from the aggregates above (issue 20).
+        rollup.rebuild(government)
         return out
 
     # Units and employees -----------------------------------------------------------------

@@ -150,6 +150,19 @@ def _forget_files(stored: list[Evidence]) -> None:
             evidence_files._delete_files(item.file.name or "", item.thumbnail.name or "")
 
 
+def _rollup(government_id: int, before: Activity | None, after: Activity | None) -> None:
+    """The government's months of the province and national views (issue 20 item 5), moved
+    last in the transaction, after the audit entry (``budaya/dashboard/rollup.py``)."""
+    from budaya.dashboard import rollup
+
+    done = Activity.Status.DONE
+    left = before.date if before is not None and before.status == done else None
+    entered = after.date if after is not None and after.status == done else None
+    if left is not None and entered is not None and left.replace(day=1) == entered.replace(day=1):
+        return
+    rollup.activities_moved(government_id, left, entered)
+
+
 def create_activity(
     *,
     government: Government,
@@ -181,6 +194,7 @@ def create_activity(
                 evidence=[item.pk for item in stored],
             )
             audit.record(actor, AuditAction.CREATE, activity, after=after, request=request)
+            _rollup(activity.government_id, None, activity)
     except Exception:
         _forget_files(stored)
         raise
@@ -223,6 +237,7 @@ def update_activity(
                 audit.record(
                     actor, AuditAction.UPDATE, activity, before=old, after=new, request=request
                 )
+            _rollup(activity.government_id, stored_before, activity)
             for item in removed:
                 evidence_files.delete_if_unused(item, actor, request)
     except Exception:
@@ -261,6 +276,7 @@ def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None 
     except RestrictedError as error:  # cited meanwhile: the database refuses too
         raise ValidationError(cited_message(), code="cited") from error
     aggregates.deleted(activity)
+    _rollup(activity.government_id, activity, None)
     for item in items:
         evidence_files.delete_if_unused(item, actor, request)
 

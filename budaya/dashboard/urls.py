@@ -5,5 +5,8 @@ from budaya.dashboard import views
 app_name = "dashboard"
 urlpatterns = [
     path("", views.start, name="start"),
+    # Two segments: never taken for a government's short address name (issue 20 item 5).
+    path("regions/national/", views.national, name="national"),
+    path("regions/<str:code>/", views.province, name="province"),
     path("<slug:slug>/", views.government, name="government"),
 ]

@@ -4,13 +4,15 @@ their agency against the city. Every figure links to the rows it counts (docs/da
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
-from budaya.dashboard import selectors
+from budaya.dashboard import regions, selectors
 from budaya.dashboard.figures import charts_of, heatmap
 from budaya.monev import selectors as monev
 from budaya.org.models import Unit
@@ -62,5 +64,54 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
             "behind_rest": data["behind"][BEHIND_FIRST:],
             "head_title": book.head_of_government.title,
             "secretary_title": secretary.title if secretary else "",
+        },
+    )
+
+
+# --- Province and national views (issue 20 item 5) ----------------------------------------------
+
+
+def _year(request: HttpRequest, years: list[int], today: datetime.date) -> int:
+    raw = request.GET.get("year") or ""
+    return int(raw) if raw.isdigit() and int(raw) in years else today.year
+
+
+@login_required
+def national(request: HttpRequest) -> HttpResponse:
+    """The provinces in figures, ranked; each opens its province's view."""
+    if not regions.reads_national(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    years = regions.years_of(None, today)
+    year = _year(request, years, today)
+    return render(
+        request,
+        "dashboard/national.html",
+        {"year": year, "years": years, "data": regions.national_view(year, today)},
+    )
+
+
+@login_required
+def province(request: HttpRequest, code: str) -> HttpResponse:
+    """A province's governments in figures, ranked; each opens its dashboard for a reader
+    allowed there."""
+    governments = regions.in_province(code)
+    if code not in regions.PROVINCES and not governments.exists():
+        raise Http404
+    if not regions.reads_province(request.user, code):
+        raise PermissionDenied
+    today = timezone.localdate()
+    years = regions.years_of(governments, today)
+    year = _year(request, years, today)
+    return render(
+        request,
+        "dashboard/province.html",
+        {
+            "code": code,
+            "name": regions.province_name(code),
+            "year": year,
+            "years": years,
+            "national": regions.reads_national(request.user),
+            "data": regions.province_view(request.user, code, year, today),
         },
     )

@@ -146,6 +146,10 @@ def refresh(report: Report) -> None:
     else:
         summary.pk = current
         summary.save(force_update=True)
+    # The period's line of the province and national views, once this commits (issue 20).
+    from budaya.dashboard import rollup
+
+    rollup.period_changed(report.period_id)
 
 
 @transaction.atomic

@@ -130,6 +130,10 @@ def create_period(
     PeriodUnit.objects.bulk_create(
         [PeriodUnit(government=government, period=period, unit=unit) for unit in chosen]
     )
+    # Its line of the province and national views: every agency not started (issue 20).
+    from budaya.dashboard import rollup
+
+    rollup.period_changed(period.pk)
     audit.record(
         actor,
         AuditAction.CREATE,
@@ -151,6 +155,9 @@ def update_period(
     before = audit.snapshot(period, ["deadline", "closed"])
     period.deadline, period.closed = deadline, closed
     period.save(update_fields=["deadline", "closed"])
+    from budaya.dashboard import rollup
+
+    rollup.period_changed(period.pk)  # the deadline decides "on time" (issue 20)
     audit.record(
         actor,
         AuditAction.UPDATE,

@@ -667,6 +667,7 @@ ARGS: dict[str, Args] = {
     "competitions:score": _in_gov("competition_entry"),
     "competitions:certificate": _in_gov("award"),
     "dashboard:government": _gov,
+    "dashboard:province": lambda s: {"code": s.government.kemendagri_code.split(".")[0]},
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
@@ -873,6 +874,9 @@ PINNED: dict[str, int] = {
     # +6: participation per agency (issue 22): the policy, employees, declarations,
     # commitments, twibbons and the pulses' tallies, each grouped by unit in one query.
     "dashboard:government": 37,
+    # Issue 20 item 5: grouped reads of the rollups, whatever the number of governments.
+    "dashboard:national": 7,
+    "dashboard:province": 7,
 }
 
 

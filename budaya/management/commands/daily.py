@@ -25,7 +25,8 @@ class Command(BaseCommand):
         "that the government's rulebook no longer allows; decrees nearing their age limit and "
         "members who left a team; the notification digests and the e-mails left in the "
         "outbox; imports whose "
-        "background worker died are marked failed; a checkpoint of every audit chain's head, "
+        "background worker died are marked failed; the rollups of the province and national views "
+        "recomputed; a checkpoint of every audit chain's head, "
         "outside the database."
     )
 
@@ -67,6 +68,12 @@ class Command(BaseCommand):
         from budaya.org.services import fail_interrupted_imports
 
         interrupted = fail_interrupted_imports()
+        # The rollups of the province and national views, recomputed from the maintained
+        # aggregates: a refresh lost with its process, or agencies opened or closed (issue 20).
+        from budaya.dashboard import rollup
+
+        for government in Government.objects.all():
+            rollup.rebuild(government)
         # Last, after today's entries: the head of every audit chain that moved, appended to its
         # checkpoint file (issue 17: a chain cut short and rewound is then found).
         points = checkpoints.take()

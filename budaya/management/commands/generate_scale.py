@@ -104,6 +104,7 @@ class Command(BaseCommand):
                 password=options["password"],
                 versions=versions,
                 progress=progress,
+                province=identity.province,
             )
             made += 1
         if verbose:

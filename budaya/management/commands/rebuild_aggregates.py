@@ -1,9 +1,10 @@
 """manage.py rebuild_aggregates: recompute the maintained aggregates from the rows they count.
 
-The services keep the aggregates (``activities.ActivityMonth``, ``monev.ReportSummary``) in the
-transaction of every write; run this after writing rows around the services (a bulk load, a
-restore of part of a database) or to check that nothing drifted. Each government is rebuilt in
-its own transaction.
+The services keep the aggregates (``activities.ActivityMonth``, ``monev.ReportSummary``, and
+from them the rollups of the province and national views, ``dashboard.GovernmentMonth`` and
+``dashboard.GovernmentPeriod``) with every write; run this after writing rows around the
+services (a bulk load, a restore of part of a database) or to check that nothing drifted. Each
+government is rebuilt in its own transaction.
 """
 
 from __future__ import annotations
@@ -13,12 +14,16 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from budaya.activities import aggregates as activity_aggregates
+from budaya.dashboard import rollup
 from budaya.monev import aggregates as monev_aggregates
 from budaya.org.models import Government
 
 
 class Command(BaseCommand):
-    help = "Recompute the activity months and the monitoring summaries from their rows."
+    help = (
+        "Recompute the activity months and the monitoring summaries from their rows, and the "
+        "governments' rollups of the province and national views from them."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--government", help="Only this government (its slug).")
@@ -32,7 +37,10 @@ class Command(BaseCommand):
         for government in governments:
             months = activity_aggregates.rebuild(government)
             summaries = monev_aggregates.rebuild(government)
+            # Last: the province and national views sum the two above (issue 20 item 5).
+            rolled_months, rolled_periods = rollup.rebuild(government)
             if options["verbosity"] >= 1:
                 self.stdout.write(
-                    f"{government.slug}: {months} activity months, {summaries} report summaries"
+                    f"{government.slug}: {months} activity months, {summaries} report summaries, "
+                    f"{rolled_months} government months, {rolled_periods} government periods"
                 )
