@@ -949,3 +949,43 @@ def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites
         if PINNED.get(name) != count
     }
     assert changed == {}, "query counts changed: update PINNED if the change is intended"
+
+
+# Recording an activity, the hot write (issue 25, item 2): the session, the user, the grants
+# with the government and its version of the form's choices (one query), then the evidence,
+# the activity, its values, its evidence link, its month's cell and its values' cells (one
+# upsert each), the chain's lock, every audit entry in one insert, the chain's head.
+RECORDING_QUERIES = 12
+
+
+def test_recording_an_activity_issues_as_many_queries_for_a_larger_government(client, sites):
+    from budaya.activities.models import ActivityValueMonth
+    from budaya.activities.selectors import current_values, forms_of, units_for_logging
+
+    counts = []
+    for site in sites:
+        user = site.users[Role.UNIT_TEAM]
+        url = reverse("activities:create", args=[site.slug])
+        client.force_login(user)
+        assert client.get(url).status_code == 200  # the choices cached, as after any recording
+        values = list(current_values(site.government)[:2])
+        data = {
+            "unit": units_for_logging(user, site.government).first().pk,
+            "date": timezone.localdate().isoformat(),
+            "form": forms_of(site.government).order_by("pk").first().pk,
+            "title": "Apel pagi dan pembacaan nilai budaya kerja",
+            "values": [value.pk for value in values],
+            "participants_count": "30",
+            "status": "done",
+            "link_url": "https://drive.example.go.id/kegiatan/1",
+            "link_title": "Dokumentasi kegiatan",
+        }
+        cells = ActivityValueMonth.objects.filter(government=site.government).count()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        assert ActivityValueMonth.objects.filter(government=site.government).count() >= cells
+        counts.append(len(queries))
+    assert counts == [RECORDING_QUERIES, RECORDING_QUERIES], "\n".join(
+        query["sql"][:200] for query in queries.captured_queries
+    )
