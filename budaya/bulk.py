@@ -56,5 +56,6 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
             return
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         # Identifiers come from the calling code, never from input; every value is a parameter.
-        with transaction.atomic():  # one transaction for the batch, not one per row
+        # One transaction for the batch, not one per row; inside the caller's, no savepoint.
+        with transaction.atomic(savepoint=False):
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES {row}", rows)  # noqa: S608

@@ -436,7 +436,9 @@ def clean_url(url: str) -> str:
     return url
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (a recording's, issue 25): a failure
+# rolls the whole recording back anyway.
+@transaction.atomic(savepoint=False)
 def store_link(
     *,
     government: Government,
