@@ -76,7 +76,7 @@ class InstanceChoiceField(forms.ChoiceField):
         self, instances: Iterable[Any], *, label_of: Callable[[Any], str] = str, **kwargs: Any
     ) -> None:
         self.instances = {str(item.pk): item for item in instances}
-        blank = [("", "---------")]
+        blank = [("", _("- Select an option -"))]  # Django's own empty choice, translated
         super().__init__(
             choices=[*blank, *((key, label_of(item)) for key, item in self.instances.items())],
             **kwargs,
