@@ -10,13 +10,16 @@ For every page it prints p50/p95/p99 latency, requests per second, the throughpu
 the ceiling's and the queries one request issues; then the verdicts against the targets:
 
 - every page: p95 under 300 ms;
-- recording an activity: at least 30 % of the ceiling's throughput.
+- recording an activity: at least 25 % of the throughput of the same bare view signed in
+  (issue 25: the fair ceiling for a write that must check who writes; issue 9 compared it with
+  the anonymous one, which reads no session).
 
     make bench-pages                       # = .venv/bin/python bench/pages.py
     .venv/bin/python bench/pages.py --reuse --duration 5
 
-The database is the throwaway PostgreSQL database `bench_pages` (127.0.0.1, user postgres, or the
-DB_* variables), created, migrated and filled at the start and dropped at the end (`--keep`
+The database is the throwaway PostgreSQL database `bench_pages` (`BENCH_PAGES_DB` names another,
+so that two runs on one server do not share it; 127.0.0.1, user postgres, or the DB_* variables),
+created, migrated and filled at the start and dropped at the end (`--keep`
 keeps it, `--reuse` uses a kept one). Nothing else is touched. Exit status 0 when the targets are
 met, 1 when one is not, 2 when the benchmark could not run.
 """
@@ -50,8 +53,8 @@ if str(ROOT) not in sys.path:
 PYTHON = sys.executable
 
 P95_TARGET_MS = 300.0
-WRITE_RATIO_TARGET = 0.30
-DATABASE = "bench_pages"
+WRITE_RATIO_TARGET = 0.25  # of the signed-in bare view (issue 25)
+DATABASE = os.environ.get("BENCH_PAGES_DB", "bench_pages")
 SIGNED_IN_HELLO = "hello, signed in"
 
 
@@ -628,17 +631,25 @@ def report(
         f"process; {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs."
     )
+    write = next((r for r in results if r.target.method == "POST"), None)
+    signed_in = next(r for r in results if r.target.name == SIGNED_IN_HELLO)
+    write_ratio = write.rps / signed_in.rps if write and signed_in.rps else 0.0
     if args.only:
+        if write:
+            print(f"Recording an activity: {write_ratio:.1%} of the signed-in bare view.")
         print("Only some pages measured (--only): no verdict.")
         return 0
-    write = next(r for r in results if r.target.method == "POST")
-    write_ratio = write.rps / ceiling.rps if ceiling.rps else 0.0
+    assert write is not None
     if write_ratio < WRITE_RATIO_TARGET:
-        failed.append(f"recording an activity: {write_ratio:.0%} of the ceiling < 30 %")
+        failed.append(
+            f"recording an activity: {write_ratio:.1%} of the signed-in bare view < "
+            f"{WRITE_RATIO_TARGET:.0%}"
+        )
     print(f"Target p95 < {P95_TARGET_MS:.0f} ms on every page: "
           f"{'met' if not any('p95' in f for f in failed) else 'NOT met'}")  # fmt: skip
     print(
-        f"Target recording an activity ≥ 30 % of the ceiling: {write_ratio:.0%}, "
+        f"Target recording an activity ≥ {WRITE_RATIO_TARGET:.0%} of the signed-in bare view: "
+        f"{write_ratio:.1%} ({write.rps:.1f} against {signed_in.rps:.1f} per second), "
         f"{'met' if write_ratio >= WRITE_RATIO_TARGET else 'NOT met'}"
     )
     for line in failed:

@@ -25,6 +25,10 @@ def json_value(value: Any) -> str:
     return orjson.dumps(value).decode()
 
 
+# Up to this many rows, PostgreSQL gets a multi-row INSERT instead of a COPY.
+FEW = 20
+
+
 def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
     """The rows, in one transaction: a COPY on PostgreSQL; on SQLite one prepared single-row
     INSERT for them all (``executemany``). A multi-row INSERT there would be a new statement for
@@ -35,6 +39,16 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(rows) <= FEW:
+            # A few rows (a recording's audit entries, issue 25): one INSERT, one round trip;
+            # a COPY takes two.
+            row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({names}) VALUES "  # noqa: S608
+                + ", ".join([row] * len(rows)),
+                [value for values in rows for value in values],
+            )
+            return
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
                 for values in rows:
@@ -42,5 +56,6 @@ def insert(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) ->
             return
         row = "(" + ", ".join(["%s"] * len(columns)) + ")"
         # Identifiers come from the calling code, never from input; every value is a parameter.
-        with transaction.atomic():  # one transaction for the batch, not one per row
+        # One transaction for the batch, not one per row; inside the caller's, no savepoint.
+        with transaction.atomic(savepoint=False):
             cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES {row}", rows)  # noqa: S608

@@ -21,6 +21,11 @@ from django.dispatch import Signal
 # Sent with ``event=Event``.
 workflow_event = Signal()
 
+# Rows of one government written in bulk, for which Django sends no ``post_save``
+# (``bulk_update``): sent with the model as sender and ``government_id``, so what is cached of
+# them moves on (the activity form's choices, issue 25: ``budaya/activities/choices.py``).
+rows_changed = Signal()
+
 
 @dataclass(frozen=True)
 class Event:

@@ -12,6 +12,8 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         from budaya import pending
+        from budaya.activities import choices
         from budaya.activities.todo import pending_activities
 
         pending.register(pending_activities)
+        choices.connect()

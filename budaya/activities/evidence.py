@@ -310,8 +310,10 @@ def store_prepared(
     actor: Any,
     request: HttpRequest | None = None,
     title: str = "",
+    changes: list[audit.Change] | None = None,
 ) -> Evidence:
-    """Store a file that ``prepare_file`` accepted, with its row and audit entry."""
+    """Store a file that ``prepare_file`` accepted, with its row and audit entry (appended to
+    ``changes`` when given: the caller records them with its own, in one insert)."""
     _check_unit(government, unit)
     accepted = ACCEPTED[prepared.content_type]
     files = storage()
@@ -337,13 +339,11 @@ def store_prepared(
             evidence.file.name = name
             evidence.thumbnail.name = thumbnail_name
             evidence.save()
-            audit.record(
-                actor,
-                AuditAction.CREATE,
-                evidence,
-                after=audit.snapshot(evidence, AUDITED_FIELDS),
-                request=request,
-            )
+            after = audit.snapshot(evidence, AUDITED_FIELDS)
+            if changes is not None:
+                changes.append((AuditAction.CREATE, evidence, None, after))
+            else:
+                audit.record(actor, AuditAction.CREATE, evidence, after=after, request=request)
     except Exception:
         # No row, no file: a failed write leaves nothing behind in the storage.
         _delete_files(name, thumbnail_name)
@@ -436,7 +436,9 @@ def clean_url(url: str) -> str:
     return url
 
 
-@transaction.atomic
+# No savepoint of its own inside the caller's transaction (a recording's, issue 25): a failure
+# rolls the whole recording back anyway.
+@transaction.atomic(savepoint=False)
 def store_link(
     *,
     government: Government,
@@ -445,8 +447,10 @@ def store_link(
     title: str,
     actor: Any,
     request: HttpRequest | None = None,
+    changes: list[audit.Change] | None = None,
 ) -> Evidence:
-    """A link as evidence (S Tabel 1 column 7 expects links, e.g. to a shared drive)."""
+    """A link as evidence (S Tabel 1 column 7 expects links, e.g. to a shared drive); its audit
+    entry appended to ``changes`` when given, as ``store_prepared``."""
     _check_unit(government, unit)
     evidence = Evidence.objects.create(
         government=government,
@@ -456,13 +460,11 @@ def store_link(
         title=(title or "").strip()[:200],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    audit.record(
-        actor,
-        AuditAction.CREATE,
-        evidence,
-        after=audit.snapshot(evidence, AUDITED_FIELDS),
-        request=request,
-    )
+    after = audit.snapshot(evidence, AUDITED_FIELDS)
+    if changes is not None:
+        changes.append((AuditAction.CREATE, evidence, None, after))
+    else:
+        audit.record(actor, AuditAction.CREATE, evidence, after=after, request=request)
     return evidence
 
 

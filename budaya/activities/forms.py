@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from budaya.activities import evidence as evidence_files
@@ -57,8 +59,80 @@ class MultipleFileField(forms.FileField):
 
 class UnitChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Unit) -> str:
-        depth = max(obj.path.count("/") - 1, 0)
-        return "— " * depth + obj.name
+        return unit_label(obj)
+
+
+def unit_label(unit: Unit) -> str:
+    depth = max(unit.path.count("/") - 1, 0)
+    return "— " * depth + unit.name
+
+
+class InstanceChoiceField(forms.ChoiceField):
+    """One of the rows already loaded (issue 25: the recording form's choices come from the
+    per-government cache, ``choices.py``): validated against them without a query, cleaned to
+    the row."""
+
+    def __init__(
+        self, instances: Iterable[Any], *, label_of: Callable[[Any], str] = str, **kwargs: Any
+    ) -> None:
+        self.instances = {str(item.pk): item for item in instances}
+        blank = [("", _("- Select an option -"))]  # Django's own empty choice, translated
+        super().__init__(
+            choices=[*blank, *((key, label_of(item)) for key, item in self.instances.items())],
+            **kwargs,
+        )
+
+    def to_python(self, value: Any) -> str:
+        return "" if value in self.empty_values else str(value)
+
+    def validate(self, value: Any) -> None:
+        forms.Field.validate(self, value)
+        if value and value not in self.instances:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+
+    def clean(self, value: Any) -> Any:
+        key = super().clean(value)
+        return self.instances.get(key) if key else None
+
+    def prepare_value(self, value: Any) -> Any:
+        return str(value.pk) if hasattr(value, "pk") else value
+
+
+class InstanceMultipleChoiceField(forms.MultipleChoiceField):
+    """Several of the rows already loaded, as ``InstanceChoiceField``."""
+
+    def __init__(
+        self, instances: Iterable[Any], *, label_of: Callable[[Any], str] = str, **kwargs: Any
+    ) -> None:
+        self.instances = {str(item.pk): item for item in instances}
+        super().__init__(
+            choices=[(key, label_of(item)) for key, item in self.instances.items()], **kwargs
+        )
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value) in self.instances
+
+    def clean(self, value: Any) -> list[Any]:
+        keys = super().clean(value)
+        return [self.instances[str(key)] for key in dict.fromkeys(keys)]
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list | tuple):
+            return [str(item.pk) if hasattr(item, "pk") else str(item) for item in value]
+        return value
+
+
+class ValueChoiceField(forms.ModelChoiceField):
+    """A value; those of an earlier framework version (listed after the latest's) named with
+    their version's number."""
+
+    def label_from_instance(self, obj: CoreValue) -> str:
+        latest = self.__dict__.setdefault("_latest_version", obj.version_id)
+        return obj.name if obj.version_id == latest else f"{obj.name} (v{obj.version.number})"
 
 
 class ActivityFilterForm(forms.Form):
@@ -77,7 +151,7 @@ class ActivityFilterForm(forms.Form):
         label=_("Form or method"),
         empty_label=_("All forms"),
     )
-    value = forms.ModelChoiceField(
+    value = ValueChoiceField(
         queryset=CoreValue.objects.none(),
         required=False,
         label=_("Value"),
@@ -131,13 +205,11 @@ class ActivityEditForm(forms.ModelForm):
 
     class Meta:
         model = Activity
+        # ``unit``, ``form`` and ``values`` are chosen among rows already loaded (__init__).
         fields = [
-            "unit",
             "date",
             "time",
-            "form",
             "title",
-            "values",
             "participants_count",
             "status",
             "participant_names",
@@ -148,7 +220,6 @@ class ActivityEditForm(forms.ModelForm):
         widgets = {
             "date": DateInput(),
             "time": TimeInput(),
-            "values": forms.CheckboxSelectMultiple,
             "participant_names": forms.Textarea(attrs={"rows": 3}),
             "description": forms.Textarea(attrs={"rows": 3}),
             "problems": forms.Textarea(attrs={"rows": 2}),
@@ -159,24 +230,43 @@ class ActivityEditForm(forms.ModelForm):
     def __init__(
         self,
         *args: Any,
-        units: Any,
-        forms_: Any,
-        values: Any,
+        units: Iterable[Unit],
+        forms_: Iterable[ActivityForm],
+        values: Iterable[CoreValue],
         current_evidence: list[Evidence] | None = None,
         **kwargs: Any,
     ) -> None:
+        """``units``, ``forms_`` and ``values``: what may be chosen, already loaded (from the
+        per-government cache when recording, ``choices.py``): the choices are checked against
+        them, without a query per field."""
         super().__init__(*args, **kwargs)
-        self.fields["unit"] = UnitChoiceField(queryset=units, label=_("Agency or unit"))
-        self.fields["form"].queryset = forms_  # type: ignore[attr-defined]
-        self.fields["values"].queryset = values  # type: ignore[attr-defined]
-        self.fields["values"].required = False
+        units = list(units)
+        fields = Activity._meta
+        self.fields["unit"] = InstanceChoiceField(
+            units, label_of=unit_label, label=_("Agency or unit")
+        )
+        self.fields["form"] = InstanceChoiceField(
+            forms_, label=capfirst(fields.get_field("form").verbose_name)
+        )
+        self.fields["values"] = InstanceMultipleChoiceField(
+            values,
+            required=False,
+            widget=forms.CheckboxSelectMultiple,
+            label=capfirst(fields.get_field("values").verbose_name),
+        )
         self.fields["title"].required = False
         self.fields["title"].help_text = _("Empty: the name of the form.")
-        if not self.instance.pk and not self.is_bound:  # a sent form keeps what was sent
+        if self.instance.pk:
+            self.initial.setdefault("unit", self.instance.unit_id)
+            self.initial.setdefault("form", self.instance.form_id)
+            self.initial.setdefault(
+                "values",
+                [str(pk) for pk in self.instance.value_links.values_list("value_id", flat=True)],
+            )
+        elif not self.is_bound:  # a sent form keeps what was sent
             self.initial.setdefault("date", timezone.localdate())
-            first = units.first() if hasattr(units, "first") else None
-            if first is not None:
-                self.initial.setdefault("unit", first.pk)
+            if units:
+                self.initial.setdefault("unit", units[0].pk)
         if current_evidence:
             self.fields["remove_evidence"].queryset = Evidence.objects.filter(  # type: ignore[attr-defined]
                 pk__in=[item.pk for item in current_evidence]

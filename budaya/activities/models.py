@@ -394,3 +394,45 @@ class ActivityMonth(TenantModel):
             )
         ]
         indexes = [models.Index(fields=["government", "form", "month"])]
+
+
+class ActivityValueMonth(TenantModel):
+    """The done activities of one unit that addressed one value, in one month (issue 25): the
+    leadership dashboard's activities by value and its agency × value heatmap read it instead
+    of the activity log. Kept beside ``ActivityMonth`` by the same services, in the same
+    transaction (one upsert for the values of a recorded activity); ``aggregates.rebuild``
+    recomputes it and ``manage.py rebuild_aggregates --check`` compares the two."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    value = models.ForeignKey("frameworks.CoreValue", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    done = models.PositiveIntegerField(_("activities done"), default=0)
+
+    class Meta:
+        verbose_name = _("activities of a month by value")
+        verbose_name_plural = _("activities of a month by value")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "unit", "value", "month"],
+                name="activity_value_month_unique",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["government", "month"], name="activity_value_month_by_month")
+        ]
+
+
+class ActivityChoices(TenantModel):
+    """The version of what the activity form offers a government (issue 25): its active units,
+    forms of activity and current values, cached per government under this version
+    (``choices.py``). Every write that changes them moves the version in its own transaction,
+    so no process serves choices older than the database."""
+
+    version = models.PositiveBigIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("version of the activity form's choices")
+        verbose_name_plural = _("versions of the activity form's choices")
+        constraints = [
+            models.UniqueConstraint(fields=["government"], name="activity_choices_per_government")
+        ]

@@ -70,6 +70,18 @@ def current_values(government: Government) -> QuerySet[CoreValue]:
     return CoreValue.objects.filter(version_id=adoption.version_id).order_by("order")
 
 
+def adopted_values(government: Government) -> QuerySet[CoreValue]:
+    """The values of every framework version the government has adopted, the latest version
+    first: the activity log's filter by value, so an activity recorded under an earlier
+    version is still found (the dashboard's activities by value link there, issue 25)."""
+    return (
+        CoreValue.objects.filter(version__adoptions__government=government)
+        .select_related("version")
+        .distinct()
+        .order_by("-version_id", "order")
+    )
+
+
 def forms_of(government: Government, *, active_only: bool = True) -> QuerySet[ActivityForm]:
     forms = ActivityForm.objects.filter(government=government)
     return forms.filter(active=True) if active_only else forms

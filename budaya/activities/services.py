@@ -109,13 +109,16 @@ def _set_participants(activity: Activity, *, new: bool = False) -> None:
     )
 
 
-def _add_evidence(
+def _store_evidence(
     activity: Activity,
     data: dict[str, Any],
     actor: Any,
     request: HttpRequest | None,
     stored: list[Evidence],
+    changes: list[audit.Change] | None = None,
 ) -> None:
+    """The uploaded files and the link of ``data`` stored as evidence (into ``stored``); their
+    audit entries into ``changes`` when given."""
     government, unit = activity.government, activity.unit
     for prepared in [*data.get("photos", []), *data.get("documents", [])]:
         item = evidence_files.store_prepared(
@@ -125,6 +128,7 @@ def _add_evidence(
             actor=actor,
             request=request,
             title=activity.title,
+            changes=changes,
         )
         stored.append(item)
     if data.get("link_url"):
@@ -136,11 +140,27 @@ def _add_evidence(
                 title=data.get("link_title") or activity.title,
                 actor=actor,
                 request=request,
+                changes=changes,
             )
         )
+
+
+def _link_evidence(activity: Activity, items: list[Evidence]) -> None:
     ActivityEvidence.objects.bulk_create(
-        ActivityEvidence(government=government, activity=activity, evidence=item) for item in stored
+        ActivityEvidence(government_id=activity.government_id, activity=activity, evidence=item)
+        for item in items
     )
+
+
+def _add_evidence(
+    activity: Activity,
+    data: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None,
+    stored: list[Evidence],
+) -> None:
+    _store_evidence(activity, data, actor, request, stored)
+    _link_evidence(activity, stored)
 
 
 def _forget_files(stored: list[Evidence]) -> None:
@@ -171,7 +191,13 @@ def create_activity(
     request: HttpRequest | None = None,
 ) -> Activity:
     """Record an activity with its values, participants and evidence (``data``: the cleaned
-    data of ``ActivityEditForm``)."""
+    data of ``ActivityEditForm``).
+
+    The hot write (issue 25): one transaction, each kind of row inserted once (the evidence,
+    the activity, its values, its participants, its evidence links), its form's and its
+    values' month cells as one upsert each (``aggregates.recorded``), and every audit entry
+    (the evidence's and the activity's) in one insert under the chain's lock, last, so the lock
+    is held for the shortest time. Nothing is acknowledged before the commit."""
     stored: list[Evidence] = []
     try:
         with transaction.atomic():
@@ -182,18 +208,18 @@ def create_activity(
             activity.time = data.get("time")
             activity.participants_count = data.get("participants_count") or 0
             activity.status = data.get("status") or Activity.Status.DONE
+            changes: list[audit.Change] = []
+            _store_evidence(activity, data, actor, request, stored, changes)
             activity.save()
-            aggregates.recorded(activity)
             values = data.get("values") or []
             _set_values(activity, values, new=True)
             _set_participants(activity, new=True)
-            _add_evidence(activity, data, actor, request, stored)
-            after = _snapshot(
-                activity,
-                values=[value.pk for value in values],
-                evidence=[item.pk for item in stored],
-            )
-            audit.record(actor, AuditAction.CREATE, activity, after=after, request=request)
+            _link_evidence(activity, stored)
+            value_ids = [value.pk for value in values]
+            aggregates.recorded(activity, value_ids)
+            after = _snapshot(activity, values=value_ids, evidence=[item.pk for item in stored])
+            changes.append((AuditAction.CREATE, activity, None, after))
+            audit.record_many(actor, changes, request, government=government)
             _rollup(activity.government_id, None, activity)
     except Exception:
         _forget_files(stored)
@@ -223,8 +249,11 @@ def update_activity(
             # of an activity edited after its submission (issue 17), not one saved unchanged.
             activity.save(update_fields=[*ACTIVITY_FIELDS])
             activity.updated_at = stored_before.updated_at
-            aggregates.changed(stored_before, activity)
-            _set_values(activity, data.get("values") or [])
+            values = data.get("values") or []
+            aggregates.changed(
+                stored_before, activity, before["values"], [value.pk for value in values]
+            )
+            _set_values(activity, values)
             _set_participants(activity)
             removed = list(data.get("remove_evidence") or [])
             if removed:
@@ -275,7 +304,7 @@ def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None 
         activity.delete()
     except RestrictedError as error:  # cited meanwhile: the database refuses too
         raise ValidationError(cited_message(), code="cited") from error
-    aggregates.deleted(activity)
+    aggregates.deleted(activity, before["values"])
     _rollup(activity.government_id, activity, None)
     for item in items:
         evidence_files.delete_if_unused(item, actor, request)

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from budaya.activities import choices, selectors, services
 from budaya.activities import evidence as evidence_files
-from budaya.activities import selectors, services
 from budaya.activities.forms import (
     ActivityEditForm,
     ActivityFilterForm,
@@ -107,7 +107,7 @@ def _filter_form(request: HttpRequest, government: Government) -> ActivityFilter
             pk__in=[unit.pk for unit in selectors.agencies_for(request.user, government)]
         ).order_by("path"),
         forms_=selectors.forms_of(government, active_only=False),
-        values=selectors.current_values(government),
+        values=selectors.adopted_values(government),
     )
 
 
@@ -176,18 +176,18 @@ def activity_export(request: HttpRequest, slug: str) -> HttpResponse:
 def _edit_form(
     request: HttpRequest,
     government: Government,
-    activity: Activity | None = None,
+    activity: Activity,
     current: list[Evidence] | None = None,
 ) -> ActivityEditForm:
     units = selectors.units_for_logging(request.user, government)
-    values = selectors.current_values(government)
-    if activity is not None:
-        # Values addressed under an earlier framework version stay choosable on edit.
-        values = (
-            CoreValue.objects.filter(Q(pk__in=values) | Q(activity_links__activity=activity))
-            .distinct()
-            .order_by("version_id", "order")
+    # Values addressed under an earlier framework version stay choosable on edit.
+    values = (
+        CoreValue.objects.filter(
+            Q(pk__in=selectors.current_values(government)) | Q(activity_links__activity=activity)
         )
+        .distinct()
+        .order_by("version_id", "order")
+    )
     return ActivityEditForm(
         request.POST or None,
         request.FILES or None,
@@ -201,12 +201,27 @@ def _edit_form(
 
 @login_required
 def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
-    government = _government(request, slug)
-    if not selectors.can_log(request.user, government):
-        raise PermissionDenied
-    if not selectors.forms_of(government).exists():
+    """Record an activity: the hot write (issue 25). The government, its version of the form's
+    choices and the user's grants come in one query; the choices from the per-government cache
+    (``choices.py``); the write is ``services.create_activity``."""
+    found = choices.for_slug(request.user, slug)
+    if found is None:
+        _government(request, slug)  # 404, or 403 for a system administrator
+        raise PermissionDenied  # a role there, but not one that reads its content
+    government = found.government
+    if not found.forms:  # none yet: the rulebook's, as before the first recording
         services.ensure_forms(government, request.user, request)
-    form = _edit_form(request, government)
+        found = choices.of(government, choices.version_of(government))
+    units = found.units_for(request.user)
+    if not units:
+        raise PermissionDenied
+    form = ActivityEditForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        forms_=found.forms,
+        values=found.values,
+    )
     if request.method == "POST" and form.is_valid():
         try:
             activity = services.create_activity(

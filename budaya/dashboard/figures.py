@@ -143,6 +143,24 @@ def charts_of(
             for form in data["forms"]
         ],
     )
+    charts["values"] = Chart(
+        "values",
+        _("Activities by value"),
+        _(
+            "Activities done per core value from %(start)s to %(end)s (an activity counts "
+            "for each value it addressed)."
+        )
+        % {"start": data["start"].strftime("%d-%m-%Y"), "end": data["end"].strftime("%d-%m-%Y")},
+        [_("activities")],
+        [
+            Group(
+                value.name,
+                _activities(slug, value=value.pk, start=start, end=end),
+                [Bar(data["by_value"][value.pk], str(data["by_value"][value.pk]))],
+            )
+            for value in data["values"]
+        ],
+    )
     charts["years"] = Chart(
         "years",
         _("Activities year on year"),
@@ -178,6 +196,28 @@ def heatmap(government: Government, data: dict[str, Any]) -> list[dict[str, Any]
             ],
         }
         for agency, cells in data["heat"]
+    ]
+
+
+def value_heatmap(government: Government, data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Agencies × values (issue 25): per cell the activities done that addressed the value, its
+    shade and the link to them."""
+    start, end = data["start"].isoformat(), data["end"].isoformat()
+    return [
+        {
+            "agency": agency,
+            "cells": [
+                {
+                    "count": count,
+                    "level": heat_level(count, data["value_heat_max"]),
+                    "url": _activities(
+                        government.slug, unit=agency.pk, value=value.pk, start=start, end=end
+                    ),
+                }
+                for value, count in cells
+            ],
+        }
+        for agency, cells in data["value_heat"]
     ]
 
 

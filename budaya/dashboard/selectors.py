@@ -4,8 +4,8 @@ aggregates only, never from the activity log: the monitoring reports' ``ReportSu
 built on it (``budaya/activities/selectors.py``), and the teams' compliance board
 (``budaya/teams/selectors.py``). The number of queries does not grow with the agencies.
 
-Activities by core value are not shown: no aggregate keeps them (``ActivityMonth`` counts per
-unit, form and month), and counting them would read every activity of the year.
+Activities by core value (issue 25) come from ``ActivityValueMonth``, kept beside
+``ActivityMonth`` by the activity services.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from budaya.accounts.models import Role
 from budaya.activities import selectors as activities
-from budaya.activities.models import ActivityForm, ActivityMonth
+from budaya.activities.models import ActivityForm, ActivityMonth, ActivityValueMonth
 from budaya.monev import rules
 from budaya.monev import selectors as monev
 from budaya.monev.models import Period, PeriodUnit, ReportSummary
@@ -108,6 +108,48 @@ def _activity_rows(
         .annotate(total=Sum("done"))
         .order_by()
     )
+
+
+@dataclass(frozen=True)
+class ValueRef:
+    """A core value as the dashboard names it (from the aggregate's own query)."""
+
+    pk: int
+    name: str
+
+
+def _value_rows(
+    government: Government, start: datetime.date, end: datetime.date
+) -> list[tuple[str, int, str, int, int, int]]:
+    """(unit path, value id, value name, version id, order, activities done) over the months of
+    [start, end], from ``ActivityValueMonth`` (issue 25; one row per unit, value and month)."""
+    return list(
+        ActivityValueMonth.objects.filter(
+            government=government, month__gte=start.replace(day=1), month__lte=end
+        )
+        .values_list("unit__path", "value_id", "value__name", "value__version_id", "value__order")
+        .annotate(total=Sum("done"))
+        .order_by()
+    )
+
+
+def _by_value(
+    government: Government, start: datetime.date, end: datetime.date, shown_ids: set[int]
+) -> tuple[list[ValueRef], dict[tuple[int, int], int]]:
+    """The values with activities of the agencies shown, in the framework's order, and the
+    activities done per (agency id, value id)."""
+    heat: dict[tuple[int, int], int] = defaultdict(int)
+    names: dict[int, tuple[int, int, str]] = {}
+    for path, value_id, name, version_id, order, total in _value_rows(government, start, end):
+        agency_id = _agency_id(path)
+        if agency_id in shown_ids and total:
+            heat[(agency_id, value_id)] += total
+            names[value_id] = (version_id, order, name)
+    values = [
+        ValueRef(pk, name)
+        for pk, (_version, _order, name) in sorted(names.items(), key=lambda item: item[1])
+    ]
+    return values, heat
 
 
 def _years(
@@ -233,6 +275,11 @@ def dashboard(
     by_form = {form.pk: sum(heat.get((a, form.pk), 0) for a in shown_ids) for form in forms}
     used_forms = [form for form in forms if by_form[form.pk]]
     shown_lines = [line for line in lines if line.agency.pk in shown_ids]
+    # Activities by value (issue 25): per agency and value over the period's months.
+    values, value_heat = _by_value(government, start, end, shown_ids)
+    by_value = {
+        value.pk: sum(value_heat.get((a, value.pk), 0) for a in shown_ids) for value in values
+    }
     return {
         "city": city,
         "year": year,
@@ -251,6 +298,16 @@ def dashboard(
             for line in shown_lines
         ],
         "heat_max": max(heat.values(), default=0),
+        "values": values,
+        "by_value": by_value,
+        "value_heat": [
+            (
+                line.agency,
+                [(value, value_heat.get((line.agency.pk, value.pk), 0)) for value in values],
+            )
+            for line in shown_lines
+        ],
+        "value_heat_max": max(value_heat.values(), default=0),
         "years": _years(government, shown_ids, today),
         "behind": behind(shown_lines, period, government.slug),
         "maximum_level": _maximum_level(period),

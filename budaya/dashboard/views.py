@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from budaya.dashboard import regions, selectors
-from budaya.dashboard.figures import charts_of, heatmap
+from budaya.dashboard.figures import charts_of, heatmap, value_heatmap
 from budaya.monev import selectors as monev
 from budaya.org.models import Unit
 from budaya.org.selectors import governments_visible_to
@@ -60,6 +60,7 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
             "data": data,
             "charts": charts_of(government, period, data),
             "heatmap": heatmap(government, data),
+            "value_heatmap": value_heatmap(government, data),
             "behind_first": data["behind"][:BEHIND_FIRST],
             "behind_rest": data["behind"][BEHIND_FIRST:],
             "head_title": book.head_of_government.title,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from budaya import tasks
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, AuditChain
+from budaya.events import rows_changed
 from budaya.files import display_name
 from budaya.org import tasks as org_tasks
 from budaya.org.forms import GovernmentForm
@@ -886,6 +887,7 @@ def deactivate_unit(
     for member in subtree:
         member.active_to = active_to
     Unit.objects.bulk_update(subtree, ["active_to"])
+    rows_changed.send(Unit, government_id=unit.government_id)
     audit.record_many(
         actor,
         (

@@ -771,9 +771,9 @@ PINNED: dict[str, int] = {
     "activities:start": 4,
     "activities:evidence_file": 4,
     "activities:evidence_thumbnail": 4,
-    "activities:list": 18,
-    "activities:export": 10,
-    "activities:create": 12,
+    "activities:list": 17,  # the value filter: every adopted version's values, one query
+    "activities:export": 9,  # the same (issue 25)
+    "activities:create": 3,  # the choices cached per government (issue 25)
     "activities:gallery": 8,
     "activities:calendar": 8,
     "activities:compliance": 10,
@@ -873,7 +873,7 @@ PINNED: dict[str, int] = {
     "dashboard:start": 4,
     # +6: participation per agency (issue 22): the policy, employees, declarations,
     # commitments, twibbons and the pulses' tallies, each grouped by unit in one query.
-    "dashboard:government": 37,
+    "dashboard:government": 38,  # + activities by value (issue 25)
     # Issue 20 item 5: grouped reads of the rollups, whatever the number of governments.
     "dashboard:national": 7,
     "dashboard:province": 7,
@@ -958,3 +958,54 @@ def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites
         if PINNED.get(name) != count
     }
     assert changed == {}, "query counts changed: update PINNED if the change is intended"
+
+
+# Recording an activity, the hot write (issue 25, item 2): the session, the user, the grants
+# with the government and its version of the form's choices (one query), then the evidence,
+# the activity, its values, its evidence link, its month's cell and its values' cells (one
+# upsert each), the chain's lock, every audit entry in one insert, the chain's head: twelve
+# statements in one transaction. The transaction's own begin and end are not counted (here
+# the test's SAVEPOINT and RELEASE; in production BEGIN and COMMIT, which Django does not log
+# on PostgreSQL); no savepoint inside it.
+RECORDING_QUERIES = 12
+
+
+def test_recording_an_activity_issues_as_many_queries_for_a_larger_government(client, sites):
+    from django.db.models import Sum
+
+    from budaya.activities.models import ActivityValueMonth
+    from budaya.activities.selectors import current_values, forms_of, units_for_logging
+
+    counts = []
+    for site in sites:
+        user = site.users[Role.UNIT_TEAM]
+        url = reverse("activities:create", args=[site.slug])
+        client.force_login(user)
+        assert client.get(url).status_code == 200  # the choices cached, as after any recording
+        values = list(current_values(site.government)[:2])
+        data = {
+            "unit": units_for_logging(user, site.government).first().pk,
+            "date": timezone.localdate().isoformat(),
+            "form": forms_of(site.government).order_by("pk").first().pk,
+            "title": "Apel pagi dan pembacaan nilai budaya kerja",
+            "values": [value.pk for value in values],
+            "participants_count": "30",
+            "status": "done",
+            "link_url": "https://drive.example.go.id/kegiatan/1",
+            "link_title": "Dokumentasi kegiatan",
+        }
+        done = ActivityValueMonth.objects.filter(government=site.government).aggregate(
+            total=Sum("done")
+        )["total"]
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        after = ActivityValueMonth.objects.filter(government=site.government).aggregate(
+            total=Sum("done")
+        )["total"]
+        assert after == (done or 0) + 2  # one for each value, in the same transaction
+        sql = [query["sql"] for query in queries.captured_queries]
+        savepoints = [text for text in sql if text.startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))]
+        assert len(savepoints) == 2, "\n".join(savepoints)  # the transaction's, none inside
+        counts.append(len(sql) - len(savepoints))
+    assert counts == [RECORDING_QUERIES, RECORDING_QUERIES], "\n".join(text[:200] for text in sql)

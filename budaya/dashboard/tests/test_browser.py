@@ -69,3 +69,15 @@ def test_the_head_of_government_sees_who_is_behind_and_reaches_the_rows(page, he
     _shot(page, "drill-activities")
     assert count > 0
     expect(page.locator("table tbody tr").first).to_be_visible()
+    # Issue 25: activities by value, and a cell of the agency × value heatmap opens the log
+    # filtered to its agency and value.
+    page.go_back()
+    expect(page.get_by_role("img", name="Kegiatan per nilai dasar")).to_be_visible()
+    by_value = page.locator("table.heatmap").nth(1)
+    cell = by_value.locator("td a").filter(has_not_text="0").first
+    count = int(cell.inner_text())
+    cell.click()
+    page.wait_for_url("**value=**")
+    _shot(page, "drill-activities-by-value")
+    assert count > 0
+    expect(page.locator("table tbody tr").first).to_be_visible()

@@ -89,13 +89,60 @@ def test_charts_are_images_with_a_title_and_a_table_and_unlocalised_coordinates(
     client, world, scene
 ):
     html = _page(client, world.user(Role.LEADERSHIP), world.government)
-    # Seven charts, and the participation by agency (issue 22).
-    assert html.count('role="img"') == 8
+    # Seven charts, activities by value (issue 25) and the participation by agency (issue 22).
+    assert html.count('role="img"') == 9
     assert '<title id="maturity-title">Kematangan per perangkat daerah</title>' in html
     assert '<title id="participation-title">Partisipasi per perangkat daerah</title>' in html
-    assert html.count('<details class="chart-table">') == 8
+    assert html.count('<details class="chart-table">') == 9
     # Indonesian writes 106,7: an SVG coordinate must stay 106.7.
     assert not re.search(r'(width|x|y|viewBox)="[^"]*\d,\d', html)
+
+
+def test_activities_by_value_come_from_their_aggregate_and_link_to_their_activities(
+    client, world, scene
+):
+    """Issue 25: recorded through the services, the activities count for each value they
+    addressed, per agency (sub-units for their agency), in a chart and a heatmap whose links
+    open the activity log filtered to the value."""
+    from budaya.activities.services import create_activity
+    from budaya.activities.tests.conftest import adopt
+    from budaya.frameworks.models import CoreValue
+
+    adopt(world.government, "perwal-uji-nilai")
+    service, accountable, _competent = CoreValue.objects.order_by("order")
+    for unit, values, title in (
+        (world.sub_unit, [service, accountable], "Apel dan pembacaan nilai"),
+        (world.agency, [service], "Pelayanan prima"),
+        (world.other_agency, [accountable], "Rapat akuntabilitas"),
+    ):
+        create_activity(
+            government=world.government,
+            data={
+                "unit": unit,
+                "form": scene["form"],
+                "date": datetime.date(2025, 4, 7),
+                "title": title,
+                "values": values,
+            },
+            actor=None,
+        )
+    html = _page(client, world.user(Role.LEADERSHIP), world.government)
+    assert '<title id="values-title">Kegiatan per nilai dasar</title>' in html
+    values_table = html[html.index("Kegiatan per perangkat daerah dan nilai dasar") :]
+    slug = world.government.slug
+    cell = re.search(
+        rf'href="(/activities/{slug}/\?unit={world.agency.pk}&amp;value={service.pk}&amp;'
+        rf'start=2025-01-01&amp;end=2025-12-31)">2</a>',
+        values_table,
+    )
+    assert cell is not None  # the agency's own and its sub-unit's
+    listed = client.get(cell.group(1).replace("&amp;", "&")).content.decode()
+    assert "Apel dan pembacaan nilai" in listed and "Pelayanan prima" in listed
+    assert "Rapat akuntabilitas" not in listed
+    # An agency head reads their agency's row only.
+    head = _page(client, world.user(Role.UNIT_HEAD), world.government)
+    head_table = head[head.index("Kegiatan per perangkat daerah dan nilai dasar") :]
+    assert "Dinas Kesehatan" not in head_table and "Dinas Pendidikan" in head_table
 
 
 def test_an_agency_head_sees_their_agency_only_against_the_city(client, world, scene):
