@@ -22,8 +22,8 @@ import datetime
 from collections import Counter
 from collections.abc import Iterable
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Sum
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from budaya.activities.models import ActivityMonth
@@ -56,16 +56,21 @@ def activities_moved(
 
 
 def _move(government_id: int, month: datetime.date, delta: int) -> None:
-    rows = GovernmentMonth.objects.filter(government_id=government_id, month=month)
-    if rows.update(activities=F("activities") + delta):
-        return
-    try:
-        with transaction.atomic():
-            GovernmentMonth.objects.create(
-                government_id=government_id, month=month, activities=max(delta, 0)
-            )
-    except IntegrityError:  # another transaction made the row meanwhile
-        rows.update(activities=F("activities") + delta)
+    """One statement (the hot write counts its queries, issue 25): the month's row made when
+    missing, else moved by ``delta``; the key is the model's unique constraint."""
+    quote = connection.ops.quote_name
+    table = quote(GovernmentMonth._meta.db_table)
+    # Identifiers come from the model, never from input; every value is a parameter.
+    sql = (
+        f"INSERT INTO {table} (government_id, month, activities) VALUES (%s, %s, %s) "  # noqa: S608
+        f"ON CONFLICT (government_id, month) DO UPDATE "
+        f"SET activities = {table}.activities + %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql,
+            [government_id, connection.ops.adapt_datefield_value(month), max(delta, 0), delta],
+        )
 
 
 def _rebuild_months(government: Government) -> int:
