@@ -485,40 +485,38 @@ def xlsx(document: Document) -> bytes:
     sheet = book.add_worksheet("Formulir")
     width = len(document.columns)
     last = max(width - 1, 0)
-    base = {"font_name": "DejaVu Sans", "font_size": 9}
-    fmt = {
-        name: book.add_format({**base, **spec})
-        for name, spec in {
-            "kop": {"bold": True, "align": "center", "font_size": 13},
-            "line": {"align": "center", "font_size": 8},
-            "rule": {"bottom": 6},
-            "title": {"bold": True, "align": "center", "text_wrap": True, "font_size": 10},
-            "head": {
-                "bold": True,
-                "border": 1,
-                "bg_color": "#EEEEEE",
-                "text_wrap": True,
-                "align": "center",
-                "valign": "vcenter",
-            },
-            "number": {"border": 1, "align": "center", "font_size": 7},
-            "group": {"bold": True, "border": 1, "text_wrap": True, "bg_color": "#F6F6F6"},
-            "section": {"bold": True, "text_wrap": True, "font_size": 10},
-            "cell": {"border": 1, "text_wrap": True, "valign": "top"},
-            "center": {"border": 1, "text_wrap": True, "valign": "top", "align": "center"},
-            "link": {
-                "border": 1,
-                "text_wrap": True,
-                "valign": "top",
-                "font_color": "#0563C1",
-                "underline": 1,
-            },
-            "text": {"text_wrap": True, "valign": "top"},
-            "signature": {"text_wrap": True, "valign": "top", "align": "center"},
-            "qr": {"text_wrap": True, "valign": "bottom", "font_size": 7},
-            "note": {"font_size": 7, "font_color": "#444444"},
-        }.items()
+    base: dict[str, Any] = {"font_name": "DejaVu Sans", "font_size": 9}
+    styles: dict[str, dict[str, Any]] = {
+        "kop": {"bold": True, "align": "center", "font_size": 13},
+        "line": {"align": "center", "font_size": 8},
+        "rule": {"bottom": 6},
+        "title": {"bold": True, "align": "center", "text_wrap": True, "font_size": 10},
+        "head": {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#EEEEEE",
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        },
+        "number": {"border": 1, "align": "center", "font_size": 7},
+        "group": {"bold": True, "border": 1, "text_wrap": True, "bg_color": "#F6F6F6"},
+        "section": {"bold": True, "text_wrap": True, "font_size": 10},
+        "cell": {"border": 1, "text_wrap": True, "valign": "top"},
+        "center": {"border": 1, "text_wrap": True, "valign": "top", "align": "center"},
+        "link": {
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+            "font_color": "#0563C1",
+            "underline": 1,
+        },
+        "text": {"text_wrap": True, "valign": "top"},
+        "signature": {"text_wrap": True, "valign": "top", "align": "center"},
+        "qr": {"text_wrap": True, "valign": "bottom", "font_size": 7},
+        "note": {"font_size": 7, "font_color": "#444444"},
     }
+    fmt = {name: book.add_format({**base, **spec}) for name, spec in styles.items()}
     units = [XLSX_TABLE_WIDTH * share / 100 for share in document.widths]
     for index, share in enumerate(units):
         sheet.set_column(index, index, share)
@@ -552,8 +550,8 @@ def xlsx(document: Document) -> bytes:
     for index, text in enumerate(document.letterhead.lines):
         line(text, "kop" if index < 2 else "line", size=13 if index < 2 else 8)
     if document.letterhead.lines:  # the letterhead's rule
-        for column in range(width):
-            sheet.write_blank(row, column, None, fmt["rule"])
+        for number in range(width):
+            sheet.write_blank(row, number, None, fmt["rule"])
         height(row, 4)
         row += 2
     for text in (document.title.upper(), document.subtitle):
