@@ -126,7 +126,7 @@ def test_dinas_kesehatan_drafts_its_year_and_the_mayor_directs_two_agencies(page
         walk.choose(selects.nth(index), str(1 + index % 4))
     walk.click(page.get_by_role("button", name="Tambahkan kelompok yang dipilih"))
     expect(page.get_by_text(f"{groups} baris ditambahkan.")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"Apel pagi: \d{3} kali")).first).to_be_visible()
+    expect(page.get_by_text(re.compile(r"Apel Pagi: \d{3} kali", re.I)).first).to_be_visible()
     drafting_actions = walk.actions
     print(
         f"Drafting Dinas Kesehatan's year: {drafting_actions} actions for {activities} activities"
@@ -217,7 +217,7 @@ def test_dinas_kesehatan_drafts_its_year_and_the_mayor_directs_two_agencies(page
 
     # The documents: the agency's report and the city report, read back from the PDFs.
     agency_pdf = _pdf_text(page, reverse("monev:report_export", args=[slug, dinkes.pk, "pdf"]))
-    assert "DINAS KESEHATAN" in agency_pdf and re.search(r"Apel pagi: \d{3} kali", agency_pdf)
+    assert "DINAS KESEHATAN" in agency_pdf and re.search(r"Apel Pagi: \d{3} kali", agency_pdf, re.I)
     assert "Keterangan" in agency_pdf and "penanda tangan belum ditetapkan" not in agency_pdf
     city_pdf = _pdf_text(page, reverse("monev:city_export", args=[slug, latest.pk, "pdf"]))
     mayor = User.objects.get(username=MAYOR).get_full_name()
