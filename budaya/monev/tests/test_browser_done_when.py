@@ -7,9 +7,9 @@ letterhead, the signatories' names under their offices and the chain.
 The drafting, counted as the team member does it in this test (`Walk.actions`): open Monev, the
 period, the agency's report, "Tambah baris dari catatan kegiatan" (4 clicks), then one choice of
 a row group per group of activities (the demo's year of Dinas Kesehatan: 267 activities, 233 of
-them the daily apel, fall into about 8 groups by form) and "Tambahkan kelompok yang dipilih"
-(1 click): about 13 actions for the year, where issue 19 found one dropdown per activity (267).
-The test prints the exact count. BUDAYA_SCREENSHOTS=DIR keeps a screenshot of the drafting page
+them the daily apel, fall into 8 groups by form) and "Tambahkan kelompok yang dipilih" (1 click):
+13 actions for the year in the run of 2026-12-06, where issue 19 found one dropdown per activity
+(267); the row reads "Pada Saat Apel Pagi: 233 kali". The test prints the exact count. BUDAYA_SCREENSHOTS=DIR keeps a screenshot of the drafting page
 and of the agency's page with its follow-up.
 
 The demo leaves the period's city report (version 2) with the mayor; the mayor acknowledges it
