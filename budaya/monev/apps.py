@@ -11,7 +11,9 @@ class MonevConfig(AppConfig):
     verbose_name = _("Monitoring and evaluation")
 
     def ready(self) -> None:
-        from budaya import pending
+        from budaya import pending, unit_pages
         from budaya.monev.pending import monev_pending
+        from budaya.monev.unit_page import open_follow_ups
 
         pending.register(monev_pending)
+        unit_pages.register(open_follow_ups)

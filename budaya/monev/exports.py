@@ -75,6 +75,7 @@ class Cell:
 
     text: str = ""
     links: tuple[Link, ...] = ()
+    center: bool = False  # the row's number
 
     def __str__(self) -> str:
         if self.links:
@@ -172,7 +173,7 @@ def _cell(item: dict[str, Any], name: str, base_url: str) -> Cell:
     if name == "evidence":
         return Cell(links=_evidence_links(item, base_url))
     if name == "number":
-        return Cell(str(item["number"]))
+        return Cell(str(item["number"]), center=True)
     return Cell(str(item.get(name, "") or "")) if name else Cell()
 
 
@@ -385,21 +386,21 @@ def record_lines(document: Document) -> list[str]:
     return lines
 
 
-def _signature_lines(document: Document) -> list[str]:
-    lines: list[str] = []
-    for index, block in enumerate(document.signatures):
-        if index == 0:
-            lines.append(f"{document.place}, {tanggal(document.day)}")
-        else:
-            lines += ["", block.position_text]
-        lines += [
-            f"{block.title},",
-            "",
-            "",
-            document.signature_name(block),
-            f"NIP {block.nip}" if block.nip else "",
-        ]
-    return lines
+def _signature_text(document: Document, block: Signature, *, first: bool) -> str:
+    """One signature block as the lines of one cell (XLSX): the place and date above the
+    signer, "Menyampaikan,"/"Mengetahui," above the others; the title, room to sign, the name
+    and the NIP."""
+    lines = [
+        f"{document.place}, {tanggal(document.day)}" if first else block.position_text,
+        f"{block.title},",
+        "",
+        "",
+        "",
+        document.signature_name(block),
+    ]
+    if block.nip:
+        lines.append(f"NIP {block.nip}")
+    return "\n".join(lines)
 
 
 def survey_lines(document: Document) -> list[str]:
@@ -416,16 +417,59 @@ def legend_lines(document: Document) -> list[str]:
     ]
 
 
-# --- XLSX ----------------------------------------------------------------------------------------
+# --- XLSX ---------------------------------------------------------------------------------------
 
 # The printed table's width in character units (A4 landscape at a readable size), shared out by
 # the rulebook's column widths.
-XLSX_TABLE_WIDTH = 190
+# (140 units print at about full size on A4 landscape: the text stays 9 points.)
+XLSX_TABLE_WIDTH = 140
+# A line of 9-point text, in points; and how many characters of it one width unit holds (kept
+# low, so that an estimated height never clips). Every row gets its height from here: no
+# spreadsheet grows a merged cell to its text, and LibreOffice does not grow the others.
+XLSX_LINE_PT = 12.5
+XLSX_CHARS_PER_UNIT = 0.95
+
+
+def _xlsx_lines(text: str, units: float) -> int:
+    """How many lines ``text`` takes wrapped in a cell ``units`` wide (estimated)."""
+    per_line = max(int(units * XLSX_CHARS_PER_UNIT), 1)
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _xlsx_spans(widths: list[float], parts: int, offset: int = 0) -> list[tuple[int, int]]:
+    """The columns cut into ``parts`` consecutive spans of about equal width, each at least one
+    column: (first, last) column numbers, counted from ``offset``."""
+    total, count = sum(widths) or 1, len(widths)
+    spans: list[tuple[int, int]] = []
+    first, done = 0, 0.0
+    for part in range(parts):
+        after = parts - part - 1  # spans still to make, a column each at least
+        if not after:
+            spans.append((offset + first, offset + count - 1))
+            break
+        goal = total * (part + 1) / parts
+        last = first
+        done += widths[first]
+        while last + 1 < count - after and abs(done + widths[last + 1] - goal) < abs(done - goal):
+            last += 1
+            done += widths[last]
+        spans.append((offset + first, offset + last))
+        first = last + 1
+    return spans
+
+
+# The QR code's share of the signature row (its columns from the left, at least one).
+XLSX_QR_SHARE = 0.16
 
 
 def xlsx(document: Document) -> bytes:
     """One sheet set up to print: A4 landscape, fitted to one page wide, the header rows repeated
-    on every page, wrapped text, the print area the form and its signatures."""
+    on every page, wrapped text, the print area the form and its signatures.
+
+    The signature blocks and the QR code stand in one row (a row never splits across pages),
+    each block in its own merged cell: the forwarding and acknowledging blocks, then the signer
+    on the right with the place and date. Rows of merged cells (letterhead, headings, summary,
+    Keterangan, signatures) get a height from their text, since no spreadsheet grows them."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -441,85 +485,236 @@ def xlsx(document: Document) -> bytes:
     sheet = book.add_worksheet("Formulir")
     width = len(document.columns)
     last = max(width - 1, 0)
-    fmt = {
-        "kop": book.add_format({"bold": True, "align": "center", "font_size": 13}),
-        "line": book.add_format({"align": "center", "font_size": 9}),
-        "title": book.add_format({"bold": True, "align": "center", "text_wrap": True}),
-        "head": book.add_format(
-            {"bold": True, "border": 1, "bg_color": "#EEEEEE", "text_wrap": True}
-        ),
-        "number": book.add_format({"border": 1, "align": "center", "font_size": 8}),
-        "group": book.add_format({"bold": True, "border": 1, "text_wrap": True}),
-        "cell": book.add_format({"border": 1, "text_wrap": True, "valign": "top"}),
-        "text": book.add_format({"text_wrap": True, "valign": "top"}),
+    base: dict[str, Any] = {"font_name": "DejaVu Sans", "font_size": 9}
+    styles: dict[str, dict[str, Any]] = {
+        "kop": {"bold": True, "align": "center", "font_size": 13},
+        "line": {"align": "center", "font_size": 8},
+        "rule": {"bottom": 6},
+        "title": {"bold": True, "align": "center", "text_wrap": True, "font_size": 10},
+        "head": {
+            "bold": True,
+            "border": 1,
+            "bg_color": "#EEEEEE",
+            "text_wrap": True,
+            "align": "center",
+            "valign": "vcenter",
+        },
+        "number": {"border": 1, "align": "center", "font_size": 7},
+        "group": {"bold": True, "border": 1, "text_wrap": True, "bg_color": "#F6F6F6"},
+        "section": {"bold": True, "text_wrap": True, "font_size": 10},
+        "cell": {"border": 1, "text_wrap": True, "valign": "top"},
+        "center": {"border": 1, "text_wrap": True, "valign": "top", "align": "center"},
+        "link": {
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+            "font_color": "#0563C1",
+            "underline": 1,
+        },
+        "text": {"text_wrap": True, "valign": "top"},
+        "signature": {"text_wrap": True, "valign": "top", "align": "center"},
+        "qr": {"text_wrap": True, "valign": "bottom", "font_size": 7},
+        "note": {"font_size": 7, "font_color": "#444444"},
     }
-    for index, share in enumerate(document.widths):
-        sheet.set_column(index, index, XLSX_TABLE_WIDTH * share / 100)
-    row = 0
+    fmt = {name: book.add_format({**base, **spec}) for name, spec in styles.items()}
+    units = [XLSX_TABLE_WIDTH * share / 100 for share in document.widths]
+    for index, share in enumerate(units):
+        sheet.set_column(index, index, share)
+    row = last_row = 0
+    tall: dict[int, float] = {}  # the rows' heights in points, to place a page break
+    headings: set[int] = set()  # the rows of the form's group headings
 
-    def line(text: str, style: str, height: float | None = None) -> None:
+    def height(number: int, points: float) -> None:
+        tall[number] = points
+        sheet.set_row(number, points)
+
+    def line(text: str, style: str, *, size: float = 9) -> None:
+        """A line across the table (merged), as high as its wrapped text needs."""
         nonlocal row
         if last:
             sheet.merge_range(row, 0, row, last, safe(text), fmt[style])
         else:
             sheet.write_string(row, 0, safe(text), fmt[style])
-        if height:
-            sheet.set_row(row, height)
+        lines = _xlsx_lines(text, sum(units) * 9 / size)
+        height(row, XLSX_LINE_PT * size / 9 * lines + 2)
         row += 1
 
     logo = document.letterhead.raster_logo
     if logo:
         sheet.insert_image(
-            0, 0, "logo.png", {"image_data": io.BytesIO(logo), "x_scale": 0.4, "y_scale": 0.4}
+            0,
+            0,
+            "logo.png",
+            {"image_data": io.BytesIO(logo), "x_scale": 0.4, "y_scale": 0.4, "object_position": 3},
         )
-    for text in document.letterhead.lines:
-        line(text, "kop" if row < 2 else "line")
+    for index, text in enumerate(document.letterhead.lines):
+        line(text, "kop" if index < 2 else "line", size=13 if index < 2 else 8)
+    if document.letterhead.lines:  # the letterhead's rule
+        for number in range(width):
+            sheet.write_blank(row, number, None, fmt["rule"])
+        height(row, 4)
+        row += 2
+    for text in (document.title.upper(), document.subtitle):
+        line(text, "title", size=10)
     row += 1
-    for text in (document.title, document.subtitle):
-        line(text, "title")
-    row += 1
+    # The city document's summary, chain and disposition before the forms, as in the PDF.
+    if record_lines(document):
+        for text in record_lines(document):
+            line(text, "section" if text.endswith(":") else "text")
+        row += 1
     header_first = row
     for index, column in enumerate(document.columns):
         sheet.write_string(row, index, safe(column.heading), fmt["head"])
         sheet.write_string(row + 1, index, str(column.number), fmt["number"])
+    heading_lines = max(
+        (_xlsx_lines(c.heading, units[i] * 0.85) for i, c in enumerate(document.columns)),
+        default=1,
+    )
+    height(row, XLSX_LINE_PT * heading_lines + 4)
     sheet.repeat_rows(header_first, header_first + 1)
     row += 2
     for section in document.sections:
         if len(document.sections) > 1:
+            headings.add(row)
             line(f"{section.title} · SHA-256: {section.sha256}", "group")
         for group in section.groups:
+            headings.add(row)
             line(group["heading"], "group")
             for item in group["rows"]:
+                lines = 1
                 for index, cell in enumerate(item["cells"]):
-                    sheet.write_string(row, index, safe(str(cell)), fmt["cell"])
+                    text = "\n".join(link.title for link in cell.links) or str(cell)
+                    lines = max(lines, _xlsx_lines(text, units[index]))
+                    if cell.links:
+                        # Each piece of evidence on its own line; the cell opens the first
+                        # (a cell holds one link). A HYPERLINK formula built here from quoted
+                        # text, not a link cell: LibreOffice does not wrap link cells.
+                        sheet.write_formula(
+                            row, index, _xlsx_hyperlink(cell.links), fmt["link"], text
+                        )
+                    else:
+                        style = "center" if cell.center else "cell"
+                        sheet.write_string(row, index, safe(str(cell)), fmt[style])
+                height(row, min(XLSX_LINE_PT * lines + 3, 409))
+                last_row = row
                 row += 1
     row += 1
-    for text in [*record_lines(document), *survey_lines(document), *legend_lines(document)]:
+    for text in survey_lines(document):  # the agency's survey results (issue 22)
         line(text, "text")
+    legend = legend_lines(document)
+    if legend:
+        row += 1
+        for text in legend:
+            line(text, "section" if text == "Keterangan:" else "text")
     row += 1
-    signature_first = row
-    for text in _signature_lines(document):
-        if text:
-            sheet.write_string(row, max(last - 1, 0), safe(text), fmt["text"])
+
+    # The signature blocks and the QR code: one row, which never splits across pages.
+    blocks = document.signatures
+    ordered = [*blocks[1:], *blocks[:1]]  # the signer on the right
+    parts = len(ordered) + (1 if document.verify_url else 0)
+    if parts and width >= parts:
+        qr_columns = 0
+        if document.verify_url:
+            qr_columns = 1
+            while qr_columns < width - len(ordered) and sum(
+                units[: qr_columns + 1]
+            ) <= XLSX_QR_SHARE * sum(units):
+                qr_columns += 1
+        spans = _xlsx_spans(units[qr_columns:], len(ordered), qr_columns)
+        heights: list[float] = []
+        if document.verify_url:
+            first, end = 0, qr_columns - 1
+            caption = f"{QR_CAPTION}:\n{document.verify_url}"
+            _xlsx_cell(sheet, row, first, end, caption, fmt["qr"])
+            sheet.insert_image(
+                row,
+                first,
+                "qr.png",
+                {
+                    "image_data": io.BytesIO(kop.qr_png(document.verify_url)),
+                    "x_scale": 0.45,
+                    "y_scale": 0.45,
+                    "object_position": 3,
+                },
+            )
+            span_units = sum(units[first : end + 1])
+            heights.append(90 + XLSX_LINE_PT * 0.8 * _xlsx_lines(caption, span_units / 0.8))
+        for (first, end), block in zip(spans, ordered, strict=True):
+            text = _signature_text(document, block, first=block is blocks[0])
+            _xlsx_cell(sheet, row, first, end, safe(text), fmt["signature"])
+            heights.append(XLSX_LINE_PT * _xlsx_lines(text, sum(units[first : end + 1])) + 4)
+        height(row, min(max(heights), 409))
         row += 1
-    if document.verify_url:
-        sheet.insert_image(
-            signature_first,
-            0,
-            "qr.png",
-            {"image_data": io.BytesIO(kop.qr_png(document.verify_url)), "x_scale": 0.5},
-        )
-        sheet.write_string(row, 0, safe(f"{QR_CAPTION}: {document.verify_url}"), fmt["text"])
-        row += 1
-    sheet.write_string(row, 0, safe(f"{document.note} · SHA-256: {document.sha256}"))
+    else:  # a form too narrow for them side by side: one block a row
+        for block in blocks:
+            text = _signature_text(document, block, first=block is blocks[0])
+            _xlsx_cell(sheet, row, 0, last, safe(text), fmt["signature"])
+            height(row, XLSX_LINE_PT * _xlsx_lines(text, sum(units)) + 4)
+            row += 1
+        if document.verify_url:
+            line(f"{QR_CAPTION}: {document.verify_url}", "text")
+    sheet.write_string(row, 0, safe(f"{document.note} · SHA-256: {document.sha256}"), fmt["note"])
+    # The closing (Keterangan, signatures, QR) on the page of the table's last row: when the
+    # estimated pages would part them, the last row starts the next page with the closing.
+    if last_row and _xlsx_parted(tall, units, (header_first, header_first + 1), last_row, row):
+        first = last_row
+        while first - 1 in headings:  # with its group's heading
+            first -= 1
+        sheet.set_h_pagebreaks([first])
     sheet.set_landscape()
     sheet.set_paper(9)  # A4
     sheet.set_margins(left=0.5, right=0.5, top=0.6, bottom=0.7)
+    sheet.center_horizontally()
     sheet.fit_to_pages(1, 0)
     sheet.print_area(0, 0, row, last)
     sheet.set_footer(f"&L&8{document.note} · SHA-256: {document.sha256[:16]}…&R&8&P / &N")
     book.close()
     return buffer.getvalue()
+
+
+def _xlsx_parted(
+    tall: dict[int, float], units: list[float], header: tuple[int, int], last_row: int, end: int
+) -> bool:
+    """Whether the printed pages (estimated: A4 landscape, the margins below, fitted to the
+    width, the header rows repeated) put the table's last row and the sheet's end apart."""
+    width_px = sum(int(unit * 7 + 5) for unit in units)  # the default font's 7-pixel digit
+    printable_px = (A4_LONG_CM / 2.54 - 1.0) * 96
+    scale = min(1.0, printable_px / max(width_px, 1))
+    # Points of the sheet on a page: A4's short side less the margins (1.3 in) and, kept
+    # generous, the footer LibreOffice reserves inside them (1 in): better a break too early
+    # (some white space) than a page with only the signatures.
+    page = (A4_SHORT_CM / 2.54 - 1.3 - 1.0) * 72 / scale
+    repeated = sum(tall.get(number, 15.0) for number in range(header[0], header[1] + 1))
+    used, number_of = 0.0, {}
+    pages = 0
+    for number in range(end + 1):
+        points = tall.get(number, 15.0)
+        if used + points > page:
+            pages += 1
+            used = repeated
+        used += points
+        number_of[number] = pages
+    return number_of[last_row] != number_of[end]
+
+
+def _xlsx_quoted(text: str) -> str:
+    """Text as a string literal of a formula: one line, quotes doubled, at most 200 characters
+    (a literal holds 255)."""
+    flat = " ".join(text.split())[:200]
+    return '"' + flat.replace('"', '""') + '"'
+
+
+def _xlsx_hyperlink(links: tuple[Link, ...]) -> str:
+    """=HYPERLINK(first URL, every title on its own line)."""
+    titles = "&CHAR(10)&".join(_xlsx_quoted(link.title) for link in links[:20])
+    return f"=HYPERLINK({_xlsx_quoted(links[0].url)},{titles})"
+
+
+def _xlsx_cell(sheet: Any, row: int, first: int, last: int, text: str, style: Any) -> None:
+    if last > first:
+        sheet.merge_range(row, first, row, last, text, style)
+    else:
+        sheet.write_string(row, first, text, style)
 
 
 # --- DOCX ----------------------------------------------------------------------------------------
@@ -560,6 +755,44 @@ def _docx_row_flags(row: Any, *, header: bool = False) -> None:
         properties.append(OxmlElement("w:tblHeader"))
 
 
+def _docx_page_number(paragraph: Any) -> None:
+    """ "n / N" at the end of the footer line (Word's PAGE and NUMPAGES fields)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    def field(code: str) -> None:
+        run = paragraph.add_run()
+        run.font.size = Pt(7)
+        for kind, text in (("begin", None), (None, code), ("separate", None), (None, "1")):
+            if kind:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            else:
+                element = OxmlElement("w:instrText" if text == code else "w:t")
+                element.set(qn("xml:space"), "preserve")
+                element.text = text
+            run._r.append(element)
+        end = OxmlElement("w:fldChar")
+        end.set(qn("w:fldCharType"), "end")
+        run._r.append(end)
+
+    field(" PAGE ")
+    paragraph.add_run(" / ").font.size = Pt(7)
+    field(" NUMPAGES ")
+
+
+def _docx_shade(cell: Any, fill: str) -> None:
+    """A cell's background (the header rows grey, as in the PDF)."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", fill)):
+        shading.set(qn(key), value)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
 def _docx_cell(cell: Any, value: Cell) -> None:
     if not value.links:
         cell.text = value.text
@@ -573,6 +806,7 @@ def _docx_cell(cell: Any, value: Cell) -> None:
 
 def _docx_block(cell: Any, document: Document, block: Signature, *, first: bool) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
 
     lines = [
         f"{document.place}, {tanggal(document.day)}" if first else block.position_text,
@@ -583,11 +817,14 @@ def _docx_block(cell: Any, document: Document, block: Signature, *, first: bool)
         document.signature_name(block),
         f"NIP {block.nip}" if block.nip else "",
     ]
-    cell.text = lines[0]
-    for text in lines[1:]:
-        cell.add_paragraph(text)
-    for paragraph in cell.paragraphs:
+    cell.text = ""
+    for index, text in enumerate(lines):
+        paragraph = cell.paragraphs[0] if index == 0 else cell.add_paragraph()
+        run = paragraph.add_run(text)
+        if index == 5:  # the name, as the PDF prints it
+            run.bold = run.underline = True
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(0)
 
 
 def _docx_signatures(out: Any, document: Document, width_cm: float) -> None:
@@ -642,41 +879,77 @@ def docx(document: Document) -> bytes:
     style.font.name = "DejaVu Sans"
     style.font.size = Pt(9)
     kop.docx_letterhead(out, document.letterhead, width_cm=text_width)
-    for text, bold in ((document.title, True), (document.subtitle, False)):
+    for text, bold in ((document.title.upper(), True), (document.subtitle, False)):
         paragraph = out.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.space_after = Pt(2)
         paragraph.add_run(text).bold = bold
+    # The city document's summary, chain and disposition before the forms, as in the PDF.
+    for text in record_lines(document):
+        paragraph = out.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.add_run(text).bold = text.endswith(":")
+        paragraph.paragraph_format.keep_with_next = text.endswith(":")
     widths = [Cm(text_width * share / 100) for share in document.widths]
     width = len(document.columns)
+    table: Any = None
     for part in document.sections:
         if len(document.sections) > 1:
-            out.add_paragraph().add_run(part.title).bold = True
+            title = out.add_paragraph()
+            title.add_run(part.title).bold = True
+            title.paragraph_format.keep_with_next = True
         table = out.add_table(rows=2, cols=width)
         table.style = "Table Grid"
         for index, column in enumerate(document.columns):
-            table.rows[0].cells[index].text = column.heading
-            table.rows[1].cells[index].text = str(column.number)
+            for cell, text, size in (
+                (table.rows[0].cells[index], column.heading, 9),
+                (table.rows[1].cells[index], str(column.number), 7),
+            ):
+                cell.text = ""
+                paragraph = cell.paragraphs[0]
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                run = paragraph.add_run(text)
+                run.bold, run.font.size = size == 9, Pt(size)
+                _docx_shade(cell, "EEEEEE")
         _docx_row_flags(table.rows[0], header=True)
         _docx_row_flags(table.rows[1], header=True)
         for group in part.groups:
-            cells = table.add_row().cells
+            heading = table.add_row()
+            _docx_row_flags(heading)
+            cells = heading.cells
             merged = cells[0].merge(cells[width - 1]) if width > 1 else cells[0]
-            merged.text = group["heading"]
+            merged.text = ""
+            merged.paragraphs[0].add_run(group["heading"]).bold = True
+            # A group's heading stays on the page of its first row.
+            merged.paragraphs[0].paragraph_format.keep_with_next = True
+            _docx_shade(merged, "F6F6F6")
             for item in group["rows"]:
                 row = table.add_row()
                 _docx_row_flags(row)
                 for index, value in enumerate(item["cells"]):
                     _docx_cell(row.cells[index], value)
+                    if value.center:
+                        row.cells[index].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
         kop.docx_column_widths(table, widths)
         if len(document.sections) > 1:
-            out.add_paragraph(f"SHA-256: {part.sha256}")
-    for text in [*record_lines(document), *survey_lines(document), *legend_lines(document)]:
-        out.add_paragraph(text)
-    out.add_paragraph()
+            out.add_paragraph(f"SHA-256: {part.sha256}").runs[0].font.size = Pt(7)
+    # The closing (the survey results where there are some, the Keterangan, then the
+    # signatures) stays together and with the table's last row: never a page with only the
+    # signatory (issue 19).
+    if table is not None:
+        for cell in table.rows[-1].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    for text in ["", *survey_lines(document), *legend_lines(document), ""]:
+        paragraph = out.add_paragraph()
+        paragraph.paragraph_format.space_after = Pt(0)
+        paragraph.paragraph_format.keep_with_next = True
+        paragraph.add_run(text).bold = text == "Keterangan:"
     _docx_signatures(out, document, text_width)
     footer = section.footer.paragraphs[0]
-    footer.text = f"{document.note} · SHA-256: {document.sha256}"
+    footer.text = f"{document.note} · SHA-256: {document.sha256}\t"
     footer.runs[0].font.size = Pt(7)
+    _docx_page_number(footer)
     buffer = io.BytesIO()
     out.save(buffer)
     return buffer.getvalue()

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from budaya import unit_pages
 from budaya.accounts.models import Role
 from budaya.files import attach
 from budaya.frameworks.selectors import current_adoptions
@@ -232,6 +233,8 @@ def unit_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "can_edit": selectors.is_city_admin(request.user, government),
             "can_edit_letterhead": selectors.may_edit_letterhead(request.user, unit),
             "deactivate_form": DeactivateForm(initial={"active_to": timezone.localdate()}),
+            # What the apps built on the units show here (monev: the open follow-ups).
+            "sections": unit_pages.sections_for(request.user, unit),
         },
     )
 

@@ -710,7 +710,7 @@ PINNED: dict[str, int] = {
     "org:setup": 7,
     "org:unit_list": 7,
     "org:unit_create": 7,
-    "org:unit_detail": 11,
+    "org:unit_detail": 12,
     "org:unit_edit": 8,
     "org:unit_letterhead": 7,
     "org:employee_list": 9,

@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -346,3 +349,88 @@ def test_the_partial_city_reports_of_before_become_versions_with_their_hashes(sc
         ("acknowledge", scene.mayor.pk),
     ]
     assert all(c.verify() for c in CityReport.objects.all())
+
+
+def test_the_agency_page_shows_its_open_follow_ups_to_who_may_read_them(
+    scene, world, client, django_assert_num_queries
+):
+    """Issue 19, Deliver 2: the directions land "on the agency's page": the unit's page lists
+    the agency's open follow-ups (due date, status, link) to whoever may read them, in one
+    query whatever their number; done ones leave the list."""
+    _accepted(scene, scene.agency, scene.team, scene.head)
+    city = services.consolidate(scene.period, scene.admin)
+    services.forward(city, scene.sekda, note="Mohon arahan")
+    due = timezone.localdate() + datetime.timedelta(days=30)
+    services.acknowledge(
+        city,
+        scene.mayor,
+        disposition="Perkuat internalisasi nilai.",
+        directions=[
+            services.Direction(unit=scene.agency, text="Evaluasi apel pagi", due_on=due),
+            services.Direction(unit=scene.other_agency, text="Susun SK tim", due_on=due),
+        ],
+    )
+    slug = scene.government.slug
+    mine = FollowUp.objects.get(unit=scene.agency)
+    page_of = {
+        unit: reverse("org:unit_detail", args=[slug, unit.pk])
+        for unit in (scene.agency, scene.other_agency)
+    }
+    link = f'href="{reverse("monev:follow_up", args=[slug, mine.pk])}"'
+
+    for user in (scene.admin, scene.mayor, scene.team, scene.head):
+        client.force_login(user)
+        body = client.get(page_of[scene.agency]).content.decode()
+        assert "Tindak lanjut arahan pimpinan yang belum selesai" in body
+        assert link in body and "Evaluasi apel pagi" in body
+        assert "Belum selesai" in body and "Susun SK tim" not in body
+        # The link opens for each of them.
+        assert client.get(reverse("monev:follow_up", args=[slug, mine.pk])).status_code == 200
+    client.force_login(scene.admin)
+    body = client.get(page_of[scene.other_agency]).content.decode()
+    assert "Susun SK tim" in body and "Evaluasi apel pagi" not in body
+
+    # Another agency's people never see this agency's directions, on any page.
+    client.force_login(scene.other_team)
+    assert "Evaluasi apel pagi" not in client.get(page_of[scene.agency]).content.decode()
+    assert "Susun SK tim" in client.get(page_of[scene.other_agency]).content.decode()
+    # A sub-unit with none shows no such section.
+    client.force_login(scene.admin)
+    sub = client.get(reverse("org:unit_detail", args=[slug, world.sub_unit.pk]))
+    assert "Tindak lanjut arahan pimpinan" not in sub.content.decode()
+
+    # Past its due date it says so; one query whatever the number of follow-ups.
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    FollowUp.objects.filter(pk=mine.pk).update(due_on=yesterday)
+    client.force_login(scene.admin)
+    client.get(page_of[scene.agency])
+    with CaptureQueriesContext(connection) as one:
+        body = client.get(page_of[scene.agency]).content.decode()
+    assert "lewat tenggat" in body
+    FollowUp.objects.bulk_create(
+        FollowUp(
+            government=scene.government,
+            period=scene.period,
+            city=city,
+            unit=scene.agency,
+            text=f"Arahan {number}",
+            due_on=due,
+        )
+        for number in range(25)
+    )
+    with django_assert_num_queries(len(one)):
+        body = client.get(page_of[scene.agency]).content.decode()
+    assert len(re.findall(r"/follow-ups/\d+/", body)) == 20  # the rest a click away
+    assert "Semua tindak lanjut yang belum selesai" in body
+
+    # Reported done, it leaves the agency's page.
+    FollowUp.objects.exclude(pk=mine.pk).delete()
+    client.force_login(scene.team)
+    answer = client.post(
+        reverse("monev:follow_up", args=[slug, mine.pk]), {"done_note": "Evaluasi dilakukan"}
+    )
+    assert answer.status_code == 302
+    body = client.get(page_of[scene.agency]).content.decode()
+    assert (
+        "Evaluasi apel pagi" not in body and "Tidak ada tindak lanjut yang belum selesai." in body
+    )
