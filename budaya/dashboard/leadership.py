@@ -39,6 +39,7 @@ from budaya.activities.obligations import Tally
 from budaya.dashboard import selectors
 from budaya.dashboard.figures import STATUS_WORDS, charts_of
 from budaya.dashboard.models import LeadershipReport
+from budaya.monev import rules
 from budaya.monev import services as monev_services
 from budaya.monev.exports import local_only_fetcher, stylesheet_uri
 from budaya.monev.models import FollowUp
@@ -48,8 +49,10 @@ from budaya.rulebook.document import RulebookDocument, Signatory
 from budaya.rulebook.selectors import current_rulebook
 
 STYLESHEET = "budaya/documents/leadership.css"
-# The charts of the appendix, in the dashboard's order.
-CHARTS = ("maturity", "status", "on_time", "obligations", "forms")
+# The charts of the appendix, in the dashboard's order. Not the maturity by agency: a bar pair
+# per agency is taller than a page for a city (33 agencies), and appendix A lists the same
+# levels.
+CHARTS = ("status", "on_time", "obligations", "forms")
 # Where the signatory of the leadership report is read, first found first: its own entry, else
 # the office that passes the city report up, else the city report's signer.
 SIGNATORY_SLOTS = (
@@ -148,6 +151,8 @@ def content(report: LeadershipReport, *, today: datetime.date) -> dict[str, Any]
     (a city role: every agency)."""
     government, period = report.government, report.period
     data = selectors.dashboard(report.requested_by, government, period=period, kind="", today=today)
+    # A rulebook without a maturity table (T) has no levels to show or rank by.
+    has_maturity = rules.book_of(period).monev.maturity is not None
     reporting = {line.agency.pk: line for line in period_lines(period)}
     activities = {agency.pk: sum(count for _form, count in cells) for agency, cells in data["heat"]}
     rows = []
@@ -161,8 +166,8 @@ def content(report: LeadershipReport, *, today: datetime.date) -> dict[str, Any]
                 submitted_at=found.submitted_at if found else None,
                 status=line.status,
                 version=summary.version if summary else None,
-                claimed=summary.own_level if summary else None,
-                verified=summary.verified_level if summary else None,
+                claimed=summary.own_level if summary and has_maturity else None,
+                verified=summary.verified_level if summary and has_maturity else None,
                 obligations=line.obligations,
                 team_problems=len(line.team_problems),
                 activities=activities.get(line.agency.pk, 0),
@@ -185,6 +190,8 @@ def content(report: LeadershipReport, *, today: datetime.date) -> dict[str, Any]
         "head_title": book.head_of_government.title,
         "today": today,
         "data": data,
+        "has_maturity": has_maturity,
+        "header_rows": 2 if has_maturity else 1,
         "base_url": report.base_url,
         "named": {
             status: [row for row in appendix if row.reporting == status]

@@ -134,7 +134,7 @@ def test_the_pdf_holds_the_letterhead_the_agencies_behind_the_follow_ups_and_the
     assert "LAPORAN PIMPINAN" in first and "Monev 2025" in first
     # The summary names who reported how; both agencies are behind, with the dashboard's words.
     assert "Melapor tepat waktu (0)" in everything and "Terlambat melapor (0)" in everything
-    not_reported = everything.split("Tidak melapor (2)")[1].split("Tingkat kematangan")[0]
+    not_reported = everything.split("Tidak melapor (2)")[1].split("Tingkat maturitas")[0]
     assert "Dinas Pendidikan" in not_reported and "Dinas Kesehatan" in not_reported
     assert "Belum ada laporan untuk Monev 2025 (batas waktu 31-08-2025)." in everything
     assert "Laporan belum disampaikan sampai batas waktu 31-08-2025 (Draf)." in everything
