@@ -882,7 +882,10 @@ PINNED: dict[str, int] = {
     "surveys:export": 8,
     "surveys:answer": 6,
     "dashboard:start": 4,
-    "dashboard:government": 31,
+    # Issue 20 item 4: the period's latest leadership report, for the city roles.
+    "dashboard:government": 32,
+    "dashboard:report": 7,
+    "dashboard:report_file": 6,
 }
 
 
