@@ -121,7 +121,7 @@ def _end(report: LeadershipReport, status: str, **fields: Any) -> None:
         locked.status = status
         locked.finished_at = timezone.now()
         locked.save()
-        after = {"status": status}
+        after: dict[str, Any] = {"status": status}
         if status == LeadershipReport.Status.READY:
             after |= {"sha256": locked.sha256, "pages": locked.pages}
         audit.record(None, AuditAction.UPDATE, locked, before={"status": before}, after=after)

@@ -4,6 +4,8 @@ their agency against the city. Every figure links to the rows it counts (docs/da
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -135,7 +137,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         LeadershipReport.objects.filter(pk=report.pk)
     ):
         report.refresh_from_db()  # its worker died
-    context = {"government": government, "report": report}
+    context: dict[str, Any] = {"government": government, "report": report}
     if request.htmx and request.GET.get("partial") == "progress":  # type: ignore[attr-defined]
         if report.is_running:
             return render(request, "dashboard/_leadership_progress.html", context)
