@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from budaya.activities.models import ActivityValue
 from budaya.monev import rules
-from budaya.monev.models import CityReport, ReportRow, ReportSummary, ReportVersion
+from budaya.monev.models import CityReport, Period, ReportRow, ReportSummary, ReportVersion
 from budaya.org.models import Unit
 
 # How many of the most frequent problems and solutions are shown.
@@ -85,18 +85,18 @@ def _frequent(texts: list[str]) -> list[tuple[str, int]]:
     return [(shown[key], count) for key, count in counts.most_common(TOP)]
 
 
-def city_summary(city: CityReport) -> CitySummary:
-    """The summary of one version of the period's city report."""
-    period = city.period
-    content = json.loads(city.canonical)
-    held = {item["unit"]["code"]: item for item in content["reports"]}
-    agencies = list(period.agencies())
+def period_lines(period: Period) -> list[AgencyLine]:
+    """Every agency of the period, named: reported on time (its first version submitted by the
+    deadline), late, or not at all, with its maturity levels claimed and verified (from the
+    maintained ``ReportSummary``). Three queries whatever the number of agencies; the city
+    report's summary and the leadership report (issue 20 item 4) both read it."""
+    government_id = period.government_id
     summaries = {
         s.unit_id: s
-        for s in ReportSummary.objects.filter(government=city.government, period=period)
+        for s in ReportSummary.objects.filter(government_id=government_id, period=period)
     }
     first = dict(
-        ReportVersion.objects.filter(government=city.government, report__period=period)
+        ReportVersion.objects.filter(government_id=government_id, report__period=period)
         .values("report__unit_id")
         .annotate(first=Min("submitted_at"))
         .values_list("report__unit_id", "first")
@@ -107,25 +107,36 @@ def city_summary(city: CityReport) -> CitySummary:
         timezone.get_current_timezone(),
     )
     lines = []
-    for agency in agencies:
+    for agency in period.agencies():
         submitted = first.get(agency.pk)
         status = (
             NOT_REPORTED if submitted is None else ON_TIME if submitted < end_of_deadline else LATE
         )
         summary = summaries.get(agency.pk)
-        item = held.get(agency.code)
         lines.append(
             AgencyLine(
                 agency=agency,
                 status=status,
                 submitted_at=submitted,
                 report_id=summary.report_id if summary else None,
-                version=item["version"] if item else None,
-                rows=len(item["content"]["rows"]) if item else 0,
                 own_level=summary.own_level if summary else None,
                 verified_level=summary.verified_level if summary else None,
             )
         )
+    return lines
+
+
+def city_summary(city: CityReport) -> CitySummary:
+    """The summary of one version of the period's city report."""
+    period = city.period
+    content = json.loads(city.canonical)
+    held = {item["unit"]["code"]: item for item in content["reports"]}
+    lines = period_lines(period)
+    for line in lines:
+        item = held.get(line.agency.code)
+        if item:
+            line.version = item["version"]
+            line.rows = len(item["content"]["rows"])
     held_ids = [line.report_id for line in lines if line.version is not None and line.report_id]
     rows = ReportRow.objects.filter(government=city.government, report_id__in=held_ids)
     texts = list(rows.values_list("problems", "solutions"))

@@ -148,6 +148,13 @@ KINDS: dict[str, Kind] = {
             _("{reason}\nEnd or replace the membership in {team}.\n\nOpen it: {url}"),
             ("team", "agency", "name", "reason"),
         ),
+        Kind(
+            "dashboard.leadership_report.ready",
+            _("Leadership report ready"),
+            _("Leadership report ready: {period}"),
+            _("The leadership report of {period}, version {version}, is ready.\n\nOpen it: {url}"),
+            ("period", "version"),
+        ),
     )
 }
 

@@ -384,7 +384,7 @@ class ChainStep(Cited):
 
 @dataclass(frozen=True)
 class Signatory(Cited):
-    # agency_report or city_report
+    # agency_report, city_report, certificate or leadership_report (issue 20 item 4)
     document: str = ""
     # signs, forwards (passes it up, e.g. the regional secretary) or acknowledges
     position: str = ""

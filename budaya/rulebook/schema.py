@@ -25,7 +25,7 @@ TEAMS_SCHEMA_PATH = TEAMS_SCHEMA_PATH / "eligibility-rules.schema.json"
 # Who acts at a step of the approval chain or signs a document, besides the offices of the file.
 BUILT_IN_ACTORS = ("agency_team", "agency_head", "city_team")
 BUILT_IN_SIGNERS = ("agency_team_chair", "agency_head", "city_team_chair")
-DOCUMENTS = ("agency_report", "city_report", "certificate")
+DOCUMENTS = ("agency_report", "city_report", "certificate", "leadership_report")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
 # What in the product can give evidence for a maturity item or an evaluation area: the KBKs'
 # problem solving (issue 21), the agency's survey results and participation (issue 22).

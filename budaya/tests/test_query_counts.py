@@ -10,6 +10,7 @@ added to the registry fails here until it has its arguments below and its pin.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from django.utils import timezone
 from budaya.accounts.models import Role, SignInAttempt, User
 from budaya.accounts.permissions import PUBLIC, ROUTES, SIGNED_IN, walk
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
+from budaya.dashboard.models import LeadershipReport
 from budaya.frameworks.selectors import current_adoptions
 from budaya.monev.models import CityReport, FollowUp, Period, Report, State
 from budaya.notifications.models import Email, Notification
@@ -171,6 +173,17 @@ def _site(generated: Generated, sysadmin: User) -> Site:
             created_by=users[Role.CITY_ADMIN],
         ),
         "version": adoption.version,
+        # Issue 20 item 4: a ready leadership report of the period (a small PDF).
+        "leadership_report": LeadershipReport.objects.create(
+            **mine,
+            period=period,
+            number=1,
+            status=LeadershipReport.Status.READY,
+            file=ContentFile(b"%PDF-1.4\n", name="laporan.pdf"),
+            sha256=hashlib.sha256(b"%PDF-1.4\n").hexdigest(),
+            pages=1,
+            requested_by=users[Role.CITY_ADMIN],
+        ),
         "rulebook_version": _rulebook_versions(government, versions=len(generated.agencies) // 3),
         **_problem_solving(government, team, scale=len(generated.agencies)),
         **_competitions(government, users, scale=len(generated.agencies)),
@@ -668,6 +681,8 @@ ARGS: dict[str, Args] = {
     "competitions:certificate": _in_gov("award"),
     "dashboard:government": _gov,
     "dashboard:province": lambda s: {"code": s.government.kemendagri_code.split(".")[0]},
+    "dashboard:report": _in_gov("leadership_report"),
+    "dashboard:report_file": _in_gov("leadership_report"),
 }
 
 # Queries of each page (for the larger government; the small one must give the same).
@@ -873,10 +888,12 @@ PINNED: dict[str, int] = {
     "dashboard:start": 4,
     # +6: participation per agency (issue 22): the policy, employees, declarations,
     # commitments, twibbons and the pulses' tallies, each grouped by unit in one query.
-    "dashboard:government": 38,  # + activities by value (issue 25)
+    "dashboard:government": 39,  # + activities by value (issue 25), + the leadership report (item 4)
     # Issue 20 item 5: grouped reads of the rollups, whatever the number of governments.
     "dashboard:national": 7,
     "dashboard:province": 7,
+    "dashboard:report": 7,
+    "dashboard:report_file": 6,
 }
 
 
