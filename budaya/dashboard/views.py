@@ -8,10 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from budaya.dashboard import selectors
 from budaya.dashboard.figures import charts_of, heatmap
+from budaya.fragments import cached_fragment, scope_key
 from budaya.monev import selectors as monev
 from budaya.org.models import Unit
 from budaya.org.selectors import governments_visible_to
@@ -45,7 +47,27 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
         kind = ""
     book = current_rulebook(government)
     secretary = book.regional_secretary
-    data = selectors.dashboard(request.user, government, period=period, kind=kind, today=today)
+
+    def render_figures() -> str:
+        data = selectors.dashboard(request.user, government, period=period, kind=kind, today=today)
+        return render_to_string(
+            "dashboard/_figures.html",
+            {
+                "government": government,
+                "period": period,
+                "data": data,
+                "charts": charts_of(government, period, data),
+                "heatmap": heatmap(government, data),
+                "behind_first": data["behind"][:BEHIND_FIRST],
+                "behind_rest": data["behind"][BEHIND_FIRST:],
+            },
+        )
+
+    # The figures are kept per government and version (issue 25, budaya/fragments.py): they
+    # are computed again only after a write of the government, on a new day, or for another
+    # period, kind, language or part of the government read.
+    parts = (scope_key(request.user, government.pk), period.pk if period else "", kind, today)
+    figures = cached_fragment("dashboard:government", government.pk, parts, render_figures)
     return render(
         request,
         "dashboard/dashboard.html",
@@ -55,11 +77,8 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
             "period": period,
             "kinds": kinds,
             "kind": kind,
-            "data": data,
-            "charts": charts_of(government, period, data),
-            "heatmap": heatmap(government, data),
-            "behind_first": data["behind"][:BEHIND_FIRST],
-            "behind_rest": data["behind"][BEHIND_FIRST:],
+            "city": selectors.sees_city(request.user, government),
+            "figures": figures,
             "head_title": book.head_of_government.title,
             "secretary_title": secretary.title if secretary else "",
         },

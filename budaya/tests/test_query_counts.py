@@ -949,3 +949,32 @@ def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites
         if PINNED.get(name) != count
     }
     assert changed == {}, "query counts changed: update PINNED if the change is intended"
+
+
+# The boards are kept per government and version (issue 25, ``budaya/fragments.py``): PINNED
+# holds what a request costs when its board is served as kept (the count above measures the
+# second request), and here what it costs when the board is computed afresh, pinned likewise at
+# both sizes: computing it issues no query per agency, team or cell either.
+BOARDS_COMPUTED = {
+    "activities:compliance": 0,
+    "teams:compliance": 0,
+    "dashboard:government": 0,
+}
+
+
+def test_boards_computed_afresh_issue_as_many_queries_for_a_larger_government(client, sites):
+    from django.core.cache import cache
+
+    measured: dict[str, list[int]] = {}
+    for name in BOARDS_COMPUTED:
+        role = _role(name, ROUTES[name].who)
+        for site in sites:
+            url = reverse(name, kwargs=ARGS[name](site))
+            client.force_login(site.users[role])
+            client.get(url)  # sessions and the per-process caches warm, as in _measure
+            cache.clear()  # the board (and the menu's counts) no longer kept
+            with CaptureQueriesContext(connection) as queries:
+                response = client.get(url)
+            assert response.status_code == 200, f"{name}: {response.status_code}"
+            measured.setdefault(name, []).append(len(queries))
+    assert measured == {name: [count, count] for name, count in BOARDS_COMPUTED.items()}
