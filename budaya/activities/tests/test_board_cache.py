@@ -28,6 +28,10 @@ def _board(client, world, obligation) -> tuple[str, list[str]]:
     return response.content.decode(), [query["sql"] for query in queries.captured_queries]
 
 
+def _table(html: str) -> str:
+    return html[html.index('<table class="board">') : html.index("</table>")]
+
+
 def _reads_aggregate(sql: list[str]) -> bool:
     return any('"activities_activitymonth"' in query for query in sql)
 
@@ -42,7 +46,7 @@ def test_the_board_is_computed_again_only_after_a_write_of_its_government(
     assert "0/12" in html and "1/12" not in html  # the twibbon of every 17th, none done
 
     again, sql = _board(client, world, twibbon)
-    assert again == html and not _reads_aggregate(sql)
+    assert _table(again) == _table(html) and not _reads_aggregate(sql)
 
     # A write of another government leaves this one's board as it was.
     with transaction.atomic():
