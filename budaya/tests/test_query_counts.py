@@ -671,8 +671,8 @@ ARGS: dict[str, Args] = {
 # Queries of each page (for the larger government; the small one must give the same).
 PINNED: dict[str, int] = {
     # Every app's "Tugas saya" provider (issue 20): a few counts each, whatever the size.
-    "home": 25,
-    "menu": 22,  # the same providers, asked for once the cached counts were forgotten
+    "home": 26,  # +1 (issue 25): the obligations read the unit paths, then the aggregate unjoined
+    "menu": 23,  # the same providers, asked for once the cached counts were forgotten
     "healthz": 1,
     "login": 0,
     "accounts:password_reset": 0,
@@ -727,7 +727,7 @@ PINNED: dict[str, int] = {
     "teams:rules_schema": 0,
     "teams:team_list": 15,  # the count of the paginator
     "teams:team_create": 11,
-    "teams:compliance": 15,
+    "teams:compliance": 8,  # kept (issue 25); computed afresh: BOARDS_COMPUTED
     "teams:team_detail": 15,
     "teams:team_edit": 11,
     "teams:team_chart": 14,
@@ -769,12 +769,12 @@ PINNED: dict[str, int] = {
     "activities:start": 4,
     "activities:evidence_file": 4,
     "activities:evidence_thumbnail": 4,
-    "activities:list": 18,
+    "activities:list": 19,  # +1 (issue 25): the unit paths read apart from the aggregate
     "activities:export": 10,
     "activities:create": 12,
     "activities:gallery": 8,
     "activities:calendar": 8,
-    "activities:compliance": 10,
+    "activities:compliance": 8,  # kept (issue 25); computed afresh: BOARDS_COMPUTED
     "activities:form_list": 8,
     "activities:form_edit": 7,
     "activities:obligation_list": 8,
@@ -867,7 +867,7 @@ PINNED: dict[str, int] = {
     "surveys:export": 8,
     "surveys:answer": 6,
     "dashboard:start": 4,
-    "dashboard:government": 31,
+    "dashboard:government": 9,  # kept (issue 25); computed afresh: BOARDS_COMPUTED
 }
 
 
@@ -956,9 +956,9 @@ def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites
 # second request), and here what it costs when the board is computed afresh, pinned likewise at
 # both sizes: computing it issues no query per agency, team or cell either.
 BOARDS_COMPUTED = {
-    "activities:compliance": 0,
-    "teams:compliance": 0,
-    "dashboard:government": 0,
+    "activities:compliance": 14,
+    "teams:compliance": 18,
+    "dashboard:government": 36,
 }
 
 
