@@ -175,28 +175,32 @@ def done_dates(
     agencies: list[Unit], forms: list[int], start: datetime.date, end: datetime.date
 ) -> dict[tuple[int, int], list[datetime.date]]:
     """(agency id, form id) -> sorted dates of activities done there, read from the maintained
-    ``ActivityMonth`` rows (one query; one row per unit, form and month, not per activity)."""
+    ``ActivityMonth`` rows (two queries: the government's unit paths, then one row per unit,
+    form and month, not per activity)."""
     if not agencies or not forms:
         return {}
     government_id = agencies[0].government_id
     agency_paths = {agency.path: agency for agency in agencies}
-    path_filter = Q()
-    for path in agency_paths:
-        path_filter |= Q(unit__path__startswith=path)
-    rows = (
-        ActivityMonth.objects.filter(
-            government_id=government_id,
-            form_id__in=forms,
-            month__gte=start.replace(day=1),
-            month__lte=end,
-        )
-        .filter(path_filter)
-        .values_list("unit__path", "form_id", "month", "days")
-    )
+    # Each unit's agency from the government's unit paths (by its index), not a join of the
+    # aggregate with every unit under one LIKE per agency: PostgreSQL scanned the units of every
+    # government in the database for those (issue 25: the cost grew with the province).
+    agency_of_unit = {
+        unit_id: agency
+        for unit_id, path in Unit.objects.filter(government_id=government_id)
+        .order_by()
+        .values_list("pk", "path")
+        if (agency := _agency_of(path, agency_paths)) is not None
+    }
+    rows = ActivityMonth.objects.filter(
+        government_id=government_id,
+        form_id__in=forms,
+        month__gte=start.replace(day=1),
+        month__lte=end,
+    ).values_list("unit_id", "form_id", "month", "days")
     # The sub-units' days merged as bits first: each day becomes a date once.
     masks: dict[tuple[int, int], dict[datetime.date, int]] = defaultdict(lambda: defaultdict(int))
-    for path, form_id, month, days in rows:
-        agency = _agency_of(path, agency_paths)
+    for unit_id, form_id, month, days in rows:
+        agency = agency_of_unit.get(unit_id)
         if agency is not None:
             masks[(agency.pk, form_id)][month] |= days
     return {

@@ -18,6 +18,7 @@ from django.http import (
     HttpResponseRedirect,
 )
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from budaya.activities.forms import (
 )
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.files import attach
+from budaya.fragments import cached_fragment, scope_key
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
@@ -386,14 +388,33 @@ def compliance(request: HttpRequest, slug: str) -> HttpResponse:
         chosen = next((o for o in obligations if o.pk == int(raw)), None)
         if chosen is None:
             raise Http404
-    board = selectors.compliance_board(request.user, government, year, chosen, today)
+
+    def render_board() -> str:
+        board = selectors.compliance_board(request.user, government, year, chosen, today)
+        return render_to_string(
+            "activities/_compliance_board.html",
+            {
+                "board": board,
+                "list_url": reverse("activities:list", args=[government.slug]),  # not per cell
+                "chosen": chosen,
+            },
+        )
+
+    # The board's table is kept per government and version (issue 25, budaya/fragments.py): it
+    # is computed again only after a write of the government, on a new day, or for another
+    # year, obligation, language or part of the government seen.
+    parts = (scope_key(request.user, government.pk), year, chosen.pk if chosen else "", today)
+    board_html = (
+        cached_fragment("activities:compliance", government.pk, parts, render_board)
+        if obligations
+        else ""
+    )
     return render(
         request,
         "activities/compliance.html",
         {
             "government": government,
-            "board": board,
-            "list_url": reverse("activities:list", args=[government.slug]),  # once, not per cell
+            "board_html": board_html,
             "year": year,
             "years": list(range(today.year - 3, today.year + 2)),
             "obligations": obligations,

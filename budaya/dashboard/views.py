@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -20,6 +21,7 @@ from budaya.dashboard import regions, selectors, services
 from budaya.dashboard.figures import charts_of, heatmap, value_heatmap
 from budaya.dashboard.models import LeadershipReport
 from budaya.files import attach
+from budaya.fragments import cached_fragment, scope_key
 from budaya.monev import selectors as monev
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to
@@ -53,13 +55,35 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
         kind = ""
     book = current_rulebook(government)
     secretary = book.regional_secretary
-    data = selectors.dashboard(request.user, government, period=period, kind=kind, today=today)
+
+    def render_figures() -> str:
+        data = selectors.dashboard(request.user, government, period=period, kind=kind, today=today)
+        return render_to_string(
+            "dashboard/_figures.html",
+            {
+                "government": government,
+                "period": period,
+                "data": data,
+                "charts": charts_of(government, period, data),
+                "heatmap": heatmap(government, data),
+                "value_heatmap": value_heatmap(government, data),
+                "behind_first": data["behind"][:BEHIND_FIRST],
+                "behind_rest": data["behind"][BEHIND_FIRST:],
+            },
+        )
+
+    # The figures are kept per government and version (issue 25, budaya/fragments.py): they
+    # are computed again only after a write of the government, on a new day, or for another
+    # period, kind, language or part of the government read.
+    parts = (scope_key(request.user, government.pk), period.pk if period else "", kind, today)
+    figures = cached_fragment("dashboard:government", government.pk, parts, render_figures)
+    city = selectors.sees_city(request.user, government)
     # The leadership report of the period (issue 20 item 4): the city roles ask for it here.
     latest_report = (
         LeadershipReport.objects.filter(government=government, period=period)
         .order_by("-number")
         .first()
-        if data["city"] and period is not None
+        if city and period is not None
         else None
     )
     return render(
@@ -71,12 +95,8 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
             "period": period,
             "kinds": kinds,
             "kind": kind,
-            "data": data,
-            "charts": charts_of(government, period, data),
-            "heatmap": heatmap(government, data),
-            "value_heatmap": value_heatmap(government, data),
-            "behind_first": data["behind"][:BEHIND_FIRST],
-            "behind_rest": data["behind"][BEHIND_FIRST:],
+            "city": city,
+            "figures": figures,
             "head_title": book.head_of_government.title,
             "secretary_title": secretary.title if secretary else "",
             "latest_report": latest_report,

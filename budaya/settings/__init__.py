@@ -262,6 +262,10 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "budaya@localhost")
 BUDAYA_BASE_URL = env("BUDAYA_BASE_URL", "http://127.0.0.1:8000")
 # Seconds the menu's counts of "what awaits me" are kept per user (issue 20, budaya/navigation.py).
 BUDAYA_PENDING_CACHE_SECONDS = envint("BUDAYA_PENDING_CACHE_SECONDS", 60)
+# Seconds a board's rendered fragment is kept (issue 25, budaya/fragments.py). Each is keyed on
+# its government's version and the day, so a write or a new day makes a new one; this only bounds
+# how long an unused one stays in memory.
+BUDAYA_FRAGMENT_CACHE_SECONDS = envint("BUDAYA_FRAGMENT_CACHE_SECONDS", 24 * 60 * 60)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budaya.accounts.models import Role
 from budaya.files import attach
+from budaya.fragments import cached_fragment
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
 from budaya.pagination import page_of, query_without_page
@@ -563,15 +565,20 @@ def compliance(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     if not _is_board_reader(request.user, government):
         raise PermissionDenied
-    board = selectors.compliance(government, timezone.localdate())
+    today = timezone.localdate()
+    can_fix = org_selectors.is_city_admin(request.user, government)
+
+    def render_board() -> str:
+        board = selectors.compliance(government, today)
+        return render_to_string(
+            "teams/_compliance_board.html", {"board": board, "can_fix": can_fix}
+        )
+
+    # Kept per government and version (issue 25, budaya/fragments.py): computed again only
+    # after a write of the government or on a new day (decrees age, members' terms end).
+    board_html = cached_fragment("teams:compliance", government.pk, (can_fix, today), render_board)
     return render(
-        request,
-        "teams/compliance.html",
-        {
-            "government": government,
-            "board": board,
-            "can_fix": org_selectors.is_city_admin(request.user, government),
-        },
+        request, "teams/compliance.html", {"government": government, "board_html": board_html}
     )
 
 

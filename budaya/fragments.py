@@ -1,0 +1,71 @@
+"""Rendered fragments of the boards, cached per government and its version (issue 25, item 1).
+
+A board (the obligations board, the teams compliance board) is computed from many rows: the
+cells of 60 agencies × 12 months, every team with its members and decrees. Its HTML is kept in
+the cache under a key made of
+
+- the government and its **version**: the length of the government's audit chain
+  (``accounts.AuditChain``). Every write of a government is audited in its own transaction
+  (docs/security.md), so the length changes with, and only with, a committed write of that
+  government: any write that can change a board makes a new key, and the old fragment is never
+  read again (it expires). Reading the version is one query by primary key;
+- what else the fragment depends on: the language, the day (what is due depends on it), the
+  part of the government the user sees (``scope_key``) and the page's own parameters.
+
+A write in one government never changes another's key: a government's boards do not depend on
+how many governments share the database. Writes that go around the services (a bulk load)
+write one audit entry (``generate_scale`` does), or the cache is cleared with them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
+
+from budaya.accounts.models import AuditChain
+
+
+def government_version(government_id: int) -> int:
+    """The government's version: how many audited writes it has had (one query)."""
+    length = (
+        AuditChain.objects.filter(government_id=government_id, key=f"g{government_id}")
+        .values_list("length", flat=True)
+        .first()
+    )
+    return length or 0
+
+
+def scope_key(user: Any, government_id: int) -> str:
+    """What of the government the user sees, from the grants already read for the request:
+    "all" for the city roles, else the agency subtrees (their unit paths)."""
+    scope = user.tenant_scope()
+    if scope.all_content or government_id in scope.governments:
+        return "all"
+    paths = sorted(path for gid, path in scope.subtrees if gid == government_id)
+    return ",".join(paths) or "none"
+
+
+def fragment_key(name: str, government_id: int, version: int, parts: Iterable[Any]) -> str:
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    detail = "|".join(str(part) for part in parts)
+    digest = hashlib.sha256(detail.encode()).hexdigest()[:24]
+    return f"fragment:{name}:{government_id}:{version}:{language}:{digest}"
+
+
+def cached_fragment(
+    name: str, government_id: int, parts: Iterable[Any], render: Callable[[], str]
+) -> SafeString:
+    """The fragment ``name`` of the government for ``parts``, rendered by ``render()`` only when
+    the cache does not hold it for the government's current version."""
+    key = fragment_key(name, government_id, government_version(government_id), parts)
+    html: str | None = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)
