@@ -199,8 +199,8 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
     # The largest agency's level of the results tree (a page of its units).
     from budaya.surveys.models import Figure
 
-    agency = Figure.objects.filter(survey=closed, depth=1).order_by("-invited").first()
-    assert agency is not None
+    largest = Figure.objects.filter(survey=closed, depth=1).order_by("-invited").first()
+    assert largest is not None
     form = [(f"item-{pk}", "4") for pk in item_ids] + [("comment", "Baik"), ("send", "1")]
     r = reverse
     kepala = f"kepala.{slug}"
@@ -215,7 +215,7 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         Target(
             "results (an agency's level)",
             f"admin.{slug}",
-            [r("surveys:detail", args=[slug, closed.pk]) + f"?group={agency.pk}"],
+            [r("surveys:detail", args=[slug, closed.pk]) + f"?group={largest.pk}"],
         ),
         Target("results (unit head)", kepala, [r("surveys:detail", args=[slug, closed.pk])]),
         Target("results export", f"admin.{slug}", [r("surveys:export", args=[slug, closed.pk])]),

@@ -507,7 +507,7 @@ def _send(
     # Opened before the tallies knew their items: the questionnaire's (locked) items.
     items = list(counts) or [str(pk) for pk in questionnaire.items.values_list("pk", flat=True)]
     draft = _merge(row.draft, points, comment, set(items), questionnaire)
-    answers = {item: draft.get(item) for item in items}
+    answers: dict[str, Any] = {item: draft.get(item) for item in items}
     if any(point is None for point in answers.values()):
         if draft != row.draft:
             row.draft = draft

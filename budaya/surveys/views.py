@@ -483,7 +483,8 @@ def _points(request: HttpRequest) -> dict[int, int]:
     """The answers on the form (``item-<id>``: a point); the service checks them against the
     survey's items."""
     points = {}
-    for name, raw in request.POST.items():
+    for name in request.POST:
+        raw = request.POST.get(name, "")
         if name.startswith("item-") and name[5:].isdigit() and raw.isdigit():
             points[int(name[5:])] = int(raw)
     return points
