@@ -8,12 +8,15 @@ default only the first is generated, `--governments 25` makes them all), then in
 - a closed whole-government pulse whose tallies hold the answers of 70 % of the employees,
   released through `close_survey` (a figure for every unit);
 - an employee login invited to enough open pulses of their unit to submit a different one on
-  every request.
+  every request;
+- in every other government generated, a whole-government pulse in progress (with
+  `--governments 25`: the province of 250,000 employees with a round in progress).
 
 It measures, in one run: `/bench/hello` signed in as that employee (the bare view), submitting a
 complete response (`surveys:answer`, POST with every item and "send"), and the results pages
-(the survey list, a closed survey's results for the city administrator, the leadership and a
-unit head, its XLSX export, the open round's participation), and prints the verdicts:
+(the survey list, a closed survey's results for the city administrator, the largest agency's
+level of the results tree, the leadership and a unit head, its XLSX export, the open round's
+participation, the employee's own page and answer page), and prints the verdicts:
 
 - submitting a response: at least 25 % of the signed-in bare view's throughput;
 - every results page: p95 under 300 ms.
@@ -155,6 +158,29 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
                 unit=employee.unit,
             )
             services.open_survey(actor=admin, survey=survey)
+        # The rest of the province (with --governments 25): a whole-government round in
+        # progress in every government, 250,000 people invited in all.
+        for other in Government.objects.exclude(pk=government.pk).order_by("pk"):
+            other_admin = User.objects.get(username=f"admin.{other.slug}")
+            other_questionnaire = services.generate_questionnaire(
+                actor=other_admin,
+                government=other,
+                version=current_adoptions([other])[other.pk].version,
+                name="Bench",
+                scale="agree5",
+                comments=True,
+                source="values",
+            )
+            survey = services.create_survey(
+                actor=other_admin,
+                government=other,
+                questionnaire=other_questionnaire,
+                kind="pulse",
+                title="Round in progress",
+                opens_on=today,
+                closes_on=until,
+            )
+            services.open_survey(actor=other_admin, survey=survey)
         print(f"Surveys made in {time.perf_counter() - started:.0f} s.", flush=True)
         closed = Survey.objects.get(government=government, title="Closed round")
     in_progress = Survey.objects.get(government=government, title="Round in progress")
@@ -170,6 +196,11 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         reverse("surveys:answer", args=[slug, pk]) for pk in answerable.values_list("pk", flat=True)
     ]
     item_ids = closed.questionnaire.items.values_list("pk", flat=True)
+    # The largest agency's level of the results tree (a page of its units).
+    from budaya.surveys.models import Figure
+
+    largest = Figure.objects.filter(survey=closed, depth=1).order_by("-invited").first()
+    assert largest is not None
     form = [(f"item-{pk}", "4") for pk in item_ids] + [("comment", "Baik"), ("send", "1")]
     r = reverse
     kepala = f"kepala.{slug}"
@@ -181,6 +212,11 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         Target(
             "results (leadership)", f"sekda.{slug}", [r("surveys:detail", args=[slug, closed.pk])]
         ),
+        Target(
+            "results (an agency's level)",
+            f"admin.{slug}",
+            [r("surveys:detail", args=[slug, closed.pk]) + f"?group={largest.pk}"],
+        ),
         Target("results (unit head)", kepala, [r("surveys:detail", args=[slug, closed.pk])]),
         Target("results export", f"admin.{slug}", [r("surveys:export", args=[slug, closed.pk])]),
         Target(
@@ -189,6 +225,7 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
             [r("surveys:detail", args=[slug, in_progress.pk])],
         ),
         Target("own page (employee)", EMPLOYEE, [r("surveys:me")]),
+        Target("answer page (employee)", EMPLOYEE, paths[-50:]),
     ]
     submit = Target("submit a response (POST)", EMPLOYEE, paths, method="POST", expect=302)
     connection.close()
@@ -308,13 +345,19 @@ def main() -> int:
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="budaya-bench-surveys-"))
     env = pages.server_env(workdir) | {"DB_NAME": DATABASE}
+    print(f"Load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     try:
         prepare(env, args.reuse, args.governments)
         pages.manage(env, "collectstatic", "--noinput", "-v0")
         targets, submit, form = surveys(env)
+        # As a live database is: vacuumed and analysed after the bulk writes (as bench/pages.py).
+        pages.pg_admin("VACUUM (ANALYZE)", database=DATABASE)
         port = pages.free_port()
         with pages.gunicorn(env, port, args.workers, args.threads):
+            loads = [os.getloadavg()[0]]
             results = asyncio.run(measure(port, targets, submit, form, args))
+            loads.append(os.getloadavg()[0])
+        print(f"Load average (1 min) before and after measuring: {loads[0]:.2f}, {loads[1]:.2f}")
         return report(results)
     except Exception as error:  # the benchmark itself could not run
         print(f"bench/surveys.py could not run: {error}", file=sys.stderr)

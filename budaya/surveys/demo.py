@@ -123,8 +123,7 @@ def _answer(survey: Survey, rng: random.Random, lean: int) -> None:
         comment = (
             rng.choice(comments) if survey.questionnaire.comments and rng.random() < 0.2 else ""
         )
-        services.save_answers(invitation=invitation, points=answers, comment=comment)
-        services.submit(actor=None, invitation=invitation)
+        services.submit(actor=None, invitation=invitation, points=answers, comment=comment)
 
 
 def _close(survey: Survey, closed_on: datetime.date) -> None:

@@ -209,7 +209,11 @@ class Invitation(TenantModel):
                 fields=["government", "survey", "employee"], name="survey_invitation_once"
             )
         ]
-        indexes = [models.Index(fields=["government", "employee", "answered"])]
+        indexes = [
+            models.Index(fields=["government", "employee", "answered"]),
+            # The answer page finds the employee's invitation to a survey (issue 22, Deliver 8).
+            models.Index(fields=["employee", "survey"], name="survey_invitation_mine"),
+        ]
 
 
 class Response(TenantModel):
@@ -234,6 +238,10 @@ class Tally(TenantModel):
     invited = models.PositiveIntegerField(default=0)
     answered = models.PositiveIntegerField(default=0)
     counts = models.JSONField(default=dict)
+
+    class Meta:
+        # Answering finds its tally by group (issue 22, Deliver 8).
+        indexes = [models.Index(fields=["survey", "cell", "relation"], name="survey_tally_group")]
 
 
 class Figure(TenantModel):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +22,7 @@ from budaya.surveys.models import (
     NationalIndex,
     Questionnaire,
     Survey,
+    Tally,
     TwibbonConfirmation,
 )
 
@@ -80,6 +82,43 @@ def figures_of(user: Any, survey: Survey) -> QuerySet[Figure]:
     return figures.filter(query)
 
 
+def figure_tree(
+    user: Any, survey: Survey, chosen: str = ""
+) -> tuple[Figure | None, list[Figure], QuerySet[Figure]]:
+    """One level of a closed survey's results tree (issue 22, Deliver 8: a government has
+    hundreds of groups): the group ``chosen`` (a figure's id; else the top group the user
+    reads), the groups above it that the user reads, and the query of the groups right below
+    it, to be paged. Only released figures, scoped as ``figures_of``."""
+    figures = figures_of(user, survey)
+    wanted = chosen.isdigit() and len(chosen) <= 18  # an id, not any string of digits
+    selected = figures.filter(pk=int(chosen)).first() if wanted else None
+    if selected is None:
+        selected = figures.order_by("depth", "unit__path", "relation").first()
+    if selected is None:
+        return None, [], figures.none()
+    # The other groups' comments are not read: only the chosen group's are shown.
+    others = figures.defer("comments")
+    if selected.unit_id is None:
+        children = others.filter(depth=selected.depth + 1)
+    else:
+        children = others.filter(unit__parent_id=selected.unit_id)
+    above: list[Figure] = []
+    if selected.depth:
+        above_ids = _units_above(selected)
+        above = list(
+            others.filter(depth__lt=selected.depth)
+            .filter(Q(unit_id__in=above_ids) | Q(unit__isnull=True, depth=0))
+            .order_by("depth")
+        )
+    return selected, above, children.order_by("unit__name", "relation")
+
+
+def _units_above(figure: Figure) -> list[int]:
+    if figure.unit is None:
+        return []
+    return [int(part) for part in figure.unit.path.strip("/").split("/")][:-1]
+
+
 def previous_round(survey: Survey) -> Survey | None:
     """The closed survey before this one asking the same people the same way: same kind, same
     unit or employee rated."""
@@ -97,14 +136,22 @@ def previous_round(survey: Survey) -> Survey | None:
     )
 
 
-def previous_indices(survey: Survey) -> dict[tuple[int | None, str], float]:
-    """The shown indices of the previous round by group, for "change since the previous round"."""
+def previous_indices(
+    survey: Survey, units: Iterable[int | None] | None = None
+) -> dict[tuple[int | None, str], float]:
+    """The shown indices of the previous round by group, for "change since the previous round"
+    (only the groups of ``units`` when given: the page's)."""
     previous = previous_round(survey)
     if previous is None:
         return {}
-    rows = Figure.objects.filter(survey=previous, shown=True).values_list(
-        "unit_id", "relation", "index"
-    )
+    found = Figure.objects.filter(survey=previous, shown=True)
+    if units is not None:
+        wanted = set(units)
+        query = Q(unit_id__in=[unit for unit in wanted if unit is not None])
+        if None in wanted:
+            query |= Q(unit__isnull=True)
+        found = found.filter(query)
+    rows = found.values_list("unit_id", "relation", "index")
     return {(unit, relation): index for unit, relation, index in rows if index is not None}
 
 
@@ -117,30 +164,39 @@ def questionnaires_of(government: Government) -> QuerySet[Questionnaire]:
 
 
 def invitations_waiting(employee_id: int, today: datetime.date) -> QuerySet[Invitation]:
-    return Invitation.objects.filter(
-        employee_id=employee_id,
-        answered=False,
-        survey__status=Survey.Status.OPEN,
-        survey__opens_on__lte=today,
-        survey__closes_on__gte=today,
-    ).select_related("survey", "survey__government", "survey__subject")
+    """The employee's surveys still to answer, the one closing first first (a query: pages show
+    one page of it, issue 22 Deliver 8)."""
+    return (
+        Invitation.objects.filter(
+            employee_id=employee_id,
+            answered=False,
+            survey__status=Survey.Status.OPEN,
+            survey__opens_on__lte=today,
+            survey__closes_on__gte=today,
+        )
+        .select_related("survey", "survey__government", "survey__subject")
+        .order_by("survey__closes_on", "survey_id")
+    )
 
 
 def pending_surveys(user: Any) -> list[PendingItem]:
-    """The home page's "Tugas saya": surveys waiting for the signed-in employee."""
+    """The home page's "Tugas saya": surveys waiting for the signed-in employee (one count, not
+    the rows: an employee can be invited to many)."""
     if not user.employee_id:
         return []
-    waiting = list(invitations_waiting(user.employee_id, timezone.localdate()))
-    if not waiting:
+    waiting = invitations_waiting(user.employee_id, timezone.localdate()).aggregate(
+        count=Count("pk"), due=Min("survey__closes_on")
+    )
+    if not waiting["count"]:
         return []
     return [
         PendingItem(
             label=_("Surveys to answer"),
             url=reverse("surveys:me"),
-            count=len(waiting),
+            count=waiting["count"],
             section="surveys:",
             urgency=1,
-            due=min(invitation.survey.closes_on for invitation in waiting),
+            due=waiting["due"],
         )
     ]
 
@@ -167,24 +223,43 @@ def twibbon_of(employee: Any, month: datetime.date) -> TwibbonConfirmation | Non
     return TwibbonConfirmation.objects.filter(employee=employee, month=month.replace(day=1)).first()
 
 
-def participation_by_unit(survey: Survey) -> list[dict[str, Any]]:
-    """While a survey is open: people invited and answered per stored group (each with at least
-    k invited). Whether someone answered is known; what they answered is not shown."""
-    from budaya.surveys.models import Tally
+def participation_of(survey: Survey) -> QuerySet[Tally]:
+    """While a survey is open: its stored groups (each with at least k invited) with people
+    invited and answered, the maintained tallies (a query: the page shows one page of it).
+    Whether someone answered is known; what they answered is not shown."""
+    return Tally.objects.filter(survey=survey).select_related("cell").order_by("cell__path", "pk")
 
-    rows = Tally.objects.filter(survey=survey).select_related("cell").order_by("cell__path")
-    return [
-        {
-            "unit": tally.cell,
-            "relation": tally.get_relation_display(),
-            "invited": tally.invited,
-            "answered": tally.answered,
-            "rate": tally.answered / tally.invited * 100 if tally.invited else None,
-            "low": bool(tally.invited)
-            and tally.answered / tally.invited * 100 < PARTICIPATION_FLOOR,
-        }
-        for tally in rows
-    ]
+
+def participation_row(tally: Tally) -> dict[str, Any]:
+    rate = tally.answered / tally.invited * 100 if tally.invited else None
+    return {
+        "unit": tally.cell,
+        "relation": tally.get_relation_display(),
+        "invited": tally.invited,
+        "answered": tally.answered,
+        "rate": rate,
+        "low": rate is not None and rate < PARTICIPATION_FLOOR,
+    }
+
+
+def participation_total(survey: Survey) -> dict[str, Any]:
+    """Invited and answered in the whole survey, from the tallies."""
+    sums = Tally.objects.filter(survey=survey).aggregate(
+        invited=Sum("invited"), answered=Sum("answered")
+    )
+    invited, answered = sums["invited"] or 0, sums["answered"] or 0
+    rate = answered / invited * 100 if invited else None
+    return {
+        "invited": invited,
+        "answered": answered,
+        "rate": rate,
+        "low": rate is not None and rate < PARTICIPATION_FLOOR,
+    }
+
+
+def participation_by_unit(survey: Survey) -> list[dict[str, Any]]:
+    """Every stored group's participation (``participation_of``, all of it)."""
+    return [participation_row(tally) for tally in participation_of(survey)]
 
 
 def role_model_evidence(government: Government, employee_id: int) -> list[dict[str, Any]]:

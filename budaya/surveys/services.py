@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -364,8 +364,19 @@ def open_survey(*, actor: Any, survey: Survey, today: datetime.date | None = Non
     invited: dict[tuple[int | None, str], int] = defaultdict(int)
     for group in groups.values():
         invited[group] += 1
+    # Each tally starts with every item of the (now locked) questionnaire at zero: answering
+    # checks the answers against it without reading the items again.
+    size = survey.questionnaire.points
+    items = [str(pk) for pk in survey.questionnaire.items.values_list("pk", flat=True)]
     Tally.objects.bulk_create(
-        Tally(government=survey.government, survey=survey, cell_id=cell, relation=r, invited=n)
+        Tally(
+            government=survey.government,
+            survey=survey,
+            cell_id=cell,
+            relation=r,
+            invited=n,
+            counts={item: [0] * size for item in items},
+        )
         for (cell, r), n in invited.items()
     )
     survey.status, survey.k = Survey.Status.OPEN, k
@@ -438,57 +449,85 @@ def save_answers(
     until they submit, and the trail never holds what someone answered."""
     _require_open(invitation, timezone.localdate())
     questionnaire = invitation.survey.questionnaire
-    draft = dict(invitation.draft)
-    if comment is not None and questionnaire.comments:
-        draft[COMMENT] = comment.strip()[:COMMENT_LIMIT]
-    known = set(questionnaire.items.values_list("pk", flat=True))
-    for item_id, point in points.items():
-        if item_id not in known:
-            raise ValidationError(_("That question is not in this survey."))
-        if not 1 <= point <= questionnaire.points:
-            raise ValidationError(_("Choose one of the answers."))
-        draft[str(item_id)] = point
+    known = {str(pk) for pk in questionnaire.items.values_list("pk", flat=True)}
+    draft = _merge(invitation.draft, points, comment, known, questionnaire)
     invitation.draft = draft
     invitation.save(update_fields=["draft"])
     return invitation
 
 
-@transaction.atomic
-def submit(*, actor: Any, invitation: Invitation) -> None:
+def submit(
+    *,
+    actor: Any,
+    invitation: Invitation | QuerySet[Invitation],
+    points: dict[int, int] | None = None,
+    comment: str | None = None,
+) -> None:
     """Send the answers: a ``Response`` with no person, no time and a random key; the group's
-    tally counts them; the invitation only learns that it was answered."""
-    invitation = (
-        Invitation.objects.select_for_update()
-        .select_related("survey__questionnaire")
-        .get(pk=invitation.pk)
-    )
-    _require_open(invitation, timezone.localdate())
-    survey = invitation.survey
-    item_ids = list(survey.questionnaire.items.values_list("pk", flat=True))
-    answers = {str(pk): invitation.draft.get(str(pk)) for pk in item_ids}
-    if any(point is None for point in answers.values()):
+    tally counts them; the invitation only learns that it was answered.
+
+    ``invitation`` is the invitation, or the query that finds it (scoped by the caller: the
+    page's government and the signed-in employee). The answers on the form (``points``,
+    ``comment``) join those already kept while answering. One transaction (issue 22, Deliver
+    8): the invitation is read once, locked with its survey (closing waits, and so does a second
+    click); the tally is read locked and written once, with the items the questionnaire had when
+    the survey opened (the tally holds them), so the items are not read again. Unanswered items
+    keep what was given and refuse the sending, after the transaction has kept it."""
+    with transaction.atomic():
+        sent = _send(actor, invitation, points or {}, comment)
+    if not sent:
         raise ValidationError(_("Answer every question before sending."))
-    group = (invitation.cell_id, invitation.group)
-    tally = Tally.objects.select_for_update().get(
-        survey=survey, cell_id=group[0], relation=group[1]
+
+
+def _send(
+    actor: Any,
+    invitation: Invitation | QuerySet[Invitation],
+    points: dict[int, int],
+    comment: str | None,
+) -> bool:
+    found = (
+        invitation
+        if isinstance(invitation, QuerySet)
+        else Invitation.objects.filter(pk=invitation.pk)
     )
-    points = survey.questionnaire.points
+    # FOR NO KEY UPDATE of the invitation and its survey: closing (FOR UPDATE of the survey)
+    # waits for a sending under way, and a sending after it finds the survey closed.
+    row = (
+        found.select_for_update(of=("self", "survey"), no_key=True)
+        .select_related("survey__questionnaire")
+        .get()
+    )
+    _require_open(row, timezone.localdate())
+    survey = row.survey
+    questionnaire = survey.questionnaire
+    tally = Tally.objects.select_for_update().get(
+        survey=survey, cell_id=row.cell_id, relation=row.group
+    )
     counts = tally.counts
+    # Opened before the tallies knew their items: the questionnaire's (locked) items.
+    items = list(counts) or [str(pk) for pk in questionnaire.items.values_list("pk", flat=True)]
+    draft = _merge(row.draft, points, comment, set(items), questionnaire)
+    answers: dict[str, Any] = {item: draft.get(item) for item in items}
+    if any(point is None for point in answers.values()):
+        if draft != row.draft:
+            row.draft = draft
+            row.save(update_fields=["draft"])
+        return False
+    size = questionnaire.points
     for item, point in answers.items():
-        row = counts.setdefault(item, [0] * points)
-        row[int(point) - 1] += 1
+        counts.setdefault(item, [0] * size)[int(point) - 1] += 1
     tally.answered += 1
     tally.save(update_fields=["answered", "counts"])
     Response.objects.create(
-        government=survey.government,
+        government_id=survey.government_id,
         survey=survey,
-        cell_id=group[0],
-        relation=group[1],
+        cell_id=row.cell_id,
+        relation=row.group,
         answers=answers,
-        comment=str(invitation.draft.get(COMMENT, ""))[:COMMENT_LIMIT],
+        comment=str(draft.get(COMMENT, ""))[:COMMENT_LIMIT],
     )
-    invitation.answered, invitation.draft = True, {}
-    invitation.save(update_fields=["answered", "draft"])
+    row.answered, row.draft = True, {}
+    row.save(update_fields=["answered", "draft"])
     audit.record(
         actor,
         AuditAction.OTHER,
@@ -497,6 +536,28 @@ def submit(*, actor: Any, invitation: Invitation) -> None:
         {"answered": True},
         object_repr=_("Answered: %(title)s") % {"title": survey.title},
     )
+    return True
+
+
+def _merge(
+    draft: dict[str, Any],
+    points: dict[int, int],
+    comment: str | None,
+    items: set[str],
+    questionnaire: Questionnaire,
+) -> dict[str, Any]:
+    """The draft with the new answers, each checked: an item of the survey, a point of its
+    scale."""
+    merged = dict(draft)
+    if comment is not None and questionnaire.comments:
+        merged[COMMENT] = comment.strip()[:COMMENT_LIMIT]
+    for item_id, point in points.items():
+        if str(item_id) not in items:
+            raise ValidationError(_("That question is not in this survey."))
+        if not 1 <= point <= questionnaire.points:
+            raise ValidationError(_("Choose one of the answers."))
+        merged[str(item_id)] = point
+    return merged
 
 
 # --- Closing: the release ------------------------------------------------------------------------

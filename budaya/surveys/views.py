@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -124,13 +125,24 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "manages": selectors.manages(request.user, government),
     }
     if survey.status == Survey.Status.OPEN:
-        context["participation"] = selectors.participation_by_unit(survey)
+        # The maintained tallies, a page of them (issue 22, Deliver 8).
+        page = page_of(request, selectors.participation_of(survey), PAGE_SIZE)
+        context.update(
+            page=page,
+            query_string=query_without_page(request),
+            participation=[selectors.participation_row(tally) for tally in page],
+            total=selectors.participation_total(survey),
+        )
     elif survey.status == Survey.Status.CLOSED:
-        figures = list(selectors.figures_of(request.user, survey))
-        chosen = request.GET.get("group", "")
-        shown = [f for f in figures if f.shown]
-        selected = next((f for f in shown if str(f.pk) == chosen), shown[0] if shown else None)
-        previous = selectors.previous_indices(survey)
+        # One level of the released figures' tree: the chosen group, the groups above it and a
+        # page of the groups below it (a government has hundreds; issue 22, Deliver 8).
+        selected, above, below = selectors.figure_tree(
+            request.user, survey, request.GET.get("group", "")
+        )
+        page = page_of(request, below, PAGE_SIZE)
+        children = list(page)
+        figures = [*above, *([selected] if selected else []), *children]
+        previous = selectors.previous_indices(survey, units=[f.unit_id for f in figures])
         names = _value_names(figures)
         for figure in figures:
             before = previous.get((figure.unit_id, figure.relation))
@@ -142,7 +154,12 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ]
         context.update(
             figures=figures,
+            above=above,
+            children=children,
+            page=page,
+            query_string=query_without_page(request),
             selected=selected,
+            comments=page_of(request, selected.comments if selected else [], 50, "comments"),
             national=selectors.national_index(survey.year),
             points=range(1, survey.questionnaire.points + 1),
         )
@@ -156,7 +173,8 @@ def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     survey = _survey(request, government, pk)
     if survey.status != Survey.Status.CLOSED:
         raise Http404
-    figures = list(selectors.figures_of(request.user, survey))
+    # Every group the user reads, in tree order; comments are not exported (not read).
+    figures = list(selectors.figures_of(request.user, survey).defer("comments"))
     names = _value_names(figures)
     rows = []
     for figure in figures:
@@ -399,7 +417,9 @@ def me(request: HttpRequest) -> HttpResponse:
             "twibbon": selectors.twibbon_of(employee, today),
             "month": today.replace(day=1),
             "twibbon_form": TwibbonForm(),
-            "waiting": selectors.invitations_waiting(employee.pk, today),
+            # A page of them: an employee may be invited to hundreds (issue 22, Deliver 8).
+            "waiting": page_of(request, selectors.invitations_waiting(employee.pk, today), 10),
+            "query_string": query_without_page(request),
         },
     )
 
@@ -442,47 +462,69 @@ def twibbon(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:me")
 
 
-def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
-    employee = getattr(request.user, "employee", None)
-    if employee is None:
+def _invitations(request: HttpRequest, slug: str, pk: int) -> QuerySet[Invitation]:
+    """The signed-in employee's invitation to survey ``pk`` of the government ``slug`` (as a
+    query: sending reads it once, locked)."""
+    employee_id = getattr(request.user, "employee_id", None)
+    if employee_id is None:
         raise Http404
-    return get_object_or_404(
-        Invitation.objects.select_related("survey__questionnaire", "survey__subject"),
-        survey__government__slug=slug,
-        survey_id=pk,
-        employee=employee,
+    return Invitation.objects.filter(
+        survey__government__slug=slug, survey_id=pk, employee_id=employee_id
     )
 
 
-def _points(request: HttpRequest, items: list[Item]) -> dict[int, int]:
+def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    return get_object_or_404(
+        _invitations(request, slug, pk).select_related("survey__questionnaire", "survey__subject")
+    )
+
+
+def _points(request: HttpRequest) -> dict[int, int]:
+    """The answers on the form (``item-<id>``: a point); the service checks them against the
+    survey's items."""
     points = {}
-    for item in items:
-        raw = request.POST.get(f"item-{item.pk}", "")
-        if raw.isdigit():
-            points[item.pk] = int(raw)
+    for name in request.POST:
+        raw = request.POST.get(name, "")
+        if name.startswith("item-") and name[5:].isdigit() and raw.isdigit():
+            points[int(name[5:])] = int(raw)
     return points
 
 
 @login_required
 def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Answer a survey from a phone: every item on one page, or one a screen (``?one=1``); each
-    choice saved as it is made (htmx), so the person can stop and come back."""
+    choice saved as it is made (htmx), so the person can stop and come back. Sending reads and
+    writes in one transaction, with no page built (issue 22, Deliver 8)."""
+    if request.method == "POST" and request.POST.get("send"):
+        try:
+            services.submit(
+                actor=request.user,
+                invitation=_invitations(request, slug, pk),
+                points=_points(request),
+                comment=request.POST.get("comment"),
+            )
+        except Invitation.DoesNotExist:
+            raise Http404 from None
+        except ValidationError as error:
+            if request.htmx:  # type: ignore[attr-defined]
+                return HttpResponse(" ".join(error.messages), status=200)
+            _refused(request, error)
+        else:
+            messages.success(request, _("Thank you: your answers were sent anonymously."))
+            return redirect("surveys:me")
     invitation = _invitation(request, slug, pk)
     survey = invitation.survey
     items = list(survey.questionnaire.items.all())
     one = request.GET.get("one") == "1"
-    at = min(max(int(request.GET.get("at", "0") or 0), 0), max(len(items) - 1, 0))
-    if request.method == "POST" and not invitation.answered:
+    raw_at = request.GET.get("at", "")
+    at = min(int(raw_at) if raw_at.isdigit() else 0, max(len(items) - 1, 0))
+    if request.method == "POST" and not request.POST.get("send") and not invitation.answered:
         try:
             services.save_answers(
                 invitation=invitation,
-                points=_points(request, items),
+                points=_points(request),
                 comment=request.POST.get("comment"),
             )
-            if request.POST.get("send"):
-                services.submit(actor=request.user, invitation=invitation)
-                messages.success(request, _("Thank you: your answers were sent anonymously."))
-                return redirect("surveys:me")
         except ValidationError as error:
             if request.htmx:  # type: ignore[attr-defined]
                 return HttpResponse(" ".join(error.messages), status=200)

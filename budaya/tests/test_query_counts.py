@@ -881,9 +881,9 @@ PINNED: dict[str, int] = {
     "surveys:questionnaires": 8,
     "surveys:questionnaire": 6,
     "surveys:item_edit": 5,
-    "surveys:detail": 11,
+    "surveys:detail": 13,
     "surveys:export": 8,
-    "surveys:answer": 6,
+    "surveys:answer": 5,
     "surveys:participation": 8,  # who has not yet signed/confirmed/answered, paged
     "dashboard:start": 4,
     # +6: participation per agency (issue 22): the policy, employees, declarations,
