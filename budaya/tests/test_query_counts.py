@@ -1028,6 +1028,8 @@ def test_recording_an_activity_issues_as_many_queries_for_a_larger_government(cl
         assert len(savepoints) == 2, "\n".join(savepoints)  # the transaction's, none inside
         counts.append(len(sql) - len(savepoints))
     assert counts == [RECORDING_QUERIES, RECORDING_QUERIES], "\n".join(text[:200] for text in sql)
+
+
 # The boards are kept per government and version (issue 25, ``budaya/fragments.py``): PINNED
 # holds what a request costs when its board is served as kept (the count above measures the
 # second request), and here what it costs when the board is computed afresh, pinned likewise at
