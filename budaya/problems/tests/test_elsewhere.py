@@ -131,8 +131,11 @@ def test_the_monitoring_report_shows_the_kbk_results(client, cycle):
     text = page.content.decode()
     assert "Pemecahan masalah KBK pada periode ini" in text
     assert reverse("problems:team", args=[c.government.slug, c.team.pk]) in text
-    # The shipped rulebook of this government has no maturity indicators: no evidence named.
-    assert "Bukti untuk" not in text
+    # The shipped rulebook of this government has no maturity indicators and ties none of its
+    # evaluation areas to problem solving: the only evidence named is the surveys' (T Lampiran
+    # II II.3 c, issue 22), not the KBK results.
+    assert text.count("Bukti untuk") == 1
+    assert "Bukti untuk: Evaluasi Pengembangan Budaya Kerja c" in text
 
 
 def test_the_maturity_evidence_the_rulebook_ties_to_problem_solving_is_named(client, cycle):
