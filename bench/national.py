@@ -56,6 +56,8 @@ PASSWORD = "budaya-skala"
 SYSTEM_ADMIN = "sistem.bench"
 GOVERNOR = "gubernur.bench"
 HELLO = "hello, signed in (yardstick)"
+# Issue 20 item 5, at national scale (bench/pages.py holds issue 25's 150 ms for a city).
+P95_TARGET_MS = 300.0
 
 
 def prepare(env: dict[str, str], args: argparse.Namespace) -> float:
@@ -261,8 +263,10 @@ def report(results: list[Result], counted: dict[str, int], args: argparse.Namesp
         )
         if result.errors:
             failed.append(f"{result.target.name}: {len(result.errors)} errors: {result.errors[0]}")
-        if result.target.name != HELLO and not result.percentile(95) < pages.P95_TARGET_MS:
-            failed.append(f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ 300 ms")
+        if result.target.name != HELLO and not result.percentile(95) < P95_TARGET_MS:
+            failed.append(
+                f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ {P95_TARGET_MS:.0f} ms"
+            )
     print()
     print(
         f"Concurrency {args.concurrency}, {args.duration:.0f} s per page, gunicorn "
@@ -270,7 +274,7 @@ def report(results: list[Result], counted: dict[str, int], args: argparse.Namesp
         f"process; {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f}."
     )
-    print(f"Target p95 < {pages.P95_TARGET_MS:.0f} ms on these pages: "
+    print(f"Target p95 < {P95_TARGET_MS:.0f} ms on these pages: "
           f"{'met' if not failed else 'NOT met'}")  # fmt: skip
     for line in failed:
         print("  -", line)
