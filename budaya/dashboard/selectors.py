@@ -28,6 +28,7 @@ from budaya.monev import rules
 from budaya.monev import selectors as monev
 from budaya.monev.models import Period, PeriodUnit, ReportSummary
 from budaya.org.models import Government, Unit
+from budaya.rulebook.document import Maturity
 from budaya.teams import selectors as teams
 
 # Who reads the dashboard: the city roles read every agency, an agency head their own
@@ -318,15 +319,24 @@ def _average(values: list[int]) -> float | None:
     return round(sum(values) / len(values), 1) if values else None
 
 
-def _maximum_level(period: Period | None) -> int:
+def _maturity(period: Period | None) -> Maturity | None:
+    """The maturity table of the period's rulebook; None where it sets none (no levels)."""
     maturity = rules.book_of(period).monev.maturity if period else None
-    return len(maturity.indicators) if maturity and maturity.indicators else 4
+    return maturity if maturity and maturity.indicators else None
+
+
+def _maximum_level(period: Period | None) -> int:
+    maturity = _maturity(period)
+    return len(maturity.indicators) if maturity else 4
 
 
 def behind(lines: list[AgencyLine], period: Period | None, slug: str) -> list[Behind]:
     """The agencies behind, on what and why: no report, late, low maturity, obligations missed,
     team problems; each reason with the link to its rows. Most reasons first."""
     found = []
+    # A government whose rulebook sets no maturity levels gets no maturity warning; the words
+    # are the rulebook's.
+    maturity = _maturity(period)
     for line in lines:
         agency = line.agency
         entry = Behind(agency)
@@ -354,10 +364,19 @@ def behind(lines: list[AgencyLine], period: Period | None, slug: str) -> list[Be
                         reverse("monev:report", args=[slug, line.summary.report_id]),
                     )
                 )
-            if line.summary is not None and line.summary.own_level < LOW_LEVEL:
+            if (
+                maturity is not None
+                and line.summary is not None
+                and line.summary.own_level < LOW_LEVEL
+            ):
                 entry.reasons.append(
                     Reason(
-                        _("Low maturity: level %(level)s.") % {"level": line.summary.own_level},
+                        _("Low level on %(table)s: %(level)s of %(maximum)s.")
+                        % {
+                            "table": maturity.title,
+                            "level": line.summary.own_level,
+                            "maximum": len(maturity.indicators),
+                        },
                         reverse("monev:report", args=[slug, line.summary.report_id]),
                     )
                 )

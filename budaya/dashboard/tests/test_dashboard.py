@@ -13,6 +13,8 @@ from budaya.accounts.models import Role
 from budaya.activities.models import ActivityForm, ActivityMonth
 from budaya.monev import aggregates
 from budaya.monev.models import Period, Report
+from budaya.rulebook.selectors import current_rulebook
+from budaya.rulebook.services import load_shipped
 
 pytestmark = pytest.mark.django_db
 
@@ -63,10 +65,23 @@ def test_the_leadership_sees_which_agencies_are_behind_and_why(client, world, sc
     assert "Dinas Kesehatan" in behind and "Dinas Pendidikan" in behind
     assert "Belum ada laporan untuk Monev 2025 (batas waktu 31-08-2025)." in behind
     assert "Laporan belum disampaikan sampai batas waktu 31-08-2025 (Draf)." in behind
-    assert "Kematangan rendah: tingkat 0." in behind
     board = reverse("monev:board", args=[world.government.slug, scene["period"].pk])
     report = reverse("monev:report", args=[world.government.slug, scene["report"].pk])
     assert f'href="{board}"' in behind and f'href="{report}"' in behind
+    # The government's rulebook (the starter) sets no maturity levels: no maturity warning.
+    assert not re.search(r"kematangan|maturity|tingkat|level", behind, re.IGNORECASE)
+
+
+def test_low_maturity_is_named_in_the_words_of_a_rulebook_that_sets_levels(client, world, scene):
+    load_shipped(government=world.government, name="kota-serang")
+    html = _page(client, world.user(Role.LEADERSHIP), world.government)
+    behind = html[html.index('id="behind-heading"') : html.index('id="reports-heading"')]
+    maturity = current_rulebook(world.government).monev.maturity
+    levels = len(maturity.indicators)
+    assert (
+        f"Tingkat rendah pada Indikator Maturitas Organisasi Variabel Budaya Kerja: 0 dari {levels}."
+        in behind
+    )
 
 
 def test_every_heatmap_cell_links_to_the_activities_it_counts(client, world, scene):
