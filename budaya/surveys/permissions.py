@@ -99,7 +99,7 @@ ROUTES: dict[str, Access] = {
         "A survey: participation while open, released figures once closed",
         READERS,
         "survey",
-        scope=READ_SCOPE + "; figures of own agency's units only",
+        scope=READ_SCOPE + "; figures and participation of own agency's units only",
     ),
     "surveys:export": _survey_route(
         "Released figures as XLSX (the same thresholds as the page)",

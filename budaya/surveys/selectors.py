@@ -30,16 +30,16 @@ RESULT_ROLES = [Role.CITY_ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.UNIT_TEAM
 PARTICIPATION_FLOOR = 60
 
 
-def _scope(user: Any, government: Government) -> tuple[bool, list[str]]:
+def _scope(user: Any, government_id: int) -> tuple[bool, list[str]]:
     """(whole government, agency subtree paths) the user reads results of."""
     scope = user.tenant_scope(roles=RESULT_ROLES)
-    if government.pk in scope.governments:
+    if government_id in scope.governments:
         return True, []
-    return False, [path for gov, path in scope.subtrees if gov == government.pk]
+    return False, [path for gov, path in scope.subtrees if gov == government_id]
 
 
 def reads_results(user: Any, government: Government) -> bool:
-    whole, paths = _scope(user, government)
+    whole, paths = _scope(user, government.pk)
     return whole or bool(paths)
 
 
@@ -51,7 +51,7 @@ def surveys_of(user: Any, government: Government) -> QuerySet[Survey]:
     """City administrator and leadership: every survey; unit roles: the pulses that ask their
     agency (or the whole government) and the 360 rounds of its employees."""
     surveys = Survey.objects.filter(government=government).select_related("unit", "subject")
-    whole, paths = _scope(user, government)
+    whole, paths = _scope(user, government.pk)
     if whole:
         return surveys
     if not paths:
@@ -70,16 +70,25 @@ def _covers(path: str) -> Q:
     return Q(unit__path__in=prefixes)
 
 
+def groups_read(user: Any, survey: Survey, unit: str) -> Q | None:
+    """The groups of a survey a user reads (its released figures and, while it is open, its
+    participation), as a filter on the group's unit (the field ``unit``): None for all of them
+    (the city roles; a 360 round, whose subject is of the user's agency), else the groups of
+    the user's agency subtrees."""
+    whole, paths = _scope(user, survey.government_id)
+    if whole or survey.kind == Survey.Kind.ROUND_360:
+        return None
+    query = Q(pk__in=[])
+    for path in paths:
+        query |= Q(**{f"{unit}__path__startswith": path})
+    return query
+
+
 def figures_of(user: Any, survey: Survey) -> QuerySet[Figure]:
     """The released figures a user reads: all of them, or those of their agency's subtree."""
     figures = Figure.objects.filter(survey=survey).select_related("unit")
-    whole, paths = _scope(user, survey.government)
-    if whole or survey.kind == Survey.Kind.ROUND_360:
-        return figures
-    query = Q(pk__in=[])
-    for path in paths:
-        query |= Q(unit__path__startswith=path)
-    return figures.filter(query)
+    scoped = groups_read(user, survey, "unit")
+    return figures if scoped is None else figures.filter(scoped)
 
 
 def figure_tree(
@@ -223,11 +232,16 @@ def twibbon_of(employee: Any, month: datetime.date) -> TwibbonConfirmation | Non
     return TwibbonConfirmation.objects.filter(employee=employee, month=month.replace(day=1)).first()
 
 
-def participation_of(survey: Survey) -> QuerySet[Tally]:
-    """While a survey is open: its stored groups (each with at least k invited) with people
-    invited and answered, the maintained tallies (a query: the page shows one page of it).
-    Whether someone answered is known; what they answered is not shown."""
-    return Tally.objects.filter(survey=survey).select_related("cell").order_by("cell__path", "pk")
+def participation_of(user: Any, survey: Survey) -> QuerySet[Tally]:
+    """While a survey is open: the stored groups the user reads (each with at least k invited,
+    scoped as the released figures: ``groups_read``) with people invited and answered, the
+    maintained tallies (a query: the page shows one page of it). Whether someone answered is
+    known; what they answered is not shown."""
+    tallies = Tally.objects.filter(survey=survey)
+    scoped = groups_read(user, survey, "cell")
+    if scoped is not None:
+        tallies = tallies.filter(scoped)
+    return tallies.select_related("cell").order_by("cell__path", "pk")
 
 
 def participation_row(tally: Tally) -> dict[str, Any]:
@@ -242,11 +256,10 @@ def participation_row(tally: Tally) -> dict[str, Any]:
     }
 
 
-def participation_total(survey: Survey) -> dict[str, Any]:
-    """Invited and answered in the whole survey, from the tallies."""
-    sums = Tally.objects.filter(survey=survey).aggregate(
-        invited=Sum("invited"), answered=Sum("answered")
-    )
+def participation_total(tallies: QuerySet[Tally]) -> dict[str, Any]:
+    """Invited and answered in the groups of ``tallies`` (``participation_of``: those the user
+    reads), summed."""
+    sums = tallies.order_by().aggregate(invited=Sum("invited"), answered=Sum("answered"))
     invited, answered = sums["invited"] or 0, sums["answered"] or 0
     rate = answered / invited * 100 if invited else None
     return {
@@ -255,11 +268,6 @@ def participation_total(survey: Survey) -> dict[str, Any]:
         "rate": rate,
         "low": rate is not None and rate < PARTICIPATION_FLOOR,
     }
-
-
-def participation_by_unit(survey: Survey) -> list[dict[str, Any]]:
-    """Every stored group's participation (``participation_of``, all of it)."""
-    return [participation_row(tally) for tally in participation_of(survey)]
 
 
 def role_model_evidence(government: Government, employee_id: int) -> list[dict[str, Any]]:

@@ -126,12 +126,14 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     }
     if survey.status == Survey.Status.OPEN:
         # The maintained tallies, a page of them (issue 22, Deliver 8).
-        page = page_of(request, selectors.participation_of(survey), PAGE_SIZE)
+        # Only the groups the user reads, as the released figures (issue 22).
+        tallies = selectors.participation_of(request.user, survey)
+        page = page_of(request, tallies, PAGE_SIZE)
         context.update(
             page=page,
             query_string=query_without_page(request),
             participation=[selectors.participation_row(tally) for tally in page],
-            total=selectors.participation_total(survey),
+            total=selectors.participation_total(tallies),
         )
     elif survey.status == Survey.Status.CLOSED:
         # One level of the released figures' tree: the chosen group, the groups above it and a

@@ -7,10 +7,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from budaya.accounts.models import AuditEntry
+from budaya.accounts.models import AuditEntry, Role
+from budaya.org.models import Unit
 from budaya.surveys import services
 from budaya.surveys.models import Figure, Invitation, Response, Survey, Tally
-from budaya.surveys.tests.conftest import employee_user, open_survey
+from budaya.surveys.tests.conftest import employee_user, make_employee, open_survey
 
 pytestmark = pytest.mark.django_db
 
@@ -170,3 +171,31 @@ def test_results_are_not_shown_while_the_survey_is_open(place, client):
     assert "figures" not in page.context
     survey.refresh_from_db()
     assert survey.status == Survey.Status.OPEN
+
+
+def test_an_agency_head_sees_the_participation_of_their_own_agency_only(
+    place, client, make_user
+):
+    """A whole-government pulse while it is open: the agency head reads the groups of their
+    agency and their total, as the released figures; never another agency's."""
+    other = Unit.objects.create(
+        government=place.government, kind="dinas", code="2", name="Dinas Lain"
+    )
+    others = [make_employee(other, n) for n in range(30, 36)]
+    survey = open_survey(place, scale="agree5", comments=False, kind="pulse", title="Denyut")
+    _answer_all(survey, others[:3])
+    _answer_all(survey, place.staff[:1])
+    url = reverse("surveys:detail", args=[place.government.slug, survey.pk])
+    client.force_login(place.admin)
+    city = client.get(url).content.decode()
+    assert "Dinas Lain" in city and "Dinas A" in city
+    head = make_user("kepala.dinas.a", Role.UNIT_HEAD, place.government, place.agency)
+    client.force_login(head)
+    page = client.get(url)
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Dinas Lain" not in text
+    assert [row["unit"] for row in page.context["participation"]] == [place.agency, place.big]
+    # The total is the agency's nine invited, one answered; not the government's fifteen.
+    assert page.context["total"]["invited"] == 9 and page.context["total"]["answered"] == 1
+    assert "<td>9</td><td>1</td>" in text
