@@ -86,6 +86,12 @@ def government(request: HttpRequest, slug: str) -> HttpResponse:
         if city and period is not None
         else None
     )
+    if (
+        latest_report is not None
+        and latest_report.is_running
+        and services.fail_interrupted(LeadershipReport.objects.filter(pk=latest_report.pk))
+    ):
+        latest_report.refresh_from_db()  # its worker died: failed, with a retry
     return render(
         request,
         "dashboard/dashboard.html",

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import socket
 from types import SimpleNamespace
 
 import pypdfium2
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from budaya.accounts.models import AuditEntry, Role
 from budaya.dashboard import leadership, services
@@ -243,6 +246,39 @@ def test_a_version_whose_worker_died_is_failed_and_can_be_tried_again(
     assert "Coba lagi" in html
     with django_capture_on_commit_callbacks(execute=True):
         client.post(reverse("dashboard:report_retry", args=[world.government.slug, report.pk]))
+    report.refresh_from_db()
+    assert report.status == LeadershipReport.Status.READY and report.verify()
+
+
+def test_daily_fails_a_version_whose_worker_died_and_the_dashboard_offers_to_try_again(
+    client, world, scene, django_capture_on_commit_callbacks
+):
+    """A version whose process was killed while it was made, and nobody opens its page: the
+    daily run fails it (as the imports), and the dashboard shows why with a retry button."""
+    admin = world.user(Role.CITY_ADMIN)
+    report = LeadershipReport.objects.create(
+        government=world.government,
+        period=scene.period,
+        number=1,
+        requested_by=admin,
+        status=LeadershipReport.Status.RUNNING,
+        runner="worker-2:4242:99",  # another host, not heard of for a long time
+        heartbeat_at=datetime.datetime(2025, 1, 31, tzinfo=datetime.UTC),
+    )
+    out = io.StringIO()
+    with translation.override("id"):  # as cron runs it: the site's language
+        call_command("daily", stdout=out)
+    assert "1 interrupted leadership reports failed" in out.getvalue()
+    report.refresh_from_db()
+    assert report.status == LeadershipReport.Status.FAILED
+    client.force_login(admin)
+    html = client.get(reverse("dashboard:government", args=[world.government.slug]))
+    section = html.content.decode().split('id="leadership-heading"')[1].split("</section>")[0]
+    assert "Proses latar belakang berhenti sebelum laporan selesai dibuat." in section
+    retry = reverse("dashboard:report_retry", args=[world.government.slug, report.pk])
+    assert f'action="{retry}"' in section and "Coba lagi" in section
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(retry)
     report.refresh_from_db()
     assert report.status == LeadershipReport.Status.READY and report.verify()
 

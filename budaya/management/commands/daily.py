@@ -24,8 +24,8 @@ class Command(BaseCommand):
         "(each sent once); role-model and change-agent designations whose period has ended or "
         "that the government's rulebook no longer allows; decrees nearing their age limit and "
         "members who left a team; the notification digests and the e-mails left in the "
-        "outbox; imports whose "
-        "background worker died are marked failed; the rollups of the province and national views "
+        "outbox; imports and leadership reports whose "
+        "background worker died are marked failed (with a retry); the rollups of the province and national views "
         "recomputed; a checkpoint of every audit chain's head, "
         "outside the database."
     )
@@ -68,6 +68,12 @@ class Command(BaseCommand):
         from budaya.org.services import fail_interrupted_imports
 
         interrupted = fail_interrupted_imports()
+        # Leadership reports whose worker died, the same way (issue 20 item 4): failed with a
+        # retry, shown so on the dashboard and the report's page.
+        from budaya.dashboard.models import LeadershipReport
+        from budaya.dashboard.services import fail_interrupted
+
+        interrupted_reports = fail_interrupted(LeadershipReport.objects.all())
         # The rollups of the province and national views, recomputed from the maintained
         # aggregates: a refresh lost with its process, or agencies opened or closed (issue 20).
         from budaya.dashboard import rollup
@@ -83,5 +89,6 @@ class Command(BaseCommand):
                 f"{survey_reminders} survey reminders sent, "
                 f"{expired} designations expired, {teams} team notices, {digests} digests, "
                 f"{resent} e-mails sent from the outbox, {interrupted} interrupted imports failed, "
+                f"{interrupted_reports} interrupted leadership reports failed, "
                 f"{len(points)} audit chains checkpointed."
             )
