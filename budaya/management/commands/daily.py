@@ -24,10 +24,9 @@ class Command(BaseCommand):
         "(each sent once); role-model and change-agent designations whose period has ended or "
         "that the government's rulebook no longer allows; decrees nearing their age limit and "
         "members who left a team; the notification digests and the e-mails left in the "
-        "outbox; imports and leadership reports whose "
-        "background worker died are marked failed (with a retry); the rollups of the province and national views "
-        "recomputed; a checkpoint of every audit chain's head, "
-        "outside the database."
+        "outbox; imports and leadership reports whose background worker died are marked failed "
+        "(with a retry); the rollups of the province and national views recomputed; a "
+        "checkpoint of every audit chain's head, outside the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

@@ -173,9 +173,7 @@ def test_results_are_not_shown_while_the_survey_is_open(place, client):
     assert survey.status == Survey.Status.OPEN
 
 
-def test_an_agency_head_sees_the_participation_of_their_own_agency_only(
-    place, client, make_user
-):
+def test_an_agency_head_sees_the_participation_of_their_own_agency_only(place, client, make_user):
     """A whole-government pulse while it is open: the agency head reads the groups of their
     agency and their total, as the released figures; never another agency's."""
     other = Unit.objects.create(
