@@ -8,7 +8,10 @@ group), never the invitations: a unit with fewer than k people invited was store
 above it when the survey opened, so it has no rate of its own and is counted there (the same
 groups as the survey's own page, docs/surveys.md). What anyone answered is never read here.
 
-A fixed number of queries whatever the number of units, employees or surveys.
+A fixed number of queries whatever the number of units, employees or surveys; the dashboard
+reads the counts kept per government and version (``kept_counts``, budaya/fragments.py): they are
+counted from the rows once after each write of the government, whoever reads them and for
+whichever kind of agency.
 """
 
 from __future__ import annotations
@@ -19,9 +22,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 
 from budaya.accounts.models import Role
+from budaya.fragments import fragment_key, government_version
 from budaya.org.models import Employee, Government, Unit
 from budaya.programme.models import Declaration
 from budaya.surveys.models import (
@@ -127,25 +133,25 @@ def pulses(government: Government, start: datetime.date, end: datetime.date) -> 
     )
 
 
-def participation(
-    government: Government,
-    units: list[Unit],
-    *,
-    start: datetime.date,
-    end: datetime.date,
-    today: datetime.date,
-) -> list[Line]:
-    """One line per unit of ``units`` (each counted with everything below it): the active
-    employees, the commitment signed to their agency's current declaration, this month's
-    twibbon, and the pulses of [start, end] answered against invited."""
-    lines = {unit.path: Line(unit) for unit in units}
-    if not lines:
-        return []
+@dataclass(frozen=True)
+class Counts:
+    """A government's participation counted per unit path: the active ``employees``, those
+    ``signed`` to their agency's current declaration, those who ``confirmed`` the month's
+    twibbon, the paths of agencies with a declaration (``declared``), and per stored group of
+    the window's pulses (``tallies``) the people invited and answered."""
 
-    def targets(path: str) -> list[Line]:
-        return [lines[prefix] for prefix in _prefixes(path) if prefix in lines]
+    employees: dict[str, int]
+    signed: dict[str, int]
+    confirmed: dict[str, int]
+    declared: frozenset[str]
+    tallies: dict[str, tuple[int, int]]
 
-    staff = list(
+
+def counts(
+    government: Government, *, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Counts:
+    """The counts, read from the rows (a fixed number of queries, whatever the size)."""
+    staff = dict(
         Employee.objects.filter(government=government, active=True)
         .values_list("unit__path")
         .annotate(n=Count("pk"))
@@ -175,15 +181,6 @@ def participation(
         .annotate(n=Count("pk"))
         .order_by()
     )
-    for path, n in staff:
-        declared = declaration_of(declarations, _agency_of(path)) is not None
-        for line in targets(path):
-            line.employees += n
-            line.twibbon = Rate(line.twibbon.done + confirmed.get(path, 0), line.twibbon.of + n)
-            if declared:
-                before = line.commitment or Rate(0, 0)
-                line.commitment = Rate(before.done + signed.get(path, 0), before.of + n)
-
     tallies = (
         Tally.objects.filter(
             government=government,
@@ -195,7 +192,70 @@ def participation(
         .annotate(invited=Sum("invited"), answered=Sum("answered"))
         .order_by()
     )
-    for path, invited, answered in tallies:
+    return Counts(
+        employees=staff,
+        signed=dict(signed),
+        confirmed=confirmed,
+        declared=frozenset(
+            path for path in staff if declaration_of(declarations, _agency_of(path)) is not None
+        ),
+        tallies={path: (invited, answered) for path, invited, answered in tallies},
+    )
+
+
+def kept_counts(
+    government: Government, *, start: datetime.date, end: datetime.date, today: datetime.date
+) -> Counts:
+    """The counts kept per government and version (``budaya.fragments``): computed from the
+    rows once after each write of the government, then read by every reader of any part of it,
+    any period of the same window and any kind of agency (the dashboard), with no query but the
+    version's. Every change of a count (an employee, a declaration, a signature, a twibbon, an
+    answer) is an audited write of the government, so a new version."""
+    key = fragment_key(
+        "surveys:participation",
+        government.pk,
+        government_version(government.pk),
+        (start, end, today.replace(day=1)),
+    )
+    found = cache.get(key)
+    if isinstance(found, Counts):
+        return found
+    made = counts(government, start=start, end=end, today=today)
+    cache.set(key, made, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    return made
+
+
+def participation(
+    government: Government,
+    units: list[Unit],
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    kept: bool = False,
+) -> list[Line]:
+    """One line per unit of ``units`` (each counted with everything below it): the active
+    employees, the commitment signed to their agency's current declaration, this month's
+    twibbon, and the pulses of [start, end] answered against invited. ``kept``: from the counts
+    kept per government and version (``kept_counts``), else read now."""
+    lines = {unit.path: Line(unit) for unit in units}
+    if not lines:
+        return []
+    read = kept_counts if kept else counts
+    found = read(government, start=start, end=end, today=today)
+
+    def targets(path: str) -> list[Line]:
+        return [lines[prefix] for prefix in _prefixes(path) if prefix in lines]
+
+    for path, n in found.employees.items():
+        for line in targets(path):
+            line.employees += n
+            confirmed = found.confirmed.get(path, 0)
+            line.twibbon = Rate(line.twibbon.done + confirmed, line.twibbon.of + n)
+            if path in found.declared:
+                before = line.commitment or Rate(0, 0)
+                line.commitment = Rate(before.done + found.signed.get(path, 0), before.of + n)
+    for path, (invited, answered) in found.tallies.items():
         for line in targets(path):
             before = line.survey or Rate(0, 0)
             line.survey = Rate(before.done + answered, before.of + invited)

@@ -60,7 +60,7 @@ def participation_section(context: Any, government: Any, data: dict[str, Any]) -
             ).order_by("path")
         )
     lines = participation.participation(
-        government, units, start=data["start"], end=data["end"], today=today
+        government, units, start=data["start"], end=data["end"], today=today, kept=True
     )
     slug = government.slug
 

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from budaya.org.models import Unit
+from budaya.org.models import Employee, Unit
 from budaya.surveys import services
 from budaya.surveys.models import Figure, Invitation, Survey, Tally
 from budaya.surveys.tests.conftest import employee_user, make_employee
@@ -166,3 +166,47 @@ def test_a_page_of_groups_below_and_the_way_back_up(place, client):
     assert [f.unit.name for f in second.context["children"]] == [
         f"Bidang {n:02d}" for n in range(25, 30)
     ]
+
+
+# The dashboard (issue 22, Deliver 1): its figures computed afresh, and computed again for
+# another kind of agency with the participation counts kept per government and version.
+DASHBOARD = {"afresh": 33, "participation kept": 26}
+
+
+def _dashboard(client, url: str) -> tuple[str, dict[str, int]]:
+    from django.core.cache import cache
+
+    client.get(url)  # sessions and the per-process caches warm
+    cache.clear()  # nothing kept
+    with CaptureQueriesContext(connection) as afresh:
+        page = client.get(url)
+    with CaptureQueriesContext(connection) as kept:
+        client.get(url, {"kind": "dinas"})
+    return page.content.decode(), {"afresh": len(afresh), "participation kept": len(kept)}
+
+
+def test_the_dashboards_participation_is_kept_and_as_costly_for_a_larger_government(place, client):
+    from budaya.programme import services as programme
+    from budaya.programme.models import Declaration
+
+    today = timezone.localdate()
+    year = programme.create_programme(government=place.government, unit=None, year=today.year)
+    declaration = Declaration.objects.create(
+        government=place.government, programme=year, held_on=today, led_by="Sekretaris Daerah"
+    )
+    for employee in place.staff[:2]:
+        services.sign(actor=None, declaration=declaration, employee=employee, text="Nilai")
+    services.confirm_twibbon(actor=None, employee=place.staff[0], month=today)
+    url = reverse("dashboard:government", args=[place.government.slug])
+    client.force_login(place.admin)
+    small, small_counts = _dashboard(client, url)
+    assert "22% (2/9)" in small  # Dinas A: two of nine signed
+    agency = _grow(place)
+    for employee in Employee.objects.filter(unit__parent=agency).order_by("pk")[:15]:
+        services.sign(actor=None, declaration=declaration, employee=employee, text="Nilai")
+    larger, larger_counts = _dashboard(client, url)
+    assert "22% (2/9)" in larger and "10% (15/150)" in larger
+    assert small_counts == larger_counts == DASHBOARD
+    # A write of the government (one more signature) is a new version: counted again.
+    services.sign(actor=None, declaration=declaration, employee=place.staff[2], text="Nilai")
+    assert "33% (3/9)" in client.get(url).content.decode()
