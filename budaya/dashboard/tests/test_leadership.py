@@ -283,6 +283,26 @@ def test_daily_fails_a_version_whose_worker_died_and_the_dashboard_offers_to_try
     assert report.status == LeadershipReport.Status.READY and report.verify()
 
 
+def test_the_dashboard_fails_the_latest_version_whose_process_is_gone(client, world, scene):
+    admin = world.user(Role.CITY_ADMIN)
+    report = LeadershipReport.objects.create(
+        government=world.government,
+        period=scene.period,
+        number=1,
+        requested_by=admin,
+        status=LeadershipReport.Status.QUEUED,
+        # Process 1 of this host, but not the one that took the job (another start time).
+        runner=f"{socket.gethostname()}:1:no-such-start",
+    )
+    client.force_login(admin)
+    html = client.get(reverse("dashboard:government", args=[world.government.slug]))
+    section = html.content.decode().split('id="leadership-heading"')[1].split("</section>")[0]
+    assert "Proses latar belakang berhenti sebelum laporan selesai dibuat." in section
+    assert reverse("dashboard:report_retry", args=[world.government.slug, report.pk]) in section
+    report.refresh_from_db()
+    assert report.status == LeadershipReport.Status.FAILED
+
+
 def test_a_changed_file_is_shown_as_no_longer_matching(
     client, world, scene, django_capture_on_commit_callbacks
 ):
