@@ -76,23 +76,35 @@ def version_of(user: Any) -> int:
     return sum(chains.values_list("length", flat=True).union(system, all=True))
 
 
-def _key(user: Any) -> str:
+def kept[T](user: Any, name: str, compute: Callable[[], T]) -> T:
+    """What ``compute()`` answers for the user, kept under the user, the version of what they
+    see, the day and the language: for what a page reads of audited data only."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     detail = repr(
         (version_of(user), timezone.localdate(), user.employee_id, sorted(user._grants(), key=str))
     )
     digest = hashlib.sha256(detail.encode()).hexdigest()[:24]
-    return f"pending:items:{user.pk}:{language}:{digest}"
+    key = f"pending:{name}:{user.pk}:{language}:{digest}"
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    return found
+
+
+def asked(user: Any) -> list[PendingItem]:
+    """The items of the providers whose answers are kept (to be kept by the caller)."""
+    return [item for provider in _providers for item in provider(user)]
+
+
+def with_live(user: Any, items: list[PendingItem]) -> list[PendingItem]:
+    """The kept items with those asked on every request, most urgent first."""
+    items = items + [item for provider in _live for item in provider(user)]
+    return sorted(items, key=lambda item: (item.urgency, item.due is None, item.due or 0))
 
 
 def pending_for(user: Any) -> list[PendingItem]:
     """Every registered app's items for this user, most urgent first."""
     if not user.is_authenticated:
         return []
-    key = _key(user)
-    kept: list[PendingItem] | None = cache.get(key)
-    if kept is None:
-        kept = [item for provider in _providers for item in provider(user)]
-        cache.set(key, kept, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
-    items = kept + [item for provider in _live for item in provider(user)]
-    return sorted(items, key=lambda item: (item.urgency, item.due is None, item.due or 0))
+    return with_live(user, kept(user, "items", lambda: asked(user)))
