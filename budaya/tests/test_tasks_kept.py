@@ -95,3 +95,11 @@ def test_an_import_ready_in_the_background_shows_at_once(client, world):
         report={"header_cells": ["NIP", "Nama"], "rejected": []},
     )
     assert _labels(client, admin)["Impor menunggu konfirmasi"] == 1
+
+
+def test_a_user_without_a_role_and_the_system_administrator_have_their_home(
+    client, world, make_user, system_admin
+):
+    assert _labels(client, make_user("tanpa.peran")) == {}
+    client.force_login(system_admin)
+    assert client.get(reverse("home")).status_code == 200
