@@ -1,3 +1,4 @@
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.decorators import login_required
@@ -9,35 +10,41 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from budaya import pending
+from budaya.frameworks.models import Adoption
 from budaya.frameworks.selectors import current_adoptions
 from budaya.navigation import items_for, remember_counts
-from budaya.notifications.selectors import latest_unread
+from budaya.notifications.selectors import HOME_SHOWN, latest_unread
 from budaya.notifications.services import unread_count
+from budaya.org.models import Government
 from budaya.org.selectors import governments_visible_to
 from budaya.rulebook.words import words_of_many
+
+
+def _governments(user: Any) -> list[tuple[Government, Adoption | None]]:
+    governments = list(governments_visible_to(user))
+    adoptions = current_adoptions(governments)
+    return [(government, adoptions.get(government.pk)) for government in governments]
 
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """What awaits the user now ("Tugas saya", every app's ``budaya.pending`` provider), the
-    newest unread notifications, then the user's governments (issue 20)."""
-    tasks = pending.pending_for(request.user)
-    # The menu's counts on this very page and the next ones come from this fresh look.
-    remember_counts(request.user.pk or 0, tasks)
-    unread_count(request.user)  # the bell, kept for the pages that follow
-    governments = list(governments_visible_to(request.user))
-    adoptions = current_adoptions(governments)
-    # Each government's own words (issue 18): the programme's name, the head's title (cached).
-    words = words_of_many(government.pk for government in governments)
-    rows = [
-        (government, adoptions.get(government.pk), words[government.pk])
-        for government in governments
-    ]
-    return render(
-        request,
-        "budaya/home.html",
-        {"rows": rows, "tasks": tasks, "news": latest_unread(request.user)},
+    newest unread notifications, then the user's governments (issue 20). The tasks and the
+    governments are kept per user and version (``budaya.pending.kept``: issue 25)."""
+    user = request.user
+    asked, governments = pending.kept(
+        user, "home", lambda: (pending.asked(user), _governments(user))
     )
+    tasks = pending.with_live(user, asked)
+    # The menu's counts on this very page and the next ones come from this fresh look.
+    remember_counts(user.pk or 0, tasks)
+    news = latest_unread(user)
+    # The bell, kept for the pages that follow: fewer unread than shown are all of them.
+    unread_count(user, known=len(news) if len(news) < HOME_SHOWN else None)
+    # Each government's own words (issue 18): the programme's name, the head's title (cached).
+    words = words_of_many(government.pk for government, _adoption in governments)
+    rows = [(government, adoption, words[government.pk]) for government, adoption in governments]
+    return render(request, "budaya/home.html", {"rows": rows, "tasks": tasks, "news": news})
 
 
 @login_required

@@ -279,9 +279,14 @@ def _unread_key(user_id: int) -> str:
     return f"notifications:unread:{user_id}"
 
 
-def unread_count(user: Any) -> int:
-    """The bell's number, kept in the cache until a notification arrives or is read."""
-    count = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+def unread_count(user: Any, *, known: int | None = None) -> int:
+    """The bell's number, kept in the cache until a notification arrives or is read; counted
+    unless the caller ``known`` it (from the unread it read)."""
+    count = (
+        known
+        if known is not None
+        else Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).count()
+    )
     cache.set(_unread_key(user.pk), count, settings.BUDAYA_PENDING_CACHE_SECONDS)
     return count
 

@@ -14,4 +14,5 @@ class OrgConfig(AppConfig):
 
         # A new government's unfinished setup steps on its administrators' home (issue 23).
         pending.register(pending_setup)
-        pending.register(pending_imports)
+        # An import becomes ready to confirm in a background task's unaudited step: asked anew.
+        pending.register(pending_imports, kept=False)

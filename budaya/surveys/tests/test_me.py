@@ -77,6 +77,26 @@ def test_surveys_waiting_show_on_the_page_and_in_tugas_saya(place, client, make_
     assert reverse("surveys:answer", args=[place.government.slug, survey.pk]) in page
 
 
+def test_a_survey_opened_shows_on_the_home_page_at_once_and_goes_when_answered(
+    place, client, make_user
+):
+    """The home page's tasks are kept per version (issue 25): opening and answering are
+    audited writes, so the next page shows them."""
+    from budaya.surveys.tests.test_flow import _answer_all, _pulse
+
+    user = employee_user(make_user, place.staff[0])
+    client.force_login(user)
+
+    def tasks() -> list[str]:
+        return [str(item.label) for item in client.get(reverse("home")).context["tasks"]]
+
+    assert tasks() == []
+    survey = _pulse(place)
+    assert tasks() == ["Survei untuk dijawab"]
+    _answer_all(survey, place.staff[:1])
+    assert tasks() == []
+
+
 def test_another_governments_survey_cannot_be_answered(place, client, make_user, other_government):
     from budaya.surveys.tests.test_flow import _pulse
 
