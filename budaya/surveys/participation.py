@@ -145,8 +145,17 @@ def participation(
     def targets(path: str) -> list[Line]:
         return [lines[prefix] for prefix in _prefixes(path) if prefix in lines]
 
+    # Only rows under the units count: where one of them holds all the others (one agency on
+    # its report, an agency and its units on its head's dashboard), only its subtree is read,
+    # not the whole government's.
+    top = min(units, key=lambda unit: len(unit.path))
+    root = top.path if all(unit.path.startswith(top.path) for unit in units) else ""
+
+    def under(field: str) -> Q:
+        return Q(**{f"{field}__startswith": root}) if root else Q()
+
     staff = list(
-        Employee.objects.filter(government=government, active=True)
+        Employee.objects.filter(under("unit__path"), government=government, active=True)
         .values_list("unit__path")
         .annotate(n=Count("pk"))
         .order_by()
@@ -156,6 +165,7 @@ def participation(
     if declarations:
         for declaration_id, path, n in (
             Commitment.objects.filter(
+                under("employee__unit__path"),
                 government=government,
                 declaration_id__in=set(declarations.values()),
                 employee__active=True,
@@ -169,7 +179,10 @@ def participation(
                 signed[path] += n
     confirmed = dict(
         TwibbonConfirmation.objects.filter(
-            government=government, month=today.replace(day=1), employee__active=True
+            under("employee__unit__path"),
+            government=government,
+            month=today.replace(day=1),
+            employee__active=True,
         )
         .values_list("employee__unit__path")
         .annotate(n=Count("pk"))
@@ -186,6 +199,7 @@ def participation(
 
     tallies = (
         Tally.objects.filter(
+            under("cell__path"),
             government=government,
             survey__in=pulses(government, start, end),
             relation=Relation.MEMBER,
