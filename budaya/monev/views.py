@@ -251,6 +251,7 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "monev:board", government.pk, (scope_key(request.user, government.pk), period.pk), compute
     )
     own = selectors.own_agencies(request.user, period)
+    every_agency = selectors.sees_every_agency(request.user, government)
     return render(
         request,
         "monev/board.html",
@@ -261,19 +262,19 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "days_left": period.days_left(today),
             "to_start": [a for a in own if a.pk not in kept["started"]],
             "is_admin": is_city_admin(request.user, government),
-            "sees_overview": _reads_overview(request, government),
+            "sees_overview": _reads_overview(request, government, every_agency=every_agency),
             # The period's one city report (its latest version), for those who may open it.
             "city_report": period.city_reports.order_by("-number").first()
-            if selectors.sees_every_agency(request.user, government)
+            if every_agency
             else None,
             "accepted": kept["accepted"],
         },
     )
 
 
-def _reads_overview(request: HttpRequest, government: Government) -> bool:
-    """City administrators and leadership (every agency), unit heads and teams (their own)."""
-    return selectors.sees_every_agency(request.user, government) or (
+def _reads_overview(request: HttpRequest, government: Government, *, every_agency: bool) -> bool:
+    """City administrators and leadership (``every_agency``), unit heads and teams (their own)."""
+    return every_agency or (
         Unit.objects.visible_to(request.user, roles=AGENCY_ROLES)
         .filter(government=government)
         .exists()
@@ -318,7 +319,8 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
     per indicator, the levels and the instrument's scores (from the maintained summaries)."""
     government = _government(request, slug)
     period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
-    if not _reads_overview(request, government):
+    every_agency = selectors.sees_every_agency(request.user, government)
+    if not _reads_overview(request, government, every_agency=every_agency):
         raise PermissionDenied
     if fmt not in ("", "xlsx"):
         raise Http404

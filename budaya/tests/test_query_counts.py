@@ -802,11 +802,12 @@ PINNED: dict[str, int] = {
     "monev:start": 4,
     "monev:period_list": 8,
     "monev:period_create": 8,
-    # Kept (issue 25, budaya/fragments.py): the completeness board (-3: its lines, the summaries
-    # and the own agencies of a user without any), the overview's table (-3) and the report's
+    # Kept (issue 25, budaya/fragments.py): the completeness board (-4: its lines, the summaries,
+    # the own agencies of a user without any, whether the user sees every agency asked once),
+    # the overview's table (-3) and the report's
     # table and survey evidence (-4: the rows, their evidence and comments, the evidence's own
     # reads, against the government's version read); computed afresh: BOARDS_COMPUTED.
-    "monev:board": 12,
+    "monev:board": 11,
     "monev:period_edit": 7,
     "monev:maturity_overview": 9,
     "monev:maturity_overview_export": 12,
@@ -1042,7 +1043,7 @@ BOARDS_COMPUTED = {
     "activities:compliance": 14,
     "teams:compliance": 18,
     "dashboard:government": 44,  # + participation (6), activities by value, the latest report
-    "monev:board": 17,
+    "monev:board": 16,
     "monev:maturity_overview": 15,
     "monev:report": 24,  # the table and the survey evidence each read the government's version
 }
