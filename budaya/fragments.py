@@ -15,6 +15,10 @@ the cache under a key made of
 A write in one government never changes another's key: a government's boards do not depend on
 how many governments share the database. Writes that go around the services (a bulk load)
 write one audit entry (``generate_scale`` does), or the cache is cleared with them.
+
+What never changes once made (a submitted report's version, its rows and its frozen evidence)
+is kept by ``frozen_fragment`` under the names of what it shows (report, state, version), not the
+government's version: other writes of the government never make it computed again.
 """
 
 from __future__ import annotations
@@ -51,11 +55,28 @@ def scope_key(user: Any, government_id: int) -> str:
     return ",".join(paths) or "none"
 
 
-def fragment_key(name: str, government_id: int, version: int, parts: Iterable[Any]) -> str:
+def fragment_key(name: str, government_id: int, version: int | str, parts: Iterable[Any]) -> str:
     language = translation.get_language() or settings.LANGUAGE_CODE
     detail = "|".join(str(part) for part in parts)
     digest = hashlib.sha256(detail.encode()).hexdigest()[:24]
     return f"fragment:{name}:{government_id}:{version}:{language}:{digest}"
+
+
+def _kept(key: str, compute: Callable[[], Any]) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    return value
+
+
+def cached_value(
+    name: str, government_id: int, parts: Iterable[Any], compute: Callable[[], Any]
+) -> Any:
+    """What ``compute()`` returns (picklable, never None) for the government's current version
+    and ``parts``: a fragment with the few figures its page needs beside it."""
+    version = government_version(government_id)
+    return _kept(fragment_key(name, government_id, version, parts), compute)
 
 
 def cached_fragment(
@@ -63,9 +84,15 @@ def cached_fragment(
 ) -> SafeString:
     """The fragment ``name`` of the government for ``parts``, rendered by ``render()`` only when
     the cache does not hold it for the government's current version."""
-    key = fragment_key(name, government_id, government_version(government_id), parts)
-    html: str | None = cache.get(key)
-    if html is None:
-        html = render()
-        cache.set(key, html, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    html: str = cached_value(name, government_id, parts, render)
+    return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)
+
+
+def frozen_fragment(
+    name: str, government_id: int, parts: Iterable[Any], render: Callable[[], str]
+) -> SafeString:
+    """The fragment ``name`` of what never changes once made, for ``parts`` that name it (a
+    submitted report's version: its id, state and version): kept whatever the government's
+    version, so reading it costs no query at all."""
+    html: str = _kept(fragment_key(name, government_id, "frozen", parts), render)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)

@@ -63,6 +63,8 @@ def own_agencies(user: Any, period: Period) -> list[Unit]:
         government=period.government
     )
     paths = list(mine.values_list("path", flat=True))
+    if not paths:
+        return []
     return [
         a
         for a in period.agencies()

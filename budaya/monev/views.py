@@ -10,13 +10,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from budaya.accounts.models import Role
 from budaya.activities.evidence import store_file
 from budaya.activities.models import Evidence
+from budaya.fragments import cached_fragment, cached_value, frozen_fragment, scope_key
 from budaya.monev import exports, rules, selectors, services
 from budaya.monev.forms import (
     AcknowledgeForm,
@@ -228,33 +231,50 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _government(request, slug)
     period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
     today = timezone.localdate()
-    data = selectors.board(request.user, period, today)
+
+    def compute() -> dict[str, Any]:
+        data = selectors.board(request.user, period, today)
+        return {
+            "html": render_to_string(
+                "monev/_board.html", {"government": government, "board": data}
+            ),
+            "started": [line.agency.pk for line in data["lines"] if line.summary],
+            "accepted": sum(
+                1 for line in data["lines"] if line.summary and line.summary.state == State.ACCEPTED
+            ),
+        }
+
+    # The completeness board is kept per government and version (issue 25,
+    # budaya/fragments.py), with what the page's buttons need of it: computed again only after
+    # a write of the government, or for another period, language or part of the government.
+    kept = cached_value(
+        "monev:board", government.pk, (scope_key(request.user, government.pk), period.pk), compute
+    )
     own = selectors.own_agencies(request.user, period)
-    started = {line.agency.pk for line in data["lines"] if line.summary}
+    every_agency = selectors.sees_every_agency(request.user, government)
     return render(
         request,
         "monev/board.html",
         {
             "government": government,
             "period": period,
-            "board": data,
-            "to_start": [a for a in own if a.pk not in started],
+            "board_html": mark_safe(kept["html"]),  # noqa: S308 (our own template, autoescaped)
+            "days_left": period.days_left(today),
+            "to_start": [a for a in own if a.pk not in kept["started"]],
             "is_admin": is_city_admin(request.user, government),
-            "sees_overview": _reads_overview(request, government),
+            "sees_overview": _reads_overview(request, government, every_agency=every_agency),
             # The period's one city report (its latest version), for those who may open it.
             "city_report": period.city_reports.order_by("-number").first()
-            if selectors.sees_every_agency(request.user, government)
+            if every_agency
             else None,
-            "accepted": sum(
-                1 for line in data["lines"] if line.summary and line.summary.state == State.ACCEPTED
-            ),
+            "accepted": kept["accepted"],
         },
     )
 
 
-def _reads_overview(request: HttpRequest, government: Government) -> bool:
-    """City administrators and leadership (every agency), unit heads and teams (their own)."""
-    return selectors.sees_every_agency(request.user, government) or (
+def _reads_overview(request: HttpRequest, government: Government, *, every_agency: bool) -> bool:
+    """City administrators and leadership (``every_agency``), unit heads and teams (their own)."""
+    return every_agency or (
         Unit.objects.visible_to(request.user, roles=AGENCY_ROLES)
         .filter(government=government)
         .exists()
@@ -299,12 +319,15 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
     per indicator, the levels and the instrument's scores (from the maintained summaries)."""
     government = _government(request, slug)
     period = get_object_or_404(selectors.periods_of(request.user, government), pk=pk)
-    if not _reads_overview(request, government):
+    every_agency = selectors.sees_every_agency(request.user, government)
+    if not _reads_overview(request, government, every_agency=every_agency):
         raise PermissionDenied
     if fmt not in ("", "xlsx"):
         raise Http404
-    data = selectors.maturity_overview(request.user, period, request.GET.get("sort", "agency"))
+    sort = request.GET.get("sort", "agency")
+    sort = sort if sort in selectors.OVERVIEW_SORTS else "agency"
     if fmt == "xlsx":
+        data = selectors.maturity_overview(request.user, period, sort)
         rows = []
         shown = {number for number, _text in maturity_indicators(period)}
         for line in data["lines"]:
@@ -332,14 +355,31 @@ def maturity_overview(request: HttpRequest, slug: str, pk: int, fmt: str = "") -
             heading=[government.name, _("Maturity overview"), period.title],
         )
         return xlsx_response(f"maturitas-{government.slug}-{period.pk}.xlsx", content)
+    indicators = maturity_indicators(period)
+
+    def render_table() -> str:
+        return render_to_string(
+            "monev/_maturity_overview.html",
+            {
+                "government": government,
+                "overview": selectors.maturity_overview(request.user, period, sort),
+                "indicators": indicators,
+            },
+        )
+
+    # The table is kept per government and version (issue 25, budaya/fragments.py): computed
+    # again only after a write of the government, or for another period, order, language or
+    # part of the government.
+    parts = (scope_key(request.user, government.pk), period.pk, sort)
     return render(
         request,
         "monev/maturity_overview.html",
         {
             "government": government,
             "period": period,
-            "overview": data,
-            "indicators": maturity_indicators(period),
+            "table": cached_fragment("monev:maturity_overview", government.pk, parts, render_table),
+            "sort": sort,
+            "indicators": indicators,
             "sorts": selectors.OVERVIEW_SORTS,
         },
     )
@@ -395,28 +435,69 @@ def _grouped_rows(
     ]
 
 
-@login_required
-def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    government = _government(request, slug)
-    report = _report(request, government, pk)
+def _report_table(report: Report, changed: set[str], *, can_edit: bool, can_return: bool) -> str:
+    """The report's Tabel 1: its rows under the form's groups, their evidence and review
+    comments, the rows whose cited activity changed since the submission (``changed``) marked."""
     rows = list(report.rows.prefetch_related("evidence"))
     comments: dict[str, list[Any]] = {}
     for comment in report.comments.select_related("author"):
         comments.setdefault(str(comment.row_key), []).append(comment)
-    changed = selectors.changed_since_submitted(report)
     for row in rows:
         row.review = comments.get(str(row.key), [])  # type: ignore[attr-defined]
         row.changed_since_submitted = str(row.key) in changed  # type: ignore[attr-defined]
+    return render_to_string(
+        "monev/_report_table.html",
+        {
+            "government": report.government,
+            "report": report,
+            "groups": _grouped_rows(rows, report.period),
+            "columns": _columns(report.period),
+            "can_edit": can_edit,
+            "can_return": can_return,
+        },
+    )
+
+
+@login_required
+def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    government = _government(request, slug)
+    report = _report(request, government, pk)
     moves = services.allowed_moves(report, request.user)
     own_level, verified_level = services.levels(report)
+    can_edit = report.editable and _prepares(request, report)
+    can_return = any(m.target == State.RETURNED for m in moves)
+    # The table is kept (issue 25, budaya/fragments.py). A submitted report never changes
+    # (its rows, evidence and the comments of its return): kept by report, state and version,
+    # with the rows whose cited activity was edited since (one query) in its name. A draft's
+    # per government version, which each of its edits moves.
+    parts = (report.pk, report.state, report.version, can_edit, can_return)
+    if selectors.is_frozen(report):
+        changed = selectors.changed_since_submitted(report)
+        table = frozen_fragment(
+            "monev:report_table",
+            government.pk,
+            (*parts, *sorted(changed)),
+            lambda: _report_table(report, changed, can_edit=can_edit, can_return=can_return),
+        )
+    else:
+        table = cached_fragment(
+            "monev:report_table",
+            government.pk,
+            parts,
+            lambda: _report_table(
+                report,
+                selectors.changed_since_submitted(report),
+                can_edit=can_edit,
+                can_return=can_return,
+            ),
+        )
     return render(
         request,
         "monev/report_detail.html",
         {
             "government": government,
             "report": report,
-            "groups": _grouped_rows(rows, report.period),
-            "columns": _columns(report.period),
+            "table": table,
             "form": rules.book_of(report.period).monev.report_form,
             "form_cite": rules.book_of(report.period).cite(
                 rules.book_of(report.period).monev.report_form
@@ -424,9 +505,9 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "has_maturity": bool(maturity_indicators(report.period)),
             "maturity_top": max((n for n, _t in maturity_indicators(report.period)), default=0),
             "moves": [m for m in moves if m.target != State.RETURNED],
-            "can_return": any(m.target == State.RETURNED for m in moves),
-            "can_edit": report.editable and _prepares(request, report),
-            "versions": selectors.versions_of(report),
+            "can_return": can_return,
+            "can_edit": can_edit,
+            "versions": report.versions.count(),  # not their content: the page links to them
             "transitions": list(report.transitions.select_related("actor")),
             "own_level": own_level,
             "verified_level": verified_level,

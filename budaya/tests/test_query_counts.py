@@ -804,14 +804,19 @@ PINNED: dict[str, int] = {
     "monev:start": 4,
     "monev:period_list": 8,
     "monev:period_create": 8,
-    "monev:board": 15,  # +1: the period's city report, its latest version (issue 19)
+    # Kept (issue 25, budaya/fragments.py): the completeness board (-4: its lines, the summaries,
+    # the own agencies of a user without any, whether the user sees every agency asked once),
+    # the overview's table (-3) and the report's
+    # table and survey evidence (-4: the rows, their evidence and comments, the evidence's own
+    # reads, against the government's version read); computed afresh: BOARDS_COMPUTED.
+    "monev:board": 11,
     "monev:period_edit": 7,
-    "monev:maturity_overview": 12,
+    "monev:maturity_overview": 9,
     "monev:maturity_overview_export": 12,
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 22,  # + the KBK results (issue 21); +1 follow-ups carried (issue 19)
+    "monev:report": 18,
     # +1: the survey evidence the submitted version froze (issue 22)
     "monev:report_pick": 15,
     "monev:row_create": 11,
@@ -1046,6 +1051,9 @@ BOARDS_COMPUTED = {
     # read again for the participation counts kept apart (then no query for another kind,
     # period of the same window or reader's scope: surveys/tests/test_query_counts.py)
     "dashboard:government": 45,
+    "monev:board": 16,
+    "monev:maturity_overview": 15,
+    "monev:report": 24,  # the table and the survey evidence each read the government's version
 }
 
 

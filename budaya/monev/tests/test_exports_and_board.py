@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import zipfile
 
 import pytest
@@ -159,3 +160,35 @@ def test_the_logo_is_inline_and_the_pdf_fetches_nothing_else(scene):
     # The spreadsheet carries the same logo.
     with zipfile.ZipFile(io.BytesIO(exports.xlsx(document))) as archive:
         assert any(name.startswith("xl/media/image") for name in archive.namelist())
+
+
+def _counts(board: str) -> list[str]:
+    cards = board.split('<ul class="cards board-counts">')[1].split("</ul>")[0]
+    return re.findall(r"<strong>(\d+)</strong>", cards)
+
+
+def test_the_kept_board_overview_and_report_show_each_step_as_it_is_made(client, scene):
+    """The completeness board, the maturity overview and the report's table are kept (issue 25,
+    budaya/fragments.py): a step on the report shows on the next request of each."""
+    slug = scene.government.slug
+    board_url = reverse("monev:board", args=[slug, scene.period.pk])
+    overview_url = reverse("monev:maturity_overview", args=[slug, scene.period.pk])
+    client.force_login(scene.admin)
+    assert _counts(client.get(board_url).content.decode()) == ["2", "0", "0", "0", "0"]
+    client.get(overview_url)  # kept before the report exists
+    report = _submitted(scene)
+    board = client.get(board_url).content.decode()
+    assert f'href="{reverse("monev:report", args=[slug, report.pk])}"' in board
+    # not started, draft, submitted, returned, accepted
+    assert _counts(board) == ["1", "0", "1", "0", "0"]
+    overview = client.get(overview_url).content.decode()
+    assert reverse("monev:maturity", args=[slug, report.pk]) in overview
+    report_url = reverse("monev:report", args=[slug, report.pk])
+    client.force_login(scene.admin)
+    assert 'name="comment_' in client.get(report_url).content.decode()  # it may be returned
+    client.force_login(scene.team)
+    assert 'name="comment_' not in client.get(report_url).content.decode()  # not by the team
+    client.force_login(scene.admin)
+    services.transition(report, State.ACCEPTED, scene.admin, accept_unverified="Diterima.")
+    page = client.get(report_url).content.decode()
+    assert 'name="comment_' not in page and "Pembacaan nilai BerAKHLAK" in page

@@ -9,11 +9,14 @@ import json
 from typing import Any
 
 from django import template
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from budaya.dashboard.charts import Bar, Chart, Group, layout
+from budaya.fragments import cached_fragment, frozen_fragment
 from budaya.org.models import Unit
 from budaya.surveys import feeds, participation
 from budaya.surveys.anonymity import DEFAULT_K
@@ -22,28 +25,47 @@ from budaya.surveys.services import policy_of
 register = template.Library()
 
 
-@register.inclusion_tag("surveys/_report_evidence.html")
-def survey_evidence(report: Any) -> dict[str, Any]:
-    """The agency's survey results and participation on its report: the submitted version's
-    (frozen with it) once the report has gone up, else today's."""
-    from budaya.monev import selectors as monev
-
-    if monev.is_frozen(report):
+def _report_evidence(report: Any, frozen: bool) -> str:
+    if frozen:
         version = report.versions.filter(number=report.version).first()
         content = json.loads(version.canonical) if version else {}
         evidence = content.get("surveys")
-        frozen = True
     else:
         evidence = feeds.report_evidence(report)
-        frozen = False
     if evidence is None:
-        return {"evidence": None}
-    return {
-        "evidence": evidence,
-        "frozen": frozen,
-        "shares": feeds.share_rows(evidence["participation"]),
-        "floor": participation.PARTICIPATION_FLOOR,
-    }
+        return ""
+    return render_to_string(
+        "surveys/_report_evidence.html",
+        {
+            "evidence": evidence,
+            "frozen": frozen,
+            "shares": feeds.share_rows(evidence["participation"]),
+            "floor": participation.PARTICIPATION_FLOOR,
+        },
+    )
+
+
+@register.simple_tag
+def survey_evidence(report: Any) -> SafeString:
+    """The agency's survey results and participation on its report: the submitted version's
+    (frozen with it) once the report has gone up, else today's. Kept (issue 25,
+    ``budaya/fragments.py``): the frozen version's by report and version, for good; today's per
+    government version and day."""
+    from budaya.monev import selectors as monev
+
+    if monev.is_frozen(report):
+        return frozen_fragment(
+            "surveys:report_evidence",
+            report.government_id,
+            (report.pk, report.version),
+            lambda: _report_evidence(report, frozen=True),
+        )
+    return cached_fragment(
+        "surveys:report_evidence",
+        report.government_id,
+        (report.pk, timezone.localdate()),
+        lambda: _report_evidence(report, frozen=False),
+    )
 
 
 @register.inclusion_tag("surveys/_participation.html", takes_context=True)
