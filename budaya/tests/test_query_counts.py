@@ -742,7 +742,7 @@ PINNED: dict[str, int] = {
     "org:import_rejected": 8,
     "teams:my_teams": 4,
     "teams:rules_schema": 0,
-    "teams:team_list": 15,  # the count of the paginator
+    "teams:team_list": 8,  # the page's table kept (issue 25); computed afresh: BOARDS_COMPUTED
     "teams:team_create": 11,
     "teams:compliance": 8,  # kept (issue 25); computed afresh: BOARDS_COMPUTED
     "teams:team_detail": 15,
@@ -1038,6 +1038,11 @@ BOARDS_COMPUTED = {
     "activities:compliance": 14,
     "teams:compliance": 18,
     "dashboard:government": 44,  # + participation (6), activities by value, the latest report
+    # The lists' kept parts (issue 25): the roster's count and the unit filter's options, the
+    # unit tree's table, the teams list's table.
+    "org:employee_list": 13,
+    "org:unit_list": 10,
+    "teams:team_list": 16,
 }
 
 
