@@ -703,7 +703,7 @@ PINNED: dict[str, int] = {
     "accounts:user_list": 6,
     "accounts:user_invite": 9,
     "accounts:user_detail": 12,
-    "accounts:audit_list": 7,
+    "accounts:audit_list": 5,  # one government's trail kept (issue 25); afresh: BOARDS_COMPUTED
     "accounts:audit_object": 7,
     "accounts:sign_in_attempts": 5,
     "accounts:recovery_codes": 3,
@@ -1046,6 +1046,7 @@ BOARDS_COMPUTED = {
     "org:unit_list": 10,
     "teams:team_list": 16,
     "activities:list": 21,  # what is coming up, not yet recorded
+    "accounts:audit_list": 11,  # one government's trail: its kinds and its page
 }
 
 
@@ -1056,7 +1057,7 @@ def test_boards_computed_afresh_issue_as_many_queries_for_a_larger_government(cl
     for name in BOARDS_COMPUTED:
         role = _role(name, ROUTES[name].who)
         for site in sites:
-            url = reverse(name, kwargs=ARGS[name](site))
+            url = reverse(name, kwargs=ARGS[name](site) if name in ARGS else None)
             client.force_login(site.users[role])
             client.get(url)  # sessions and the per-process caches warm, as in _measure
             cache.clear()  # the board (and the menu's counts) no longer kept
