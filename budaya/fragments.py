@@ -27,9 +27,12 @@ import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.core.cache import cache
+from django.forms.utils import flatatt
 from django.utils import translation
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from budaya.accounts.models import AuditChain
@@ -62,19 +65,18 @@ def fragment_key(name: str, government_id: int, version: int | str, parts: Itera
     return f"fragment:{name}:{government_id}:{version}:{language}:{digest}"
 
 
-def _kept(key: str, compute: Callable[[], Any]) -> Any:
-    value = cache.get(key)
+def _kept[T](key: str, compute: Callable[[], T]) -> T:
+    value: T | None = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
     return value
 
 
-def cached_value(
-    name: str, government_id: int, parts: Iterable[Any], compute: Callable[[], Any]
-) -> Any:
-    """What ``compute()`` returns (picklable, never None) for the government's current version
-    and ``parts``: a fragment with the few figures its page needs beside it."""
+def kept[T](name: str, government_id: int, parts: Iterable[Any], compute: Callable[[], T]) -> T:
+    """The value ``name`` of the government for ``parts`` (a fragment, a list's count, a
+    fragment with the few figures its page needs beside it: picklable, never None), computed by
+    ``compute()`` only when the cache does not hold it for the government's current version."""
     version = government_version(government_id)
     return _kept(fragment_key(name, government_id, version, parts), compute)
 
@@ -84,7 +86,7 @@ def cached_fragment(
 ) -> SafeString:
     """The fragment ``name`` of the government for ``parts``, rendered by ``render()`` only when
     the cache does not hold it for the government's current version."""
-    html: str = cached_value(name, government_id, parts, render)
+    html = kept(name, government_id, parts, render)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)
 
 
@@ -96,3 +98,31 @@ def frozen_fragment(
     version, so reading it costs no query at all."""
     html: str = _kept(fragment_key(name, government_id, "frozen", parts), render)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)
+
+
+class KeptSelect(forms.Select):
+    """A <select> whose options are a kept fragment of the government (issue 25: the units
+    filter of a city lists hundreds): rendered once per version, language and ``parts`` (say the
+    user's ``scope_key``), the chosen option marked per request. The field still validates what
+    is sent against its own queryset."""
+
+    def __init__(self, *, name: str, government_id: int, parts: Iterable[Any]) -> None:
+        super().__init__()
+        self.fragment = name
+        self.government_id = government_id
+        self.parts = tuple(parts)
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        def render_options() -> str:
+            return "".join(
+                format_html('<option value="{}">{}</option>', choice, label)
+                for choice, label in self.choices
+            )
+
+        options = kept(self.fragment, self.government_id, self.parts, render_options)
+        chosen = format_html('<option value="{}">', "" if value is None else value)
+        marked = options.replace(chosen, f"{chosen[:-1]} selected>", 1)
+        select_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        return format_html("<select{}>{}</select>", flatatt(select_attrs), mark_safe(marked))  # noqa: S308

@@ -14,8 +14,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -41,6 +44,7 @@ from budaya.accounts.models import (
     SystemSignInAttempt,
     User,
 )
+from budaya.fragments import cached_fragment, kept, scope_key
 from budaya.notifications.services import preference_of
 from budaya.org.models import Government
 
@@ -401,11 +405,28 @@ def grant_revoke(request: HttpRequest, pk: int, grant: int) -> HttpResponse:
 # --- Audit trail ------------------------------------------------------------------------------
 
 
+def _trail_government(user: Any) -> int | None:
+    """The one government whose trail the user reads, when it is one: the trail then changes
+    with, and only with, that government's version (budaya/fragments.py)."""
+    if user.has_role(Role.SYSTEM_ADMIN):
+        return None
+    scope = user.tenant_scope()
+    governments = scope.member_governments
+    if scope.all_content or scope.all_governments or len(governments) != 1:
+        return None
+    return next(iter(governments))
+
+
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
     _require_role(request, *selectors.ADMINISTRATORS)
     trail = entries = selectors.audit_entries(request.user)
-    object_types = entries.object_types()
+    government_id = _trail_government(request.user)
+    if government_id is None:
+        object_types = entries.object_types()
+    else:  # a long-lived trail's kinds and pages, kept per version (issue 25)
+        scope = scope_key(request.user, government_id)
+        object_types = kept("accounts:audit-kinds", government_id, (scope,), entries.object_types)
     form = AuditFilterForm(request.GET or None, object_types=object_types)
     if form.is_valid():
         data = form.cleaned_data
@@ -419,22 +440,34 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(object_type=data["object_type"])
         if data["action"]:
             entries = entries.filter(action=data["action"])
-    # A Trail pages like a queryset (count and slices), which the stubs' protocol cannot see.
-    page: Page[AuditRecord] = Paginator(entries, AUDIT_PAGE_SIZE).get_page(  # type: ignore[arg-type]
-        request.GET.get("page")
-    )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
-        request,
-        "accounts/audit_list.html",
-        {
-            "form": form,
+
+    def render_table() -> str:
+        # A Trail pages like a queryset (count and slices), which the stubs' protocol cannot see.
+        page: Page[AuditRecord] = Paginator(entries, AUDIT_PAGE_SIZE).get_page(  # type: ignore[arg-type]
+            request.GET.get("page")
+        )
+        if not page.object_list:
+            return ""
+        context = {
             "page": page,
             "rows": describe(page.object_list, trail),
             "query": query.urlencode(),
-        },
-    )
+        }
+        return render_to_string("accounts/_audit_table.html", context)
+
+    if government_id is None:
+        table = mark_safe(render_table())  # noqa: S308 (our own template, autoescaped)
+    else:
+        parts = (
+            scope,
+            timezone.get_current_timezone_name(),
+            query.urlencode(),
+            request.GET.get("page"),
+        )
+        table = cached_fragment("accounts:audit-trail", government_id, parts, render_table)
+    return render(request, "accounts/audit_list.html", {"form": form, "table": table})
 
 
 def _object_in_scope(request: HttpRequest, object_type: str, object_id: str) -> bool:

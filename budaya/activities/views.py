@@ -121,6 +121,13 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
         selectors.activities_of(request.user, government, filter_form.filters())
     )
     today = timezone.localdate()
+
+    def render_upcoming() -> str:
+        upcoming = selectors.upcoming(request.user, government, today)[:10]
+        return render_to_string("activities/_upcoming.html", {"upcoming": upcoming})
+
+    # What is coming up, not yet recorded: kept per government and version, day and scope.
+    parts = (scope_key(request.user, government.pk), today)
     return render(
         request,
         "activities/activity_list.html",
@@ -131,7 +138,9 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
             "query_string": query_without_page(request),
             "can_log": selectors.can_log(request.user, government),
             "is_city_admin": is_city_admin(request.user, government),
-            "upcoming": selectors.upcoming(request.user, government, today)[:10],
+            "upcoming": cached_fragment(
+                "activities:upcoming", government.pk, parts, render_upcoming
+            ),
             "today": today,
         },
     )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from budaya.accounts.models import Role
 from budaya.activities.evidence import store_file
 from budaya.activities.models import Evidence
-from budaya.fragments import cached_fragment, cached_value, frozen_fragment, scope_key
+from budaya.fragments import cached_fragment, frozen_fragment, kept, scope_key
 from budaya.monev import exports, rules, selectors, services
 from budaya.monev.forms import (
     AcknowledgeForm,
@@ -247,7 +247,7 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     # The completeness board is kept per government and version (issue 25,
     # budaya/fragments.py), with what the page's buttons need of it: computed again only after
     # a write of the government, or for another period, language or part of the government.
-    kept = cached_value(
+    board = kept(
         "monev:board", government.pk, (scope_key(request.user, government.pk), period.pk), compute
     )
     own = selectors.own_agencies(request.user, period)
@@ -258,16 +258,16 @@ def board(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         {
             "government": government,
             "period": period,
-            "board_html": mark_safe(kept["html"]),  # noqa: S308 (our own template, autoescaped)
+            "board_html": mark_safe(board["html"]),  # noqa: S308 (our own template, autoescaped)
             "days_left": period.days_left(today),
-            "to_start": [a for a in own if a.pk not in kept["started"]],
+            "to_start": [a for a in own if a.pk not in board["started"]],
             "is_admin": is_city_admin(request.user, government),
             "sees_overview": _reads_overview(request, government, every_agency=every_agency),
             # The period's one city report (its latest version), for those who may open it.
             "city_report": period.city_reports.order_by("-number").first()
             if every_agency
             else None,
-            "accepted": kept["accepted"],
+            "accepted": board["accepted"],
         },
     )
 

@@ -8,7 +8,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from budaya.archives import ArchiveError, check_office_file
-from budaya.org import logos
+from budaya.fragments import KeptSelect, scope_key
+from budaya.org import logos, selectors
 from budaya.org.grades import (
     GradeError,
     normalise_echelon,
@@ -332,11 +333,17 @@ class EmployeeFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, units, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user, government, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = units.order_by("path")
+        # A city's hundreds of units: their options kept per government and version.
+        field.widget = KeptSelect(
+            name="org:unit-options",
+            government_id=government.pk,
+            parts=(scope_key(user, government.pk),),
+        )
+        field.queryset = selectors.units_of(user, government).order_by("path")
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

@@ -292,6 +292,10 @@ class Employee(TenantModel):
                 name="employee_ni_pppk_per_government",
             ),
         ]
+        # The list's order (name, then pk) within a government: a page is read from the
+        # index, never sorted from the whole roster (issue 25). The search's trigram indexes
+        # are PostgreSQL's only: migration 0013.
+        indexes = [models.Index(fields=["government", "name", "id"], name="employee_by_name")]
 
     def __str__(self) -> str:
         return self.full_name

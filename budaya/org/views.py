@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -12,6 +13,7 @@ from django.views.decorators.http import require_POST
 from budaya import unit_pages
 from budaya.accounts.models import Role
 from budaya.files import attach
+from budaya.fragments import cached_fragment, kept, scope_key
 from budaya.frameworks.selectors import current_adoptions
 from budaya.letterhead import letterhead_of
 from budaya.links import link_maker
@@ -178,27 +180,40 @@ def my_section(request: HttpRequest, section: str) -> HttpResponse:
 def unit_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     include_inactive = request.GET.get("inactive") == "1"
-    units = selectors.unit_tree(request.user, government, include_inactive=include_inactive)
-    detail = link_maker("org:unit_detail", government.slug)
-    for unit in units:
-        unit.detail_url = detail(unit.pk)  # type: ignore[attr-defined]
     query = (request.GET.get("q") or "").strip()
-    matches = None
+
+    def tree() -> list[Unit]:
+        units = selectors.unit_tree(request.user, government, include_inactive=include_inactive)
+        detail = link_maker("org:unit_detail", government.slug)
+        for unit in units:
+            unit.detail_url = detail(unit.pk)  # type: ignore[attr-defined]
+        return units
+
+    matches = table = None
     if query:
         # Case and accents ignored, as the employee search ignores them (issue 23).
         needle = search_key(query)
+        units = tree()
         chains = selectors.ancestors_by_unit(units)
         matches = [
             (unit, chains[unit.pk])
             for unit in units
             if needle in search_key(" | ".join((unit.name, unit.short_name, unit.code)))
         ]
+    else:
+        # The city's hundreds of units with their employees counted: kept per version.
+        table = cached_fragment(
+            "org:unit-tree",
+            government.pk,
+            (scope_key(request.user, government.pk), include_inactive),
+            lambda: render_to_string("org/_unit_table.html", {"units": tree()}),
+        )
     return render(
         request,
         "org/unit_list.html",
         {
             "government": government,
-            "units": units,
+            "table": table,
             "matches": matches,
             "query": query,
             "include_inactive": include_inactive,
@@ -326,7 +341,7 @@ def unit_deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 def _employee_filters(request: HttpRequest, government: Government) -> EmployeeFilterForm:
     data = request.GET if request.GET else None
-    return EmployeeFilterForm(data, units=selectors.units_of(request.user, government))
+    return EmployeeFilterForm(data, user=request.user, government=government)
 
 
 @login_required
@@ -334,14 +349,18 @@ def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
     filter_form = _employee_filters(request, government)
     employees = selectors.employees_of(request.user, government, filter_form.filters())
+    query_string = query_without_page(request)
+    # A city's roster counted once per version, not on every page of it.
+    parts = (scope_key(request.user, government.pk), query_string)
+    count = kept("org:employee-count", government.pk, parts, employees.count)
     return render(
         request,
         "org/employee_list.html",
         {
             "government": government,
             "filter_form": filter_form,
-            "page": page_of(request, employees, PAGE_SIZE),
-            "query_string": query_without_page(request),
+            "page": page_of(request, employees, PAGE_SIZE, count=count),
+            "query_string": query_string,
             "can_edit": selectors.is_city_admin(request.user, government),
         },
     )

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from budaya.accounts.models import Role
 from budaya.files import attach
-from budaya.fragments import cached_fragment
+from budaya.fragments import cached_fragment, scope_key
 from budaya.org import selectors as org_selectors
 from budaya.org.models import Employee, Government
 from budaya.pagination import page_of, query_without_page
@@ -113,23 +113,38 @@ def team_list(request: HttpRequest, slug: str) -> HttpResponse:
     show_dissolved = request.GET.get("dissolved") == "1"
     if not show_dissolved:
         teams = teams.active()
-    page = page_of(request, teams, PAGE_SIZE)
-    assessments = selectors.assess(list(page), timezone.localdate())  # only the page's teams
+    today = timezone.localdate()
+    query_string = query_without_page(request)
+
+    def render_table() -> str:
+        page = page_of(request, teams, PAGE_SIZE)
+        assessments = selectors.assess(list(page), today)  # only the page's teams
+        return render_to_string(
+            "teams/_team_table.html",
+            {
+                "government": government,
+                "page": page,
+                "query_string": query_string,
+                "rows": [assessments[team.pk] for team in page],
+            },
+        )
+
+    # Kept per government and version (budaya/fragments.py), and per day: members' terms end.
+    parts = (scope_key(request.user, government.pk), today, query_string, request.GET.get("page"))
+    is_city_admin = org_selectors.is_city_admin(request.user, government)
     return render(
         request,
         "teams/team_list.html",
         {
             "government": government,
-            "page": page,
-            "query_string": query_without_page(request),
-            "rows": [assessments[team.pk] for team in page],
+            "table": cached_fragment("teams:list", government.pk, parts, render_table),
             "kinds": selectors.kinds_of(government),
             "kind": kind,
             "show_dissolved": show_dissolved,
-            "can_create": selectors.units_managed_by(request.user, government).exists()
-            or org_selectors.is_city_admin(request.user, government),
-            "reads_board": _is_board_reader(request.user, government),
-            "is_city_admin": org_selectors.is_city_admin(request.user, government),
+            "can_create": is_city_admin
+            or selectors.units_managed_by(request.user, government).exists(),
+            "reads_board": is_city_admin or _is_board_reader(request.user, government),
+            "is_city_admin": is_city_admin,
         },
     )
 

@@ -705,7 +705,7 @@ PINNED: dict[str, int] = {
     "accounts:user_list": 6,
     "accounts:user_invite": 9,
     "accounts:user_detail": 12,
-    "accounts:audit_list": 7,
+    "accounts:audit_list": 5,  # one government's trail kept (issue 25); afresh: BOARDS_COMPUTED
     "accounts:audit_object": 7,
     "accounts:sign_in_attempts": 5,
     "accounts:recovery_codes": 3,
@@ -744,7 +744,7 @@ PINNED: dict[str, int] = {
     "org:import_rejected": 8,
     "teams:my_teams": 4,
     "teams:rules_schema": 0,
-    "teams:team_list": 15,  # the count of the paginator
+    "teams:team_list": 8,  # the page's table kept (issue 25); computed afresh: BOARDS_COMPUTED
     "teams:team_create": 11,
     "teams:compliance": 8,  # kept (issue 25); computed afresh: BOARDS_COMPUTED
     "teams:team_detail": 15,
@@ -788,7 +788,9 @@ PINNED: dict[str, int] = {
     "activities:start": 4,
     "activities:evidence_file": 4,
     "activities:evidence_thumbnail": 4,
-    "activities:list": 18,  # the value filter (one query); +1 the unit paths read apart (issue 25)
+    # The value filter (one query); +1 the unit paths read apart; what is coming up kept (-3,
+    # issue 25; computed afresh: BOARDS_COMPUTED)
+    "activities:list": 15,
     "activities:export": 9,  # the same (issue 25)
     "activities:create": 3,  # the choices cached per government (issue 25)
     "activities:gallery": 8,
@@ -1054,6 +1056,13 @@ BOARDS_COMPUTED = {
     "monev:board": 16,
     "monev:maturity_overview": 15,
     "monev:report": 24,  # the table and the survey evidence each read the government's version
+    # The lists' kept parts (issue 25): the roster's count and the unit filter's options, the
+    # unit tree's table, the teams list's table, the activity log's reminders.
+    "org:employee_list": 13,
+    "org:unit_list": 10,
+    "teams:team_list": 16,
+    "activities:list": 21,  # what is coming up, not yet recorded
+    "accounts:audit_list": 11,  # one government's trail: its kinds and its page
 }
 
 

@@ -60,3 +60,16 @@ def test_the_filter_names_kinds_in_words(client, world):
     client.force_login(admin)
     page = client.get(reverse("accounts:audit_list")).content.decode()
     assert '<option value="org.employee">Pegawai</option>' in page
+
+
+def test_the_kept_trail_shows_a_new_entry_at_once(client, world):
+    """One government's trail is kept per its version (issue 25): the next write shows."""
+    admin = world.user(Role.CITY_ADMIN)
+    client.force_login(admin)
+    before = client.get(reverse("accounts:audit_list")).content.decode()
+    assert "Pegawai Siti Contoh diubah" not in before
+    assert '<option value="org.employee">' not in before
+    _move(world, admin)
+    page = client.get(reverse("accounts:audit_list")).content.decode()
+    assert "Pegawai Siti Contoh diubah: unit kerja, " in page
+    assert '<option value="org.employee">Pegawai</option>' in page

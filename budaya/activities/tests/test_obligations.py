@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from budaya.accounts.models import Role
 from budaya.activities import obligations as schedule
@@ -192,3 +193,23 @@ def test_upcoming_occurrences_show_in_the_app(client, world, serang_rules):
     assert [(i.obligation, i.agency, i.occurrence.due_on) for i in items] == [
         (twibbon, world.agency, D(2025, 3, 17))
     ]
+
+
+def test_the_log_keeps_what_is_coming_up_until_it_is_recorded(client, world, serang_rules):
+    forms, _twibbon, _apel = serang_rules
+    today = timezone.localdate()
+    Obligation.objects.create(
+        government=world.government,
+        name="Refleksi nilai hari ini",
+        form=forms["twibbon"],
+        frequency=Obligation.Frequency.MONTHLY_DAY,
+        day=today.day,
+        remind_days_before=3,
+        starts_on=today.replace(day=1),
+    )
+    client.force_login(world.user(Role.UNIT_TEAM))
+    url = reverse("activities:list", args=[world.government.slug])
+    assert "Refleksi nilai hari ini" in client.get(url).content.decode()
+    assert "Refleksi nilai hari ini" in client.get(url).content.decode()  # kept
+    _done(world, forms["twibbon"], world.agency, today)  # audited: a new version
+    assert "Refleksi nilai hari ini" not in client.get(url).content.decode()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from budaya.accounts.models import AuditEntry, Role
+from budaya.org import services
 from budaya.org.models import Employee, EmployeeImport, Transfer, Unit, UnitHistory
 from budaya.tasks import this_runner
 
@@ -151,6 +152,46 @@ def test_employee_list_searches_filters_and_paginates(admin_client, government, 
     assert "60 pegawai" in by_nip
     empty = admin_client.get(url("employee_list", government), {"status": "PPPK"}).content.decode()
     assert "Tidak ada pegawai yang cocok" in empty
+
+
+def test_employee_list_keeps_its_count_and_unit_options_until_a_write(
+    admin_client, city_admin, government, agency
+):
+    make_employees(agency, 3)
+    page = admin_client.get(url("employee_list", government)).content.decode()
+    assert "3 pegawai" in page
+    assert f'<option value="{agency.pk}">Dinas Pendidikan</option>' in page
+    chosen = admin_client.get(url("employee_list", government), {"unit": agency.pk})
+    assert (
+        f'<option value="{agency.pk}" selected>Dinas Pendidikan</option>' in chosen.content.decode()
+    )
+    # Kept per government and version: a write (audited) shows at once.
+    unit = services.create_unit(
+        Unit(
+            government=government, parent=agency, kind="bidang", code="1.01.9", name="Bidang Baru"
+        ),
+        city_admin,
+    )
+    services.create_employee(
+        Employee(government=government, unit=unit, name="Pegawai Baru", sex="P", status="PNS"),
+        city_admin,
+    )
+    page = admin_client.get(url("employee_list", government)).content.decode()
+    assert "4 pegawai" in page
+    assert f'<option value="{unit.pk}">Bidang Baru</option>' in page
+    inside = admin_client.get(url("employee_list", government), {"unit": unit.pk}).content.decode()
+    assert "1 pegawai" in inside and "Pegawai Baru" in inside
+
+
+def test_unit_tree_shows_a_new_unit_at_once(admin_client, city_admin, government, agency):
+    assert "Bidang Baru" not in admin_client.get(url("unit_list", government)).content.decode()
+    services.create_unit(
+        Unit(
+            government=government, parent=agency, kind="bidang", code="1.01.9", name="Bidang Baru"
+        ),
+        city_admin,
+    )
+    assert "Bidang Baru" in admin_client.get(url("unit_list", government)).content.decode()
 
 
 @pytest.mark.parametrize("count", [5, 120])

@@ -1,5 +1,5 @@
-"""The teams compliance board is kept per government and version (issue 25, item 1;
-budaya/fragments.py) and shows a change made through the services at once."""
+"""The teams compliance board and the teams list are kept per government and version (issue 25,
+item 1; budaya/fragments.py) and show a change made through the services at once."""
 
 from __future__ import annotations
 
@@ -39,3 +39,19 @@ def test_the_board_is_kept_until_a_team_changes(client, city, city_admin_user):
     html, _queries = _board(client, city)
     # The new team has no decree yet: the board says so.
     assert "Tim Baru belum mempunyai keputusan yang ditandatangani." in html
+
+
+def test_the_team_list_is_kept_until_a_team_changes(client, city, city_admin_user):
+    client.force_login(city_admin_user)
+    url = reverse("teams:team_list", args=[city.government.slug])
+    with CaptureQueriesContext(connection) as computed:
+        assert "Tim Baru" not in client.get(url).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        assert "Tim Baru" not in client.get(url).content.decode()
+    assert len(kept) < len(computed)
+
+    services.create_team(
+        Team(government=city.government, kind=city.kind, unit=city.other_agency, name="Tim Baru"),
+        city_admin_user,
+    )
+    assert "Tim Baru" in client.get(url).content.decode()
