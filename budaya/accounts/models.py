@@ -471,12 +471,14 @@ class AuditEntry(AuditRecord):
     class Meta(AuditRecord.Meta):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
+        # One entry per position of a chain. The hash is not indexed: it covers the government
+        # and the position, so two entries of a government with one hash would share a position,
+        # which this refuses already; nothing looks an entry up by its hash (verification walks
+        # the chain by position), and a unique index on 64 random hex characters was the
+        # costliest of the table's indexes to write (issue 23, docs/performance.md).
         constraints = [
             models.UniqueConstraint(
                 fields=["government", "sequence"], name="audit_sequence_per_government"
-            ),
-            models.UniqueConstraint(
-                fields=["government", "hash"], name="audit_hash_per_government"
             ),
         ]
         indexes = [
