@@ -43,27 +43,40 @@ _MONTHS = GovernmentMonth._meta.db_table
 _CELLS = ActivityMonth._meta.db_table
 
 
-def _sqlite_move(row: str, delta: str) -> str:
+def _sqlite_add(row: str) -> str:
     return (
-        f"INSERT INTO {_MONTHS} (government_id, month, activities) "  # noqa: S608
-        f"VALUES ({row}.government_id, {row}.month, max({delta}, 0)) "
-        f"ON CONFLICT (government_id, month) DO UPDATE SET activities = activities + ({delta});"
+        f"INSERT INTO {_MONTHS} (government_id, month, activities) "
+        f"SELECT {row}.government_id, {row}.month, {row}.done WHERE {row}.done > 0 "
+        "ON CONFLICT (government_id, month) DO UPDATE "
+        "SET activities = activities + excluded.activities;"
     )
 
 
-# The trigger that moves ``GovernmentMonth`` with ``ActivityMonth``; a change that leaves a
-# cell's ``done`` as it was touches no government month (and takes no lock on one). Identifiers
-# come from the models, never from input.
+def _sqlite_take(row: str) -> str:
+    return (
+        f"UPDATE {_MONTHS} SET activities = activities - {row}.done "  # noqa: S608
+        f"WHERE government_id = {row}.government_id AND month = {row}.month;"
+    )
+
+
+# The trigger that moves ``GovernmentMonth`` with ``ActivityMonth``: a cell's ``done`` added to
+# its government's month (the row made when missing), taken from it (the row only updated, never
+# made: emptying the tables, as the suite's flush does on SQLite, makes no row). A change that
+# leaves a cell's ``done`` as it was touches no government month (and takes no lock on one).
+# Identifiers come from the models, never from input.
 TRIGGER = {
     "postgresql": [
         f"""CREATE OR REPLACE FUNCTION {_MONTHS}_move(government bigint, day date, delta integer)
         RETURNS void LANGUAGE plpgsql AS $$
         BEGIN
-            IF delta <> 0 THEN
+            IF delta > 0 THEN
                 INSERT INTO {_MONTHS} AS kept (government_id, month, activities)
-                VALUES (government, day, GREATEST(delta, 0))
+                VALUES (government, day, delta)
                 ON CONFLICT (government_id, month)
                 DO UPDATE SET activities = kept.activities + delta;
+            ELSIF delta < 0 THEN
+                UPDATE {_MONTHS} SET activities = activities + delta
+                WHERE government_id = government AND month = day;
             END IF;
         END $$""",  # noqa: S608
         f"""CREATE OR REPLACE FUNCTION {_MONTHS}_follow() RETURNS trigger
@@ -86,13 +99,13 @@ TRIGGER = {
     ],
     "sqlite": [
         f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_insert AFTER INSERT ON {_CELLS} "
-        f"WHEN NEW.done <> 0 BEGIN {_sqlite_move('NEW', 'NEW.done')} END",
+        f"WHEN NEW.done > 0 BEGIN {_sqlite_add('NEW')} END",
         f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_delete AFTER DELETE ON {_CELLS} "
-        f"WHEN OLD.done <> 0 BEGIN {_sqlite_move('OLD', '-OLD.done')} END",
+        f"WHEN OLD.done > 0 BEGIN {_sqlite_take('OLD')} END",
         f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_update AFTER UPDATE ON {_CELLS} "
         "WHEN NEW.done <> OLD.done OR NEW.government_id <> OLD.government_id "
         "OR NEW.month <> OLD.month "
-        f"BEGIN {_sqlite_move('OLD', '-OLD.done')} {_sqlite_move('NEW', 'NEW.done')} END",
+        f"BEGIN {_sqlite_take('OLD')} {_sqlite_add('NEW')} END",
     ],
 }
 DROP_TRIGGER = {
