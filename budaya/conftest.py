@@ -64,10 +64,14 @@ def private_media(settings, tmp_path_factory):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Sign-in lockout counts live in the cache (issue 17): no test inherits another's."""
+    """Sign-in lockout counts live in the cache (issue 17): no test inherits another's; nor the
+    activity form's choices kept by the process (a database of a test reuses ids)."""
     from django.core.cache import cache
 
+    from budaya.activities import choices
+
     cache.clear()
+    choices.forget()
 
 
 @pytest.fixture(autouse=True)

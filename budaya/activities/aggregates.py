@@ -182,16 +182,20 @@ def changed(
     after_values: Iterable[int] = (),
 ) -> None:
     """An activity changed (``before``: as stored before the change, with the values it had):
-    the cell it left is recounted, the cell it entered counts it. Cells are touched in key
-    order, so two changes moving activities between the same cells in opposite directions
-    cannot deadlock."""
+    the cell it left is recounted, the cell it entered counts it. Moving between two cells
+    locks both first, in key order (one upsert adding nothing, which moves no government
+    month), then moves them in the order of their months: each move also locks its
+    government's month (the rollup's trigger), and a recording locks its cell before its
+    month, so no two writes can wait for each other's cell and month."""
     old, new = cell_of(before), cell_of(after)
     steps: list[tuple[Cell, bool]] = []
     if old is not None and (old != new or before.date != after.date):
         steps.append((old, False))
     if new is not None and new != old:
         steps.append((new, True))
-    for cell, adding in sorted(steps, key=lambda step: step[0]):
+    if len(steps) > 1:
+        _upsert(ActivityMonth, MONTH_KEY, [(*cell, 0, 0) for cell, _ in sorted(steps)], bits=True)
+    for cell, adding in sorted(steps, key=lambda step: (step[0][3], step[0])):
         if adding:
             _add(cell, after.date)
         else:

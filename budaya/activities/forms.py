@@ -77,8 +77,13 @@ class InstanceChoiceField(forms.ChoiceField):
     ) -> None:
         self.instances = {str(item.pk): item for item in instances}
         blank = [("", _("- Select an option -"))]  # Django's own empty choice, translated
+        # Labelled when rendered only (a callable): a sent form is checked against ``instances``
+        # and needs no label of the government's hundreds of units.
         super().__init__(
-            choices=[*blank, *((key, label_of(item)) for key, item in self.instances.items())],
+            choices=lambda: [
+                *blank,
+                *((key, label_of(item)) for key, item in self.instances.items()),
+            ],
             **kwargs,
         )
 
@@ -110,7 +115,8 @@ class InstanceMultipleChoiceField(forms.MultipleChoiceField):
     ) -> None:
         self.instances = {str(item.pk): item for item in instances}
         super().__init__(
-            choices=[(key, label_of(item)) for key, item in self.instances.items()], **kwargs
+            choices=lambda: [(key, label_of(item)) for key, item in self.instances.items()],
+            **kwargs,
         )
 
     def valid_value(self, value: Any) -> bool:

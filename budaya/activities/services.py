@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 import re
 from collections.abc import Iterable
@@ -170,19 +171,6 @@ def _forget_files(stored: list[Evidence]) -> None:
             evidence_files._delete_files(item.file.name or "", item.thumbnail.name or "")
 
 
-def _rollup(government_id: int, before: Activity | None, after: Activity | None) -> None:
-    """The government's months of the province and national views (issue 20 item 5), moved
-    last in the transaction, after the audit entry (``budaya/dashboard/rollup.py``)."""
-    from budaya.dashboard import rollup
-
-    done = Activity.Status.DONE
-    left = before.date if before is not None and before.status == done else None
-    entered = after.date if after is not None and after.status == done else None
-    if left is not None and entered is not None and left.replace(day=1) == entered.replace(day=1):
-        return
-    rollup.activities_moved(government_id, left, entered)
-
-
 def create_activity(
     *,
     government: Government,
@@ -195,7 +183,8 @@ def create_activity(
 
     The hot write (issue 25): one transaction, each kind of row inserted once (the evidence,
     the activity, its values, its participants, its evidence links), its form's and its
-    values' month cells as one upsert each (``aggregates.recorded``), and every audit entry
+    values' month cells as one upsert each (``aggregates.recorded``; the government's month of
+    the province views follows the form's cell by a trigger), and every audit entry
     (the evidence's and the activity's) in one insert under the chain's lock, last, so the lock
     is held for the shortest time. Nothing is acknowledged before the commit."""
     stored: list[Evidence] = []
@@ -220,7 +209,6 @@ def create_activity(
             after = _snapshot(activity, values=value_ids, evidence=[item.pk for item in stored])
             changes.append((AuditAction.CREATE, activity, None, after))
             audit.record_many(actor, changes, request, government=government)
-            _rollup(activity.government_id, None, activity)
     except Exception:
         _forget_files(stored)
         raise
@@ -266,7 +254,6 @@ def update_activity(
                 audit.record(
                     actor, AuditAction.UPDATE, activity, before=old, after=new, request=request
                 )
-            _rollup(activity.government_id, stored_before, activity)
             for item in removed:
                 evidence_files.delete_if_unused(item, actor, request)
     except Exception:
@@ -299,13 +286,14 @@ def delete_activity(activity: Activity, actor: Any, request: HttpRequest | None 
         raise ValidationError(cited_message(), code="cited")
     before = _snapshot(activity)
     items = list(Evidence.objects.filter(activity_links__activity=activity))
-    audit.record(actor, AuditAction.DELETE, activity, before=before, request=request)
+    named = copy.copy(activity)  # delete() forgets the primary key the entry names
     try:
         activity.delete()
     except RestrictedError as error:  # cited meanwhile: the database refuses too
         raise ValidationError(cited_message(), code="cited") from error
+    # The cells before the audit chain's lock, as every activity write takes them.
     aggregates.deleted(activity, before["values"])
-    _rollup(activity.government_id, activity, None)
+    audit.record(actor, AuditAction.DELETE, named, before=before, request=request)
     for item in items:
         evidence_files.delete_if_unused(item, actor, request)
 

@@ -1,11 +1,13 @@
 """Keeping the rollups of the province and national views (issue 20 item 5).
 
-- ``GovernmentMonth``: the activity services call ``activities_moved`` in the transaction that
-  records, changes or deletes an activity, after its audit entry, with the months the activity
-  left and entered (as done): one ``UPDATE ... SET activities = activities + n`` per month
-  touched. The row is the last lock the transaction takes (after the government's audit chain),
-  so it adds no new order of locks that could deadlock; the writes of one government already
-  follow each other on their audit chain.
+- ``GovernmentMonth``: kept by the database (a row trigger on ``activities.ActivityMonth``,
+  migration ``dashboard.0003``): every change of a cell's ``done`` moves its government's month
+  by the difference, in the same statement, so the hot write spends no statement of its own on
+  it (issue 25 item 2) and no writer of ``ActivityMonth`` can leave it behind. The month's row
+  is locked right after the cell's: the activity services touch the cells (then the values'
+  cells) before the audit chain's lock, and a write touching two cells locks both before
+  moving either (``budaya/activities/aggregates.py``), so every write takes its locks in one
+  order: cells, government months (by month), values' cells, the audit chain.
 - ``GovernmentPeriod``: every write that changes a report's summary (``monev.aggregates.refresh``)
   asks for ``refresh_period`` once its transaction has committed; the refresh locks the period's
   row, then reads the period's summaries (one line per agency), so of two refreshes the later
@@ -18,11 +20,10 @@ Nothing here reads the activity log: ``rebuild`` sums ``ActivityMonth`` and ``Re
 
 from __future__ import annotations
 
-import datetime
-from collections import Counter
 from collections.abc import Iterable
+from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -38,39 +39,104 @@ STATUSES = monev.BOARD_ORDER
 
 # --- Activities --------------------------------------------------------------------------------
 
-
-def activities_moved(
-    government_id: int, left: datetime.date | None, entered: datetime.date | None
-) -> None:
-    """A done activity left the month ``left`` (deleted, moved, no longer done) and/or entered
-    the month ``entered`` (recorded or changed to done): the government's months follow. Call
-    it in the writing transaction, after the audit entry."""
-    changes: Counter[datetime.date] = Counter()
-    if left is not None:
-        changes[left.replace(day=1)] -= 1
-    if entered is not None:
-        changes[entered.replace(day=1)] += 1
-    for month in sorted(changes):
-        if changes[month]:
-            _move(government_id, month, changes[month])
+_MONTHS = GovernmentMonth._meta.db_table
+_CELLS = ActivityMonth._meta.db_table
 
 
-def _move(government_id: int, month: datetime.date, delta: int) -> None:
-    """One statement (the hot write counts its queries, issue 25): the month's row made when
-    missing, else moved by ``delta``; the key is the model's unique constraint."""
-    quote = connection.ops.quote_name
-    table = quote(GovernmentMonth._meta.db_table)
-    # Identifiers come from the model, never from input; every value is a parameter.
-    sql = (
-        f"INSERT INTO {table} (government_id, month, activities) VALUES (%s, %s, %s) "  # noqa: S608
-        f"ON CONFLICT (government_id, month) DO UPDATE "
-        f"SET activities = {table}.activities + %s"
+def _sqlite_add(row: str) -> str:
+    return (
+        f"INSERT INTO {_MONTHS} (government_id, month, activities) "
+        f"SELECT {row}.government_id, {row}.month, {row}.done WHERE {row}.done > 0 "
+        "ON CONFLICT (government_id, month) DO UPDATE "
+        "SET activities = activities + excluded.activities;"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql,
-            [government_id, connection.ops.adapt_datefield_value(month), max(delta, 0), delta],
-        )
+
+
+def _sqlite_take(row: str) -> str:
+    return (
+        f"UPDATE {_MONTHS} SET activities = activities - {row}.done "  # noqa: S608
+        f"WHERE government_id = {row}.government_id AND month = {row}.month;"
+    )
+
+
+# The trigger that moves ``GovernmentMonth`` with ``ActivityMonth``: a cell's ``done`` added to
+# its government's month (the row made when missing), taken from it (the row only updated, never
+# made: emptying the tables, as the suite's flush does on SQLite, makes no row). A change that
+# leaves a cell's ``done`` as it was touches no government month (and takes no lock on one).
+# Identifiers come from the models, never from input.
+TRIGGER = {
+    "postgresql": [
+        f"""CREATE OR REPLACE FUNCTION {_MONTHS}_move(government bigint, day date, delta integer)
+        RETURNS void LANGUAGE plpgsql AS $$
+        BEGIN
+            IF delta > 0 THEN
+                INSERT INTO {_MONTHS} AS kept (government_id, month, activities)
+                VALUES (government, day, delta)
+                ON CONFLICT (government_id, month)
+                DO UPDATE SET activities = kept.activities + delta;
+            ELSIF delta < 0 THEN
+                UPDATE {_MONTHS} SET activities = activities + delta
+                WHERE government_id = government AND month = day;
+            END IF;
+        END $$""",  # noqa: S608
+        f"""CREATE OR REPLACE FUNCTION {_MONTHS}_follow() RETURNS trigger
+        LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'INSERT' THEN
+                PERFORM {_MONTHS}_move(NEW.government_id, NEW.month, NEW.done);
+            ELSIF TG_OP = 'DELETE' THEN
+                PERFORM {_MONTHS}_move(OLD.government_id, OLD.month, -OLD.done);
+            ELSIF NEW.government_id = OLD.government_id AND NEW.month = OLD.month THEN
+                PERFORM {_MONTHS}_move(NEW.government_id, NEW.month, NEW.done - OLD.done);
+            ELSE
+                PERFORM {_MONTHS}_move(OLD.government_id, OLD.month, -OLD.done);
+                PERFORM {_MONTHS}_move(NEW.government_id, NEW.month, NEW.done);
+            END IF;
+            RETURN NULL;
+        END $$""",
+        f"CREATE OR REPLACE TRIGGER {_MONTHS}_follow AFTER INSERT OR UPDATE OR DELETE "
+        f"ON {_CELLS} FOR EACH ROW EXECUTE FUNCTION {_MONTHS}_follow()",
+    ],
+    "sqlite": [
+        f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_insert AFTER INSERT ON {_CELLS} "
+        f"WHEN NEW.done > 0 BEGIN {_sqlite_add('NEW')} END",
+        f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_delete AFTER DELETE ON {_CELLS} "
+        f"WHEN OLD.done > 0 BEGIN {_sqlite_take('OLD')} END",
+        f"CREATE TRIGGER IF NOT EXISTS {_MONTHS}_follow_update AFTER UPDATE ON {_CELLS} "
+        "WHEN NEW.done <> OLD.done OR NEW.government_id <> OLD.government_id "
+        "OR NEW.month <> OLD.month "
+        f"BEGIN {_sqlite_take('OLD')} {_sqlite_add('NEW')} END",
+    ],
+}
+DROP_TRIGGER = {
+    "postgresql": [
+        f"DROP TRIGGER IF EXISTS {_MONTHS}_follow ON {_CELLS}",
+        f"DROP FUNCTION IF EXISTS {_MONTHS}_follow()",
+        f"DROP FUNCTION IF EXISTS {_MONTHS}_move(bigint, date, integer)",
+    ],
+    "sqlite": [
+        f"DROP TRIGGER IF EXISTS {_MONTHS}_follow_{event}"
+        for event in ("insert", "delete", "update")
+    ],
+}
+
+
+def _execute(schema_connection: Any, statements: dict[str, list[str]]) -> None:
+    if schema_connection.vendor not in statements:
+        raise NotImplementedError(f"No rollup trigger for {schema_connection.vendor}.")
+    with schema_connection.cursor() as cursor:
+        for statement in statements[schema_connection.vendor]:
+            cursor.execute(statement)
+
+
+def install_trigger(schema_connection: Any) -> None:
+    """The trigger keeping ``GovernmentMonth``, idempotently (the migration, and after every
+    migrate: a migration that alters ``ActivityMonth`` makes SQLite rebuild it without it)."""
+    _execute(schema_connection, TRIGGER)
+
+
+def drop_trigger(schema_connection: Any) -> None:
+    _execute(schema_connection, DROP_TRIGGER)
 
 
 def _rebuild_months(government: Government) -> int:

@@ -183,8 +183,8 @@ def test_deleting_is_audited_and_takes_its_evidence(client, world, serang_rules)
     assert response.status_code == 302
     assert not Activity.objects.exists() and not Evidence.objects.exists()
     assert set(
-        AuditEntry.objects.filter(action="delete").values_list("object_type", flat=True)
-    ) == {"activities.activity", "activities.evidence"}
+        AuditEntry.objects.filter(action="delete").values_list("object_type", "object_id")
+    ) == {("activities.activity", str(activity.pk)), ("activities.evidence", str(photo.pk))}
     # Someone else's activity cannot be deleted: the employee reads it but may not change it.
     other = _activity(world, forms)
     client.force_login(world.user(Role.EMPLOYEE))

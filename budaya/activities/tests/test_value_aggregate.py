@@ -248,3 +248,24 @@ def test_the_government_its_version_and_the_grants_are_one_query(world, serang_r
     assert len(queries) == 1
     assert [unit.pk for unit in units] == [world.agency.pk, world.sub_unit.pk]
     assert choices.for_slug(world.foreign_user, world.government.slug) is None
+
+
+def test_the_process_keeps_the_choices_and_each_request_its_own_government(world, serang_rules):
+    """Kept by the process once read (no query, no unpickling of the government's units per
+    recording); what a request caches on its government (its rulebook) stays with it."""
+    from django.core.cache import cache
+
+    from budaya.rulebook.selectors import current_rulebook
+
+    user = world.user(Role.UNIT_TEAM)
+    first = choices.for_slug(user, world.government.slug)
+    current_rulebook(first.government)  # cached on the first request's government
+    cache.clear()
+    user.forget_roles()
+    user.__dict__.pop("_grant_rows", None)
+    with CaptureQueriesContext(connection) as queries:
+        second = choices.for_slug(user, world.government.slug)
+    assert len(queries) == 1  # the grants only
+    assert second.units == first.units and second.government == first.government
+    assert second.government is not first.government
+    assert vars(second.government).keys() < vars(first.government).keys()

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from budaya.accounts.models import Role
+from budaya.activities import aggregates
 from budaya.activities import services as activities
 from budaya.activities.models import Activity, ActivityForm
 from budaya.dashboard import rollup
@@ -49,12 +50,15 @@ def _record(world, form, day, status=Activity.Status.DONE):
 
 def test_the_activity_services_keep_the_governments_months(world):
     """Recording, moving, un-doing and deleting an activity move the government's month in the
-    same transaction; the rollup always equals its recomputation from ``ActivityMonth``."""
+    same transaction, and so does any other write of ``ActivityMonth`` (the database's trigger);
+    the rollup always equals its recomputation from ``ActivityMonth``."""
     form = ActivityForm.objects.create(government=world.government, code="apel", name="Apel")
     march, april = datetime.date(YEAR, 3, 5), datetime.date(YEAR, 4, 9)
     first = _record(world, form, march)
     _record(world, form, march)
     _record(world, form, april, status=Activity.Status.PLANNED)  # not done: not counted
+    assert _months(world.government) == {march.replace(day=1): 2}
+    aggregates.rebuild(world.government)  # every cell deleted and made again, in bulk
     assert _months(world.government) == {march.replace(day=1): 2}
 
     data = {"unit": world.agency, "date": april, "form": form, "title": "Apel pagi"}
