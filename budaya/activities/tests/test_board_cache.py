@@ -1,6 +1,6 @@
-"""The obligations board is kept per government and version (issue 25, item 1;
-budaya/fragments.py): computed from the maintained aggregate once, then served as it was until a
-write of its government, and never shown to a user who sees less of the government."""
+"""The obligations board, and the activity log's count and filters, are kept per government and
+version (issue 25, item 1; budaya/fragments.py): computed once, then served as they were until a
+write of their government, and never shown to a user who sees less of the government."""
 
 from __future__ import annotations
 
@@ -85,3 +85,62 @@ def test_the_board_kept_in_indonesian_is_not_shown_in_english(client, world, ser
     english, sql = _board(client, world, twibbon)
     assert _reads_aggregate(sql)
     assert "All agencies" in english
+
+
+def _log(client, world, **query) -> tuple[str, list[str]]:
+    url = reverse("activities:list", args=[world.government.slug])
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, query)
+    assert response.status_code == 200
+    return response.content.decode(), [query["sql"] for query in queries.captured_queries]
+
+
+def _select(html: str, name: str) -> str:
+    start = html.index(f'name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def _counts_or_reads_forms(sql: list[str]) -> bool:
+    return any("COUNT(*)" in query or 'FROM "activities_activityform"' in query for query in sql)
+
+
+def test_the_activity_logs_count_and_filters_are_kept_until_a_write_of_its_government(
+    client, world, serang_rules
+):
+    forms, _twibbon, _apel = serang_rules
+
+    def record(title: str) -> None:
+        data = {"unit": world.agency, "form": forms["twibbon"], "date": D(2025, 1, 17)}
+        create_activity(government=world.government, data={**data, "title": title}, actor=None)
+
+    record("Twibbon Januari")
+    client.force_login(world.user(Role.UNIT_TEAM))
+    html, sql = _log(client, world)
+    assert _counts_or_reads_forms(sql)
+    assert "1 kegiatan" in html and "Semua bentuk" in html and "Twibbon Januari" in html
+
+    _html, sql = _log(client, world)
+    assert not _counts_or_reads_forms(sql)
+    chosen, _sql = _log(client, world, form=forms["twibbon"].pk)
+    assert f'<option value="{forms["twibbon"].pk}" selected>' in _select(chosen, "form")
+    assert f'<option value="{forms["apel-pagi"].pk}">' in _select(chosen, "form")
+
+    # A write of another government leaves this one's as it was; recording here shows at once.
+    with transaction.atomic():
+        audit.record(None, "update", world.other_government, government=world.other_government)
+    _html, sql = _log(client, world)
+    assert not _counts_or_reads_forms(sql)
+    record("Twibbon Februari")
+    html, sql = _log(client, world)
+    assert _counts_or_reads_forms(sql)
+    assert "2 kegiatan" in html and "Twibbon Februari" in html
+
+
+def test_a_unit_role_never_gets_the_agencies_kept_for_the_city(client, world, serang_rules):
+    client.force_login(world.user(Role.CITY_ADMIN))
+    html, _sql = _log(client, world)
+    assert f'<option value="{world.other_agency.pk}">' in _select(html, "unit")
+    client.force_login(world.user(Role.UNIT_TEAM))
+    html, _sql = _log(client, world)
+    assert f'<option value="{world.agency.pk}">' in _select(html, "unit")
+    assert f'<option value="{world.other_agency.pk}">' not in _select(html, "unit")
