@@ -138,24 +138,33 @@ def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
     page.object_list = selectors.page_rows(page.object_list)
     today = timezone.localdate()
 
+    def render_table() -> str:
+        return render_to_string(
+            "activities/_activity_table.html",
+            {"government": government, "page": page, "query_string": query_string},
+        )
+
     def render_upcoming() -> str:
         upcoming = selectors.upcoming(request.user, government, today)[:10]
         return render_to_string("activities/_upcoming.html", {"upcoming": upcoming})
 
-    # What is coming up, not yet recorded: kept per government and version, day and scope.
-    parts = (scope, today)
+    # The page's table (planned until its day) and what is coming up, not yet recorded: kept per
+    # government and version, day and scope.
+    table_parts = (scope, today, query_string, page.number)
     return render(
         request,
         "activities/activity_list.html",
         {
             "government": government,
             "filter_form": filter_form,
-            "page": page,
             "query_string": query_string,
             "can_log": selectors.can_log(request.user, government),
             "is_city_admin": is_city_admin(request.user, government),
+            "table": cached_fragment(
+                "activities:list", government.pk, table_parts, render_table, version
+            ),
             "upcoming": cached_fragment(
-                "activities:upcoming", government.pk, parts, render_upcoming, version
+                "activities:upcoming", government.pk, (scope, today), render_upcoming, version
             ),
             "today": today,
         },
