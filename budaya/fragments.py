@@ -73,20 +73,32 @@ def _kept[T](key: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def kept[T](name: str, government_id: int, parts: Iterable[Any], compute: Callable[[], T]) -> T:
+def kept[T](
+    name: str,
+    government_id: int,
+    parts: Iterable[Any],
+    compute: Callable[[], T],
+    version: int | None = None,
+) -> T:
     """The value ``name`` of the government for ``parts`` (a fragment, a list's count, a
     fragment with the few figures its page needs beside it: picklable, never None), computed by
-    ``compute()`` only when the cache does not hold it for the government's current version."""
-    version = government_version(government_id)
+    ``compute()`` only when the cache does not hold it for the government's current version
+    (``version`` when the page has read it already for its other kept parts)."""
+    if version is None:
+        version = government_version(government_id)
     return _kept(fragment_key(name, government_id, version, parts), compute)
 
 
 def cached_fragment(
-    name: str, government_id: int, parts: Iterable[Any], render: Callable[[], str]
+    name: str,
+    government_id: int,
+    parts: Iterable[Any],
+    render: Callable[[], str],
+    version: int | None = None,
 ) -> SafeString:
     """The fragment ``name`` of the government for ``parts``, rendered by ``render()`` only when
     the cache does not hold it for the government's current version."""
-    html = kept(name, government_id, parts, render)
+    html = kept(name, government_id, parts, render, version)
     return mark_safe(html)  # noqa: S308 (rendered by our own templates, autoescaped)
 
 
@@ -106,11 +118,14 @@ class KeptSelect(forms.Select):
     user's ``scope_key``), the chosen option marked per request. The field still validates what
     is sent against its own queryset."""
 
-    def __init__(self, *, name: str, government_id: int, parts: Iterable[Any]) -> None:
+    def __init__(
+        self, *, name: str, government_id: int, parts: Iterable[Any], version: int | None = None
+    ) -> None:
         super().__init__()
         self.fragment = name
         self.government_id = government_id
         self.parts = tuple(parts)
+        self.version = version
 
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
@@ -121,7 +136,7 @@ class KeptSelect(forms.Select):
                 for choice, label in self.choices
             )
 
-        options = kept(self.fragment, self.government_id, self.parts, render_options)
+        options = kept(self.fragment, self.government_id, self.parts, render_options, self.version)
         chosen = format_html('<option value="{}">', "" if value is None else value)
         marked = options.replace(chosen, f"{chosen[:-1]} selected>", 1)
         select_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})

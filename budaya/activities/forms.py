@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from budaya.activities import evidence as evidence_files
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
+from budaya.fragments import KeptSelect
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Unit
 
@@ -169,8 +170,27 @@ class ActivityFilterForm(forms.Form):
         choices=[("", _("Planned and done")), *Activity.Status.choices],
     )
 
-    def __init__(self, *args: Any, units: Any, forms_: Any, values: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        units: Any,
+        forms_: Any,
+        values: Any,
+        government_id: int,
+        scope: str,
+        version: int | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # The three selects' options kept per government and version (issue 25), the agencies
+        # also per the user's part of the government; set before their querysets give choices.
+        for name, parts in (("unit", (scope,)), ("form", ()), ("value", ())):
+            self.fields[name].widget = KeptSelect(
+                name=f"activities:{name}-options",
+                government_id=government_id,
+                parts=parts,
+                version=version,
+            )
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["form"].queryset = forms_  # type: ignore[attr-defined]
         self.fields["value"].queryset = values  # type: ignore[attr-defined]

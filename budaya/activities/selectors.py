@@ -126,6 +126,15 @@ def activities_of(
     return activities
 
 
+def page_rows(ids: Any) -> QuerySet[Activity]:
+    """The activities of one page of ``ids`` (a slice of ``activities_of(...)`` as primary
+    keys), with their unit, form and values, in the list's order. The page's keys are sorted
+    first, narrow, and only its 25 rows are read whole (issue 25: sorting an agency's 1,468
+    activities with every column took most of the page query)."""
+    rows = Activity.objects.filter(pk__in=ids).select_related("unit", "form")
+    return with_values(rows.order_by("-date", "-time", "-pk"))
+
+
 def with_values(activities: QuerySet[Activity]) -> QuerySet[Activity]:
     return activities.prefetch_related(
         Prefetch("values", queryset=CoreValue.objects.order_by("order"))

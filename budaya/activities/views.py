@@ -34,7 +34,7 @@ from budaya.activities.forms import (
 )
 from budaya.activities.models import Activity, ActivityForm, Evidence, Obligation
 from budaya.files import attach
-from budaya.fragments import cached_fragment, scope_key
+from budaya.fragments import cached_fragment, government_version, kept, scope_key
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to, governments_with_content, is_city_admin
@@ -102,7 +102,11 @@ def start(request: HttpRequest) -> HttpResponse:
 # --- Activity log --------------------------------------------------------------------------------
 
 
-def _filter_form(request: HttpRequest, government: Government) -> ActivityFilterForm:
+def _filter_form(
+    request: HttpRequest, government: Government, version: int | None = None
+) -> ActivityFilterForm:
+    """The activity log's filters; ``version``: the government's, when the page has read it
+    (the selects' options are kept per version)."""
     return ActivityFilterForm(
         request.GET or None,
         units=Unit.objects.filter(
@@ -110,36 +114,57 @@ def _filter_form(request: HttpRequest, government: Government) -> ActivityFilter
         ).order_by("path"),
         forms_=selectors.forms_of(government, active_only=False),
         values=selectors.adopted_values(government),
+        government_id=government.pk,
+        scope=scope_key(request.user, government.pk),
+        version=version,
     )
 
 
 @login_required
 def activity_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
-    filter_form = _filter_form(request, government)
-    activities = selectors.with_values(
-        selectors.activities_of(request.user, government, filter_form.filters())
+    # The government's version, read once for the page's kept parts (its selects' options, the
+    # count of its activities, the reminders).
+    version = government_version(government.pk)
+    filter_form = _filter_form(request, government, version)
+    activities = selectors.activities_of(request.user, government, filter_form.filters())
+    scope = scope_key(request.user, government.pk)
+    query_string = query_without_page(request)
+    count = kept(
+        "activities:count", government.pk, (scope, query_string), activities.count, version
     )
+    # The page's keys sorted narrow, then its rows read whole.
+    page = page_of(request, activities.values_list("pk", flat=True), PAGE_SIZE, count=count)
+    page.object_list = selectors.page_rows(page.object_list)
     today = timezone.localdate()
+
+    def render_table() -> str:
+        return render_to_string(
+            "activities/_activity_table.html",
+            {"government": government, "page": page, "query_string": query_string},
+        )
 
     def render_upcoming() -> str:
         upcoming = selectors.upcoming(request.user, government, today)[:10]
         return render_to_string("activities/_upcoming.html", {"upcoming": upcoming})
 
-    # What is coming up, not yet recorded: kept per government and version, day and scope.
-    parts = (scope_key(request.user, government.pk), today)
+    # The page's table (planned until its day) and what is coming up, not yet recorded: kept per
+    # government and version, day and scope.
+    table_parts = (scope, today, query_string, page.number)
     return render(
         request,
         "activities/activity_list.html",
         {
             "government": government,
             "filter_form": filter_form,
-            "page": page_of(request, activities, PAGE_SIZE),
-            "query_string": query_without_page(request),
+            "query_string": query_string,
             "can_log": selectors.can_log(request.user, government),
             "is_city_admin": is_city_admin(request.user, government),
+            "table": cached_fragment(
+                "activities:list", government.pk, table_parts, render_table, version
+            ),
             "upcoming": cached_fragment(
-                "activities:upcoming", government.pk, parts, render_upcoming
+                "activities:upcoming", government.pk, (scope, today), render_upcoming, version
             ),
             "today": today,
         },

@@ -788,9 +788,10 @@ PINNED: dict[str, int] = {
     "activities:start": 4,
     "activities:evidence_file": 4,
     "activities:evidence_thumbnail": 4,
-    # The value filter (one query); +1 the unit paths read apart; what is coming up kept (-3,
-    # issue 25; computed afresh: BOARDS_COMPUTED)
-    "activities:list": 15,
+    # The value filter (one query); +1 the unit paths read apart; what is coming up, the count,
+    # the three selects' options and the page's table kept, the government's version read once
+    # for them (issue 25; computed afresh: BOARDS_COMPUTED)
+    "activities:list": 9,
     "activities:export": 9,  # the same (issue 25)
     "activities:create": 3,  # the choices cached per government (issue 25)
     "activities:gallery": 8,
@@ -1057,7 +1058,8 @@ BOARDS_COMPUTED = {
     "monev:maturity_overview": 15,
     "monev:report": 24,  # the table and the survey evidence each read the government's version
     # The lists' kept parts (issue 25): the roster's count and the unit filter's options, the
-    # unit tree's table, the teams list's table, the activity log's reminders.
+    # unit tree's table, the teams list's table, the activity log's reminders, count, table and
+    # its three selects' options.
     "org:employee_list": 13,
     "org:unit_list": 10,
     "teams:team_list": 16,
