@@ -70,11 +70,20 @@ def _covers(path: str) -> Q:
     return Q(unit__path__in=prefixes)
 
 
+def figure_paths(user: Any, survey: Survey) -> list[str] | None:
+    """The part of a closed survey's figures a user reads: None for all of them, else the unit
+    paths of their agencies' subtrees (sorted; none: no figure)."""
+    whole, paths = _scope(user, survey.government)
+    if whole or survey.kind == Survey.Kind.ROUND_360:
+        return None
+    return sorted(paths)
+
+
 def figures_of(user: Any, survey: Survey) -> QuerySet[Figure]:
     """The released figures a user reads: all of them, or those of their agency's subtree."""
     figures = Figure.objects.filter(survey=survey).select_related("unit")
-    whole, paths = _scope(user, survey.government)
-    if whole or survey.kind == Survey.Kind.ROUND_360:
+    paths = figure_paths(user, survey)
+    if paths is None:
         return figures
     query = Q(pk__in=[])
     for path in paths:

@@ -882,7 +882,7 @@ PINNED: dict[str, int] = {
     "surveys:questionnaire": 6,
     "surveys:item_edit": 5,
     "surveys:detail": 13,
-    "surveys:export": 8,
+    "surveys:export": 7,  # kept workbook: the names' version read, not the figures and values (issue 22)
     "surveys:answer": 5,
     "surveys:participation": 8,  # who has not yet signed/confirmed/answered, paged
     "dashboard:start": 4,
