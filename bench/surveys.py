@@ -24,9 +24,9 @@ participation, the employee's own page and answer page), and prints the verdicts
     .venv/bin/python bench/surveys.py                       # about 10 minutes on 2 cores
     .venv/bin/python bench/surveys.py --reuse --duration 5
 
-The database is the throwaway `bench_surveys` (127.0.0.1, user postgres, or the DB_* variables),
-dropped at the end unless `--keep`. Exit status 0 when the targets are met, 1 when one is not,
-2 when the benchmark could not run.
+The database is the throwaway `bench_surveys` (127.0.0.1, user postgres, or the DB_* variables;
+another name with BENCH_SURVEYS_DATABASE), dropped at the end unless `--keep`. Exit status 0
+when the targets are met, 1 when one is not, 2 when the benchmark could not run.
 """
 
 from __future__ import annotations
@@ -50,7 +50,9 @@ if str(ROOT) not in sys.path:
 from bench import pages  # noqa: E402
 from bench.pages import Connection, Result, Session, Target  # noqa: E402
 
-DATABASE = "bench_surveys"
+# On a server shared with other runs, give each its own name (BENCH_SURVEYS_DATABASE=...).
+DATABASE = os.environ.get("BENCH_SURVEYS_DATABASE", "bench_surveys")
+P95_TARGET_MS = 300.0  # issue 22, Deliver 8 (not issue 25's 150 ms of bench/pages.py)
 SUBMIT_RATIO_TARGET = 0.25
 EMPLOYEE = "pegawai.bench"
 PASSWORD = "budaya-skala"
@@ -318,9 +320,11 @@ def report(results: list[Result]) -> int:
         if (
             result is not bare
             and result.target.method == "GET"
-            and not (result.percentile(95) < pages.P95_TARGET_MS)
+            and not (result.percentile(95) < P95_TARGET_MS)
         ):
-            failed.append(f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ 300 ms")
+            failed.append(
+                f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ {P95_TARGET_MS:.0f} ms"
+            )
     submit = rest[-1]
     ratio = submit.rps / bare.rps if bare.rps else 0.0
     if ratio < SUBMIT_RATIO_TARGET:

@@ -70,13 +70,22 @@ def _covers(path: str) -> Q:
     return Q(unit__path__in=prefixes)
 
 
-def groups_read(user: Any, survey: Survey, unit: str) -> Q | None:
-    """The groups of a survey a user reads (its released figures and, while it is open, its
-    participation), as a filter on the group's unit (the field ``unit``): None for all of them
-    (the city roles; a 360 round, whose subject is of the user's agency), else the groups of
-    the user's agency subtrees."""
+def figure_paths(user: Any, survey: Survey) -> list[str] | None:
+    """The part of a survey's groups a user reads: None for all of them (the city roles; a 360
+    round, whose subject is of the user's agency), else the unit paths of their agencies'
+    subtrees (sorted; none: no group)."""
     whole, paths = _scope(user, survey.government_id)
     if whole or survey.kind == Survey.Kind.ROUND_360:
+        return None
+    return sorted(paths)
+
+
+def groups_read(user: Any, survey: Survey, unit: str) -> Q | None:
+    """The groups of a survey a user reads (its released figures and, while it is open, its
+    participation), as a filter on the group's unit (the field ``unit``): None for all of them,
+    else the groups under ``figure_paths``."""
+    paths = figure_paths(user, survey)
+    if paths is None:
         return None
     query = Q(pk__in=[])
     for path in paths:

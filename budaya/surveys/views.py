@@ -6,10 +6,13 @@ but participation, and a group under k shows its participation and where it is c
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,6 +24,7 @@ from django.views.decorators.http import require_POST
 
 from budaya import spreadsheets
 from budaya.accounts.models import Role
+from budaya.activities import choices
 from budaya.frameworks.models import CoreValue, FrameworkVersion
 from budaya.frameworks.selectors import current_adoptions
 from budaya.org import selectors as org_selectors
@@ -170,13 +174,31 @@ def detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    """The released figures as XLSX: exactly what the page shows (groups under k: no figure)."""
+    """The released figures as XLSX: exactly what the page shows (groups under k: no figure).
+
+    A closed survey's figures never change, so the workbook is built once per survey, part of
+    the government the reader reads (``figure_paths``), language and version of the names it
+    prints (units and values: ``activities.choices``' version, moved in the transaction of any
+    change of a unit or value) and kept in the cache (issue 22, Deliver 8: a province's
+    government has hundreds of groups)."""
     government = _government(request, slug)
     survey = _survey(request, government, pk)
     if survey.status != Survey.Status.CLOSED:
         raise Http404
+    paths = selectors.figure_paths(request.user, survey)
+    scope = "all" if paths is None else ",".join(paths)
+    detail = hashlib.sha256(f"{scope}|{survey.k}|{survey.title}".encode()).hexdigest()[:24]
+    key = f"surveys:export:{survey.pk}:{choices.version_of(government)}:{get_language()}:{detail}"
+    content: bytes | None = cache.get(key)
+    if content is None:
+        content = _workbook(request.user, survey)
+        cache.set(key, content, settings.BUDAYA_FRAGMENT_CACHE_SECONDS)
+    return spreadsheets.xlsx_response(f"survey-{survey.pk}.xlsx", content)
+
+
+def _workbook(user: Any, survey: Survey) -> bytes:
     # Every group the user reads, in tree order; comments are not exported (not read).
-    figures = list(selectors.figures_of(request.user, survey).defer("comments"))
+    figures = list(selectors.figures_of(user, survey).defer("comments"))
     names = _value_names(figures)
     rows = []
     for figure in figures:
@@ -201,10 +223,9 @@ def export(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             for value, data in figure.values.items()
         )
     header = [_("Group"), _("Invited"), _("Answered"), _("Value"), _("Index"), _("Note")]
-    content = spreadsheets.workbook_bytes(
+    return spreadsheets.workbook_bytes(
         _("Results"), header, rows, heading=[survey.title, f"k = {survey.k}"]
     )
-    return spreadsheets.xlsx_response(f"survey-{survey.pk}.xlsx", content)
 
 
 @login_required

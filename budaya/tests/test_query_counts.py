@@ -892,7 +892,7 @@ PINNED: dict[str, int] = {
     "surveys:questionnaire": 6,
     "surveys:item_edit": 5,
     "surveys:detail": 13,
-    "surveys:export": 7,  # -1: the figures scoped by the survey's government id (no read of it)
+    "surveys:export": 6,  # kept workbook: the names' version read, not the figures, values or government (issue 22)
     "surveys:answer": 5,
     "surveys:participation": 8,  # who has not yet signed/confirmed/answered, paged
     "dashboard:start": 4,

@@ -3,11 +3,15 @@ the tables keep no link between a person and their answers (issue 22)."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from budaya.accounts.models import AuditEntry, Role
+from budaya.org import services as org_services
 from budaya.org.models import Unit
 from budaya.surveys import services
 from budaya.surveys.models import Figure, Invitation, Response, Survey, Tally
@@ -197,3 +201,29 @@ def test_an_agency_head_sees_the_participation_of_their_own_agency_only(place, c
     # The total is the agency's nine invited, one answered; not the government's fifteen.
     assert page.context["total"]["invited"] == 9 and page.context["total"]["answered"] == 1
     assert "<td>9</td><td>1</td>" in text
+
+
+def _export_groups(client, place, survey) -> list[str]:
+    export = client.get(reverse("surveys:export", args=[place.government.slug, survey.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    header = next(
+        i for i, row in enumerate(sheet.iter_rows(values_only=True)) if row[0] == "Kelompok"
+    )
+    return [row[0] for row in list(sheet.iter_rows(values_only=True))[header + 1 :]]
+
+
+def test_the_kept_export_shows_a_renamed_unit_and_only_the_readers_groups(place, client, make_user):
+    survey = _pulse(place)
+    _answer_all(survey, place.staff)
+    services.close_survey(actor=place.admin, survey=survey)
+    client.force_login(place.admin)
+    assert set(_export_groups(client, place, survey)) == {"Dinas A", "Bidang Besar"}
+    # The head of the big unit reads only their unit's group, after the administrator's export.
+    head = make_user("kepala.besar", Role.UNIT_HEAD, place.government, place.big)
+    client.force_login(head)
+    assert set(_export_groups(client, place, survey)) == {"Bidang Besar"}
+    # A unit renamed after the survey closed: the next export prints its new name.
+    place.agency.name = "Dinas Kebudayaan"
+    org_services.update_unit(place.agency, place.admin)
+    client.force_login(place.admin)
+    assert set(_export_groups(client, place, survey)) == {"Dinas Kebudayaan", "Bidang Besar"}
