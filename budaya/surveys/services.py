@@ -13,8 +13,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import F, JSONField, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -470,9 +471,11 @@ def submit(
     page's government and the signed-in employee). The answers on the form (``points``,
     ``comment``) join those already kept while answering. One transaction (issue 22, Deliver
     8): the invitation is read once, locked with its survey (closing waits, and so does a second
-    click); the tally is read locked and written once, with the items the questionnaire had when
-    the survey opened (the tally holds them), so the items are not read again. Unanswered items
-    keep what was given and refuse the sending, after the transaction has kept it."""
+    click), with its tally's items (those the questionnaire had when the survey opened: they
+    never change while it is open); the tally is counted by one ``UPDATE`` that adds in the
+    database (concurrent sendings wait for each other's row and add to what it holds), so it is
+    not read first. Unanswered items keep what was given and refuse the sending, after the
+    transaction has kept it."""
     with transaction.atomic():
         sent = _send(actor, invitation, points or {}, comment)
     if not sent:
@@ -495,17 +498,19 @@ def _send(
     row = (
         found.select_for_update(of=("self", "survey"), no_key=True)
         .select_related("survey__questionnaire")
+        .annotate(kept=_kept())
         .get()
     )
     _require_open(row, timezone.localdate())
     survey = row.survey
     questionnaire = survey.questionnaire
-    tally = Tally.objects.select_for_update().get(
-        survey=survey, cell_id=row.cell_id, relation=row.group
-    )
-    counts = tally.counts
-    # Opened before the tallies knew their items: the questionnaire's (locked) items.
-    items = list(counts) or [str(pk) for pk in questionnaire.items.values_list("pk", flat=True)]
+    tallies = Tally.objects.filter(survey=survey, cell_id=row.cell_id, relation=row.group)
+    # A group of no unit, or a survey opened before the tallies knew their items: the tally
+    # read locked, and the questionnaire's (locked) items.
+    tally = None if row.kept else tallies.select_for_update().get()
+    items = list(row.kept if tally is None else tally.counts) or [
+        str(pk) for pk in questionnaire.items.values_list("pk", flat=True)
+    ]
     draft = _merge(row.draft, points, comment, set(items), questionnaire)
     answers: dict[str, Any] = {item: draft.get(item) for item in items}
     if any(point is None for point in answers.values()):
@@ -513,11 +518,13 @@ def _send(
             row.draft = draft
             row.save(update_fields=["draft"])
         return False
-    size = questionnaire.points
-    for item, point in answers.items():
-        counts.setdefault(item, [0] * size)[int(point) - 1] += 1
-    tally.answered += 1
-    tally.save(update_fields=["answered", "counts"])
+    if tally is None:
+        tallies.update(answered=F("answered") + 1, counts=_counted(answers))
+    else:
+        for item, point in answers.items():
+            tally.counts.setdefault(item, [0] * questionnaire.points)[int(point) - 1] += 1
+        tally.answered += 1
+        tally.save(update_fields=["answered", "counts"])
     Response.objects.create(
         government_id=survey.government_id,
         survey=survey,
@@ -537,6 +544,37 @@ def _send(
         object_repr=_("Answered: %(title)s") % {"title": survey.title},
     )
     return True
+
+
+def _kept() -> RawSQL:
+    """The counts of the invitation's tally, read with it (written out: a ``Subquery`` costs
+    more to build than the statement it saves)."""
+    tally, invitation = Tally._meta.db_table, Invitation._meta.db_table
+    q = connection.ops.quote_name
+    i = q(invitation)
+    sql = (
+        f"SELECT t.counts FROM {q(tally)} t WHERE t.survey_id = {i}.survey_id"  # noqa: S608 - names
+        f" AND t.cell_id = {i}.cell_id AND t.relation = {i}.{q('group')}"
+    )
+    return RawSQL(sql, [], output_field=JSONField())  # noqa: S611 - fixed text
+
+
+def _counted(answers: dict[str, Any]) -> RawSQL:
+    """The tally's ``counts`` with one more for each answer, added by the database: each item
+    is in the counts already (``_send`` reads its keys)."""
+    places = [(item, int(point) - 1) for item, point in answers.items()]
+    if connection.vendor == "postgresql":
+        sql, arrays = "counts", []
+        for item, place in places:
+            path = [item, str(place)]
+            sql = f"jsonb_set({sql}, %s, to_jsonb(COALESCE((counts #>> %s)::int, 0) + 1))"
+            arrays += [path, path]
+        return RawSQL(sql, arrays)  # noqa: S611 - fixed text, the paths are parameters
+    pairs, paths = [], []
+    for item, place in places:
+        pairs.append("%s, COALESCE(json_extract(counts, %s), 0) + 1")
+        paths += [f'$."{item}"[{place}]'] * 2
+    return RawSQL(f"json_set(counts, {', '.join(pairs)})", paths)  # noqa: S611 - as above
 
 
 def _merge(

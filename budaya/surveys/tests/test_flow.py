@@ -86,6 +86,16 @@ def test_answers_are_kept_as_the_person_goes_and_all_are_needed_to_send(place):
         services.save_answers(invitation=invitation, points={first.pk: 9})
 
 
+def test_each_sending_adds_its_points_to_its_groups_tally(place):
+    survey = _pulse(place)
+    _answer_all(survey, place.staff[:2], point=5)
+    _answer_all(survey, place.staff[2:3], point=2)
+    tally = Tally.objects.get(survey=survey, cell=place.big)
+    items = [str(pk) for pk in survey.questionnaire.items.values_list("pk", flat=True)]
+    assert tally.answered == 3
+    assert tally.counts == {item: [0, 1, 0, 0, 2] for item in items}
+
+
 def test_closing_releases_only_groups_of_at_least_k_and_rolls_small_ones_up(place):
     survey = _pulse(place)
     _answer_all(survey, place.staff[:6], point=5, comment="Baik")
