@@ -226,17 +226,27 @@ def test_an_agency_head_is_refused_and_another_government_is_not_found(
         )
 
 
+def _interrupted(world, scene, status, **runner) -> LeadershipReport:
+    """A version of the period's report whose making was interrupted (its process gone)."""
+    return LeadershipReport.objects.create(
+        government=world.government,
+        period=scene.period,
+        number=1,
+        requested_by=world.user(Role.CITY_ADMIN),
+        status=status,
+        **runner,
+    )
+
+
 def test_a_version_whose_worker_died_is_failed_and_can_be_tried_again(
     client, world, scene, django_capture_on_commit_callbacks
 ):
     admin = world.user(Role.CITY_ADMIN)
-    report = LeadershipReport.objects.create(
-        government=world.government,
-        period=scene.period,
-        number=1,
-        requested_by=admin,
-        status=LeadershipReport.Status.RUNNING,
-        # Process 1 of this host, but not the one that took the job (another start time).
+    # Process 1 of this host, but not the one that took the job (another start time).
+    report = _interrupted(
+        world,
+        scene,
+        LeadershipReport.Status.RUNNING,
         runner=f"{socket.gethostname()}:1:no-such-start",
     )
     client.force_login(admin)
@@ -256,12 +266,10 @@ def test_daily_fails_a_version_whose_worker_died_and_the_dashboard_offers_to_try
     """A version whose process was killed while it was made, and nobody opens its page: the
     daily run fails it (as the imports), and the dashboard shows why with a retry button."""
     admin = world.user(Role.CITY_ADMIN)
-    report = LeadershipReport.objects.create(
-        government=world.government,
-        period=scene.period,
-        number=1,
-        requested_by=admin,
-        status=LeadershipReport.Status.RUNNING,
+    report = _interrupted(
+        world,
+        scene,
+        LeadershipReport.Status.RUNNING,
         runner="worker-2:4242:99",  # another host, not heard of for a long time
         heartbeat_at=datetime.datetime(2025, 1, 31, tzinfo=datetime.UTC),
     )
@@ -285,13 +293,10 @@ def test_daily_fails_a_version_whose_worker_died_and_the_dashboard_offers_to_try
 
 def test_the_dashboard_fails_the_latest_version_whose_process_is_gone(client, world, scene):
     admin = world.user(Role.CITY_ADMIN)
-    report = LeadershipReport.objects.create(
-        government=world.government,
-        period=scene.period,
-        number=1,
-        requested_by=admin,
-        status=LeadershipReport.Status.QUEUED,
-        # Process 1 of this host, but not the one that took the job (another start time).
+    report = _interrupted(
+        world,
+        scene,
+        LeadershipReport.Status.QUEUED,
         runner=f"{socket.gethostname()}:1:no-such-start",
     )
     client.force_login(admin)
