@@ -333,7 +333,7 @@ class EmployeeFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, user, government, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user, government, version=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         field = self.fields["unit"]
         assert isinstance(field, forms.ModelChoiceField)
@@ -342,6 +342,7 @@ class EmployeeFilterForm(forms.Form):
             name="org:unit-options",
             government_id=government.pk,
             parts=(scope_key(user, government.pk),),
+            version=version,
         )
         field.queryset = selectors.units_of(user, government).order_by("path")
 

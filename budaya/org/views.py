@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from budaya import unit_pages
 from budaya.accounts.models import Role
 from budaya.files import attach
-from budaya.fragments import cached_fragment, kept, scope_key
+from budaya.fragments import cached_fragment, government_version, kept, scope_key
 from budaya.frameworks.selectors import current_adoptions
 from budaya.letterhead import letterhead_of
 from budaya.links import link_maker
@@ -339,20 +339,24 @@ def unit_deactivate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- Employees ---------------------------------------------------------------------------------
 
 
-def _employee_filters(request: HttpRequest, government: Government) -> EmployeeFilterForm:
+def _employee_filters(
+    request: HttpRequest, government: Government, version: int | None = None
+) -> EmployeeFilterForm:
     data = request.GET if request.GET else None
-    return EmployeeFilterForm(data, user=request.user, government=government)
+    return EmployeeFilterForm(data, user=request.user, government=government, version=version)
 
 
 @login_required
 def employee_list(request: HttpRequest, slug: str) -> HttpResponse:
     government = _government(request, slug)
-    filter_form = _employee_filters(request, government)
+    # The government's version read once for the page's two kept parts.
+    version = government_version(government.pk)
+    filter_form = _employee_filters(request, government, version)
     employees = selectors.employees_of(request.user, government, filter_form.filters())
     query_string = query_without_page(request)
     # A city's roster counted once per version, not on every page of it.
     parts = (scope_key(request.user, government.pk), query_string)
-    count = kept("org:employee-count", government.pk, parts, employees.count)
+    count = kept("org:employee-count", government.pk, parts, employees.count, version)
     return render(
         request,
         "org/employee_list.html",

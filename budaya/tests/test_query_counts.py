@@ -730,7 +730,7 @@ PINNED: dict[str, int] = {
     "org:unit_detail": 12,
     "org:unit_edit": 8,
     "org:unit_letterhead": 7,
-    "org:employee_list": 9,
+    "org:employee_list": 8,  # the government's version read once for the count and the unit options
     "org:employee_export": 6,
     "org:employee_create": 7,
     "org:employee_detail": 8,
@@ -1060,7 +1060,7 @@ BOARDS_COMPUTED = {
     # The lists' kept parts (issue 25): the roster's count and the unit filter's options, the
     # unit tree's table, the teams list's table, the activity log's reminders, count, table and
     # its three selects' options.
-    "org:employee_list": 13,
+    "org:employee_list": 12,
     "org:unit_list": 10,
     "teams:team_list": 16,
     "activities:list": 21,  # what is coming up, not yet recorded
