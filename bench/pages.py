@@ -653,6 +653,12 @@ async def measure_side_by_side(
     """``--province``: the same pages on two servers (the city alone, the city among the
     province's governments), each page on one then the other, so that the machine's load at a
     moment weighs on both sides of a ratio alike."""
+    # Each side's first page is the signed-in bare view, as in ``measure``: the write's ratio
+    # is taken against it on each side.
+    sites = [
+        (port, [Target(SIGNED_IN_HELLO, site_targets[-1].user, ["/bench/hello"]), *site_targets])
+        for port, site_targets in sites
+    ]
     sessions = []
     for port, site_targets in sites:
         signed = {name: Session(name, password) for name in {t.user for t in site_targets}}
