@@ -32,7 +32,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -198,10 +198,29 @@ def audit_keys() -> AuditKeys:
 SYSTEM_CHAIN = "system"
 
 
-def _lock_chain(government: Government | None) -> ChainHead:
+def _lock_chain(government: Government | None, first: Sequence[bulk.Statement] = ()) -> ChainHead:
+    """The chain's head, locked: every writer of this chain waits here until the previous one
+    commits. ``first``: the caller's statements to run before the lock, in its round trip on
+    PostgreSQL (``bulk.together``): upserts of rows whose locks every writer takes before the
+    chain's (issue 25: a recording's month cells), so that they are held one round trip less."""
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries must be written inside the writer's transaction.")
-    # The lock: every writer of this chain waits here until the previous one commits.
+    if first and government is not None:
+        key = f"g{government.pk}"
+        q = connection.ops.quote_name
+        for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        lock = (
+            f"SELECT {q('length')}, {q('last_hash')} FROM {q(AuditChain._meta.db_table)} "  # noqa: S608
+            f"WHERE {q('key')} = %s{for_update}",
+            [key],
+        )
+        rows = bulk.together([*first, lock])
+        if rows:
+            ((length, last_hash),) = rows
+            return AuditChain(
+                key=key, government_id=government.pk, length=length, last_hash=last_hash
+            )
+        # The government's first entry: its chain is made below.
     chain: ChainHead
     if government is None:
         chain, _created = SystemAuditChain.objects.select_for_update().get_or_create(
@@ -215,8 +234,16 @@ def _lock_chain(government: Government | None) -> ChainHead:
 
 
 def _advance(chain: ChainHead) -> None:
-    type(chain)._default_manager.filter(pk=chain.key).update(
-        length=chain.length, last_hash=chain.last_hash
+    bulk.together([_advance_statement(chain)])
+
+
+def _advance_statement(chain: ChainHead) -> bulk.Statement:
+    """The chain head moved to its last entry."""
+    q = connection.ops.quote_name
+    return (
+        f"UPDATE {q(type(chain)._meta.db_table)} SET {q('length')} = %s, "  # noqa: S608
+        f"{q('last_hash')} = %s WHERE {q('key')} = %s",
+        [chain.length, chain.last_hash, chain.key],
     )
 
 
@@ -308,14 +335,16 @@ def record_many(
     *,
     government: Government,
     batch_size: int = 1000,
+    first: Sequence[bulk.Statement] = (),
 ) -> int:
     """Append one entry per (action, obj, before, after) of one government, in bulk.
 
     For writes of thousands of rows at once (an employee import): the same chain, hashes and
     stored values as ``record`` would give, written with one multi-row INSERT per batch and
-    without building a model instance per entry.
+    without building a model instance per entry. ``first``: statements to run just before the
+    chain's lock (see ``_lock_chain``); the last batch and the chain's head go together too.
     """
-    chain = _lock_chain(government)
+    chain = _lock_chain(government, first)
     keys = audit_keys()
     key_id = keys.current
     # The MAC of each entry: one HMAC over a copy of the keyed state (cheaper than a new key).
@@ -385,9 +414,7 @@ def record_many(
         if len(batch) >= batch_size:
             written += _insert(batch)
             batch = []
-    written += _insert(batch)
-    _advance(chain)
-    return written
+    return written + _insert(batch, then=[_advance_statement(chain)])
 
 
 _INSERT_COLUMNS = (
@@ -411,8 +438,8 @@ _INSERT_COLUMNS = (
 )
 
 
-def _insert(rows: list[tuple[Any, ...]]) -> int:
-    bulk.insert(TABLE, _INSERT_COLUMNS, rows)
+def _insert(rows: list[tuple[Any, ...]], then: Sequence[bulk.Statement] = ()) -> int:
+    bulk.insert(TABLE, _INSERT_COLUMNS, rows, then)
     return len(rows)
 
 

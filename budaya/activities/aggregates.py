@@ -26,6 +26,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, F, QuerySet
 
+from budaya import bulk
 from budaya.activities.models import Activity, ActivityMonth, ActivityValue, ActivityValueMonth
 from budaya.org.models import Government
 
@@ -64,11 +65,16 @@ def _row(cell: Cell) -> QuerySet[ActivityMonth]:
 def _upsert(
     model: Any, keys: Sequence[str], rows: Sequence[Sequence[Any]], bits: bool = False
 ) -> None:
+    if rows:
+        bulk.together([_upsert_statement(model, keys, rows, bits)])
+
+
+def _upsert_statement(
+    model: Any, keys: Sequence[str], rows: Sequence[Sequence[Any]], bits: bool = False
+) -> bulk.Statement:
     """Add each row's ``done`` (and OR its ``days`` when ``bits``) to the row of its key, made
     when missing: one ``INSERT ... ON CONFLICT DO UPDATE`` for all of them (PostgreSQL and
     SQLite alike; the key is the model's unique constraint)."""
-    if not rows:
-        return
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     columns = [*keys, "done", *(["days"] if bits else [])]
@@ -87,8 +93,7 @@ def _upsert(
         f"ON CONFLICT ({', '.join(quote(name) for name in keys)}) "
         f"DO UPDATE SET {', '.join(changes)}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
+    return sql, parameters
 
 
 MONTH_KEY = ("government_id", "unit_id", "form_id", "month")
@@ -164,15 +169,24 @@ def _recount(cell: Cell) -> None:
         row.save(update_fields=["done", "days"])
 
 
-def recorded(activity: Activity, values: Iterable[int] = ()) -> None:
-    """A new activity (``values``: the ids of the values it addressed): counted in its cells if
-    done, one upsert for its form's cell and one for its values'."""
+def recorded(activity: Activity, values: Iterable[int] = ()) -> list[bulk.Statement]:
+    """A new activity (``values``: the ids of the values it addressed): the statements that
+    count it in its cells if done, one upsert for its form's cell and one for its values'. The
+    caller runs them (``create_activity`` sends them with the audit chain's lock, in one round
+    trip on PostgreSQL: the cells' locks come before the chain's in every activity write)."""
+    statements = []
     cell = cell_of(activity)
     if cell is not None:
-        _add(cell, activity.date)
+        statements.append(
+            _upsert_statement(ActivityMonth, MONTH_KEY, [(*cell, 1, bit(activity.date))], True)
+        )
     value_cell = value_cell_of(activity)
-    if value_cell is not None:
-        _add_values(value_cell, values)
+    wanted = sorted(set(values))
+    if value_cell is not None and wanted:
+        government_id, unit_id, month = value_cell
+        rows = [(government_id, unit_id, value, month, 1) for value in wanted]
+        statements.append(_upsert_statement(ActivityValueMonth, VALUE_KEY, rows))
+    return statements
 
 
 def changed(

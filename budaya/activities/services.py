@@ -182,11 +182,12 @@ def create_activity(
     data of ``ActivityEditForm``).
 
     The hot write (issue 25): one transaction, each kind of row inserted once (the evidence,
-    the activity, its values, its participants, its evidence links), its form's and its
+    the activity, its values, its participants, its evidence links); its form's and its
     values' month cells as one upsert each (``aggregates.recorded``; the government's month of
-    the province views follows the form's cell by a trigger), and every audit entry
-    (the evidence's and the activity's) in one insert under the chain's lock, last, so the lock
-    is held for the shortest time. Nothing is acknowledged before the commit."""
+    the province views follows the form's cell by a trigger), sent with the chain's lock in one
+    round trip, then every audit entry (the evidence's and the activity's) in one insert with
+    the chain's head: last, so the locks are held for the shortest time. Nothing is
+    acknowledged before the commit."""
     stored: list[Evidence] = []
     try:
         with transaction.atomic():
@@ -205,10 +206,12 @@ def create_activity(
             _set_participants(activity, new=True)
             _link_evidence(activity, stored)
             value_ids = [value.pk for value in values]
-            aggregates.recorded(activity, value_ids)
             after = _snapshot(activity, values=value_ids, evidence=[item.pk for item in stored])
             changes.append((AuditAction.CREATE, activity, None, after))
-            audit.record_many(actor, changes, request, government=government)
+            # The month cells, then the chain's lock, in one round trip; the audit entries and
+            # the chain's head in another, then the commit: three round trips under the locks.
+            cells = aggregates.recorded(activity, value_ids)
+            audit.record_many(actor, changes, request, government=government, first=cells)
     except Exception:
         _forget_files(stored)
         raise

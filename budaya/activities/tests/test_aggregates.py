@@ -14,7 +14,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from budaya.accounts.models import Role
+from budaya.accounts import audit
+from budaya.accounts.models import AuditChain, AuditEntry, Role
 from budaya.activities import aggregates
 from budaya.activities.models import Activity, ActivityMonth
 from budaya.activities.services import create_activity, delete_activity, update_activity
@@ -94,8 +95,12 @@ def test_a_cell_counts_its_activities_and_their_days(world, serang_rules):
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_recordings_in_one_cell_are_all_counted(world, serang_rules):
+    """Each recording upserts its cells and takes the chain's lock in one round trip on
+    PostgreSQL (issue 25): every count kept, and the chain neither forked nor broken."""
     forms, _t, _a = serang_rules
     writers = 6
+    length = AuditChain.objects.filter(government=world.government).values_list("length")
+    before = length.first() or (0,)
     barrier = threading.Barrier(writers)
     errors: list[BaseException] = []
 
@@ -123,6 +128,9 @@ def test_concurrent_recordings_in_one_cell_are_all_counted(world, serang_rules):
     assert list(aggregates.dates_in(cell.month, cell.days)) == [
         D(2025, 3, day) for day in range(1, 1 + writers)
     ]
+    assert length.get() == (before[0] + writers,)
+    assert AuditEntry.objects.filter(chain=f"g{world.government.pk}").count() == length.get()[0]
+    assert audit.verify() is None
 
 
 def _board_queries(client, government):
