@@ -108,7 +108,7 @@ class CopyForm(forms.Form):
     slug = forms.SlugField(
         label=_("Identifier of the copy"),
         max_length=60,
-        help_text=_("Lowercase letters, digits and single hyphens, e.g. “berakhlak-kota”."),
+        help_text=_("Lowercase letters, digits and single hyphens, e.g. “berakhlak-daerah”."),
     )
     name = forms.CharField(label=_("Name of the copy"), max_length=120)
 

@@ -58,11 +58,17 @@ log = logging.getLogger(__name__)
 
 @transaction.atomic
 def set_deadline(
-    government: Government, month: int, day: int, actor: Any, request: HttpRequest | None = None
+    government: Government,
+    month: int,
+    day: int,
+    actor: Any,
+    request: HttpRequest | None = None,
+    note: str = "",
 ) -> int:
     """Change the default deadline of the yearly report: it is the rulebook's ``monev.deadline``,
     so this writes the rulebook's next version (the government's own choice, audited there); the
-    periods made before keep theirs. Returns the rulebook's version number."""
+    periods made before keep theirs. ``note`` says where the choice came from (default: the
+    monitoring page). Returns the rulebook's version number."""
     import copy
 
     from budaya.rulebook import services as rulebook
@@ -81,7 +87,7 @@ def set_deadline(
         month=month,
         day=day,
         choice="government",
-        note=_("Set on the monitoring page."),
+        note=note or _("Set on the monitoring page."),
     )
     result = rulebook.import_rulebook(
         government=government,

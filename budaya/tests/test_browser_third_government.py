@@ -124,13 +124,16 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
     page.get_by_role("navigation", name="Navigasi utama").get_by_role(
         "link", name="Kegiatan"
     ).click()
+    _clean(page, "activities")
     page.get_by_role("link", name="Catat kegiatan").first.click()
+    _clean(page, "activity form")
     page.get_by_label("Tanggal").fill("2026-03-10")
     page.get_by_label("Bentuk atau metode").select_option(label="Sosialisasi")
     page.locator("input[name=values]").first.check()
     page.get_by_label("Jumlah peserta").fill("20")
     _click("Simpan")
     page.get_by_text("Kegiatan telah dicatat.").wait_for()
+    _clean(page, "activity recorded")
 
     # The administrator opens the period.
     _as(third.admin)

@@ -164,7 +164,7 @@ def test_third_government_forms_a_team_and_designates_a_role_model(client, third
 
     # A government-wide team: its decree is issued by the Bupati.
     city_team = Team.objects.create(
-        government=third.government, kind=kinds["tim-kota"], name="Tim Budaya Pemerintahan"
+        government=third.government, kind=kinds["tim-daerah"], name="Tim Budaya Pemerintahan"
     )
     create = reverse("teams:decree_create", args=[slug, city_team.pk])
     form = client.get(create).content.decode()
@@ -247,3 +247,23 @@ def test_third_government_refuses_what_its_rulebook_does_not_allow(client, third
     assert answer.status_code == 200 and not Designation.objects.exists()
     assert "PB Pasal 1 angka 12" in page
     _says_nothing_of_another_government(_visible(page), "the refused nomination")
+
+
+def test_third_government_reads_its_framework_rulebook_and_audit_trail_in_its_words(
+    client, third_government
+):
+    """The pages a new government's administrator opens while setting up: its framework (with
+    the form to copy it, whose example identifier once said "kota"), its rulebook and its audit
+    trail (the team kinds its rulebook wrote, by code: the starter's once said "tim-kota")."""
+    third = third_government
+    slug = third.government.slug
+    client.force_login(third.admin)
+    pages = {
+        "framework": reverse("frameworks:version", args=["cerdas", 1]),
+        "rulebook": reverse("rulebook:detail", args=[slug]),
+        "audit trail": reverse("accounts:audit_list"),
+    }
+    for name, url in pages.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        _says_nothing_of_another_government(_visible(response.content.decode()), name)

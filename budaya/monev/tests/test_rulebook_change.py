@@ -101,3 +101,58 @@ def test_only_the_city_administrator_changes_it(scene):
     for user in (scene.sekda, scene.mayor, scene.head, scene.team):
         with pytest.raises(PermissionDenied):
             rulebook.import_rulebook(government=scene.government, text=text, acting_user=user)
+
+
+def test_a_deadline_saved_before_the_rulebook_is_carried_into_it(scene, make_user):
+    """Issue 18: ``MonevSetting`` is no longer read; ``carry_monev_deadlines`` writes a deadline
+    saved there into the rulebook's next version (audited, the government's choice), once. A
+    government without a rulebook of its own gets the starter with its deadline."""
+    from django.core.management import call_command
+
+    from budaya.accounts.models import AuditEntry
+    from budaya.monev.models import MonevSetting
+    from budaya.org.models import Government
+    from budaya.rulebook.models import RulebookVersion
+    from budaya.rulebook.selectors import current_rulebook
+
+    government = scene.government
+    MonevSetting.objects.create(government=government, deadline_month=10, deadline_day=1)
+    other = Government.objects.create(
+        name="Kabupaten Lain", slug="kabupaten-lain", kind="kabupaten", kemendagri_code="99.02"
+    )
+    starter_deadline = current_rulebook(other).monev.deadline
+    MonevSetting.objects.create(
+        government=other,
+        deadline_month=starter_deadline.month,
+        deadline_day=starter_deadline.day,
+    )
+    versions = RulebookVersion.objects.filter(government=government)
+    before = versions.count()
+
+    out = io.StringIO()
+    call_command("carry_monev_deadlines", "--dry-run", stdout=out)
+    assert "would write 1-10 (the rulebook says 15-12)" in out.getvalue()
+    assert "1 government(s) would change" in out.getvalue()
+    assert versions.count() == before
+
+    call_command("carry_monev_deadlines", stdout=io.StringIO())
+    assert versions.count() == before + 1
+    assert default_deadline(government, 2027) == datetime.date(2027, 10, 1)
+    element = current_rulebook(government).monev.deadline
+    assert element.is_choice and "sebelum buku aturan" in element.note
+    assert (
+        AuditEntry.objects.filter(
+            government=government, object_type="rulebook.rulebookversion"
+        ).count()
+        == before + 1
+    )
+    # The other government's saved day is the starter's already: nothing written for it.
+    assert not RulebookVersion.objects.filter(government=other).exists()
+    # The periods made before keep their deadline and their rulebook version.
+    scene.period.refresh_from_db()
+    assert scene.period.deadline != datetime.date(scene.period.year, 10, 1)
+
+    out = io.StringIO()
+    call_command("carry_monev_deadlines", stdout=out)
+    assert "0 government(s) changed" in out.getvalue()
+    assert versions.count() == before + 1

@@ -334,6 +334,8 @@ def test_the_starter_names_no_city_and_cites_nothing(starter):
     text = services.shipped_text("starter")
     for word in ("Tangerang", "Serang", "Wali Kota", "Walikota", "Bupati", "Gubernur", "Kota "):
         assert word not in text
+    # Not even in a code: a kabupaten's audit trail shows its team kind's code (issue 18, item 4).
+    assert not re.search(r"\bkota\b", text, re.IGNORECASE)
     content = services.parse_shipped("starter").content
 
     def sources(node):
