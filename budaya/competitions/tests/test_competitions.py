@@ -337,3 +337,36 @@ def test_awards_of_another_government_are_not_found(client, setting):
     url = reverse("competitions:certificate", args=[setting.w.other_government.slug, awards[0].pk])
     assert client.get(url).status_code == 404
     assert Award.objects.count() == 2
+
+
+def test_the_entrant_ticks_activities_and_evidence_already_in_the_system(client, setting):
+    """Deliver 2: references to what is already in the system, through the page, never uploaded
+    again (the choices once refused every ticked item as invalid)."""
+    import datetime
+
+    from budaya.activities.evidence import store_file
+    from budaya.activities.models import Activity, ActivityForm, Evidence
+
+    w = setting.w
+    entry = setting.entry("mine", Entry.Status.DRAFT)
+    form = ActivityForm.objects.create(government=w.government, code="apel", name="Apel pagi")
+    activity = Activity.objects.create(
+        government=w.government,
+        unit=w.sub_unit,
+        date=datetime.date.today(),
+        form=form,
+        title="Apel nilai organisasi",
+    )
+    photo = store_file(government=w.government, unit=w.sub_unit, upload=jpeg(), actor=setting.admin)
+    stored = Evidence.objects.count()
+    client.force_login(w.user(Role.UNIT_HEAD))
+    url = reverse("competitions:entry", args=[w.government.slug, entry.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{activity.pk}"' in page and f'value="{photo.pk}"' in page
+    response = client.post(
+        url, {"activities": [activity.pk], "evidence": [photo.pk], "links": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(entry.activities.all()) == [activity]
+    assert list(entry.evidence.all()) == [photo]
+    assert Evidence.objects.count() == stored  # linked, not uploaded again
