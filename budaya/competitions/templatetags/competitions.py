@@ -9,26 +9,10 @@ from typing import Any
 
 from django import template
 
+from budaya.competitions.feeds import cited_items
 from budaya.competitions.selectors import results_for_designation, results_for_unit
-from budaya.rulebook.schema import EVIDENCE_SOURCES
 
 register = template.Library()
-
-SOURCE = EVIDENCE_SOURCES[2]  # "competitions"
-
-
-def cited_items(book: Any) -> list[str]:
-    """Where the rulebook names competition results as evidence, each as its words and
-    citation ("Tabel 2 3 b: ... (Lampiran E Tabel 2 baris 3)")."""
-    maturity = book.monev.maturity
-    found = []
-    for indicator in maturity.indicators if maturity is not None else ():
-        for item in indicator.evidence:
-            if SOURCE in item.sources:
-                citation = book.cite(indicator)
-                text = f"{maturity.title} {indicator.number} {item.item}: {item.text}"
-                found.append(f"{text} ({citation})" if citation else text)
-    return found
 
 
 @register.inclusion_tag("competitions/_report_results.html")

@@ -408,6 +408,16 @@ def test_the_winners_report_shows_its_results_as_the_evidence_the_rulebook_names
         assert "3 b: Sumber daya aparatur" in page and "4 b: Dokumen monev" in page
         assert reverse("competitions:certificate", args=[w.government.slug, awards[0].pk]) in page
     assert mine.unit == w.agency
+    # The report's documents print them, cited (the version keeps them when it goes up).
+    pdf = client.get(reverse("monev:report_export", args=[w.government.slug, report.pk, "pdf"]))
+    document = pypdfium2.PdfDocument(pdf.content)
+    text = " ".join(
+        " ".join(document[n].get_textpage().get_text_range().split()) for n in range(len(document))
+    )
+    assert "Hasil kompetisi yang dimenangkan pada periode ini (bukti untuk" in text
+    assert "3 b: Sumber daya aparatur" in text and "(S Lampiran E Tabel 2 baris 4)" in text
+    assert "Lomba KBK (diumumkan" in text and "Juara I, KBK Pendidikan" in text
+    assert monev.report_content(report)["competitions"]["awards"][0]["team"] == "KBK Pendidikan"
 
 
 def test_a_role_model_designation_shows_the_competitions_its_unit_won(client, setting):
