@@ -208,8 +208,10 @@ def test_a_governments_own_framework_citing_anothers_regulation_is_its_to_read(
     client.force_login(world.admin)
     page = client.get(version.get_absolute_url())
     assert page.status_code == 200 and "Wali Kota Serang" in page.content.decode()
-    assert Regulation.objects.visible_to(world.admin).filter(
-        slug="perwal-kota-serang-34-2023"
-    ).exists()
+    assert (
+        Regulation.objects.visible_to(world.admin)
+        .filter(slug="perwal-kota-serang-34-2023")
+        .exists()
+    )
     client.force_login(tangerang_admin)
     assert client.get(version.get_absolute_url()).status_code == 404
