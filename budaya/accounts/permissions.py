@@ -77,6 +77,17 @@ def _gov(w: Any) -> dict[str, Any]:
     return {"slug": w.government.slug}
 
 
+# Issue 18, item 4: who reads a framework or regulation.
+FRAMEWORK_SCOPE = (
+    "the installation's, own government's and adopted texts; system administrator: all"
+)
+
+
+def _version(key: str) -> Args:
+    """Arguments naming a framework version kept in the world's extras under ``key``."""
+    return lambda w: {"slug": w.extras[key].framework.slug, "number": w.extras[key].number}
+
+
 def _foreign_gov(w: Any) -> dict[str, Any]:
     return {"slug": w.other_government.slug}
 
@@ -390,46 +401,43 @@ ROUTES: dict[str, Access] = {
     "frameworks:list": Access("List value frameworks", SIGNED_IN),
     "frameworks:schema": Access("JSON Schema of the framework format", PUBLIC),
     "frameworks:import": Access("Import a framework file", ADMINS),
+    # Issue 18, item 4: another government's framework or regulation is out of scope (404).
     "frameworks:detail": Access(
         "A framework (its latest version)",
         SIGNED_IN,
         args=lambda w: {"slug": w.extras["version"].framework.slug},
+        foreign=(other_government(lambda w: {"slug": w.extras["foreign_version"].framework.slug}),),
+        scope=FRAMEWORK_SCOPE,
     ),
     "frameworks:version": Access(
         "A framework version",
         SIGNED_IN,
-        args=lambda w: {
-            "slug": w.extras["version"].framework.slug,
-            "number": w.extras["version"].number,
-        },
+        args=_version("version"),
+        foreign=(other_government(_version("foreign_version")),),
+        scope=FRAMEWORK_SCOPE,
     ),
     "frameworks:export": Access(
         "Export a framework version",
         SIGNED_IN,
-        args=lambda w: {
-            "slug": w.extras["version"].framework.slug,
-            "number": w.extras["version"].number,
-        },
+        args=_version("version"),
+        foreign=(other_government(_version("foreign_version")),),
+        scope=FRAMEWORK_SCOPE,
     ),
     # Issue 17: the owner's administrator publishes; the world's framework is the government's.
     "frameworks:publish": Access(
         "Publish a draft framework version",
         CITY_ADMIN,
         method="POST",
-        args=lambda w: {
-            "slug": w.extras["version"].framework.slug,
-            "number": w.extras["version"].number,
-        },
+        args=_version("version"),
+        foreign=(other_government(_version("foreign_version")),),
         scope="the owner's city administrator; national frameworks: the system administrator",
     ),
     "frameworks:copy": Access(
         "Make a government's own copy of a framework",
         CITY_ADMIN,
         method="POST",
-        args=lambda w: {
-            "slug": w.extras["version"].framework.slug,
-            "number": w.extras["version"].number,
-        },
+        args=_version("version"),
+        foreign=(other_government(_version("foreign_version")),),
         data=lambda w: {"slug": "uji-salinan", "name": "Salinan"},
         scope="for own government, under its own identifier",
     ),

@@ -66,10 +66,7 @@ class VersionChoiceField(forms.ModelChoiceField):
 class AdoptionForm(forms.Form):
     version = VersionChoiceField(
         label=_("Framework version"),
-        # Issue 17: only published versions are adoptable.
-        queryset=FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED)
-        .select_related("framework", "legal_basis")
-        .order_by("framework__name", "-number"),
+        queryset=FrameworkVersion.objects.none(),
         empty_label=_("— choose a version —"),
     )
     adopted_from = forms.DateField(
@@ -83,6 +80,19 @@ class AdoptionForm(forms.Form):
         required=False,
         help_text=_("The regulation or decree by which the government adopted it."),
     )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["version"]
+        assert isinstance(field, forms.ModelChoiceField)
+        # Issue 17: only published versions are adoptable; issue 18, item 4: only those the
+        # user may read (another government's framework or regulation is not offered).
+        field.queryset = (
+            FrameworkVersion.objects.visible_to(user)
+            .filter(status=FrameworkVersion.Status.PUBLISHED)
+            .select_related("framework", "legal_basis")
+            .order_by("framework__name", "-number")
+        )
 
 
 class MoveForm(forms.Form):

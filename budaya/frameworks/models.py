@@ -9,6 +9,11 @@ system administrator for the installation) writes its new versions or changes it
 tables stay reference tables (Citus), the owner is a column, not the distribution key.
 A published version is immutable: refused here, and its content hash, taken at publication, is
 checked whenever its text is shown and by ``manage.py verify_frameworks``.
+
+Who reads them (issue 18, item 4): ``visible_to(user)`` on each of the three. A government's
+users read the installation's texts, their own government's and what their government adopted;
+another government's framework or regulation is neither listed nor reachable (404). The system
+administrator reads all (docs/security.md).
 """
 
 from __future__ import annotations
@@ -38,6 +43,76 @@ def _owner_field() -> models.ForeignKey[Government | None, Government | None]:
         verbose_name=_("owner"),
         help_text=_("Empty: the installation (a national text); otherwise the government."),
     )
+
+
+def _signed_in(user: Any) -> bool:
+    return user is not None and bool(getattr(user, "is_authenticated", False))
+
+
+def _readers(user: Any) -> frozenset[int] | None:
+    """The governments whose own texts a signed-in ``user`` reads; None for all of them.
+
+    Frameworks and regulations are reference data, not tenant content: a government's users read
+    the installation's texts and their own government's (issue 18, item 4: a page of one
+    government never shows another's framework or regulation); the system administrator, who
+    keeps the installation's reference data, reads all of them.
+    """
+    scope = user.tenant_scope()
+    if scope.all_governments or scope.all_content:
+        return None
+    return frozenset(scope.member_governments)
+
+
+def _adopted_by(governments: frozenset[int]) -> models.QuerySet[Any]:
+    """The versions these governments adopted (now or before): theirs to read whoever owns them."""
+    return Adoption.objects.filter(government_id__in=governments).values("version_id")
+
+
+class RegulationQuerySet(models.QuerySet["Regulation"]):
+    def visible_to(self, user: Any) -> RegulationQuerySet:
+        """The installation's regulations, the user's governments' own, and those a version it
+        may read rests on (its legal basis and what that revokes)."""
+        if not _signed_in(user):
+            return self.none()
+        governments = _readers(user)
+        if governments is None:
+            return self
+        bases = FrameworkVersion.objects.visible_to(user).values("legal_basis_id")
+        return self.filter(
+            models.Q(owner__isnull=True)
+            | models.Q(owner_id__in=governments)
+            | models.Q(pk__in=bases)
+            | models.Q(revoked_by_id__in=bases)
+        )
+
+
+class ValueFrameworkQuerySet(models.QuerySet["ValueFramework"]):
+    def visible_to(self, user: Any) -> ValueFrameworkQuerySet:
+        """Frameworks with at least one version the user may read (``FrameworkVersion``)."""
+        if not _signed_in(user):
+            return self.none()
+        if _readers(user) is None:
+            return self
+        return self.filter(pk__in=FrameworkVersion.objects.visible_to(user).values("framework_id"))
+
+
+class FrameworkVersionQuerySet(models.QuerySet["FrameworkVersion"]):
+    def visible_to(self, user: Any) -> FrameworkVersionQuerySet:
+        """Versions of the user's governments' own frameworks (whatever regulation they cite);
+        of the installation's frameworks when their legal basis is the installation's or the
+        user's government's too (BerAKHLAK as a city's Perwal set it is that city's text); and
+        any version one of the user's governments adopted."""
+        if not _signed_in(user):
+            return self.none()
+        governments = _readers(user)
+        if governments is None:
+            return self
+        Q = models.Q
+        national = Q(framework__owner__isnull=True) & (
+            Q(legal_basis__owner__isnull=True) | Q(legal_basis__owner_id__in=governments)
+        )
+        own = Q(framework__owner_id__in=governments)
+        return self.filter(own | national | Q(pk__in=_adopted_by(governments)))
 
 
 def comparable(text: str) -> str:
@@ -82,6 +157,8 @@ class Regulation(models.Model):
     # rewritten by whoever imports a file that names it).
     owner = _owner_field()
 
+    objects = RegulationQuerySet.as_manager()
+
     class Meta:
         ordering = ["-year", "issuer", "number"]
         verbose_name = _("regulation")
@@ -106,6 +183,8 @@ class ValueFramework(models.Model):
     description = models.TextField(_("description"), blank=True)
     # Issue 17: who writes its versions; a government wanting a variant makes its own copy.
     owner = _owner_field()
+
+    objects = ValueFrameworkQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -152,6 +231,8 @@ class FrameworkVersion(models.Model):
     # and the stored rows must still give it (services.verify_version).
     content_hash = models.CharField(max_length=64, editable=False)
     imported_at = models.DateTimeField(auto_now_add=True)
+
+    objects = FrameworkVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["framework", "-number"]

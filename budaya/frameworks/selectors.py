@@ -1,4 +1,8 @@
-"""Reads of frameworks (reference data, readable by every signed-in user) and adoptions.
+"""Reads of frameworks (reference data) and adoptions.
+
+Frameworks and regulations are read through ``visible_to(user)`` (issue 18, item 4): the
+installation's, the user's own government's and what it adopted; all of them for the system
+administrator.
 
 Adoptions and slogans are tenant data: every read of them starts from the governments or the
 agencies the user may see or act on.
@@ -13,7 +17,13 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from budaya.accounts.models import Role
-from budaya.frameworks.models import Adoption, FrameworkVersion, Slogan, ValueFramework
+from budaya.frameworks.models import (
+    Adoption,
+    FrameworkVersion,
+    Regulation,
+    Slogan,
+    ValueFramework,
+)
 from budaya.org.models import Government, Unit
 from budaya.org.selectors import governments_visible_to
 
@@ -37,20 +47,36 @@ def current_adoptions(governments: Iterable[Government]) -> dict[int, Adoption]:
     return current
 
 
-def frameworks_with_versions() -> QuerySet[ValueFramework]:
-    """Every framework with its versions, their legal basis and counts (three queries)."""
-    versions = FrameworkVersion.objects.select_related("legal_basis__revoked_by").annotate(
-        value_count=Count("values", distinct=True)
+def frameworks_with_versions(user: Any) -> QuerySet[ValueFramework]:
+    """The frameworks the user may read with those of their versions it may read, their legal
+    basis and counts (two queries)."""
+    versions = (
+        FrameworkVersion.objects.visible_to(user)
+        .select_related("legal_basis__revoked_by")
+        .annotate(value_count=Count("values", distinct=True))
     )
-    return ValueFramework.objects.select_related("owner").prefetch_related(
-        Prefetch("versions", queryset=versions)
+    return (
+        ValueFramework.objects.visible_to(user)
+        .select_related("owner")
+        .prefetch_related(Prefetch("versions", queryset=versions))
     )
 
 
-def version_for_page(slug: str, number: int) -> QuerySet[FrameworkVersion]:
-    return FrameworkVersion.objects.select_related(
-        "framework__owner", "legal_basis__revoked_by", "legal_basis__owner"
-    ).filter(framework__slug=slug, number=number)
+def versions_visible_to(user: Any) -> QuerySet[FrameworkVersion]:
+    return FrameworkVersion.objects.visible_to(user)
+
+
+def version_for_page(user: Any, slug: str, number: int) -> QuerySet[FrameworkVersion]:
+    """One version by its address; empty (404) when the user may not read it."""
+    return (
+        FrameworkVersion.objects.visible_to(user)
+        .select_related("framework__owner", "legal_basis__revoked_by", "legal_basis__owner")
+        .filter(framework__slug=slug, number=number)
+    )
+
+
+def regulations_visible_to(user: Any) -> QuerySet[Regulation]:
+    return Regulation.objects.visible_to(user)
 
 
 def can_import(user: Any) -> bool:

@@ -19,7 +19,7 @@ from budaya.frameworks.forms import (
     MoveForm,
     SloganForm,
 )
-from budaya.frameworks.models import CoreValue, FrameworkVersion, Slogan, ValueFramework
+from budaya.frameworks.models import CoreValue, Slogan
 from budaya.org.models import Government
 
 PENDING_IMPORT = "frameworks_pending_import"
@@ -27,7 +27,7 @@ PENDING_IMPORT = "frameworks_pending_import"
 
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
-    frameworks = list(selectors.frameworks_with_versions())
+    frameworks = list(selectors.frameworks_with_versions(request.user))
     governments = list(selectors.visible_governments(request.user))
     current = selectors.current_adoptions(governments)
     adopted_by: dict[int, list[Government]] = {}
@@ -58,8 +58,14 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = get_object_or_404(ValueFramework, slug=slug)
-    latest = framework.versions.order_by("-number").first()
+    # Out of the reader's scope (another government's framework): 404 (issue 18, item 4).
+    latest = (
+        selectors.versions_visible_to(request.user)
+        .filter(framework__slug=slug)
+        .select_related("framework")
+        .order_by("-number")
+        .first()
+    )
     if latest is None:
         raise Http404
     return redirect(latest)
@@ -67,7 +73,7 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_object_or_404(selectors.version_for_page(slug, number))
+    version = get_object_or_404(selectors.version_for_page(request.user, slug, number))
     values = list(version.values.prefetch_related("guides", "manifestations"))
     differing = [
         value
@@ -83,7 +89,11 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     # Issue 17: the stored text must still give the hash taken when it was published; a text
     # changed outside Budaya is not printed.
     intact = services.verify_version(version, values)
-    all_versions = list(version.framework.versions.order_by("number"))
+    all_versions = list(
+        selectors.versions_visible_to(request.user)
+        .filter(framework=version.framework)
+        .order_by("number")
+    )
     published = [v for v in all_versions if v.is_published]
     latest = published[-1] if published else None
     copy_owners = [o for o in selectors.import_owners(request.user) if o is not None]
@@ -106,7 +116,15 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
             if version.is_published and intact and copy_owners
             else None,
             "owner": services.owner_label(version.framework.owner),
-            "predecessors": version.legal_basis.revokes.all(),
+            # Another government's regulation is not named (issue 18, item 4).
+            "predecessors": selectors.regulations_visible_to(request.user).filter(
+                revoked_by=version.legal_basis
+            ),
+            "revoked_by": selectors.regulations_visible_to(request.user)
+            .filter(pk=version.legal_basis.revoked_by_id)
+            .first()
+            if version.legal_basis.revoked_by_id
+            else None,
             "other_versions": [v for v in all_versions if v.pk != version.pk],
             "adopted_by": adopted_by,
         },
@@ -117,7 +135,7 @@ def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
 @require_POST
 def version_publish(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """The owner's administrator publishes a draft (issue 17)."""
-    version = get_object_or_404(selectors.version_for_page(slug, number))
+    version = get_object_or_404(selectors.version_for_page(request.user, slug, number))
     if not services.may_act_for(request.user, version.framework.owner):
         raise PermissionDenied
     try:
@@ -133,7 +151,7 @@ def version_publish(request: HttpRequest, slug: str, number: int) -> HttpRespons
 @require_POST
 def version_copy(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     """A government's own copy of a framework under its own identifier (issue 17)."""
-    version = get_object_or_404(selectors.version_for_page(slug, number))
+    version = get_object_or_404(selectors.version_for_page(request.user, slug, number))
     owners = [o for o in selectors.import_owners(request.user) if o is not None]
     if not owners:
         raise PermissionDenied
@@ -170,7 +188,7 @@ def version_copy(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 def version_export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    version = get_object_or_404(selectors.version_for_page(slug, number))
+    version = get_object_or_404(selectors.version_for_page(request.user, slug, number))
     try:
         text = services.version_file(version)
     except services.TamperedVersionError as error:
@@ -218,7 +236,8 @@ def framework_import(request: HttpRequest) -> HttpResponse:
                     "owner": owner.pk if owner else None,
                 }
                 latest = (
-                    FrameworkVersion.objects.filter(framework__slug=parsed.framework["slug"])
+                    selectors.versions_visible_to(request.user)
+                    .filter(framework__slug=parsed.framework["slug"])
                     .order_by("-number")
                     .first()
                 )
@@ -288,11 +307,19 @@ def adoption(request: HttpRequest, government: str) -> HttpResponse:
     chosen = _administered_government(request, government)
     current = selectors.current_adoptions([chosen]).get(chosen.pk)
     newer = services.newer_version(current)
+    if newer is not None and not (
+        selectors.versions_visible_to(request.user).filter(pk=newer.pk).exists()
+    ):
+        newer = None  # another government's text: not offered (issue 18, item 4)
     moving = request.method == "POST" and "move" in request.POST
-    form = AdoptionForm(request.POST if request.method == "POST" and not moving else None)
+    form = AdoptionForm(
+        request.POST if request.method == "POST" and not moving else None, user=request.user
+    )
     # Its own prefix: the two forms of the page have fields of the same names.
     move_form = MoveForm(request.POST if moving else None, prefix="move")
-    if moving and move_form.is_valid():
+    if moving and newer is None:
+        move_form.add_error(None, _("There is no newer version of the adopted framework."))
+    elif moving and move_form.is_valid():
         # Issue 17: the government moves to the newer version when it chooses.
         try:
             adopted = services.move_to_newer_version(

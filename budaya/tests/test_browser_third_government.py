@@ -204,3 +204,27 @@ def test_the_third_government_monitors_up_to_its_bupati(page, sign_in, make_user
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     text = "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
     assert "Bupati" in text and not FORBIDDEN.search(text), FORBIDDEN.findall(text)
+
+
+def test_the_third_governments_framework_library_lists_only_its_own(page, sign_in, make_user):
+    """Issue 18, item 4: beside the two cities' shipped texts (PRIMA, BerAKHLAK as a Perwal Kota
+    set it), the kabupaten's library, adoption choices and a city's framework page name no city."""
+    from budaya.frameworks import services as framework_services
+
+    third = make_third_government(make_user)
+    framework_services.load_shipped_frameworks()
+    sign_in(third.admin)
+    page.goto("/frameworks/")
+    expect(page.get_by_role("heading", name="CERDAS")).to_be_visible()
+    _clean(page, "framework library")
+    _shot(page, "third-frameworks-1280")
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto("/frameworks/")
+    _clean(page, "framework library at 360 px")
+    _shot(page, "third-frameworks-360")
+    page.goto(f"/frameworks/governments/{third.government.slug}/adoption/")
+    options = page.locator("#id_version option").all_inner_texts()
+    assert [o for o in options if "CERDAS" in o] and not [o for o in options if FORBIDDEN.search(o)]
+    _clean(page, "adoption")
+    response = page.goto("/frameworks/prima/v1/")
+    assert response is not None and response.status == 404

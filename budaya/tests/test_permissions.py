@@ -75,6 +75,25 @@ def full_world(world, make_user, tmp_path, settings):
         framework=framework, number=1, legal_basis=regulation, content_hash="0" * 64
     )
     w.extras["version"] = version
+    # The second government's own framework and regulation (issue 18, item 4): out of scope.
+    foreign_regulation = Regulation.objects.create(
+        slug="perwal-lain",
+        issuer="Wali Kota Lain",
+        kind="Peraturan Wali Kota",
+        number="2",
+        year=2024,
+        title="Nilai Lain",
+        owner=w.other_government,
+    )
+    foreign_framework = ValueFramework.objects.create(
+        slug="lain", name="LAIN", owner=w.other_government
+    )
+    w.extras["foreign_version"] = FrameworkVersion.objects.create(
+        framework=foreign_framework,
+        number=1,
+        legal_basis=foreign_regulation,
+        content_hash="0" * 64,
+    )
     for key, unit, text in (
         ("slogan", w.agency, "Melayani sepenuh hati"),
         ("other_slogan", w.other_agency, "Sehat bersama"),
@@ -95,8 +114,9 @@ def full_world(world, make_user, tmp_path, settings):
         build(w)
     # The version's true hash, once every app has added its rows: the version page and the
     # export check it (issue 17).
-    version.content_hash = version_hash(version)
-    version.save(update_fields=["content_hash"])
+    for each in (version, w.extras["foreign_version"]):
+        each.content_hash = version_hash(each)
+        each.save(update_fields=["content_hash"])
     return w
 
 

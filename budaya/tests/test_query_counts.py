@@ -716,7 +716,7 @@ PINNED: dict[str, int] = {
     "frameworks:slogans": 11,
     "frameworks:detail": 4,
     "frameworks:version": 13,
-    "frameworks:export": 6,
+    "frameworks:export": 7,  # the grants: who may read the text (issue 18, item 4)
     "org:government_list": 5,
     "org:government_create": 3,
     "org:my_units": 4,

@@ -91,8 +91,11 @@ def make_third_government(make_user) -> ThirdGovernment:
     rulebook_services.import_rulebook(
         government=government, text=third_rulebook(), acting_user=admin
     )
+    # Its own framework and regulation (issue 17): no other government reads them.
     imported = framework_services.import_framework(
-        FRAMEWORK_FILE.read_text(encoding="utf-8"), source_name=FRAMEWORK_FILE.name
+        FRAMEWORK_FILE.read_text(encoding="utf-8"),
+        owner=government,
+        source_name=FRAMEWORK_FILE.name,
     )
     framework_services.adopt_version(
         government=government, version=imported.version, adopted_from=datetime.date(2024, 3, 4)

@@ -298,7 +298,7 @@ def test_system_admin_publishes_a_new_berakhlak_version_and_serang_moves_when_it
 
 
 def test_a_draft_is_not_adoptable_until_its_owner_publishes_it(
-    client, city_admin, serang_admin, government, other_government, contoh_text
+    client, city_admin, serang_admin, make_user, government, other_government, agency, contoh_text
 ):
     client.force_login(city_admin)
     response = upload(client, contoh_text)
@@ -317,9 +317,13 @@ def test_a_draft_is_not_adoptable_until_its_owner_publishes_it(
     assert f'value="{draft.pk}"' not in page
     version_page = client.get(draft.get_absolute_url()).content.decode()
     assert "draf" in version_page and "Terbitkan versi ini" in version_page
-    # Another government's administrator may not publish it.
+    # Another government's administrator does not even see it (issue 18, item 4); the
+    # government's own employee sees it but may not publish it.
     publish = reverse("frameworks:publish", args=["cerdas", 1])
     client.force_login(serang_admin)
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.post(publish).status_code == 404
+    client.force_login(make_user("pegawai.contoh", Role.EMPLOYEE, government, unit=agency))
     assert "Terbitkan versi ini" not in client.get(draft.get_absolute_url()).content.decode()
     assert client.post(publish).status_code == 403
     draft.refresh_from_db()

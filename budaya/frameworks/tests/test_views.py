@@ -62,16 +62,20 @@ def test_framework_list_shows_versions_legal_basis_and_adopting_governments(
     client.force_login(city_admin)
     page = client.get(reverse("frameworks:list")).content.decode()
     assert "Peraturan Walikota Tangerang Nomor 62 Tahun 2018" in page
-    assert "Peraturan Wali Kota Serang Nomor 34 Tahun 2023" in page
     assert '<span class="badge ok">Kota Tangerang</span>' in page
-    # Kota Serang adopted BerAKHLAK, but it is not one of this user's governments.
+    # BerAKHLAK as Kota Serang's Perwal set it is Serang's text (issue 18, item 4): neither it
+    # nor the adoption by a government not the user's is shown.
+    assert "Peraturan Wali Kota Serang Nomor 34 Tahun 2023" not in page
     assert '<span class="badge ok">Kota Serang</span>' not in page
     assert reverse("frameworks:adoption", args=[government.slug]) in page
     assert reverse("frameworks:import") in page
-    assert reverse("frameworks:export", args=["berakhlak", 1]) in page
+    assert reverse("frameworks:export", args=["prima", 1]) in page
+    assert reverse("frameworks:export", args=["berakhlak", 1]) not in page
 
 
-def test_version_page_shows_the_discrepancies_legal_basis_and_prints(client, city_admin, shipped):
+def test_version_page_shows_the_discrepancies_legal_basis_and_prints(
+    client, city_admin, make_user, other_government, shipped
+):
     client.force_login(city_admin)
     page = client.get(shipped["prima"].get_absolute_url()).content.decode()
     assert page.count("Perbedaan teks") == 1
@@ -80,6 +84,7 @@ def test_version_page_shows_the_discrepancies_legal_basis_and_prints(client, cit
     assert "Berita Daerah Kota Tangerang Tahun 2018 Nomor 62" in page
     assert "style=" not in page and "<script>" not in page
 
+    client.force_login(make_user("admin.serang", Role.CITY_ADMIN, other_government))
     page = client.get(shipped["berakhlak"].get_absolute_url()).content.decode()
     assert page.count("Perbedaan teks") == 3
     assert "“bertindak positif”" in page and "“Bertindak proaktif”" in page
@@ -92,16 +97,18 @@ def test_version_page_shows_the_discrepancies_legal_basis_and_prints(client, cit
     assert page.count("Tabel 3 no. ") >= 50
 
 
-def test_version_page_query_count(client, city_admin, shipped, django_assert_max_num_queries):
-    client.force_login(city_admin)
+def test_version_page_query_count(
+    client, make_user, other_government, shipped, django_assert_max_num_queries
+):
+    client.force_login(make_user("admin.serang", Role.CITY_ADMIN, other_government))
     with django_assert_max_num_queries(12):
         assert client.get(shipped["berakhlak"].get_absolute_url()).status_code == 200
 
 
 def test_framework_detail_redirects_to_the_latest_version(client, city_admin, shipped):
     client.force_login(city_admin)
-    response = client.get(reverse("frameworks:detail", args=["berakhlak"]))
-    assert response["Location"] == shipped["berakhlak"].get_absolute_url()
+    response = client.get(reverse("frameworks:detail", args=["prima"]))
+    assert response["Location"] == shipped["prima"].get_absolute_url()
     assert client.get(reverse("frameworks:detail", args=["tidak-ada"])).status_code == 404
 
 
@@ -111,13 +118,15 @@ def test_schema_is_published(client):
     assert json.loads(response.content)["properties"]["format"]["const"] == "budaya-framework/1"
 
 
-def test_export_link_downloads_the_file(client, make_user, government, shipped):
-    client.force_login(make_user("pegawai", Role.EMPLOYEE, government))
-    response = client.get(reverse("frameworks:export", args=["berakhlak", 1]))
+def test_export_link_downloads_the_file(client, make_user, government, agency, shipped):
+    client.force_login(make_user("pegawai", Role.EMPLOYEE, government, unit=agency))
+    response = client.get(reverse("frameworks:export", args=["prima", 1]))
     assert response.status_code == 200
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.decode() == services.export_framework("berakhlak", 1)
-    assert client.get(reverse("frameworks:export", args=["berakhlak", 9])).status_code == 404
+    assert response.content.decode() == services.export_framework("prima", 1)
+    assert client.get(reverse("frameworks:export", args=["prima", 9])).status_code == 404
+    # Another government's text is not downloadable either (issue 18, item 4).
+    assert client.get(reverse("frameworks:export", args=["berakhlak", 1])).status_code == 404
 
 
 # --- Import ------------------------------------------------------------------------------------
@@ -173,7 +182,15 @@ def test_an_invalid_upload_lists_the_errors_and_writes_nothing(client, city_admi
 # --- Adoption ----------------------------------------------------------------------------------
 
 
-def test_city_admin_adopts_a_version_and_sees_the_history(client, city_admin, government, shipped):
+@pytest.fixture
+def national(shipped, contoh_text) -> FrameworkVersion:
+    """A text of the installation (framework and regulation without an owner)."""
+    return services.import_framework(contoh_text).version
+
+
+def test_city_admin_adopts_a_version_and_sees_the_history(
+    client, city_admin, government, shipped, national
+):
     client.force_login(city_admin)
     url = reverse("frameworks:adoption", args=[government.slug])
     page = client.get(url).content.decode()
@@ -187,7 +204,7 @@ def test_city_admin_adopts_a_version_and_sees_the_history(client, city_admin, go
         },
     )
     assert response.status_code == 302
-    response = client.post(url, {"version": shipped["berakhlak"].pk, "adopted_from": "2024-01-01"})
+    response = client.post(url, {"version": national.pk, "adopted_from": "2024-01-01"})
     assert response.status_code == 302
     first, second = Adoption.objects.filter(government=government).order_by("adopted_from")
     assert first.adopted_until == datetime.date(2023, 12, 31)
@@ -197,14 +214,14 @@ def test_city_admin_adopts_a_version_and_sees_the_history(client, city_admin, go
 
 
 def test_adoption_before_the_current_one_or_of_the_same_version_is_refused(
-    client, city_admin, government, shipped
+    client, city_admin, government, shipped, national
 ):
     services.adopt_version(
         government=government, version=shipped["prima"], adopted_from=datetime.date(2020, 1, 1)
     )
     client.force_login(city_admin)
     url = reverse("frameworks:adoption", args=[government.slug])
-    page = client.post(url, {"version": shipped["berakhlak"].pk, "adopted_from": "2019-12-31"})
+    page = client.post(url, {"version": national.pk, "adopted_from": "2019-12-31"})
     assert "Adopsi harus dimulai setelah 1 Januari 2020" in page.content.decode()
     page = client.post(url, {"version": shipped["prima"].pk, "adopted_from": "2021-01-01"})
     assert "sudah menjadi versi yang diadopsi" in page.content.decode()
