@@ -540,7 +540,10 @@ def action_execute(request: HttpRequest, slug: str, pk: int, action: int) -> Htt
         .order_by("-date", "-pk")
     )
     link_form = LinkActivityForm(
-        request.POST if "activity" in request.POST else None, activities=activities
+        request.POST if "activity" in request.POST else None,
+        activities=activities,
+        # Back from the activity form with the activity just logged: it is the one to link.
+        initial={"activity": request.GET.get("activity", "")},
     )
     result_form = ResultForm(
         request.POST if "result" in request.POST else None,

@@ -167,19 +167,29 @@ def test_done_when_walk(chromium, live_server, cycle):
         "approved",
     ]
 
-    # The action is carried out: an activity logged, linked as its execution; the plan done.
-    form = ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
-    Activity.objects.create(
-        government=c.government,
-        unit=c.agency,
-        date=datetime.date.today(),
-        form=form,
-        title="Sosialisasi SOP pembukaan loket",
-    )
+    # The action is carried out: from the action's page the KBK logs the activity through the
+    # activity form, comes back with it chosen, and links it as the action's execution.
+    ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
     page.goto(problem_url)
     page.get_by_role("link", name="Link activities, record the result").click()
-    _field(page, "Logged activity").select_option(index=1)
+    execution_url = page.url
+    page.get_by_role("link", name="Log an activity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record an activity")
+    _field(page, "Date").fill(datetime.date.today().isoformat())
+    _field(page, "Form or method").select_option(label="PKS")
+    _field(page, "Activity").fill("Sosialisasi SOP pembukaan loket")
+    _field(page, "Number of participants").fill("20")
+    _submit(page, "Save")
+    expect(page.locator("ul.messages")).to_contain_text("The activity was recorded.")
+    assert page.url.startswith(execution_url)
+    activity = Activity.objects.get(title="Sosialisasi SOP pembukaan loket")
+    assert activity.unit == c.agency and activity.status == Activity.Status.DONE
+    expect(_field(page, "Logged activity")).to_have_value(str(activity.pk))
     _submit(page, "Link the activity")
+    expect(
+        page.get_by_role("link", name=re.compile("Sosialisasi SOP pembukaan loket"))
+    ).to_be_visible()
+    _shoot(page, "execution")
     _field(page, "Result against the indicator").fill("Loket buka 08.00 19 dari 20 hari")
     _field(page, "Indicator achieved").select_option("yes")
     _submit(page, "Record the result")
