@@ -599,7 +599,8 @@ def plan_move(request: HttpRequest, slug: str, pk: int, to: str) -> HttpResponse
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.transition_plan(plan=plan, to=to, acting_user=request.user, note=note)
+        # The plan as moved (the service reads it again under a lock): its new status.
+        plan = services.transition_plan(plan=plan, to=to, acting_user=request.user, note=note)
     except ValidationError as error:
         _refused(request, error)
     else:
