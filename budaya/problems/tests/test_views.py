@@ -178,6 +178,20 @@ def test_the_fishbone_is_drawn_from_the_causes_with_the_root_cause_marked(client
     assert "Give direction" in page or "Beri arahan" in page
 
 
+def test_a_long_cause_shortened_in_the_diagram_is_printed_in_full_below_it(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    text = "Alur penanganan pengaduan masyarakat belum ditetapkan secara tertulis"
+    services.add_cause(problem=problem, category="Metode", text=text, acting_user=c.worker)
+    client.force_login(c.worker)
+    page = client.get(
+        reverse("problems:problem", kwargs={"slug": c.government.slug, "pk": problem.pk})
+    ).content.decode()
+    diagram, below = page.split("</figure>", 1)
+    assert text not in diagram.replace(f"<title>{text}</title>", "")  # shortened on the bone
+    assert '<dl class="fishbone-causes' in below and f"<dd>{text}</dd>" in below
+
+
 def test_the_penanggung_jawab_approves_in_the_browser_and_the_team_cannot(client, cycle):
     c = cycle
     problem = _problem(c)
