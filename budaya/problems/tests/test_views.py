@@ -4,6 +4,7 @@ import datetime
 import io
 import zipfile
 
+import pypdfium2
 import pytest
 from django.urls import reverse
 
@@ -261,6 +262,10 @@ def test_the_minutes_as_docx_carry_the_form_and_both_signatures(client, cycle):
 def test_the_minutes_as_pdf(client, cycle):
     c = cycle
     meeting = _meeting(c)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        discussion="Hasil USG dibahas.\nDiagram tulang ikan dibahas.",
+        follow_ups="Ketua menyusun jadwal piket.\nSekretaris menyiapkan SOP.",
+    )
     client.force_login(c.worker)
     response = client.get(
         reverse(
@@ -271,6 +276,12 @@ def test_the_minutes_as_pdf(client, cycle):
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert Meeting.objects.get().attendance.filter(present=False).count() == 1
+    # Short minutes fit one page: the place and date stay with both signatures below them.
+    document = pypdfium2.PdfDocument(io.BytesIO(response.content))
+    assert len(document) == 1
+    text = document[0].get_textpage().get_text_range()
+    assert text.index("Sekretaris,") > text.index("Masalah yang dibahas")
+    assert "Ketua," in text and "NIP" in text
 
 
 def test_the_penanggung_jawab_records_the_follow_up_of_a_progress_report(client, cycle):
