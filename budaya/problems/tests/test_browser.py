@@ -215,6 +215,16 @@ def test_done_when_walk(chromium, live_server, cycle):
     expect(page.locator("section[aria-labelledby=s-check]")).to_contain_text("Standardise")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Solved")
     _shoot(page, "cycle")
+    # Printed on A4 (about 680 px of content), the action plan's eight columns fit the width.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 680, "height": 900})
+    assert page.evaluate(
+        "document.querySelector('.actions-table').getBoundingClientRect().right"
+        " <= document.documentElement.clientWidth + 1"
+    )
+    page.pdf(path=str(SHOTS / "cycle.pdf"), format="A4")
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The minutes of the meeting where it was decided, printed as PDF.
     page.goto(team_url)
