@@ -652,10 +652,16 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk__in=[m.pk for m in selectors.current_members(team, held_on)]
     ).select_related("employee", "role")
     problems = Problem.objects.filter(government=government, team=team).order_by("-raised_on")
+    actions = (
+        Action.objects.filter(government=government, plan__problem__team=team)
+        .select_related("plan__problem")
+        .order_by("-plan__created_at", "pk")
+    )
     form = MeetingForm(
         request.POST or None,
         members=members,
         problems=problems,
+        actions=actions,
         initial={"held_on": held_on or timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -673,6 +679,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             follow_ups=data["follow_ups"],
             attendance={m.pk: m.pk in present for m in members},
             problems=data["problems"],
+            actions=data["actions"],
         )
         return redirect("problems:meeting", slug=slug, pk=meeting.pk)
     return render(

@@ -234,9 +234,11 @@ def test_done_when_walk(chromium, live_server, cycle):
     _field(page, "Decisions").fill("Rencana tindakan diajukan kepada Penanggung-jawab.")
     for member in ("Pegawai Chair", "Pegawai Secretary", "Pegawai Member"):
         page.get_by_label(member, exact=False).first.check()
-    page.get_by_label(titles[0]).check()
+    page.get_by_label(titles[0], exact=True).check()
+    page.get_by_label("Menyusun SOP pembukaan loket").check()  # the follow-up's action
     _submit(page, "Save")
     expect(page.get_by_role("heading", level=1)).to_have_text("Minutes of the meeting")
+    expect(page.locator("main")).to_contain_text("Actions followed up")
     _shoot(page, "minutes")
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF").click()

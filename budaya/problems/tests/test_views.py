@@ -216,6 +216,7 @@ def test_the_penanggung_jawab_approves_in_the_browser_and_the_team_cannot(client
 
 def _meeting(c):
     problem = _problem(c)
+    action = services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
     members = c.members
     return services.record_meeting(
         team=c.team,
@@ -227,6 +228,7 @@ def _meeting(c):
         decisions="Masalah loket diprioritaskan",
         attendance={m.pk: key != "member2" for key, m in members.items()},
         problems=[problem],
+        actions=[action],
     )
 
 
@@ -254,9 +256,17 @@ def test_the_minutes_as_docx_carry_the_form_and_both_signatures(client, cycle):
         "Tidak hadir",
         "Masalah loket diprioritaskan",
         "Loket buka terlambat",
+        # The follow-ups linked to the action, its owner and due date.
+        "Tindakan yang ditindaklanjuti",
+        "Menyusun jadwal piket (pelaksana: Pegawai Chair; tenggat 30 Juni 2025)",
         "Tangerang, 5 Mei 2025",
     ):
         assert text in xml, text
+    assert meeting.actions.get().title == "Menyusun jadwal piket"
+    page = client.get(
+        reverse("problems:meeting", kwargs={"slug": c.government.slug, "pk": meeting.pk})
+    ).content.decode()
+    assert "Tindakan yang ditindaklanjuti" in page and "Menyusun jadwal piket" in page
 
 
 def test_the_minutes_as_pdf(client, cycle):
@@ -276,12 +286,13 @@ def test_the_minutes_as_pdf(client, cycle):
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert Meeting.objects.get().attendance.filter(present=False).count() == 1
-    # Short minutes fit one page: the place and date stay with both signatures below them.
+    # The place and date stay on the page of both signatures below them.
     document = pypdfium2.PdfDocument(io.BytesIO(response.content))
-    assert len(document) == 1
-    text = document[0].get_textpage().get_text_range()
-    assert text.index("Sekretaris,") > text.index("Masalah yang dibahas")
-    assert "Ketua," in text and "NIP" in text
+    pages = [page.get_textpage().get_text_range() for page in document]
+    signed = next(text for text in pages if "Sekretaris," in text)
+    assert "Tangerang, 5 Mei 2025" in signed and "Ketua," in signed and "NIP" in signed
+    assert signed.index("Tangerang, 5 Mei 2025") < signed.index("Sekretaris,")
+    assert "Tindakan yang ditindaklanjuti" in "".join(pages)
 
 
 def test_the_penanggung_jawab_records_the_follow_up_of_a_progress_report(client, cycle):
