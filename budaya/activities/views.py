@@ -21,6 +21,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -267,12 +268,32 @@ def activity_create(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, error)
         else:
             messages.success(request, _("The activity was recorded."))
+            back = _back(request)
+            if back:
+                # The page that sent here (a KBK action's execution, issue 21) gets the new
+                # activity to link: ``activity=<pk>`` on its address.
+                return redirect(f"{back}{'&' if '?' in back else '?'}activity={activity.pk}")
             return redirect("activities:detail", slug=government.slug, pk=activity.pk)
     return render(
         request,
         "activities/activity_form.html",
-        {"government": government, "form": form, "max_bytes": _max_bytes()},
+        {
+            "government": government,
+            "form": form,
+            "max_bytes": _max_bytes(),
+            "back": _back(request),
+        },
     )
+
+
+def _back(request: HttpRequest) -> str:
+    """The local page to return to once the activity is recorded (``?next=``), or ""."""
+    wanted = request.GET.get("next") or ""
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(
+        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return wanted
+    return ""
 
 
 def _max_bytes() -> int:

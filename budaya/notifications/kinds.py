@@ -148,6 +148,79 @@ KINDS: dict[str, Kind] = {
             _("{reason}\nEnd or replace the membership in {team}.\n\nOpen it: {url}"),
             ("team", "agency", "name", "reason"),
         ),
+        # KBK problem solving (problems/notices.py): up to the penanggung-jawab for direction
+        # and approval, and back (T Lampiran II III); the progress report and its follow-up
+        # (T Pasal 9(3)(d), 9(2)(c), (e)).
+        Kind(
+            "problems.root_cause.sent",
+            _("KBK root cause sent for direction"),
+            _("Root cause for your direction: {problem}"),
+            _(
+                "{team} sends the root cause of the problem “{problem}” for your direction:\n"
+                "{root_cause}\n\nOpen it: {url}"
+            ),
+            ("team", "problem", "root_cause"),
+        ),
+        Kind(
+            "problems.root_cause.directed",
+            _("Direction on a KBK root cause"),
+            _("Direction given: {problem}"),
+            _(
+                "The penanggung-jawab gave direction on the root cause of “{problem}” ({team}):\n"
+                "{direction}\n\nOpen it: {url}"
+            ),
+            ("team", "problem", "direction"),
+        ),
+        Kind(
+            "problems.plan.submitted",
+            _("KBK action plan submitted"),
+            _("Action plan for your approval: {problem}"),
+            _(
+                "{team} submits action plan {plan} for “{problem}” for your approval.\n\n"
+                "Open it: {url}"
+            ),
+            ("team", "problem", "plan", "note"),
+        ),
+        Kind(
+            "problems.plan.returned",
+            _("KBK action plan returned"),
+            _("Action plan returned with direction: {problem}"),
+            _(
+                "Action plan {plan} for “{problem}” ({team}) was returned with direction:\n"
+                "{note}\n\nOpen it: {url}"
+            ),
+            ("team", "problem", "plan", "note"),
+        ),
+        Kind(
+            "problems.plan.approved",
+            _("KBK action plan approved"),
+            _("Action plan approved: {problem}"),
+            _(
+                "Action plan {plan} for “{problem}” ({team}) was approved. Carry out its actions "
+                "and link the activities that did.\n\nOpen it: {url}"
+            ),
+            ("team", "problem", "plan", "note"),
+        ),
+        Kind(
+            "problems.report.sent",
+            _("KBK progress report sent"),
+            _("KBK progress report to read: {team}"),
+            _(
+                "{team} reports its progress from {period_start} to {period_end}. Read it and "
+                "record your follow-up.\n\nOpen it: {url}"
+            ),
+            ("team", "period_start", "period_end"),
+        ),
+        Kind(
+            "problems.report.followed_up",
+            _("KBK progress report followed up"),
+            _("Follow-up of the progress report: {team}"),
+            _(
+                "The penanggung-jawab followed up the progress report of {team}:\n{follow_up}"
+                "\n\nOpen it: {url}"
+            ),
+            ("team", "follow_up"),
+        ),
         Kind(
             "dashboard.leadership_report.ready",
             _("Leadership report ready"),

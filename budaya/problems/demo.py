@@ -20,7 +20,7 @@ from budaya.activities.models import Activity, ActivityForm
 from budaya.activities.services import create_activity
 from budaya.org.models import Employee, Government
 from budaya.problems import selectors, services
-from budaya.problems.models import ActionPlan, Problem
+from budaya.problems.models import ActionPlan, PlanEvent, Problem
 from budaya.teams.models import Membership, Team
 
 TODAY = timezone.localdate()
@@ -100,6 +100,7 @@ def _seed_government(government: Government) -> int:
             continue
         with transaction.atomic():
             _cycle(team, stage)
+            _backdate(team, TODAY - datetime.timedelta(days=60))
         made += 1
     return made
 
@@ -240,6 +241,41 @@ def _cycle(team: Team, stage: str) -> None:
         follow_up="Terapkan SOP yang sama di seluruh UPT; laporkan hasilnya bulan depan.",
         acting_user=head,
     )
+
+
+# The steps' days after the problems were raised, in order: the root cause sent and directed,
+# then the plan's moves up and back (submitted, returned, submitted, approved).
+SENT, DIRECTED, MOVES, CHECKED = 2, 4, (5, 7, 8, 10), 37
+
+
+def _backdate(team: Team, day: datetime.date) -> None:
+    """The services stamp every step with the moment the demo is written; the story runs over
+    the two months since the problems were raised, so the dates shown follow it: direction and
+    approval before the activities that carried the plan out (dated from ``day`` + 25). The
+    audit trail keeps the true moments of the writes."""
+
+    def at(offset: int) -> datetime.datetime:
+        moment = datetime.datetime.combine(day + datetime.timedelta(days=offset), datetime.time(10))
+        return timezone.make_aware(moment)
+
+    for problem in Problem.objects.filter(team=team, root_cause_sent_at__isnull=False):
+        Problem.objects.filter(pk=problem.pk).update(
+            root_cause_sent_at=at(SENT), direction_at=at(DIRECTED) if problem.direction_at else None
+        )
+        for plan in ActionPlan.objects.filter(problem=problem):
+            offsets = iter(MOVES)
+            for event in PlanEvent.objects.filter(plan=plan).order_by("pk"):
+                if event.to_status == ActionPlan.Status.IN_PROGRESS:
+                    when = at(25)  # the first activity
+                elif event.to_status == ActionPlan.Status.DONE:
+                    when = at(CHECKED - 1)
+                else:
+                    when = at(next(offsets))
+                PlanEvent.objects.filter(pk=event.pk).update(at=when)
+                if event.to_status == ActionPlan.Status.APPROVED:
+                    ActionPlan.objects.filter(pk=plan.pk).update(approved_at=when)
+            if plan.checked_at:
+                ActionPlan.objects.filter(pk=plan.pk).update(checked_at=at(CHECKED))
 
 
 def _clamp(value: int) -> int:

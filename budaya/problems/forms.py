@@ -193,8 +193,21 @@ class MeetingForm(Form):
         required=False,
     )
 
-    def __init__(self, *args: Any, members: Any, problems: Any, **kwargs: Any) -> None:
+    actions: forms.ModelMultipleChoiceField[Any] = forms.ModelMultipleChoiceField(
+        queryset=None,  # type: ignore[arg-type]
+        label=_("actions followed up"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(
+        self, *args: Any, members: Any, problems: Any, actions: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["actions"].queryset = actions  # type: ignore[attr-defined]
+        self.fields["actions"].label_from_instance = (  # type: ignore[attr-defined]
+            lambda a: f"{a.title} ({a.plan.problem.title})"
+        )
         present = self.fields["present"]
         present.queryset = members  # type: ignore[attr-defined]
         present.label_from_instance = lambda m: f"{m.employee.full_name} ({m.role.name})"  # type: ignore[attr-defined]

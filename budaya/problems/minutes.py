@@ -22,7 +22,7 @@ from budaya.files import attach
 from budaya.monev.exports import local_only_fetcher, tanggal
 from budaya.org import logos
 from budaya.org.models import Employee, Government
-from budaya.problems.models import Attendance, Meeting, Problem
+from budaya.problems.models import Action, Attendance, Meeting, Problem
 from budaya.rulebook.selectors import current_rulebook
 from budaya.teams.decree import place_of
 from budaya.teams.models import TeamRole
@@ -68,7 +68,16 @@ class Minutes:
     decisions: str
     follow_ups: str
     problems: list[Problem] = field(default_factory=list)
+    # The actions its decisions and follow-ups concern, with owner and due date.
+    actions: list[Action] = field(default_factory=list)
     signed_at: str = ""
+
+    @property
+    def action_lines(self) -> list[str]:
+        return [
+            f"{a.title} (pelaksana: {a.owner.full_name}; tenggat {tanggal(a.due_on)})"
+            for a in self.actions
+        ]
 
     @property
     def filename(self) -> str:
@@ -125,6 +134,9 @@ def build(meeting: Meeting) -> Minutes:
         decisions=meeting.decisions,
         follow_ups=meeting.follow_ups,
         problems=list(meeting.problems.order_by("raised_on", "pk")),
+        actions=list(
+            meeting.actions.select_related("owner", "plan__problem").order_by("due_on", "pk")
+        ),
         signed_at=f"{place_of(government)}, {tanggal(held)}",
     )
 
@@ -221,6 +233,10 @@ def docx(minutes: Minutes) -> bytes:
         out.add_paragraph().add_run("Masalah yang dibahas:").bold = True
         for problem in minutes.problems:
             out.add_paragraph(problem.title, style="List Number")
+    if minutes.actions:
+        out.add_paragraph().add_run("Tindakan yang ditindaklanjuti:").bold = True
+        for line in minutes.action_lines:
+            out.add_paragraph(line, style="List Number")
     out.add_paragraph()
     place = out.add_paragraph(minutes.signed_at)
     place.alignment = WD_ALIGN_PARAGRAPH.RIGHT

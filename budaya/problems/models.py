@@ -360,6 +360,14 @@ class Meeting(TenantModel):
         verbose_name=_("problems discussed"),
         blank=True,
     )
+    # The actions its decisions and follow-ups concern (the problems' action plans).
+    actions = models.ManyToManyField(
+        Action,
+        through="MeetingAction",
+        related_name="meetings",
+        verbose_name=_("actions followed up"),
+        blank=True,
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -384,6 +392,20 @@ class MeetingProblem(TenantModel):
         constraints = [
             models.UniqueConstraint(
                 fields=["government", "meeting", "problem"], name="meeting_problem_once"
+            )
+        ]
+
+
+class MeetingAction(TenantModel):
+    scope_unit_path = "meeting__team__unit__path"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_links")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["government", "meeting", "action"], name="meeting_action_once"
             )
         ]
 

@@ -296,7 +296,8 @@ class Figures:
 
 def figures(team: Team, start: datetime.date, end: datetime.date) -> Figures:
     """What the KBK reports for a period (T Pasal 9(3)(d)): problems open and solved, actions on
-    time and late (done through activities by their due date), results against indicators."""
+    time and late (done through activities by their due date; those due by the period's end and
+    those done in it before falling due), results against indicators."""
     out = Figures()
     problems = list(
         Problem.objects.filter(government=team.government, team=team, raised_on__lte=end).order_by(
@@ -317,7 +318,18 @@ def figures(team: Team, start: datetime.date, end: datetime.date) -> Figures:
                 ActionPlan.Status.IN_PROGRESS,
                 ActionPlan.Status.DONE,
             ],
-            due_on__lte=end,
+        )
+        # Due by the end of the period, or done in it before falling due (T Pasal 9(3)(d): the
+        # progress made), the done activity being the action's execution.
+        .filter(
+            Q(due_on__lte=end)
+            | Q(
+                pk__in=ActionActivity.objects.filter(
+                    government=team.government,
+                    activity__status="done",
+                    activity__date__lte=end,
+                ).values("action_id")
+            )
         )
         .select_related("plan__problem", "owner")
         .prefetch_related(
@@ -327,6 +339,8 @@ def figures(team: Team, start: datetime.date, end: datetime.date) -> Figures:
     )
     for action in actions:
         done_on = action_done_on(action)
+        if action.due_on > end and (done_on is None or done_on > end):
+            continue  # done only after the period and not due in it
         if done_on is not None and done_on <= action.due_on:
             state = "on_time"
             out.actions_on_time += 1

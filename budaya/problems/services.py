@@ -29,6 +29,7 @@ from budaya.problems.models import (
     Attendance,
     Cause,
     Meeting,
+    MeetingAction,
     MeetingProblem,
     PlanEvent,
     PriorityScore,
@@ -506,9 +507,11 @@ def record_meeting(
     decisions: str = "",
     follow_ups: str = "",
     problems: Iterable[Problem] = (),
+    actions: Iterable[Action] = (),
 ) -> Meeting:
     """The minutes of a KBK meeting: attendees of the team as it was on the meeting's date with
-    their attendance; decisions and follow-ups linked to the problems discussed."""
+    their attendance; decisions and follow-ups linked to the problems discussed and to the
+    actions of their plans."""
     _require_work(acting_user, team)
     members = {m.pk: m for m in selectors.current_members(team, held_on)}
     unknown = set(attendance) - set(members)
@@ -534,6 +537,17 @@ def record_meeting(
     MeetingProblem.objects.bulk_create(
         MeetingProblem(government=team.government, meeting=meeting, problem=p) for p in linked
     )
+    # Only the team's own actions (the form offers no other; a crafted request gains nothing).
+    followed = list(
+        Action.objects.filter(
+            government=team.government,
+            plan__problem__team=team,
+            pk__in=[a.pk for a in actions],
+        ).order_by("pk")
+    )
+    MeetingAction.objects.bulk_create(
+        MeetingAction(government=team.government, meeting=meeting, action=a) for a in followed
+    )
     audit.record(
         acting_user,
         AuditAction.CREATE,
@@ -542,6 +556,7 @@ def record_meeting(
             **audit.snapshot(meeting),
             "present": sum(1 for v in attendance.values() if v),
             "problems": [p.pk for p in linked],
+            "actions": [a.pk for a in followed],
         },
     )
     return meeting

@@ -540,7 +540,10 @@ def action_execute(request: HttpRequest, slug: str, pk: int, action: int) -> Htt
         .order_by("-date", "-pk")
     )
     link_form = LinkActivityForm(
-        request.POST if "activity" in request.POST else None, activities=activities
+        request.POST if "activity" in request.POST else None,
+        activities=activities,
+        # Back from the activity form with the activity just logged: it is the one to link.
+        initial={"activity": request.GET.get("activity", "")},
     )
     result_form = ResultForm(
         request.POST if "result" in request.POST else None,
@@ -596,7 +599,8 @@ def plan_move(request: HttpRequest, slug: str, pk: int, to: str) -> HttpResponse
     form = NoteForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     try:
-        services.transition_plan(plan=plan, to=to, acting_user=request.user, note=note)
+        # The plan as moved (the service reads it again under a lock): its new status.
+        plan = services.transition_plan(plan=plan, to=to, acting_user=request.user, note=note)
     except ValidationError as error:
         _refused(request, error)
     else:
@@ -648,10 +652,16 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         pk__in=[m.pk for m in selectors.current_members(team, held_on)]
     ).select_related("employee", "role")
     problems = Problem.objects.filter(government=government, team=team).order_by("-raised_on")
+    actions = (
+        Action.objects.filter(government=government, plan__problem__team=team)
+        .select_related("plan__problem")
+        .order_by("-plan__created_at", "pk")
+    )
     form = MeetingForm(
         request.POST or None,
         members=members,
         problems=problems,
+        actions=actions,
         initial={"held_on": held_on or timezone.localdate()},
     )
     if request.method == "POST" and form.is_valid():
@@ -669,6 +679,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             follow_ups=data["follow_ups"],
             attendance={m.pk: m.pk in present for m in members},
             problems=data["problems"],
+            actions=data["actions"],
         )
         return redirect("problems:meeting", slug=slug, pk=meeting.pk)
     return render(

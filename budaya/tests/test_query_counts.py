@@ -848,7 +848,7 @@ PINNED: dict[str, int] = {
     "problems:index": 10,  # the counts of the page's teams: problems, plans awaiting approval
     "problems:team": 14,  # the meetings and the reports paged (a count each)
     "problems:problem_create": 10,
-    "problems:meeting_create": 11,
+    "problems:meeting_create": 12,  # the team's actions to link the follow-ups to (+1)
     "problems:report_create": 8,
     "problems:problem": 19,
     "problems:problem_edit": 12,
@@ -859,8 +859,8 @@ PINNED: dict[str, int] = {
     "problems:action_add": 12,
     "problems:action_edit": 14,
     "problems:action_execute": 13,
-    "problems:meeting": 10,
-    "problems:meeting_export": 10,
+    "problems:meeting": 11,  # the actions followed up (+1)
+    "problems:meeting_export": 11,  # the actions followed up (+1)
     "problems:report": 8,
     "competitions:mine": 4,
     "competitions:verify": 1,

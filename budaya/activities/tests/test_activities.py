@@ -39,6 +39,24 @@ def _post_data(world, forms, **extra):
     return data
 
 
+def test_recorded_from_another_page_the_activity_goes_back_there(client, world, serang_rules):
+    """A KBK action's execution page (issue 21) sends here with ``next``: once recorded, the
+    activity goes back there to be linked; an address off the site is ignored."""
+    forms, _twibbon, _apel = serang_rules
+    client.force_login(world.user(Role.UNIT_TEAM))
+    url = reverse("activities:create", args=[world.government.slug])
+    back = "/problems/x/problems/1/actions/2/execution/"
+    page = client.get(f"{url}?next={back}").content.decode()
+    assert f'href="{back}"' in page  # Cancel goes back too
+    response = client.post(f"{url}?next={back}", _post_data(world, forms))
+    activity = Activity.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"{back}?activity={activity.pk}"
+    response = client.post(f"{url}?next=https://example.com/", _post_data(world, forms))
+    assert response["Location"] == reverse(
+        "activities:detail", args=[world.government.slug, Activity.objects.latest("pk").pk]
+    )
+
+
 def test_a_unit_team_member_records_an_activity_with_a_photo(client, world, serang_rules):
     forms, _twibbon, _apel = serang_rules
     value = CoreValue.objects.get(name="Akuntabel")

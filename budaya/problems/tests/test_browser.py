@@ -167,19 +167,29 @@ def test_done_when_walk(chromium, live_server, cycle):
         "approved",
     ]
 
-    # The action is carried out: an activity logged, linked as its execution; the plan done.
-    form = ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
-    Activity.objects.create(
-        government=c.government,
-        unit=c.agency,
-        date=datetime.date.today(),
-        form=form,
-        title="Sosialisasi SOP pembukaan loket",
-    )
+    # The action is carried out: from the action's page the KBK logs the activity through the
+    # activity form, comes back with it chosen, and links it as the action's execution.
+    ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
     page.goto(problem_url)
     page.get_by_role("link", name="Link activities, record the result").click()
-    _field(page, "Logged activity").select_option(index=1)
+    execution_url = page.url
+    page.get_by_role("link", name="Log an activity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Record an activity")
+    _field(page, "Date").fill(datetime.date.today().isoformat())
+    _field(page, "Form or method").select_option(label="PKS")
+    _field(page, "Activity").fill("Sosialisasi SOP pembukaan loket")
+    _field(page, "Number of participants").fill("20")
+    _submit(page, "Save")
+    expect(page.locator("ul.messages")).to_contain_text("The activity was recorded.")
+    assert page.url.startswith(execution_url)
+    activity = Activity.objects.get(title="Sosialisasi SOP pembukaan loket")
+    assert activity.unit == c.agency and activity.status == Activity.Status.DONE
+    expect(_field(page, "Logged activity")).to_have_value(str(activity.pk))
     _submit(page, "Link the activity")
+    expect(
+        page.get_by_role("link", name=re.compile("Sosialisasi SOP pembukaan loket"))
+    ).to_be_visible()
+    _shoot(page, "execution")
     _field(page, "Result against the indicator").fill("Loket buka 08.00 19 dari 20 hari")
     _field(page, "Indicator achieved").select_option("yes")
     _submit(page, "Record the result")
@@ -205,6 +215,16 @@ def test_done_when_walk(chromium, live_server, cycle):
     expect(page.locator("section[aria-labelledby=s-check]")).to_contain_text("Standardise")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Solved")
     _shoot(page, "cycle")
+    # Printed on A4 (about 680 px of content), the action plan's eight columns fit the width.
+    page.emulate_media(media="print")
+    page.set_viewport_size({"width": 680, "height": 900})
+    assert page.evaluate(
+        "document.querySelector('.actions-table').getBoundingClientRect().right"
+        " <= document.documentElement.clientWidth + 1"
+    )
+    page.pdf(path=str(SHOTS / "cycle.pdf"), format="A4")
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The minutes of the meeting where it was decided, printed as PDF.
     page.goto(team_url)
@@ -214,9 +234,11 @@ def test_done_when_walk(chromium, live_server, cycle):
     _field(page, "Decisions").fill("Rencana tindakan diajukan kepada Penanggung-jawab.")
     for member in ("Pegawai Chair", "Pegawai Secretary", "Pegawai Member"):
         page.get_by_label(member, exact=False).first.check()
-    page.get_by_label(titles[0]).check()
+    page.get_by_label(titles[0], exact=True).check()
+    page.get_by_label("Menyusun SOP pembukaan loket").check()  # the follow-up's action
     _submit(page, "Save")
     expect(page.get_by_role("heading", level=1)).to_have_text("Minutes of the meeting")
+    expect(page.locator("main")).to_contain_text("Actions followed up")
     _shoot(page, "minutes")
     with page.expect_download() as download:
         page.get_by_role("link", name="PDF").click()
@@ -231,10 +253,13 @@ def test_done_when_walk(chromium, live_server, cycle):
     _field(page, "Until").fill("2030-12-31")
     _submit(page, "Save")
     report_url = page.url
-    # The report is sent up as a task: the penanggung-jawab follows the task's link.
+    # The report is sent up as a task: the penanggung-jawab finds it on his home page's tasks
+    # and follows its link.
     task = _tasks(c.head)["KBK progress reports to read and follow up"]
     assert report_url.endswith(task)
-    head.goto(task)
+    head.goto("/")
+    head.get_by_role("link", name="KBK progress reports to read and follow up").click()
+    expect(head).to_have_url(report_url)
     expect(head.locator("table.figures")).to_contain_text("Problems solved")
     _field(head, "Follow-up of the penanggung-jawab").fill("Terapkan di seluruh UPT.")
     _submit(head, "Record the follow-up")

@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from budaya.activities import demo as activities_demo
 from budaya.problems import demo
@@ -49,3 +50,16 @@ def test_demo_cycles_are_made_once_at_different_stages_and_only_where_it_applies
     assert path == ["submitted", "returned", "submitted", "approved", "in_progress"]
     assert returned.plan.problem.team.unit.code == "DINKES"
     assert Problem.objects.filter(status="solved").count() == 1
+    # The dates shown follow the story: direction, then approval, then the activities that
+    # carried the plan out, then the check.
+    plan = returned.plan
+    problem = plan.problem
+    moments = [e.at for e in plan.events.order_by("pk")]
+    assert moments == sorted(moments) and len(set(moments)) == len(moments)
+    assert problem.root_cause_sent_at < problem.direction_at < plan.approved_at
+    first_activity = min(
+        link.activity.date for a in plan.actions.all() for link in a.activity_links.all()
+    )
+    assert timezone.localdate(plan.approved_at) <= first_activity
+    solved = ActionPlan.objects.get(status="done")
+    assert solved.approved_at < solved.checked_at

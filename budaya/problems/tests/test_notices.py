@@ -11,6 +11,8 @@ import pytest
 from budaya import pending
 from budaya.accounts.models import Role
 from budaya.events import workflow_event
+from budaya.notifications import kinds
+from budaya.notifications import services as notifications
 from budaya.problems import services
 from budaya.problems.models import ActionPlan
 from budaya.problems.tests.test_services import _problem, _to_submitted
@@ -71,6 +73,17 @@ def test_each_step_is_announced_to_whom_it_goes(
     assert returned.url == f"/problems/{c.government.slug}/problems/{problem.pk}/"
     assert len({e.key for e in announced}) == len(announced)  # each step once
     assert all(e.government_id == c.government.pk for e in announced)
+    # Each has its own text in the notifications app, every placeholder filled (the generic
+    # text left "Perlu perhatian Anda: " with nothing after it).
+    for event in announced:
+        kind = kinds.KINDS[event.kind]
+        subject, body = notifications.compose(kind, None, "id", dict(event.context))
+        assert "{" not in subject + body and subject.split(": ", 1)[1], (event.kind, subject)
+    subject, body = notifications.compose(
+        kinds.KINDS["problems.plan.returned"], None, "id", dict(returned.context)
+    )
+    assert subject == f"Rencana tindakan dikembalikan dengan arahan: {problem.title}"
+    assert "Indikator terukur" in body
 
 
 def test_a_rolled_back_step_announces_nothing(cycle, announced, django_capture_on_commit_callbacks):

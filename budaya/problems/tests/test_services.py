@@ -143,6 +143,14 @@ def test_a_plan_is_done_only_when_every_action_has_a_done_activity(cycle):
     assert problem.status == Problem.Status.SOLVED
     figures = selectors.figures(c.team, datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
     assert (figures.problems_solved, figures.actions_on_time, figures.results_achieved) == (1, 1, 1)
+    # A period that ends before the action fell due (30 June) but after it was done (1 May):
+    # the action done early is reported, on time, with its result.
+    figures = selectors.figures(c.team, datetime.date(2025, 1, 1), datetime.date(2025, 5, 31))
+    assert (figures.actions_on_time, figures.results_achieved) == (1, 1)
+    assert [line["action"] for line in figures.lines] == [action.title]
+    # Before it was done and before it fell due: not in the period.
+    figures = selectors.figures(c.team, datetime.date(2025, 1, 1), datetime.date(2025, 4, 30))
+    assert (figures.actions_on_time, figures.actions_pending, figures.lines) == (0, 0, [])
 
 
 def test_done_is_refused_while_an_action_has_no_activity(cycle):

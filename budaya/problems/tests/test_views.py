@@ -4,6 +4,7 @@ import datetime
 import io
 import zipfile
 
+import pypdfium2
 import pytest
 from django.urls import reverse
 
@@ -178,6 +179,20 @@ def test_the_fishbone_is_drawn_from_the_causes_with_the_root_cause_marked(client
     assert "Give direction" in page or "Beri arahan" in page
 
 
+def test_a_long_cause_shortened_in_the_diagram_is_printed_in_full_below_it(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    text = "Alur penanganan pengaduan masyarakat belum ditetapkan secara tertulis"
+    services.add_cause(problem=problem, category="Metode", text=text, acting_user=c.worker)
+    client.force_login(c.worker)
+    page = client.get(
+        reverse("problems:problem", kwargs={"slug": c.government.slug, "pk": problem.pk})
+    ).content.decode()
+    diagram, below = page.split("</figure>", 1)
+    assert text not in diagram.replace(f"<title>{text}</title>", "")  # shortened on the bone
+    assert '<dl class="fishbone-causes' in below and f"<dd>{text}</dd>" in below
+
+
 def test_the_penanggung_jawab_approves_in_the_browser_and_the_team_cannot(client, cycle):
     c = cycle
     problem = _problem(c)
@@ -193,12 +208,15 @@ def test_the_penanggung_jawab_approves_in_the_browser_and_the_team_cannot(client
     approve = url.replace("submitted", "approved")
     assert client.post(approve).status_code == 403
     client.force_login(c.head)
-    client.post(approve)
+    # The message names the status the plan moved to, not the one it left.
+    response = client.post(approve, follow=True)
     assert problem.plans.get().status == ActionPlan.Status.APPROVED
+    assert "Rencana tindakan sekarang: Disetujui" in response.content.decode()
 
 
 def _meeting(c):
     problem = _problem(c)
+    action = services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
     members = c.members
     return services.record_meeting(
         team=c.team,
@@ -210,6 +228,7 @@ def _meeting(c):
         decisions="Masalah loket diprioritaskan",
         attendance={m.pk: key != "member2" for key, m in members.items()},
         problems=[problem],
+        actions=[action],
     )
 
 
@@ -237,14 +256,26 @@ def test_the_minutes_as_docx_carry_the_form_and_both_signatures(client, cycle):
         "Tidak hadir",
         "Masalah loket diprioritaskan",
         "Loket buka terlambat",
+        # The follow-ups linked to the action, its owner and due date.
+        "Tindakan yang ditindaklanjuti",
+        "Menyusun jadwal piket (pelaksana: Pegawai Chair; tenggat 30 Juni 2025)",
         "Tangerang, 5 Mei 2025",
     ):
         assert text in xml, text
+    assert meeting.actions.get().title == "Menyusun jadwal piket"
+    page = client.get(
+        reverse("problems:meeting", kwargs={"slug": c.government.slug, "pk": meeting.pk})
+    ).content.decode()
+    assert "Tindakan yang ditindaklanjuti" in page and "Menyusun jadwal piket" in page
 
 
 def test_the_minutes_as_pdf(client, cycle):
     c = cycle
     meeting = _meeting(c)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        discussion="Hasil USG dibahas.\nDiagram tulang ikan dibahas.",
+        follow_ups="Ketua menyusun jadwal piket.\nSekretaris menyiapkan SOP.",
+    )
     client.force_login(c.worker)
     response = client.get(
         reverse(
@@ -255,6 +286,13 @@ def test_the_minutes_as_pdf(client, cycle):
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF")
     assert Meeting.objects.get().attendance.filter(present=False).count() == 1
+    # The place and date stay on the page of both signatures below them.
+    document = pypdfium2.PdfDocument(io.BytesIO(response.content))
+    pages = [page.get_textpage().get_text_range() for page in document]
+    signed = next(text for text in pages if "Sekretaris," in text)
+    assert "Tangerang, 5 Mei 2025" in signed and "Ketua," in signed and "NIP" in signed
+    assert signed.index("Tangerang, 5 Mei 2025") < signed.index("Sekretaris,")
+    assert "Tindakan yang ditindaklanjuti" in "".join(pages)
 
 
 def test_the_penanggung_jawab_records_the_follow_up_of_a_progress_report(client, cycle):
