@@ -233,10 +233,6 @@ def _lock_chain(government: Government | None, first: Sequence[bulk.Statement] =
     return chain
 
 
-def _advance(chain: ChainHead) -> None:
-    bulk.together([_advance_statement(chain)])
-
-
 def _advance_statement(chain: ChainHead) -> bulk.Statement:
     """The chain head moved to its last entry."""
     q = connection.ops.quote_name
@@ -297,17 +293,20 @@ def record(
     *,
     government: Government | bool | None = True,
     object_repr: str | None = None,
+    first: Sequence[bulk.Statement] = (),
 ) -> AuditRecord:
     """Append one entry to the chain of the object's government, in the caller's transaction.
 
     ``government=True`` (the default) takes the government from the object; pass one, or None
     for a system-level entry (a ``SystemAuditEntry``). Refuses to run outside a transaction:
-    the entry must commit or roll back with the change it describes.
+    the entry must commit or roll back with the change it describes. ``first``: the caller's
+    statements to run just before the chain's lock (see ``_lock_chain``). The entry and the
+    chain's head go in one round trip on PostgreSQL (``bulk.together``).
     """
     if government is True:
         government = _government_of(obj)
     assert government is None or isinstance(government, Government)
-    chain = _lock_chain(government)
+    chain = _lock_chain(government, first)
     entry = _entry(
         chain,
         actor,
@@ -320,9 +319,23 @@ def record(
         remote_addr=_client_address(request),
         object_repr=object_repr,
     )
-    entry.save()
-    _advance(chain)
+    ((entry.pk,),) = bulk.together([_advance_statement(chain), _insert_statement(entry)])
+    entry._state.adding = False
     return entry
+
+
+def _insert_statement(entry: AuditRecord) -> bulk.Statement:
+    """The entry's INSERT, its id returned: the values as the model's fields prepare them."""
+    q = connection.ops.quote_name
+    fields = [field for field in entry._meta.concrete_fields if not field.primary_key]
+    values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in fields]
+    columns = ", ".join(q(str(field.column)) for field in fields)
+    key = str(entry._meta.pk.column) if entry._meta.pk else "id"
+    return (
+        f"INSERT INTO {q(entry._meta.db_table)} ({columns}) "  # noqa: S608 - names from the model
+        f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {q(key)}",
+        values,
+    )
 
 
 Change = tuple[str, Any, dict[str, Any] | None, dict[str, Any] | None]
