@@ -11,10 +11,11 @@ slower).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import orjson
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import QuerySet, sql
 
 
 def json_value(value: Any) -> str:
@@ -53,6 +54,24 @@ def together(statements: Sequence[Statement]) -> list[tuple[Any, ...]]:
             for sql, parameters in statements:
                 cursor.execute(sql, parameters)
         return list(cursor.fetchall()) if cursor.description else []
+
+
+def update_statement(queryset: QuerySet[Any], **values: Any) -> Statement:
+    """The statement ``queryset.update(**values)`` runs, not run: for ``together``."""
+    query = cast(sql.UpdateQuery, queryset.query.chain(sql.UpdateQuery))
+    query.add_update_values(values)
+    query.annotations = {}
+    text, parameters = query.get_compiler(queryset.db).as_sql()
+    return text, parameters
+
+
+def insert_statement(obj: models.Model) -> Statement:
+    """The statement saving the new ``obj`` runs (its primary key given, as a UUID's default
+    gives it), not run: for ``together``."""
+    query = sql.InsertQuery(type(obj))
+    query.insert_values(obj._meta.local_concrete_fields, [obj])
+    ((text, parameters),) = query.get_compiler(connection.alias).as_sql()
+    return text, parameters
 
 
 def insert(
