@@ -1,11 +1,13 @@
 """Certificates of a competition's winners as PDF (WeasyPrint), and their verification QR code.
 
-A certificate carries the government's letterhead, the competition, the team and its agency, the
-rank and category, the place and day of the announcement, the signer the rulebook names for
-certificates (``monev.signatories`` with ``document: certificate``: the head of government, who
-coordinates the competitions, T Pasal 11; S Pasal 11 ayat (2) huruf c) and a QR code (SVG, the
-``qrcode`` library) that opens the public verification page of the award. Like the minutes, the
-document is always in Indonesian (an official document).
+A certificate carries the government's letterhead (``budaya/letterhead.py``: the logo, the name
+as the letterhead prints it, the address and contact the city administrator set), the
+competition, the team and its agency, the rank and category, the place and day of the
+announcement, the signer the rulebook names for certificates (``monev.signatories`` with
+``document: certificate``: the head of government, who coordinates the competitions, T Pasal 11;
+S Pasal 11 ayat (2) huruf c) and a QR code (SVG, the ``qrcode`` library) that opens the public
+verification page of the award. Like the minutes, the document is always in Indonesian (an
+official document).
 """
 
 from __future__ import annotations
@@ -19,12 +21,11 @@ from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from budaya import letterhead as kop
 from budaya.competitions.models import Award
 from budaya.files import attach
-from budaya.monev.exports import local_only_fetcher, tanggal
+from budaya.monev.exports import local_only_fetcher, stylesheet_uri, tanggal
 from budaya.monev.services import signer_of
-from budaya.org import logos
-from budaya.problems.minutes import _logo
 from budaya.rulebook.selectors import current_rulebook
 from budaya.teams.decree import place_of
 
@@ -45,6 +46,13 @@ class Certificate:
     def rank_text(self) -> str:
         rank = self.award.rank
         return ROMAN[rank - 1] if 1 <= rank <= len(ROMAN) else str(rank)
+
+    @property
+    def competition_text(self) -> str:
+        """The competition and its year, the year once when the name already holds it."""
+        competition = self.award.competition
+        year = str(competition.year)
+        return competition.name if year in competition.name else f"{competition.name} Tahun {year}"
 
     @property
     def filename(self) -> str:
@@ -82,13 +90,12 @@ def _data_uri(kind: str, data: bytes) -> str:
 
 
 def html(certificate: Certificate) -> str:
-    logo = _logo(certificate.award.government)
-    kind = logos.content_type(logo) if logo else None
     return render_to_string(
         "competitions/certificate_pdf.html",
         {
             "c": certificate,
-            "logo_uri": _data_uri(kind, logo) if logo and kind else "",
+            "letterhead": kop.letterhead_of(certificate.award.government),
+            "stylesheet": stylesheet_uri(kop.STYLESHEET),
             "qr_uri": _data_uri("image/svg+xml", qr_svg(certificate.verify_url)),
         },
     )

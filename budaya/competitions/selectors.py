@@ -210,6 +210,28 @@ def results_for_unit(unit: Unit, period: Any) -> list[Award]:
     )
 
 
+def results_for_designation(designation: Any, limit: int = 10) -> list[Award]:
+    """The awards behind a role-model or change-agent designation: of the teams the designated
+    employee belongs to, or of the teams of the designated unit or agency, in competitions
+    published and announced by the end of the designation's period (the newest first)."""
+    awards = Award.objects.filter(
+        government_id=designation.government_id,
+        competition__published_at__isnull=False,
+        competition__announce_on__lte=designation.period_end,
+    )
+    if designation.employee_id is not None:
+        awards = awards.filter(
+            entry__team__memberships__employee_id=designation.employee_id
+        ).distinct()
+    else:
+        awards = awards.filter(entry__unit__path__startswith=designation.unit.path)
+    return list(
+        awards.select_related(
+            "competition", "entry__team", "entry__category", "government"
+        ).order_by("-competition__announce_on", "rank", "pk")[:limit]
+    )
+
+
 def pending_for(user: Any) -> list[PendingItem]:
     """Entries to submit (the entrants' drafts before the deadline) and entries to judge (a
     judge's unscored entries while judging is open)."""

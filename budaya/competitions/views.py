@@ -372,24 +372,44 @@ def entry_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+REFERENCE_CHOICES = 50
+
+
+def _latest(queryset: Any, *order: str) -> Any:
+    """The newest choices of a reference field, as a queryset the form can still filter (a
+    sliced queryset cannot be: every ticked choice would be refused as invalid)."""
+    ordered = queryset.order_by(*order)
+    return ordered.filter(pk__in=ordered.values("pk")[:REFERENCE_CHOICES])
+
+
 def _material_form(request: HttpRequest, entry: Entry) -> MaterialForm:
     agency = entry.unit.path.split("/", 1)[0] + "/"
     government = entry.government
     return MaterialForm(
         request.POST or None,
         request.FILES or None,
-        evidence=Evidence.objects.filter(government=government, unit__path__startswith=agency)
-        .exclude(pk__in=entry.evidence.values("pk"))
-        .order_by("-created_at", "-pk")[:50],
-        activities=Activity.objects.filter(government=government, unit__path__startswith=agency)
-        .exclude(pk__in=entry.activities.values("pk"))
-        .order_by("-date", "-pk")[:50],
-        plans=ActionPlan.objects.filter(
-            government=government, problem__team__unit__path__startswith=agency
-        )
-        .exclude(pk__in=entry.plans.values("pk"))
-        .select_related("problem")
-        .order_by("-pk")[:50],
+        evidence=_latest(
+            Evidence.objects.filter(government=government, unit__path__startswith=agency).exclude(
+                pk__in=entry.evidence.values("pk")
+            ),
+            "-created_at",
+            "-pk",
+        ),
+        activities=_latest(
+            Activity.objects.filter(government=government, unit__path__startswith=agency).exclude(
+                pk__in=entry.activities.values("pk")
+            ),
+            "-date",
+            "-pk",
+        ),
+        plans=_latest(
+            ActionPlan.objects.filter(
+                government=government, problem__team__unit__path__startswith=agency
+            )
+            .exclude(pk__in=entry.plans.values("pk"))
+            .select_related("problem"),
+            "-pk",
+        ),
     )
 
 

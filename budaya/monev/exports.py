@@ -293,11 +293,22 @@ def agency_document(
         note=note,
         draft=version is None,
         verify_url=base_url + verify,
-        # The agency's survey results and participation as the content holds them (issue 22).
-        extra={"survey_lines": feeds.document_lines(content["surveys"])}
-        if content.get("surveys")
-        else {},
+        extra=_extra(content),
     )
+
+
+def _extra(content: dict[str, Any]) -> dict[str, Any]:
+    """What the report's documents print after its table, as the content holds it: the
+    agency's survey results and participation (issue 22), the competitions its teams won
+    (issue 24)."""
+    from budaya.competitions import feeds as competitions
+
+    extra: dict[str, Any] = {}
+    if content.get("surveys"):
+        extra["survey_lines"] = feeds.document_lines(content["surveys"])
+    if content.get("competitions"):
+        extra["competition_lines"] = competitions.document_lines(content["competitions"])
+    return extra
 
 
 def city_document(city: CityReport, *, base_url: str = "") -> Document:
@@ -406,6 +417,11 @@ def _signature_text(document: Document, block: Signature, *, first: bool) -> str
 def survey_lines(document: Document) -> list[str]:
     """The agency's survey results and participation (issue 22), where the content has them."""
     return list(document.extra.get("survey_lines", []))
+
+
+def competition_lines(document: Document) -> list[str]:
+    """The competitions the agency's teams won (issue 24), where the content has them."""
+    return list(document.extra.get("competition_lines", []))
 
 
 def legend_lines(document: Document) -> list[str]:
@@ -600,6 +616,8 @@ def xlsx(document: Document) -> bytes:
                 row += 1
     row += 1
     for text in survey_lines(document):  # the agency's survey results (issue 22)
+        line(text, "text")
+    for text in competition_lines(document):  # the competitions it won (issue 24)
         line(text, "text")
     legend = legend_lines(document)
     if legend:
@@ -940,7 +958,8 @@ def docx(document: Document) -> bytes:
         for cell in table.rows[-1].cells:
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.keep_with_next = True
-    for text in ["", *survey_lines(document), *legend_lines(document), ""]:
+    closing = [*survey_lines(document), *competition_lines(document), *legend_lines(document)]
+    for text in ["", *closing, ""]:
         paragraph = out.add_paragraph()
         paragraph.paragraph_format.space_after = Pt(0)
         paragraph.paragraph_format.keep_with_next = True

@@ -791,6 +791,13 @@ def report_content(report: Report) -> dict[str, Any]:
     surveys = feeds.report_evidence(report)
     if feeds.worth_keeping(surveys):
         content["surveys"] = surveys
+    # The competitions its teams won in the period (issue 24; S Tabel 2 3.b and 4.b: "lomba"):
+    # frozen likewise; a report without any keeps the content it had before.
+    from budaya.competitions import feeds as competitions
+
+    won = competitions.report_evidence(report)
+    if won is not None:
+        content["competitions"] = won
     return content
 
 

@@ -28,8 +28,9 @@ BUILT_IN_SIGNERS = ("agency_team_chair", "agency_head", "city_team_chair")
 DOCUMENTS = ("agency_report", "city_report", "certificate", "leadership_report")
 OFFICE_KINDS = ("head_of_government", "regional_secretary", "other")
 # What in the product can give evidence for a maturity item or an evaluation area: the KBKs'
-# problem solving (issue 21), the agency's survey results and participation (issue 22).
-EVIDENCE_SOURCES = ("problem_solving", "surveys")
+# problem solving (issue 21), the agency's survey results and participation (issue 22), the
+# competitions its teams won (issue 24).
+EVIDENCE_SOURCES = ("problem_solving", "surveys", "competitions")
 # The fields of a report row a column of the report form can show (issue 19): the sequence
 # number, the date, the activity, its form or media, problems, solutions, the evidence links.
 ROW_FIELDS = ("number", "when", "activity", "form", "problems", "solutions", "evidence")

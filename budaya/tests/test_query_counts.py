@@ -764,7 +764,8 @@ PINNED: dict[str, int] = {
     "teams:template_download": 6,
     "teams:designation_list": 10,
     "teams:designation_create": 7,
-    "teams:designation_detail": 10,  # +1: the nominee's closed 360 rounds (issue 22)
+    # +1: the nominee's closed 360 rounds (issue 22); +1: the competitions its teams won (24)
+    "teams:designation_detail": 11,
     "programme:mine": 4,
     "programme:list": 16,
     "programme:create": 9,
@@ -819,7 +820,7 @@ PINNED: dict[str, int] = {
     "monev:overdue": 7,
     "monev:instrument": 9,
     # Monitoring pages +1: the rulebook version the period was opened under (issue 18).
-    "monev:report": 18,
+    "monev:report": 19,  # +1: the agency's competition results as evidence (issue 24)
     # +1: the survey evidence the submitted version froze (issue 22)
     "monev:report_pick": 15,
     "monev:row_create": 11,
@@ -1060,7 +1061,9 @@ BOARDS_COMPUTED = {
     "dashboard:government": 45,
     "monev:board": 16,
     "monev:maturity_overview": 15,
-    "monev:report": 24,  # the table and the survey evidence each read the government's version
+    # The table and the survey evidence each read the government's version; +1 (issue 24): the
+    # agency's competition results.
+    "monev:report": 25,
     # The lists' kept parts (issue 25): the roster's count and the unit filter's options, the
     # unit tree's table, the teams list's table, the activity log's reminders, count, table and
     # its three selects' options.

@@ -293,13 +293,20 @@ def test_publication_makes_awards_certificates_and_report_evidence(client, setti
     )
     gallery = client.get(reverse("competitions:gallery", args=[w.government.slug])).content.decode()
     assert "Karya KBK Kesehatan" in gallery
+    # The certificate opens with the government's letterhead as the administrator set it.
+    w.government.letterhead_name = "Pemerintah Kota Contoh"
+    w.government.address = "Jalan Satria Sudirman Nomor 1"
+    w.government.save()
     response = client.get(
         reverse("competitions:certificate", args=[w.government.slug, awards[0].pk])
     )
     assert response["Content-Type"] == "application/pdf"
     document = pypdfium2.PdfDocument(b"".join([response.content]))
+    assert len(document) == 1
     text = document[0].get_textpage().get_text_range()
     assert "SERTIFIKAT" in text and "KBK Pendidikan" in text and "JUARA I" in text
+    assert "PEMERINTAH KOTA CONTOH" in text and "Jalan Satria Sudirman Nomor 1" in text
+    assert f"Lomba KBK Tahun {setting.competition.year}" in text
     # The QR code's page says the certificate is genuine, to anyone.
     client.logout()
     verify = client.get(reverse("competitions:verify", args=[awards[0].token]))
@@ -337,3 +344,138 @@ def test_awards_of_another_government_are_not_found(client, setting):
     url = reverse("competitions:certificate", args=[setting.w.other_government.slug, awards[0].pk])
     assert client.get(url).status_code == 404
     assert Award.objects.count() == 2
+
+
+def test_the_entrant_ticks_activities_and_evidence_already_in_the_system(client, setting):
+    """Deliver 2: references to what is already in the system, through the page, never uploaded
+    again (the choices once refused every ticked item as invalid)."""
+    import datetime
+
+    from budaya.activities.evidence import store_file
+    from budaya.activities.models import Activity, ActivityForm, Evidence
+
+    w = setting.w
+    entry = setting.entry("mine", Entry.Status.DRAFT)
+    form = ActivityForm.objects.create(government=w.government, code="apel", name="Apel pagi")
+    activity = Activity.objects.create(
+        government=w.government,
+        unit=w.sub_unit,
+        date=datetime.date.today(),
+        form=form,
+        title="Apel nilai organisasi",
+    )
+    photo = store_file(government=w.government, unit=w.sub_unit, upload=jpeg(), actor=setting.admin)
+    stored = Evidence.objects.count()
+    client.force_login(w.user(Role.UNIT_HEAD))
+    url = reverse("competitions:entry", args=[w.government.slug, entry.pk])
+    page = client.get(url).content.decode()
+    assert f'value="{activity.pk}"' in page and f'value="{photo.pk}"' in page
+    response = client.post(
+        url, {"activities": [activity.pk], "evidence": [photo.pk], "links": ""}, follow=True
+    )
+    assert response.status_code == 200
+    assert list(entry.activities.all()) == [activity]
+    assert list(entry.evidence.all()) == [photo]
+    assert Evidence.objects.count() == stored  # linked, not uploaded again
+
+
+def test_the_winners_report_shows_its_results_as_the_evidence_the_rulebook_names(client, setting):
+    """Deliver 4: the results on the winner's monitoring report, under the maturity evidence
+    items that count a competition (S Tabel 2 indicators 3.b and 4.b: "lomba")."""
+    from budaya.monev import services as monev
+    from budaya.monev.models import Period
+    from budaya.rulebook.services import load_shipped
+
+    w = setting.w
+    load_shipped(government=w.government, name="kota-serang")
+    awards, mine = _judged_and_published(setting)
+    announced = setting.competition.announce_on
+    period = monev.create_period(
+        w.government,
+        kind=Period.Kind.BERKALA,
+        year=announced.year,
+        title=f"Monev {announced.year}",
+        starts_on=announced.replace(month=1, day=1),
+        ends_on=announced.replace(month=12, day=31),
+        deadline=announced.replace(month=12, day=31),
+        actor=setting.admin,
+    )
+    report = monev.start_report(period, w.agency, w.user(Role.UNIT_HEAD))
+    client.force_login(w.user(Role.UNIT_HEAD))
+    for name in ("monev:report", "monev:maturity"):
+        page = client.get(reverse(name, args=[w.government.slug, report.pk])).content.decode()
+        assert 'id="competition-results"' in page and "Lomba KBK" in page
+        assert "3 b: Sumber daya aparatur" in page and "4 b: Dokumen monev" in page
+        assert reverse("competitions:certificate", args=[w.government.slug, awards[0].pk]) in page
+    assert mine.unit == w.agency
+    # The report's documents print them, cited (the version keeps them when it goes up).
+    pdf = client.get(reverse("monev:report_export", args=[w.government.slug, report.pk, "pdf"]))
+    document = pypdfium2.PdfDocument(pdf.content)
+    text = " ".join(
+        " ".join(document[n].get_textpage().get_text_range().split()) for n in range(len(document))
+    )
+    assert "Hasil kompetisi yang dimenangkan pada periode ini (bukti untuk" in text
+    assert "3 b: Sumber daya aparatur" in text and "(S Lampiran E Tabel 2 baris 4)" in text
+    assert "Lomba KBK (diumumkan" in text and "Juara I, KBK Pendidikan" in text
+    assert monev.report_content(report)["competitions"]["awards"][0]["team"] == "KBK Pendidikan"
+
+
+def test_a_role_model_designation_shows_the_competitions_its_unit_won(client, setting):
+    """Deliver 4: results linked to the role-model designations (of the agency, of a unit of
+    it, of a member of its winning team)."""
+    from budaya.teams.models import Designation
+
+    awards, mine = _judged_and_published(setting)
+    w = setting.w
+    announced = setting.competition.announce_on
+    designation = Designation.objects.create(
+        government=w.government,
+        kind=Designation.Kind.ROLE_MODEL,
+        subject=Designation.Subject.AGENCY,
+        unit=w.agency,
+        period_start=announced,
+        period_end=announced.replace(year=announced.year + 1),
+        reasons="Juara lomba KBK",
+    )
+    client.force_login(setting.admin)
+    url = reverse("teams:designation_detail", args=[w.government.slug, designation.pk])
+    page = client.get(url).content.decode()
+    assert 'id="designation-competitions"' in page and "Lomba KBK" in page
+    assert reverse("competitions:certificate", args=[w.government.slug, awards[0].pk]) in page
+    assert selectors.results_for_designation(designation) == [awards[0]]  # not the other agency's
+    # A designation whose period ended before the announcement shows nothing yet.
+    designation.period_end = designation.period_start = announced.replace(year=announced.year - 1)
+    assert selectors.results_for_designation(designation) == []
+    assert mine.unit == w.agency
+
+
+def test_eligibility_by_team_kind_and_withdrawal_before_the_deadline(setting):
+    """Deliver 1 and 2: only the team kinds the competition admits enter; an entry is withdrawn
+    before the submission deadline (after it, frozen: see above)."""
+    competition = setting.competition
+    competition.team_kinds = ["agen_perubahan"]
+    competition.save()
+    with pytest.raises(ValidationError):
+        services.create_entry(
+            competition=competition,
+            category=setting.category,
+            team=setting.teams["mine"],
+            title="Tidak berhak",
+            summary="",
+            actor=setting.admin,
+        )
+    competition.team_kinds = ["kbk"]
+    competition.save()
+    entry = services.create_entry(
+        competition=competition,
+        category=setting.category,
+        team=setting.teams["mine"],
+        title="Berhak",
+        summary="",
+        actor=setting.admin,
+    )
+    services.withdraw_entry(entry=entry, actor=setting.w.user(Role.UNIT_HEAD))
+    entry.refresh_from_db()
+    assert entry.status == Entry.Status.WITHDRAWN
+    with pytest.raises(ValidationError):
+        services.submit_entry(entry=entry, actor=setting.admin)
