@@ -291,10 +291,12 @@ def _answer(report, actor, indicators):
     )
 
 
-def _agency_row(page, name):
-    return re.search(rf"<tr><td>(?:<a [^>]*>)?{re.escape(name)}(?:</a>)?</td>.*?</tr>", page, re.S)[
-        0
-    ]
+def _agency_row(page: str, name: str) -> str:
+    """The agency's row of the summary's table of agencies."""
+    row = rf"<tr><td>(?:<a [^>]*>)?{re.escape(name)}(?:</a>)?</td>.*?</tr>"
+    found = re.search(row, page, re.S)
+    assert found is not None
+    return found[0]
 
 
 def test_the_summary_shows_only_the_maturity_the_agencies_submitted(scene, client, other_head):
