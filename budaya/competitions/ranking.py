@@ -37,6 +37,8 @@ class Line:
     rank: int | None = None
     tie: str = ""
     by_judge: dict[int, Decimal] = field(default_factory=dict)
+    # Each judge's z-score of the entry (over the entries that judge scored), as ``by_judge``.
+    z_by_judge: dict[int, float] = field(default_factory=dict)
 
 
 def judge_totals(scores: Iterable[Any], criteria: list[Any]) -> dict[tuple[int, int], Decimal]:
@@ -80,6 +82,7 @@ def rank(entries: list[Any], criteria: list[Any], scores: Iterable[Any]) -> list
         mine = {judge: total for (judge, e), total in totals.items() if e == entry.pk}
         if mine:
             line.by_judge = mine
+            line.z_by_judge = {j: round(z[(j, entry.pk)], 3) for j in mine}
             line.judges = len(mine)
             line.raw = (sum(mine.values(), Decimal(0)) / len(mine)).quantize(TWO, ROUND_HALF_UP)
             line.normalised = round(statistics.fmean(z[(j, entry.pk)] for j in mine), 3)

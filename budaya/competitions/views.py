@@ -545,14 +545,29 @@ def ranking(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     judges = list(
         Judge.objects.filter(government=government, competition=competition).select_related("user")
     )
+    categories = []
+    for category, lines in selectors.ranking_of(competition):
+        # Each judge of the category's total of every entry (raw, and the z-score), beside the
+        # overall: the page is shown only to who may see every judge's scores.
+        jury = [judge for judge in judges if judge.category_id == category.pk]
+        rows = [
+            (
+                line,
+                [
+                    (judge, line.by_judge.get(judge.pk), line.z_by_judge.get(judge.pk))
+                    for judge in jury
+                ],
+            )
+            for line in lines
+        ]
+        categories.append((category, jury, rows))
     return render(
         request,
         "competitions/ranking.html",
         {
             "government": government,
             "competition": competition,
-            "categories": selectors.ranking_of(competition),
-            "judges": judges,
+            "categories": categories,
             "organiser": selectors.is_organiser(request.user, competition),
             "may_publish": competition.phase() == Phase.CLOSED,
         },

@@ -166,8 +166,9 @@ def content(report: LeadershipReport, *, today: datetime.date) -> dict[str, Any]
                 submitted_at=found.submitted_at if found else None,
                 status=line.status,
                 version=summary.version if summary else None,
-                claimed=summary.own_level if summary and has_maturity else None,
-                verified=summary.verified_level if summary and has_maturity else None,
+                # As submitted (``period_lines``): never a draft's answers.
+                claimed=found.own_level if found and has_maturity else None,
+                verified=found.verified_level if found and has_maturity else None,
                 obligations=line.obligations,
                 team_problems=len(line.team_problems),
                 activities=activities.get(line.agency.pk, 0),

@@ -3,7 +3,9 @@ acknowledging. One selector for the page and the documents (``monev/_city_summar
 
 - every agency of the period, named: reported on time (its first version submitted by the
   deadline), late, or not at all; whether this version holds its report, its version and rows;
-- the maturity level by agency, claimed and verified (from the maintained ``ReportSummary``);
+- the maturity level by agency, claimed and verified, as submitted: an agency that has not
+  submitted shows none, one revising a returned report its last submitted version's, and a report
+  the version holds the level of the content it holds (never a draft's answers);
 - the most frequent problems and solutions, and the rows by form of activity and by value, over
   the rows of the agency reports the version holds (frozen: those reports are accepted or later).
 
@@ -16,13 +18,22 @@ import datetime
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, Min
+from django.db.models import Count, F, Min
 from django.utils import timezone
 
 from budaya.activities.models import ActivityValue
 from budaya.monev import rules
-from budaya.monev.models import CityReport, Period, ReportRow, ReportSummary, ReportVersion
+from budaya.monev.aggregates import maturity_figures
+from budaya.monev.models import (
+    CityReport,
+    Period,
+    ReportRow,
+    ReportSummary,
+    ReportVersion,
+    State,
+)
 from budaya.org.models import Unit
 
 # How many of the most frequent problems and solutions are shown.
@@ -85,10 +96,19 @@ def _frequent(texts: list[str]) -> list[tuple[str, int]]:
     return [(shown[key], count) for key, count in counts.most_common(TOP)]
 
 
+def claimed_level(content: dict[str, Any]) -> int:
+    """The agency's maturity level in a submitted version's content (its Tabel 2 answers)."""
+    answers = [(a["indicator"], a["item"], a["answer"], None) for a in content.get("maturity", [])]
+    return int(maturity_figures(answers)["own_level"])
+
+
 def period_lines(period: Period) -> list[AgencyLine]:
     """Every agency of the period, named: reported on time (its first version submitted by the
-    deadline), late, or not at all, with its maturity levels claimed and verified (from the
-    maintained ``ReportSummary``). Three queries whatever the number of agencies; the city
+    deadline), late, or not at all, with its maturity levels claimed and verified as submitted.
+    The maintained ``ReportSummary`` holds the working copy's answers, which are the last
+    submitted version's once the report is submitted; an agency that has not submitted shows no
+    level, and one whose returned report is again in draft (or approved, not yet sent) the level
+    of its last submitted version. Four queries whatever the number of agencies; the city
     report's summary and the leadership report (issue 20 item 4) both read it."""
     government_id = period.government_id
     summaries = {
@@ -101,6 +121,17 @@ def period_lines(period: Period) -> list[AgencyLine]:
         .annotate(first=Min("submitted_at"))
         .values_list("report__unit_id", "first")
     )
+    # A returned report back in the agency's hands counts its version on (services.transition):
+    # its last submitted version is the one before.
+    revising = {
+        unit_id: claimed_level(json.loads(canonical))
+        for unit_id, canonical in ReportVersion.objects.filter(
+            government_id=government_id,
+            report__period=period,
+            report__state__in=[State.DRAFT, State.APPROVED],
+            number=F("report__version") - 1,
+        ).values_list("report__unit_id", "canonical")
+    }
     end_of_deadline = datetime.datetime.combine(
         period.deadline + datetime.timedelta(days=1),
         datetime.time(),
@@ -113,16 +144,16 @@ def period_lines(period: Period) -> list[AgencyLine]:
             NOT_REPORTED if submitted is None else ON_TIME if submitted < end_of_deadline else LATE
         )
         summary = summaries.get(agency.pk)
-        lines.append(
-            AgencyLine(
-                agency=agency,
-                status=status,
-                submitted_at=submitted,
-                report_id=summary.report_id if summary else None,
-                own_level=summary.own_level if summary else None,
-                verified_level=summary.verified_level if summary else None,
-            )
+        line = AgencyLine(
+            agency=agency,
+            status=status,
+            submitted_at=submitted,
+            report_id=summary.report_id if summary else None,
         )
+        if summary is not None and submitted is not None:
+            line.own_level = revising.get(agency.pk, summary.own_level)
+            line.verified_level = summary.verified_level
+        lines.append(line)
     return lines
 
 
@@ -137,6 +168,9 @@ def city_summary(city: CityReport) -> CitySummary:
         if item:
             line.version = item["version"]
             line.rows = len(item["content"]["rows"])
+            if "maturity" in item["content"]:
+                # The level of the version this city report holds.
+                line.own_level = claimed_level(item["content"])
     held_ids = [line.report_id for line in lines if line.version is not None and line.report_id]
     rows = ReportRow.objects.filter(government=city.government, report_id__in=held_ids)
     texts = list(rows.values_list("problems", "solutions"))

@@ -833,8 +833,10 @@ PINNED: dict[str, int] = {
     "monev:report_export": 9,  # +1: the same, for the export's note (issue 17)
     # The city report (issue 19): its versions, chain, follow-ups and the summary (agencies,
     # summaries, first submissions, rows, forms, values), each one query whatever the size.
-    "monev:city": 19,
-    "monev:city_export": 20,
+    # +1: the last submitted versions of the reports back in draft after a return, so the
+    # maturity claimed is what the agency submitted, never its draft's.
+    "monev:city": 20,
+    "monev:city_export": 21,
     "monev:follow_ups": 9,
     "monev:follow_up": 9,
     "rulebook:mine": 4,

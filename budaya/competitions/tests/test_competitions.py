@@ -320,6 +320,27 @@ def test_publication_makes_awards_certificates_and_report_evidence(client, setti
     assert selectors.results_for_unit(Unit.objects.get(pk=w.other_agency.pk), period) == [awards[1]]
 
 
+def test_the_ranking_shows_each_judges_total_beside_the_overall(client, setting):
+    """The page's promise: per entry, each judge's weighted total (and z-score, the
+    competition normalising) beside the raw total, once the page may show scores."""
+    _judged_and_published(setting)
+    leader, agency = setting.judges["leader"], setting.judges["agency"]
+    client.force_login(setting.admin)
+    url = reverse("competitions:ranking", args=[setting.w.government.slug, setting.competition.pk])
+    page = client.get(url).content.decode()
+    assert "Total tiap juri" in page
+    # The leader scored both entries (92 and 60: z +1 and -1; numbers written the Indonesian way); the other judge only the first
+    # (80: z 0 over one entry), and nothing of the second.
+    assert f"{leader}: 92,00 (z 1,0)" in page
+    assert f"{leader}: 60,00 (z -1,0)" in page
+    assert f"{agency}: 80,00 (z 0,0)" in page
+    assert f"{agency}: —" in page
+    setting.competition.normalise = False
+    setting.competition.save()
+    page = client.get(url).content.decode()
+    assert f"{leader}: 92,00</li>" in page and "(z " not in page
+
+
 def test_pending_lists_drafts_to_submit_and_entries_to_judge(setting):
     setting.entry("mine", Entry.Status.DRAFT)
     labels = [str(item.label) for item in pending.pending_for(setting.w.user(Role.UNIT_HEAD))]

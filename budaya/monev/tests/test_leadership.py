@@ -284,6 +284,72 @@ def test_the_summary_names_every_agency_and_the_board_links_only_who_may_open(sc
     assert report.state == State.CONSOLIDATED
 
 
+def _answer(report, actor, indicators):
+    """The agency answers yes every evidence item of the given indicators (no to the others)."""
+    services.save_maturity(
+        report, {a.pk: (a.indicator in indicators, "", []) for a in report.maturity.all()}, actor
+    )
+
+
+def _agency_row(page: str, name: str) -> str:
+    """The agency's row of the summary's table of agencies."""
+    row = rf"<tr><td>(?:<a [^>]*>)?{re.escape(name)}(?:</a>)?</td>.*?</tr>"
+    found = re.search(row, page, re.S)
+    assert found is not None
+    return found[0]
+
+
+def test_the_summary_shows_only_the_maturity_the_agencies_submitted(scene, client, other_head):
+    """A city-level page shows what the agencies submitted: an agency that has not submitted
+    shows no claimed maturity (not its draft's), one revising a returned report its last
+    submitted version's."""
+    _accepted(scene, scene.agency, scene.team, scene.head)
+    draft = services.start_report(scene.period, scene.other_agency, scene.other_team)
+    _answer(draft, scene.other_team, {1})
+    assert services.levels(draft)[0] == 1  # the draft claims level 1
+    city = services.consolidate(scene.period, scene.admin)
+    lines = {line.agency.pk: line for line in city_summary(city).agencies}
+    line = lines[scene.other_agency.pk]
+    assert line.status == "not_reported" and line.own_level is None and line.verified_level is None
+    assert lines[scene.agency.pk].own_level == 0  # the accepted report answered no
+    client.force_login(scene.mayor)
+    page = client.get(reverse("monev:city", args=[scene.government.slug, city.pk])).content.decode()
+    assert "1 / 4" not in _agency_row(page, scene.other_agency.name)
+    assert "0 / 4" in _agency_row(page, scene.agency.name)
+
+    # Submitted at level 1, returned, and back in draft claiming level 2: still 1.
+    services.save_row(
+        draft,
+        None,
+        {
+            "indicator": 1,
+            "when": "03-2025",
+            "activity_title": "Apel nilai",
+            "form": "Apel",
+            "problems": "",
+            "solutions": "",
+        },
+        [],
+        scene.other_team,
+    )
+    services.transition(draft, State.APPROVED, other_head)
+    services.transition(draft, State.SUBMITTED, other_head)
+    services.transition(
+        draft,
+        State.RETURNED,
+        scene.admin,
+        comments={str(draft.rows.get().key): "Lampirkan daftar hadir"},
+    )
+    services.transition(draft, State.DRAFT, scene.other_team)
+    draft.refresh_from_db()
+    _answer(draft, scene.other_team, {1, 2})
+    assert services.levels(draft)[0] == 2
+    line = {line.agency.pk: line for line in city_summary(city).agencies}[scene.other_agency.pk]
+    assert line.status != "not_reported" and line.own_level == 1
+    page = client.get(reverse("monev:city", args=[scene.government.slug, city.pk])).content.decode()
+    assert "1 / 4" in _agency_row(page, scene.other_agency.name)
+
+
 def test_every_workflow_step_asks_first(scene, client):
     report = services.start_report(scene.period, scene.agency, scene.team)
     services.add_rows_from_activities(report, [(scene.activities[0], 1)], scene.team)
