@@ -160,6 +160,25 @@ def is_responsible(user: Any, team: Team) -> bool:
     )
 
 
+def causes_refusal(problem: Problem) -> str | None:
+    """Why the causes of a problem may not be changed now, or None. The analysis may change
+    while the action plan may (T Lampiran II III: causes and action plans need the
+    penanggung-jawab's direction and approval, so what went up stays as sent): no plan yet or a
+    draft or returned one (``ActionPlan.EDITABLE``, the states in which
+    ``services.transition_plan`` leaves the plan to the team), the problem not solved, and no
+    root cause waiting for direction."""
+    if problem.status == Problem.Status.SOLVED:
+        return str(_("The causes of a solved problem no longer change."))
+    if problem.root_cause_sent_at and not problem.direction_at:
+        return str(_("The root cause awaits the penanggung-jawab's direction."))
+    plan = current_plan(problem)
+    if plan is not None and not plan.is_editable:
+        return str(
+            _("The causes can only be changed while the action plan is a draft or returned.")
+        )
+    return None
+
+
 def current_members(team: Team, on: datetime.date | None = None) -> list[Membership]:
     from django.utils import timezone
 
