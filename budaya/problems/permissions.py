@@ -19,10 +19,11 @@ from budaya.accounts.permissions import (
     other_government,
 )
 
-WORK = frozenset({Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM})
+# The KBK's work is the team's; the head, its penanggung-jawab, directs and approves (T Pasal 9).
+WORK = frozenset({Role.CITY_ADMIN, Role.UNIT_TEAM})
 RESPONSIBLE = frozenset({Role.UNIT_HEAD})
 SCOPE = "city administrator and leadership: whole government; unit roles: own agency"
-WORK_SCOPE = "the KBK (unit team and head) of own agency; city administrator: any KBK"
+WORK_SCOPE = "the KBK (unit team) of own agency; city administrator: any KBK"
 RESPONSIBLE_SCOPE = "the penanggung-jawab: the head of own agency"
 
 

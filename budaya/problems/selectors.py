@@ -33,7 +33,10 @@ DEFAULT_CATEGORIES = (
     _("Environment"),
     _("Money"),
 )
-WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM]
+# Who does the KBK's own work: the agency's team (and the city administrator who supports it).
+# Not the unit head: per T Pasal 9 the penanggung-jawab directs, approves and follows up
+# (``is_responsible``), while the chair, secretary and members do the work (T Lampiran II III).
+WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_TEAM]
 
 
 def unit_of(team: Team) -> Unit:
@@ -128,7 +131,8 @@ def _acts_on(user: Any, team: Team, roles: list[str]) -> bool:
 
 def can_work(user: Any, team: Team) -> bool:
     """The KBK's own work (problems, scores, causes, plans, check, minutes, reports): the unit's
-    team and head, and the city administrator who supports them."""
+    team, and the city administrator who supports it; not the head, who as penanggung-jawab
+    directs and approves (T Pasal 9)."""
     return _acts_on(user, team, WORKING_ROLES)
 
 

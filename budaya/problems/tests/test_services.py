@@ -275,7 +275,7 @@ def test_a_root_cause_sent_for_direction_stays_and_a_submitted_plan_freezes_the_
     root = problem.root_cause
     other = problem.causes.create(government=c.government, category="Metode", text="SOP lama")
     # Awaiting the direction on the root cause, the analysis waits (as add_cause does).
-    with pytest.raises(ValidationError, match="(?i)penanggung-jawab"):
+    with pytest.raises(ValidationError, match=r"(?i)penanggung-jawab"):
         services.delete_cause(problem=problem, cause=other, acting_user=c.worker)
     problem = services.give_direction(problem=problem, direction="Buat jadwal", acting_user=c.head)
     # T Lampiran II III: once submitted, the penanggung-jawab decides on the analysis as sent.
@@ -293,7 +293,7 @@ def test_a_root_cause_sent_for_direction_stays_and_a_submitted_plan_freezes_the_
     )
     problem.refresh_from_db()
     # Returned: the team's again, but the root cause sent for direction is not deleted.
-    with pytest.raises(ValidationError, match="(?i)penanggung-jawab"):
+    with pytest.raises(ValidationError, match=r"(?i)penanggung-jawab"):
         services.delete_cause(problem=problem, cause=root, acting_user=c.worker)
     services.delete_cause(problem=problem, cause=other, acting_user=c.worker)
     assert list(problem.causes.all()) == [root]
@@ -331,3 +331,35 @@ def test_an_action_entered_by_mistake_is_deleted_unless_the_minutes_name_it(cycl
     )
     with pytest.raises(ValidationError, match=r"risalah|minutes"):
         services.delete_action(action=last, acting_user=c.worker)
+
+
+def test_the_penanggung_jawab_directs_and_approves_but_the_team_does_the_work(cycle):
+    """T Pasal 9: the penanggung-jawab (the unit head) directs, approves and follows up; the
+    chair, secretary and members do the KBK's work."""
+    c = cycle
+    with pytest.raises(PermissionDenied):
+        services.record_problem(
+            team=c.team, acting_user=c.head, title="x", source="meeting", raised_on=DAY
+        )
+    problem = _problem(c)
+    with pytest.raises(PermissionDenied):
+        services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.head)
+    cause = services.add_cause(
+        problem=problem, category="Manusia", text="Belum ada piket", acting_user=c.worker
+    )
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    plan = selectors.current_plan(problem)
+    with pytest.raises(PermissionDenied):
+        services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.head)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.worker)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    plan = services.transition_plan(
+        plan=plan, to=ActionPlan.Status.IN_PROGRESS, acting_user=c.worker
+    )
+    with pytest.raises(PermissionDenied):  # "Tandai selesai" is the team's
+        services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.head)
+    with pytest.raises(PermissionDenied):
+        services.send_progress_report(
+            team=c.team, period_start=DAY, period_end=DAY, acting_user=c.head
+        )

@@ -406,3 +406,21 @@ def test_the_check_and_the_minutes_say_they_were_saved_and_the_report_dates_are_
     ).content.decode()
     assert "30 Juni 2025" in page and "1 Mei 2025" in page
     assert "2025-06-30" not in page and "2025-05-01" not in page
+
+
+def test_the_penanggung_jawab_sees_no_button_of_the_teams_work(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.worker)
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    kwargs = {"slug": c.government.slug, "pk": problem.pk}
+    client.force_login(c.head)
+    page = client.get(reverse("problems:problem", kwargs=kwargs)).content.decode()
+    submit = reverse("problems:plan_move", kwargs={**kwargs, "to": "submitted"})
+    assert submit not in page
+    assert reverse("problems:cause_add", kwargs=kwargs) not in page
+    assert reverse("problems:action_add", kwargs=kwargs) not in page
+    assert client.post(submit).status_code == 403
+    assert client.get(reverse("problems:cause_add", kwargs=kwargs)).status_code == 403
+    assert reverse("problems:direction", kwargs=kwargs) in page  # his own move
