@@ -184,8 +184,8 @@ def add_cause(*, problem: Problem, text: str, acting_user: Any, category: str = 
     """T Lampiran II III: mencari penyebab masalah: a cause on a bone of the fishbone, or the
     next answer of the five whys (no category)."""
     _require_work(acting_user, problem.team)
-    if problem.root_cause_sent_at and not problem.direction_at:
-        raise ValidationError(_("The root cause awaits the penanggung-jawab's direction."))
+    # While the plan is the team's, as correcting and deleting (selectors.causes_refusal).
+    _require_causes_open(problem)
     if category and category not in selectors.categories(problem.government):
         raise ValidationError(_("Choose one of the categories of the fishbone."))
     order = Cause.objects.filter(problem=problem, category=category).count() + 1

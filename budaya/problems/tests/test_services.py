@@ -285,6 +285,9 @@ def test_a_root_cause_sent_for_direction_stays_and_a_submitted_plan_freezes_the_
             problem=problem, cause=other, text="SOP", acting_user=c.worker
         ),
         lambda: services.delete_action(action=selectors.actions_of(plan)[0], acting_user=c.worker),
+        lambda: services.add_cause(
+            problem=problem, category="Metode", text="Baru", acting_user=c.worker
+        ),
     ):
         with pytest.raises(ValidationError):
             change()
