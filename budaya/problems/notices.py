@@ -4,7 +4,8 @@ and listed as tasks (``budaya.pending``, the home page's "Tugas saya").
 The root cause and the action plan go up to the penanggung-jawab for direction and approval
 (T Lampiran II III); the chair and facilitator report the KBK's progress to them (T Pasal
 9(3)(d), 9(6)(e)), who follows up its results (T Pasal 9(2)(c), (e)). What comes back (the
-direction, a plan returned or approved, the follow-up) goes to the agency's team and head.
+direction, a plan returned or approved, the follow-up) goes to the agency's team, who does the
+work (the head directs it, T Pasal 9).
 """
 
 from __future__ import annotations
@@ -67,8 +68,8 @@ def responsible_users(team: Team) -> set[int]:
 
 
 def team_users(team: Team) -> set[int]:
-    """The agency's team and head, who do the KBK's work (``selectors.can_work``)."""
-    return _granted(team, [Role.UNIT_HEAD, Role.UNIT_TEAM])
+    """The agency's team, who do the KBK's work (``selectors.can_work``; the head directs)."""
+    return _granted(team, [Role.UNIT_TEAM])
 
 
 def announce(
@@ -138,7 +139,7 @@ def _responsible_teams(user: Any) -> Q | None:
 
 def _working_teams(user: Any) -> Q | None:
     query = Q()
-    for government, path in user.tenant_scope([Role.UNIT_HEAD, Role.UNIT_TEAM]).subtrees:
+    for government, path in user.tenant_scope([Role.UNIT_TEAM]).subtrees:
         query |= Q(government_id=government, unit__path__startswith=path)
     return query or None
 
@@ -215,7 +216,7 @@ def _counts(user: Any, ask: _Ask, teams: Q) -> list[tuple[_Ask, dict[str, Any]]]
 def awaiting(user: Any) -> list[PendingItem]:
     """What the cycle asks of the user now: for the penanggung-jawab, root causes awaiting
     direction, action plans awaiting approval and progress reports to read and follow up; for
-    the agency's team and head, action plans returned with direction. One row links to its own
+    the agency's team, action plans returned with direction. One row links to its own
     page, several to the government's KBK overview."""
     if not problem_solving_applies_in(user.tenant_scope().member_governments):
         return []

@@ -19,10 +19,11 @@ from budaya.accounts.permissions import (
     other_government,
 )
 
-WORK = frozenset({Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM})
+# The KBK's work is the team's; the head, its penanggung-jawab, directs and approves (T Pasal 9).
+WORK = frozenset({Role.CITY_ADMIN, Role.UNIT_TEAM})
 RESPONSIBLE = frozenset({Role.UNIT_HEAD})
 SCOPE = "city administrator and leadership: whole government; unit roles: own agency"
-WORK_SCOPE = "the KBK (unit team and head) of own agency; city administrator: any KBK"
+WORK_SCOPE = "the KBK (unit team) of own agency; city administrator: any KBK"
 RESPONSIBLE_SCOPE = "the penanggung-jawab: the head of own agency"
 
 
@@ -93,6 +94,21 @@ ROUTES: dict[str, Access] = {
     "problems:cause_add": _route(
         "Add causes (fishbone or five whys)", WORK, "problem", scope=WORK_SCOPE
     ),
+    "problems:cause_edit": _route(
+        "Correct a cause while the plan is a draft or returned",
+        WORK,
+        "problem",
+        more={"cause": _sub("cause")},
+        scope=WORK_SCOPE,
+    ),
+    "problems:cause_delete": _route(
+        "Delete a cause (asks first; not a root cause sent for direction)",
+        WORK,
+        "problem",
+        method="POST",
+        more={"cause": _sub("cause")},
+        scope=WORK_SCOPE,
+    ),
     "problems:fishbone": _route(
         "The fishbone diagram as SVG", ALL_BUT_SYSTEM, "problem", scope=SCOPE
     ),
@@ -112,6 +128,14 @@ ROUTES: dict[str, Access] = {
         "Edit an action of a draft or returned plan",
         WORK,
         "problem",
+        more={"action": _sub("action")},
+        scope=WORK_SCOPE,
+    ),
+    "problems:action_delete": _route(
+        "Delete an action of a draft or returned plan (asks first)",
+        WORK,
+        "problem",
+        method="POST",
         more={"action": _sub("action")},
         scope=WORK_SCOPE,
     ),

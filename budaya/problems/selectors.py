@@ -33,7 +33,10 @@ DEFAULT_CATEGORIES = (
     _("Environment"),
     _("Money"),
 )
-WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_HEAD, Role.UNIT_TEAM]
+# Who does the KBK's own work: the agency's team (and the city administrator who supports it).
+# Not the unit head: per T Pasal 9 the penanggung-jawab directs, approves and follows up
+# (``is_responsible``), while the chair, secretary and members do the work (T Lampiran II III).
+WORKING_ROLES: list[str] = [Role.CITY_ADMIN, Role.UNIT_TEAM]
 
 
 def unit_of(team: Team) -> Unit:
@@ -128,7 +131,8 @@ def _acts_on(user: Any, team: Team, roles: list[str]) -> bool:
 
 def can_work(user: Any, team: Team) -> bool:
     """The KBK's own work (problems, scores, causes, plans, check, minutes, reports): the unit's
-    team and head, and the city administrator who supports them."""
+    team, and the city administrator who supports it; not the head, who as penanggung-jawab
+    directs and approves (T Pasal 9)."""
     return _acts_on(user, team, WORKING_ROLES)
 
 
@@ -158,6 +162,25 @@ def is_responsible(user: Any, team: Team) -> bool:
     return bool(employee_id) and any(
         m.employee_id == employee_id for m in responsible_memberships(team)
     )
+
+
+def causes_refusal(problem: Problem) -> str | None:
+    """Why the causes of a problem may not be changed now, or None. The analysis may change
+    while the action plan may (T Lampiran II III: causes and action plans need the
+    penanggung-jawab's direction and approval, so what went up stays as sent): no plan yet or a
+    draft or returned one (``ActionPlan.EDITABLE``, the states in which
+    ``services.transition_plan`` leaves the plan to the team), the problem not solved, and no
+    root cause waiting for direction."""
+    if problem.status == Problem.Status.SOLVED:
+        return str(_("The causes of a solved problem no longer change."))
+    if problem.root_cause_sent_at and not problem.direction_at:
+        return str(_("The root cause awaits the penanggung-jawab's direction."))
+    plan = current_plan(problem)
+    if plan is not None and not plan.is_editable:
+        return str(
+            _("The causes can only be changed while the action plan is a draft or returned.")
+        )
+    return None
 
 
 def current_members(team: Team, on: datetime.date | None = None) -> list[Membership]:

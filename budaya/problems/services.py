@@ -8,6 +8,7 @@ penanggung-jawab's direction and approval. ``selectors.can_work`` (the team) and
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -183,8 +184,8 @@ def add_cause(*, problem: Problem, text: str, acting_user: Any, category: str = 
     """T Lampiran II III: mencari penyebab masalah: a cause on a bone of the fishbone, or the
     next answer of the five whys (no category)."""
     _require_work(acting_user, problem.team)
-    if problem.root_cause_sent_at and not problem.direction_at:
-        raise ValidationError(_("The root cause awaits the penanggung-jawab's direction."))
+    # While the plan is the team's, as correcting and deleting (selectors.causes_refusal).
+    _require_causes_open(problem)
     if category and category not in selectors.categories(problem.government):
         raise ValidationError(_("Choose one of the categories of the fishbone."))
     order = Cause.objects.filter(problem=problem, category=category).count() + 1
@@ -197,6 +198,78 @@ def add_cause(*, problem: Problem, text: str, acting_user: Any, category: str = 
     )
     audit.record(acting_user, AuditAction.CREATE, cause, after=audit.snapshot(cause))
     return cause
+
+
+def _require_causes_open(problem: Problem) -> None:
+    refusal = selectors.causes_refusal(problem)
+    if refusal:
+        raise ValidationError(refusal)
+
+
+def _require_not_sent_root(problem: Problem, cause: Cause) -> None:
+    if cause.is_root and problem.root_cause_sent_at:
+        raise ValidationError(
+            _(
+                "The root cause was sent to the penanggung-jawab for direction and stays as "
+                "sent; choose another root cause first."
+            )
+        )
+
+
+def _renumber(rows: Any) -> None:
+    """The rows left after one moved or went: numbered 1, 2, … again, in their order."""
+    for order, row in enumerate(rows.order_by("order", "pk"), start=1):
+        if row.order != order:
+            row.order = order
+            row.save(update_fields=["order"])
+
+
+def _cause_of(problem: Problem, cause: Cause) -> Cause:
+    if cause.problem_id != problem.pk:
+        raise ValidationError(_("The cause must be one of the problem's causes."))
+    return cause
+
+
+@transaction.atomic
+def update_cause(
+    *, problem: Problem, cause: Cause, text: str, acting_user: Any, category: str | None = None
+) -> Cause:
+    """Correct a cause entered by mistake: its text, or its bone of the fishbone."""
+    _require_work(acting_user, problem.team)
+    cause = _cause_of(problem, cause)
+    _require_causes_open(problem)
+    _require_not_sent_root(problem, cause)
+    before = audit.snapshot(cause)
+    cause.text = text
+    left = None
+    if category is not None and category != cause.category:
+        if cause.category == "" or category not in selectors.categories(problem.government):
+            raise ValidationError(_("Choose one of the categories of the fishbone."))
+        left = cause.category
+        cause.category = category
+        cause.order = Cause.objects.filter(problem=problem, category=category).count() + 1
+    cause.save()
+    if left is not None:
+        _renumber(Cause.objects.filter(problem=problem, category=left))
+    old, new = audit.changed(before, audit.snapshot(cause))
+    if old or new:
+        audit.record(acting_user, AuditAction.UPDATE, cause, before=old, after=new)
+    return cause
+
+
+@transaction.atomic
+def delete_cause(*, problem: Problem, cause: Cause, acting_user: Any) -> None:
+    """Delete a cause entered by mistake; the answers after it on its bone (or in the five
+    whys) move up one. A root cause sent for direction is not deleted."""
+    _require_work(acting_user, problem.team)
+    cause = _cause_of(problem, cause)
+    _require_causes_open(problem)
+    _require_not_sent_root(problem, cause)
+    before = audit.snapshot(cause)
+    named = copy.copy(cause)  # delete() forgets the primary key the entry names
+    cause.delete()
+    _renumber(Cause.objects.filter(problem=problem, category=named.category))
+    audit.record(acting_user, AuditAction.DELETE, named, before=before)
 
 
 @transaction.atomic
@@ -305,6 +378,31 @@ def update_action(
     old, new = audit.changed(before, audit.snapshot(action))
     audit.record(acting_user, AuditAction.UPDATE, action, before=old, after=new)
     return action
+
+
+@transaction.atomic
+def delete_action(*, action: Action, acting_user: Any) -> None:
+    """Delete an action entered by mistake while the plan is a draft or returned (the team's
+    states in ``ActionPlan.TRANSITIONS``; once submitted the penanggung-jawab decides on it as
+    sent, T Lampiran II III). An action the minutes of a meeting name stays: the minutes are a
+    record."""
+    plan = (
+        ActionPlan.objects.select_for_update()
+        .select_related("problem__team")
+        .get(pk=action.plan_id)
+    )
+    _require_work(acting_user, plan.problem.team)
+    if not plan.is_editable:
+        raise ValidationError(_("The action plan can only be changed as a draft or returned."))
+    if MeetingAction.objects.filter(government=plan.government, action=action).exists():
+        raise ValidationError(
+            _("The minutes of a meeting name this action: it stays; edit it instead.")
+        )
+    before = audit.snapshot(action)
+    named = copy.copy(action)
+    action.delete()
+    _renumber(Action.objects.filter(plan=plan))
+    audit.record(acting_user, AuditAction.DELETE, named, before=before)
 
 
 def _move(plan: ActionPlan, to: str, acting_user: Any, note: str) -> ActionPlan:

@@ -16,6 +16,16 @@ urlpatterns = [
     path("<slug:slug>/problems/<int:pk>/score/", views.score, name="score"),
     path("<slug:slug>/problems/<int:pk>/choose/", views.choose, name="choose"),
     path("<slug:slug>/problems/<int:pk>/causes/", views.cause_add, name="cause_add"),
+    path(
+        "<slug:slug>/problems/<int:pk>/causes/<int:cause>/",
+        views.cause_edit,
+        name="cause_edit",
+    ),
+    path(
+        "<slug:slug>/problems/<int:pk>/causes/<int:cause>/delete/",
+        views.cause_delete,
+        name="cause_delete",
+    ),
     path("<slug:slug>/problems/<int:pk>/fishbone.svg", views.fishbone_svg, name="fishbone"),
     path("<slug:slug>/problems/<int:pk>/root-cause/<int:cause>/", views.root_cause, name="root"),
     path("<slug:slug>/problems/<int:pk>/direction/", views.direction, name="direction"),
@@ -24,6 +34,11 @@ urlpatterns = [
         "<slug:slug>/problems/<int:pk>/actions/<int:action>/",
         views.action_edit,
         name="action_edit",
+    ),
+    path(
+        "<slug:slug>/problems/<int:pk>/actions/<int:action>/delete/",
+        views.action_delete,
+        name="action_delete",
     ),
     path(
         "<slug:slug>/problems/<int:pk>/actions/<int:action>/execution/",

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -380,8 +381,78 @@ def cause_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "form": form,
             "method": method,
             "causes": causes,
+            "refusal": selectors.causes_refusal(problem),
             "diagram": fishbone.layout(problem, selectors.categories(government), causes),
         },
+    )
+
+
+def _cause(problem: Problem, cause_pk: int) -> Cause:
+    return get_object_or_404(
+        Cause.objects.filter(government=problem.government, problem=problem), pk=cause_pk
+    )
+
+
+@login_required
+def cause_edit(request: HttpRequest, slug: str, pk: int, cause: int) -> HttpResponse:
+    """Correct a cause entered by mistake (its text, or its bone)."""
+    government = _government(request, slug)
+    problem = _problem(request, government, pk)
+    _working(request, problem.team)
+    item = _cause(problem, cause)
+    method = Problem.Method.FISHBONE if item.category else Problem.Method.FIVE_WHYS
+    form = CauseForm(
+        request.POST or None,
+        categories=selectors.categories(government),
+        method=method,
+        initial={"text": item.text, "category": item.category},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_cause(
+                problem=problem,
+                cause=item,
+                text=form.cleaned_data["text"],
+                category=form.cleaned_data.get("category"),
+                acting_user=request.user,
+            )
+        except ValidationError as error:
+            _refused(request, error)
+        else:
+            messages.success(request, _("The cause has been changed."))
+            return redirect(
+                reverse("problems:cause_add", kwargs={"slug": slug, "pk": problem.pk})
+                + f"?method={method}"
+            )
+    return render(
+        request,
+        "problems/form.html",
+        {
+            "government": government,
+            "team": problem.team,
+            "problem": problem,
+            "form": form,
+            "title": _("Edit the cause"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def cause_delete(request: HttpRequest, slug: str, pk: int, cause: int) -> HttpResponse:
+    government = _government(request, slug)
+    problem = _problem(request, government, pk)
+    _working(request, problem.team)
+    item = _cause(problem, cause)
+    method = Problem.Method.FISHBONE if item.category else Problem.Method.FIVE_WHYS
+    try:
+        services.delete_cause(problem=problem, cause=item, acting_user=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The cause has been deleted."))
+    return redirect(
+        reverse("problems:cause_add", kwargs={"slug": slug, "pk": problem.pk}) + f"?method={method}"
     )
 
 
@@ -521,6 +592,23 @@ def action_edit(request: HttpRequest, slug: str, pk: int, action: int) -> HttpRe
 
 
 @login_required
+@require_POST
+def action_delete(request: HttpRequest, slug: str, pk: int, action: int) -> HttpResponse:
+    government = _government(request, slug)
+    problem = _problem(request, government, pk)
+    _working(request, problem.team)
+    item = _action(request, problem, action)
+    title = item.title
+    try:
+        services.delete_action(action=item, acting_user=request.user)
+    except ValidationError as error:
+        _refused(request, error)
+    else:
+        messages.success(request, _("The action %(title)s was deleted.") % {"title": title})
+    return redirect("problems:problem", slug=slug, pk=problem.pk)
+
+
+@login_required
 def action_execute(request: HttpRequest, slug: str, pk: int, action: int) -> HttpResponse:
     """Link the logged activities that carried out an approved action, and record its result."""
     government = _government(request, slug)
@@ -630,6 +718,8 @@ def check(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             )
         except ValidationError as error:
             _refused(request, error)
+        else:
+            messages.success(request, _("The check has been recorded."))
     else:
         messages.error(request, _("Choose a decision."))
     return redirect("problems:problem", slug=slug, pk=problem.pk)
@@ -681,6 +771,7 @@ def meeting_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             problems=data["problems"],
             actions=data["actions"],
         )
+        messages.success(request, _("The minutes of the meeting have been recorded."))
         return redirect("problems:meeting", slug=slug, pk=meeting.pk)
     return render(
         request,
@@ -759,6 +850,15 @@ def report_create(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
 
 
+def _frozen_lines(figures: dict[str, Any]) -> list[dict[str, Any]]:
+    """The report's action lines with their dates as dates again (frozen as ISO text in the
+    report's JSON), so the page shows them the Indonesian way through the ``date`` filter."""
+    return [
+        {**line, "due_on": _date(line.get("due_on")), "done_on": _date(line.get("done_on"))}
+        for line in figures.get("lines", [])
+    ]
+
+
 @login_required
 def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     government = _government(request, slug)
@@ -782,6 +882,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "team": report.team,
             "report": report,
             "figures": report.figures,
+            "lines": _frozen_lines(report.figures),
             "form": form if responsible else None,
             "responsible": [m.employee for m in selectors.responsible_memberships(report.team)],
         },

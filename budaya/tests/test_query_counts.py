@@ -649,6 +649,11 @@ ARGS: dict[str, Args] = {
     "problems:problem_edit": _in_gov("problem"),
     "problems:score": _in_gov("problem"),
     "problems:cause_add": _in_gov("problem"),
+    "problems:cause_edit": lambda s: {
+        "slug": s.slug,
+        "pk": s.problem.pk,
+        "cause": s.problem_cause.pk,
+    },
     "problems:fishbone": _in_gov("problem"),
     "problems:direction": _in_gov("problem"),
     "problems:action_add": _in_gov("problem"),
@@ -855,7 +860,8 @@ PINNED: dict[str, int] = {
     "problems:problem": 19,
     "problems:problem_edit": 12,
     "problems:score": 11,
-    "problems:cause_add": 9,
+    "problems:cause_add": 10,  # whether the causes may still change: the current plan (+1)
+    "problems:cause_edit": 10,
     "problems:fishbone": 8,
     "problems:direction": 9,
     "problems:action_add": 12,

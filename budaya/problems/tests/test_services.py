@@ -226,3 +226,143 @@ def test_the_prioritisation_method_is_the_rulebooks_and_only_usg_is_accepted():
         rulebook.parse_rulebook(hanlon)
     message = " ".join(refused.value.messages)
     assert "problem_solving.prioritisation" in message and "usg" in message
+
+
+def test_a_cause_entered_by_mistake_is_corrected_or_deleted_while_the_plan_is_the_teams(cycle):
+    c = cycle
+    problem = _problem(c)
+    wrong = services.add_cause(
+        problem=problem, category="Mesin", text="Piket tdk terjadwal", acting_user=c.worker
+    )
+    services.add_cause(
+        problem=problem, category="Mesin", text="Printer rusak", acting_user=c.worker
+    )
+    # The typo corrected, and the bone too: it goes last on its new bone.
+    services.update_cause(
+        problem=problem,
+        cause=wrong,
+        category="Manusia",
+        text="Piket tidak terjadwal",
+        acting_user=c.worker,
+    )
+    wrong.refresh_from_db()
+    assert (wrong.category, wrong.text, wrong.order) == ("Manusia", "Piket tidak terjadwal", 1)
+    entry = AuditEntry.objects.get(
+        object_type="problems.cause", object_id=str(wrong.pk), action="update"
+    )
+    assert entry.before == {"category": "Mesin", "text": "Piket tdk terjadwal"}
+    assert problem.causes.get(text="Printer rusak").order == 1  # its bone renumbered
+    # The five whys: deleting the second answer moves the third up.
+    whys = [
+        services.add_cause(problem=problem, text=text, acting_user=c.worker)
+        for text in ("Loket sepi", "Salah ketik", "Jadwal tidak ada")
+    ]
+    gone = whys[1].pk
+    services.delete_cause(problem=problem, cause=whys[1], acting_user=c.worker)
+    assert [(w.text, w.order) for w in problem.causes.filter(category="")] == [
+        ("Loket sepi", 1),
+        ("Jadwal tidak ada", 2),
+    ]
+    deleted = AuditEntry.objects.get(object_type="problems.cause", action="delete")
+    assert deleted.object_id == str(gone) and deleted.before["text"] == "Salah ketik"
+    with pytest.raises(PermissionDenied):  # a stranger to the team
+        services.delete_cause(problem=problem, cause=whys[0], acting_user=c.foreign_worker)
+
+
+def test_a_root_cause_sent_for_direction_stays_and_a_submitted_plan_freezes_the_causes(cycle):
+    c = cycle
+    problem, plan = _to_submitted(c)
+    root = problem.root_cause
+    other = problem.causes.create(government=c.government, category="Metode", text="SOP lama")
+    # Awaiting the direction on the root cause, the analysis waits (as add_cause does).
+    with pytest.raises(ValidationError, match=r"(?i)penanggung-jawab"):
+        services.delete_cause(problem=problem, cause=other, acting_user=c.worker)
+    problem = services.give_direction(problem=problem, direction="Buat jadwal", acting_user=c.head)
+    # T Lampiran II III: once submitted, the penanggung-jawab decides on the analysis as sent.
+    for change in (
+        lambda: services.delete_cause(problem=problem, cause=other, acting_user=c.worker),
+        lambda: services.update_cause(
+            problem=problem, cause=other, text="SOP", acting_user=c.worker
+        ),
+        lambda: services.delete_action(action=selectors.actions_of(plan)[0], acting_user=c.worker),
+        lambda: services.add_cause(
+            problem=problem, category="Metode", text="Baru", acting_user=c.worker
+        ),
+    ):
+        with pytest.raises(ValidationError):
+            change()
+    plan = services.transition_plan(
+        plan=plan, to=ActionPlan.Status.RETURNED, acting_user=c.head, note="Perbaiki"
+    )
+    problem.refresh_from_db()
+    # Returned: the team's again, but the root cause sent for direction is not deleted.
+    with pytest.raises(ValidationError, match=r"(?i)penanggung-jawab"):
+        services.delete_cause(problem=problem, cause=root, acting_user=c.worker)
+    services.delete_cause(problem=problem, cause=other, acting_user=c.worker)
+    assert list(problem.causes.all()) == [root]
+
+
+def test_an_action_entered_by_mistake_is_deleted_unless_the_minutes_name_it(cycle):
+    c = cycle
+    problem = _problem(c)
+    kept = services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    wrong = services.add_action(
+        problem=problem, acting_user=c.worker, **action_fields(c, title="Salah")
+    )
+    last = services.add_action(
+        problem=problem, acting_user=c.worker, **action_fields(c, title="Terakhir")
+    )
+    with pytest.raises(PermissionDenied):
+        services.delete_action(action=wrong, acting_user=c.foreign_worker)
+    gone = wrong.pk
+    services.delete_action(action=wrong, acting_user=c.worker)
+    plan = selectors.current_plan(problem)
+    assert [(a.title, a.order) for a in selectors.actions_of(plan)] == [
+        (kept.title, 1),
+        ("Terakhir", 2),
+    ]
+    entry = AuditEntry.objects.get(object_type="problems.action", action="delete")
+    assert entry.object_id == str(gone) and entry.before["title"] == "Salah"
+    services.record_meeting(
+        team=c.team,
+        acting_user=c.worker,
+        held_on=DAY,
+        place="Aula",
+        agenda="Rencana tindakan",
+        attendance={},
+        actions=[last],
+    )
+    with pytest.raises(ValidationError, match=r"risalah|minutes"):
+        services.delete_action(action=last, acting_user=c.worker)
+
+
+def test_the_penanggung_jawab_directs_and_approves_but_the_team_does_the_work(cycle):
+    """T Pasal 9: the penanggung-jawab (the unit head) directs, approves and follows up; the
+    chair, secretary and members do the KBK's work."""
+    c = cycle
+    with pytest.raises(PermissionDenied):
+        services.record_problem(
+            team=c.team, acting_user=c.head, title="x", source="meeting", raised_on=DAY
+        )
+    problem = _problem(c)
+    with pytest.raises(PermissionDenied):
+        services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.head)
+    cause = services.add_cause(
+        problem=problem, category="Manusia", text="Belum ada piket", acting_user=c.worker
+    )
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    plan = selectors.current_plan(problem)
+    with pytest.raises(PermissionDenied):
+        services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.head)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.worker)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    plan = services.transition_plan(
+        plan=plan, to=ActionPlan.Status.IN_PROGRESS, acting_user=c.worker
+    )
+    with pytest.raises(PermissionDenied):  # "Tandai selesai" is the team's
+        services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.head)
+    with pytest.raises(PermissionDenied):
+        services.send_progress_report(
+            team=c.team, period_start=DAY, period_end=DAY, acting_user=c.head
+        )

@@ -324,3 +324,103 @@ def test_the_index_counts_each_problem_once_whatever_its_plans(client, cycle):
     response = client.get(reverse("problems:index", kwargs={"slug": c.government.slug}))
     row = response.context["page"][0]
     assert (row.open_count, row.solved_count, row.plans_waiting) == (1, 0, 1)
+
+
+def test_a_cause_and_an_action_are_corrected_and_deleted_in_the_browser_asking_first(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(
+        problem=problem, category="Mesin", text="Salah tulis", acting_user=c.worker
+    )
+    action = services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    kwargs = {"slug": c.government.slug, "pk": problem.pk}
+    client.force_login(c.worker)
+    causes_page = client.get(reverse("problems:cause_add", kwargs=kwargs)).content.decode()
+    delete_cause = reverse("problems:cause_delete", kwargs={**kwargs, "cause": cause.pk})
+    assert f'action="{delete_cause}" class="inline" data-confirm=' in causes_page
+    response = client.post(
+        reverse("problems:cause_edit", kwargs={**kwargs, "cause": cause.pk}),
+        {"category": "Manusia", "text": "Piket tidak terjadwal"},
+        follow=True,
+    )
+    cause.refresh_from_db()
+    assert (cause.category, cause.text) == ("Manusia", "Piket tidak terjadwal")
+    assert "Penyebab telah diubah." in response.content.decode()
+    page = client.get(reverse("problems:problem", kwargs=kwargs)).content.decode()
+    delete_action = reverse("problems:action_delete", kwargs={**kwargs, "action": action.pk})
+    assert f'action="{delete_action}" class="inline no-print" data-confirm=' in page
+    response = client.post(delete_action, follow=True)
+    assert not problem.plans.get().actions.exists()
+    assert "telah dihapus" in response.content.decode()
+    # A worker of another government finds nothing there.
+    client.force_login(c.foreign_worker)
+    assert client.post(delete_cause).status_code == 404
+    client.force_login(c.worker)
+    response = client.post(delete_cause, follow=True)
+    assert not problem.causes.exists()
+    assert "Penyebab telah dihapus." in response.content.decode()
+
+
+def test_the_check_and_the_minutes_say_they_were_saved_and_the_report_dates_are_indonesian(
+    client, cycle
+):
+    from budaya.activities.models import Activity, ActivityForm
+
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.worker)
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    action = services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    plan = problem.plans.get()
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.SUBMITTED, acting_user=c.worker)
+    plan = services.transition_plan(plan=plan, to=ActionPlan.Status.APPROVED, acting_user=c.head)
+    form = ActivityForm.objects.create(government=c.government, code="pks", name="PKS")
+    activity = Activity.objects.create(
+        government=c.government, unit=c.agency, date=DAY, form=form, title="Piket disusun"
+    )
+    services.link_activity(action=action, activity=activity, acting_user=c.worker)
+    services.transition_plan(plan=plan, to=ActionPlan.Status.DONE, acting_user=c.worker)
+    client.force_login(c.worker)
+    kwargs = {"slug": c.government.slug, "pk": problem.pk}
+    response = client.post(
+        reverse("problems:check", kwargs=kwargs),
+        {"decision": "standardise", "lessons": "Piket ditaati"},
+        follow=True,
+    )
+    assert "Pemeriksaan telah dicatat." in response.content.decode()
+    response = client.post(
+        reverse("problems:meeting_create", args=[c.government.slug, c.team.pk]),
+        {"held_on": "2025-05-05", "place": "Aula", "agenda": "Pemeriksaan hasil"},
+        follow=True,
+    )
+    assert "Risalah rapat telah dicatat." in response.content.decode()
+    report = services.send_progress_report(
+        team=c.team,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
+        acting_user=c.worker,
+    )
+    assert report.figures["lines"][0]["due_on"] == "2025-06-30"  # frozen as text
+    page = client.get(
+        reverse("problems:report", kwargs={"slug": c.government.slug, "pk": report.pk})
+    ).content.decode()
+    assert "30 Juni 2025" in page and "1 Mei 2025" in page
+    assert "2025-06-30" not in page and "2025-05-01" not in page
+
+
+def test_the_penanggung_jawab_sees_no_button_of_the_teams_work(client, cycle):
+    c = cycle
+    problem = _problem(c)
+    cause = services.add_cause(problem=problem, category="Manusia", text="x", acting_user=c.worker)
+    services.send_root_cause(problem=problem, cause=cause, acting_user=c.worker)
+    services.add_action(problem=problem, acting_user=c.worker, **action_fields(c))
+    kwargs = {"slug": c.government.slug, "pk": problem.pk}
+    client.force_login(c.head)
+    page = client.get(reverse("problems:problem", kwargs=kwargs)).content.decode()
+    submit = reverse("problems:plan_move", kwargs={**kwargs, "to": "submitted"})
+    assert submit not in page
+    assert reverse("problems:cause_add", kwargs=kwargs) not in page
+    assert reverse("problems:action_add", kwargs=kwargs) not in page
+    assert client.post(submit).status_code == 403
+    assert client.get(reverse("problems:cause_add", kwargs=kwargs)).status_code == 403
+    assert reverse("problems:direction", kwargs=kwargs) in page  # his own move
