@@ -76,6 +76,14 @@ def _refused(request: HttpRequest, error: ValidationError) -> None:
         messages.error(request, message)
 
 
+def _problem_form(
+    request: HttpRequest, government: Government, problem: Problem, form: Any, title: str
+) -> HttpResponse:
+    """A form about one problem (its causes, direction, actions), on the app's form page."""
+    context = {"government": government, "team": problem.team, "problem": problem}
+    return render(request, "problems/form.html", {**context, "form": form, "title": title})
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """The menu's way in: straight to the government's page when there is one."""
@@ -193,17 +201,7 @@ def problem_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             **{name: data[name] for name in services.PROBLEM_FIELDS},
         )
         return redirect("problems:problem", slug=slug, pk=problem.pk)
-    return render(
-        request,
-        "problems/form.html",
-        {
-            "government": government,
-            "team": problem.team,
-            "problem": problem,
-            "form": form,
-            "title": _("Edit the problem"),
-        },
-    )
+    return _problem_form(request, government, problem, form, _("Edit the problem"))
 
 
 def _cycle_context(
@@ -424,17 +422,7 @@ def cause_edit(request: HttpRequest, slug: str, pk: int, cause: int) -> HttpResp
                 reverse("problems:cause_add", kwargs={"slug": slug, "pk": problem.pk})
                 + f"?method={method}"
             )
-    return render(
-        request,
-        "problems/form.html",
-        {
-            "government": government,
-            "team": problem.team,
-            "problem": problem,
-            "form": form,
-            "title": _("Edit the cause"),
-        },
-    )
+    return _problem_form(request, government, problem, form, _("Edit the cause"))
 
 
 @login_required
@@ -486,17 +474,7 @@ def direction(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _refused(request, error)
         else:
             return redirect("problems:problem", slug=slug, pk=problem.pk)
-    return render(
-        request,
-        "problems/form.html",
-        {
-            "government": government,
-            "team": problem.team,
-            "problem": problem,
-            "form": form,
-            "title": _("Direction on the root cause"),
-        },
-    )
+    return _problem_form(request, government, problem, form, _("Direction on the root cause"))
 
 
 def _owners(problem: Problem) -> Any:
@@ -537,17 +515,7 @@ def action_add(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             _refused(request, error)
         else:
             return redirect("problems:problem", slug=slug, pk=problem.pk)
-    return render(
-        request,
-        "problems/form.html",
-        {
-            "government": government,
-            "team": problem.team,
-            "problem": problem,
-            "form": form,
-            "title": _("Add an action to the plan"),
-        },
-    )
+    return _problem_form(request, government, problem, form, _("Add an action to the plan"))
 
 
 def _action(request: HttpRequest, problem: Problem, action_pk: int) -> Action:
@@ -578,17 +546,7 @@ def action_edit(request: HttpRequest, slug: str, pk: int, action: int) -> HttpRe
             _refused(request, error)
         else:
             return redirect("problems:problem", slug=slug, pk=problem.pk)
-    return render(
-        request,
-        "problems/form.html",
-        {
-            "government": government,
-            "team": problem.team,
-            "problem": problem,
-            "form": form,
-            "title": _("Edit the action"),
-        },
-    )
+    return _problem_form(request, government, problem, form, _("Edit the action"))
 
 
 @login_required
