@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from budaya import commits
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role
 from budaya.accounts.selectors import people_of
@@ -190,7 +191,7 @@ def create_activity(
     acknowledged before the commit."""
     stored: list[Evidence] = []
     try:
-        with transaction.atomic():
+        with commits.released_early() as first:
             activity = Activity(government=government, created_by=actor)
             for name in ACTIVITY_FIELDS:
                 if name in data:
@@ -209,8 +210,9 @@ def create_activity(
             after = _snapshot(activity, values=value_ids, evidence=[item.pk for item in stored])
             changes.append((AuditAction.CREATE, activity, None, after))
             # The month cells, then the chain's lock, in one round trip; the audit entries and
-            # the chain's head in another, then the commit: three round trips under the locks.
-            cells = aggregates.recorded(activity, value_ids)
+            # the chain's head in another, then the commit, whose WAL flush comes after the
+            # locks are released (``commits``): three round trips under the locks.
+            cells = [*first, *aggregates.recorded(activity, value_ids)]
             audit.record_many(actor, changes, request, government=government, first=cells)
     except Exception:
         _forget_files(stored)
