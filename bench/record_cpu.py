@@ -117,7 +117,7 @@ def main() -> int:
         for _ in range(args.count):
             record()
         profile.disable()
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats("cumulative").print_stats(int(os.environ.get("BENCH_PROFILE_LINES", "60")))
         return 0
 
     def median_ms(work: Any) -> float:

@@ -10,7 +10,8 @@ slower).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import functools
+from collections.abc import Iterator, Sequence
 from typing import Any, cast
 
 import orjson
@@ -33,6 +34,24 @@ FEW = 20
 Statement = tuple[str, Sequence[Any]]
 
 
+def _results(statements: Sequence[Statement]) -> Iterator[list[tuple[Any, ...]] | None]:
+    """Each statement's rows, in order (None for one that returns none): in one round trip on
+    PostgreSQL (see ``together``)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(statements) > 1:
+            cursor.execute(
+                "; ".join(sql for sql, _ in statements),
+                [value for _, parameters in statements for value in parameters],
+            )
+            while True:
+                yield list(cursor.fetchall()) if cursor.description else None
+                if not cursor.nextset():
+                    return
+        for sql, parameters in statements:
+            cursor.execute(sql, parameters)
+            yield list(cursor.fetchall()) if cursor.description else None
+
+
 def together(statements: Sequence[Statement]) -> list[tuple[Any, ...]]:
     """The statements in order, and the rows the last one returns (none if it returns none).
 
@@ -42,18 +61,59 @@ def together(statements: Sequence[Statement]) -> list[tuple[Any, ...]]:
     the commit (a month's cell, an audit chain: issue 25's hot write), each round trip saved is
     time every other writer of that row no longer waits. SQLite takes one statement per call:
     there they run one after the other (its writers are serial anyway)."""
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(statements) > 1:
-            cursor.execute(
-                "; ".join(sql for sql, _ in statements),
-                [value for _, parameters in statements for value in parameters],
-            )
-            while cursor.nextset():  # to the last statement's result
-                pass
-        else:
-            for sql, parameters in statements:
-                cursor.execute(sql, parameters)
-        return list(cursor.fetchall()) if cursor.description else []
+    rows = None
+    for rows in _results(statements):  # noqa: B007 - the last one's
+        pass
+    return rows or []
+
+
+def new_rows(objs: Sequence[models.Model], *, returning: bool = True) -> Statement:
+    """The INSERT of the new ``objs`` (of one model) as ``Model.save`` would write them (each
+    field's ``pre_save``: the times of ``auto_now``), not run; ``returning``: their keys
+    returned, in order. Its text is made once per model and number of rows: compiling an
+    ``InsertQuery`` for each write is most of what an ORM insert costs (issue 25's hot write
+    makes four)."""
+    model = type(objs[0])
+    text, fields = _insert_text(model, connection.vendor, len(objs), returning)
+    values = [
+        field.get_db_prep_save(field.pre_save(obj, True), connection)
+        for obj in objs
+        for field in fields
+    ]
+    return text, values
+
+
+@functools.cache
+def _insert_text(
+    model: type[models.Model], vendor: str, count: int, returning: bool
+) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
+    meta = model._meta
+    fields = tuple(
+        field
+        for field in meta.local_concrete_fields
+        if field is not meta.auto_field and not field.generated
+    )
+    q = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    text = (
+        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(str(f.column)) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * count)}"
+    )
+    if returning:
+        text += f" RETURNING {q(str(meta.pk.column))}"  # type: ignore[union-attr]
+    return text, fields
+
+
+def save_new(*groups: Sequence[models.Model]) -> None:
+    """The new objects of each group (one model each) inserted, in one round trip on
+    PostgreSQL, and given their keys: for a write whose first rows reference nothing made in the
+    same write (an activity and its evidence, before what links them)."""
+    groups = tuple(group for group in groups if group)
+    for group, rows in zip(groups, _results([new_rows(group) for group in groups]), strict=True):
+        assert rows is not None
+        for obj, (key,) in zip(group, rows, strict=True):
+            obj.pk = key
+            obj._state.adding, obj._state.db = False, connection.alias
 
 
 def update_statement(queryset: QuerySet[Any], **values: Any) -> Statement:

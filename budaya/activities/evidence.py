@@ -451,8 +451,23 @@ def store_link(
 ) -> Evidence:
     """A link as evidence (S Tabel 1 column 7 expects links, e.g. to a shared drive); its audit
     entry appended to ``changes`` when given, as ``store_prepared``."""
+    evidence = new_link(government=government, unit=unit, url=url, title=title, actor=actor)
+    evidence.save()
+    after = audited(evidence)
+    if changes is not None:
+        changes.append((AuditAction.CREATE, evidence, None, after))
+    else:
+        audit.record(actor, AuditAction.CREATE, evidence, after=after, request=request)
+    return evidence
+
+
+def new_link(
+    *, government: Government, unit: Unit | None, url: str, title: str, actor: Any
+) -> Evidence:
+    """A link as evidence, checked and not yet saved: for a write that inserts it with its other
+    rows (a recording, issue 25), which then audits it (``audited``) as ``store_link`` does."""
     _check_unit(government, unit)
-    evidence = Evidence.objects.create(
+    return Evidence(
         government=government,
         unit=unit,
         kind=Evidence.Kind.LINK,
@@ -460,12 +475,11 @@ def store_link(
         title=(title or "").strip()[:200],
         uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    after = audit.snapshot(evidence, AUDITED_FIELDS)
-    if changes is not None:
-        changes.append((AuditAction.CREATE, evidence, None, after))
-    else:
-        audit.record(actor, AuditAction.CREATE, evidence, after=after, request=request)
-    return evidence
+
+
+def audited(evidence: Evidence) -> dict[str, Any]:
+    """The audited state of a stored piece of evidence."""
+    return audit.snapshot(evidence, AUDITED_FIELDS)
 
 
 # --- Removal ---------------------------------------------------------------------------------

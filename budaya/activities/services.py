@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budaya import commits
+from budaya import bulk, commits
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role
 from budaya.accounts.selectors import people_of
@@ -74,14 +74,12 @@ def _snapshot(
     return snapshot
 
 
-def _set_values(activity: Activity, values: Iterable[CoreValue], *, new: bool = False) -> None:
-    """Link the values (``new``: the activity has just been inserted, so it has no links)."""
+def _set_values(activity: Activity, values: Iterable[CoreValue]) -> None:
+    """Link the values of an activity already stored (a new one's: ``create_activity``)."""
     wanted = {value.pk for value in values}
-    have: set[int] = set()
-    if not new:
-        links = ActivityValue.objects.filter(activity=activity)
-        links.exclude(value_id__in=wanted).delete()
-        have = set(links.values_list("value_id", flat=True))
+    links = ActivityValue.objects.filter(activity=activity)
+    links.exclude(value_id__in=wanted).delete()
+    have = set(links.values_list("value_id", flat=True))
     ActivityValue.objects.bulk_create(
         ActivityValue(government_id=activity.government_id, activity=activity, value_id=pk)
         for pk in sorted(wanted - have)
@@ -121,6 +119,30 @@ def _store_evidence(
 ) -> None:
     """The uploaded files and the link of ``data`` stored as evidence (into ``stored``); their
     audit entries into ``changes`` when given."""
+    _store_files(activity, data, actor, request, stored, changes)
+    if data.get("link_url"):
+        stored.append(
+            evidence_files.store_link(
+                government=activity.government,
+                unit=activity.unit,
+                url=data["link_url"],
+                title=data.get("link_title") or activity.title,
+                actor=actor,
+                request=request,
+                changes=changes,
+            )
+        )
+
+
+def _store_files(
+    activity: Activity,
+    data: dict[str, Any],
+    actor: Any,
+    request: HttpRequest | None,
+    stored: list[Evidence],
+    changes: list[audit.Change] | None = None,
+) -> None:
+    """The uploaded files of ``data`` stored as evidence, each inserted on its own."""
     government, unit = activity.government, activity.unit
     for prepared in [*data.get("photos", []), *data.get("documents", [])]:
         item = evidence_files.store_prepared(
@@ -133,18 +155,6 @@ def _store_evidence(
             changes=changes,
         )
         stored.append(item)
-    if data.get("link_url"):
-        stored.append(
-            evidence_files.store_link(
-                government=government,
-                unit=unit,
-                url=data["link_url"],
-                title=data.get("link_title") or activity.title,
-                actor=actor,
-                request=request,
-                changes=changes,
-            )
-        )
 
 
 def _link_evidence(activity: Activity, items: list[Evidence]) -> None:
@@ -182,13 +192,14 @@ def create_activity(
     """Record an activity with its values, participants and evidence (``data``: the cleaned
     data of ``ActivityEditForm``).
 
-    The hot write (issue 25): one transaction, each kind of row inserted once (the evidence,
-    the activity, its values, its participants, its evidence links); its form's and its
-    values' month cells as one upsert each (``aggregates.recorded``; the government's month of
-    the province views follows the form's cell by a trigger), sent with the chain's lock in one
-    round trip, then every audit entry (the evidence's and the activity's) in one insert with
-    the chain's head: last, so the locks are held for the shortest time. Nothing is
-    acknowledged before the commit."""
+    The hot write (issue 25): one transaction, each kind of row inserted once, by statements
+    made once per model (``bulk.new_rows``): the activity and its link as evidence together;
+    then its values and evidence links, its form's and its values' month cells (one upsert
+    each, ``aggregates.recorded``; the government's month of the province views follows the
+    form's cell by a trigger) and the chain's lock together; then every audit entry (the
+    evidence's and the activity's) in one insert with the chain's head: last, so the locks are
+    held for the shortest time. On PostgreSQL each "together" is one round trip
+    (``bulk.together``). Nothing is acknowledged before the commit is on disk (``commits``)."""
     stored: list[Evidence] = []
     try:
         with commits.released_early() as first:
@@ -200,24 +211,53 @@ def create_activity(
             activity.participants_count = data.get("participants_count") or 0
             activity.status = data.get("status") or Activity.Status.DONE
             changes: list[audit.Change] = []
-            _store_evidence(activity, data, actor, request, stored, changes)
-            activity.save()
+            # Files first (each stored and inserted on its own); the link and the activity
+            # inserted together, in one round trip, with statements made once per model.
+            _store_files(activity, data, actor, request, stored, changes)
+            link = _new_link(activity, data, actor)
+            bulk.save_new([activity], [link] if link else [])
+            if link:
+                stored.append(link)
+                changes.append((AuditAction.CREATE, link, None, evidence_files.audited(link)))
             values = data.get("values") or []
-            _set_values(activity, values, new=True)
             _set_participants(activity, new=True)
-            _link_evidence(activity, stored)
             value_ids = [value.pk for value in values]
             after = _snapshot(activity, values=value_ids, evidence=[item.pk for item in stored])
             changes.append((AuditAction.CREATE, activity, None, after))
-            # The month cells, then the chain's lock, in one round trip; the audit entries and
-            # the chain's head in another, then the commit, whose WAL flush comes after the
-            # locks are released (``commits``): three round trips under the locks.
-            cells = [*first, *aggregates.recorded(activity, value_ids)]
+            # Its values and evidence linked, then the month cells, then the chain's lock, in
+            # one round trip; the audit entries and the chain's head in another, then the
+            # commit, whose WAL flush comes after the locks are released (``commits``): three
+            # round trips under the locks.
+            links = [
+                ActivityValue(government_id=government.pk, activity=activity, value_id=pk)
+                for pk in sorted(set(value_ids))
+            ]
+            evidence_links = [
+                ActivityEvidence(government_id=government.pk, activity=activity, evidence=item)
+                for item in stored
+            ]
+            cells = [
+                *first,
+                *(bulk.new_rows(rows, returning=False) for rows in (links, evidence_links) if rows),
+                *aggregates.recorded(activity, value_ids),
+            ]
             audit.record_many(actor, changes, request, government=government, first=cells)
     except Exception:
         _forget_files(stored)
         raise
     return activity
+
+
+def _new_link(activity: Activity, data: dict[str, Any], actor: Any) -> Evidence | None:
+    if not data.get("link_url"):
+        return None
+    return evidence_files.new_link(
+        government=activity.government,
+        unit=activity.unit,
+        url=data["link_url"],
+        title=data.get("link_title") or activity.title,
+        actor=actor,
+    )
 
 
 def update_activity(
