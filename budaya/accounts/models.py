@@ -3,11 +3,12 @@ their second factor, and the append-only, hash-chained audit trail."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import connection, models
 from django.utils.translation import gettext_lazy as _
 
 from budaya.accounts.crypto import EncryptedTextField
@@ -79,8 +80,9 @@ class User(AbstractUser):
         what ``_grants`` keeps for the rest of the request."""
         rows: list[tuple[Any, ...]] = []
         if self.pk is not None:
-            names = [f"government__{name}" for name in government_fields]
-            rows = list(self.role_grants.values_list("role", "government_id", "unit__path", *names))
+            with connection.cursor() as cursor:
+                cursor.execute(_grants_query(government_fields, connection.vendor), [self.pk])
+                rows = cursor.fetchall()
         grants: list[tuple[str, int | None, str | None]] = [row[:3] for row in rows]
         if self.is_superuser:
             grants.append((Role.SYSTEM_ADMIN, None, None))
@@ -193,6 +195,24 @@ class RoleGrant(TenantModel):
     def office_missing(self) -> bool:
         """A leadership grant without an office: flagged for the city administrator."""
         return self.role == Role.LEADERSHIP and not self.office
+
+
+@functools.cache
+def _grants_query(government_fields: tuple[str, ...], vendor: str) -> str:
+    """The query of ``User.read_grants`` (its one parameter the user's id), compiled once per
+    government fields and database: compiling it cost a hot write about as much as running it
+    (issue 25)."""
+    marker = -1
+    query = RoleGrant.objects.filter(user_id=marker).values_list(
+        "role",
+        "government_id",
+        "unit__path",
+        *[f"government__{name}" for name in government_fields],
+    )
+    sql, parameters = query.query.sql_with_params()
+    if tuple(parameters) != (marker,):
+        raise RuntimeError(f"the grants' query takes {parameters!r}, not the user's id alone")
+    return sql
 
 
 class TwoFactorDevice(models.Model):

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budaya import bulk, commits
+from budaya import bulk
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, Role
 from budaya.accounts.selectors import people_of
@@ -199,10 +199,10 @@ def create_activity(
     form's cell by a trigger) and the chain's lock together; then every audit entry (the
     evidence's and the activity's) in one insert with the chain's head: last, so the locks are
     held for the shortest time. On PostgreSQL each "together" is one round trip
-    (``bulk.together``). Nothing is acknowledged before the commit is on disk (``commits``)."""
+    (``bulk.together``). Nothing is acknowledged before the commit."""
     stored: list[Evidence] = []
     try:
-        with commits.released_early() as first:
+        with transaction.atomic():
             activity = Activity(government=government, created_by=actor)
             for name in ACTIVITY_FIELDS:
                 if name in data:
@@ -226,8 +226,7 @@ def create_activity(
             changes.append((AuditAction.CREATE, activity, None, after))
             # Its values and evidence linked, then the month cells, then the chain's lock, in
             # one round trip; the audit entries and the chain's head in another, then the
-            # commit, whose WAL flush comes after the locks are released (``commits``): three
-            # round trips under the locks.
+            # commit: three round trips under the locks.
             links = [
                 ActivityValue(government_id=government.pk, activity=activity, value_id=pk)
                 for pk in sorted(set(value_ids))
@@ -237,7 +236,6 @@ def create_activity(
                 for item in stored
             ]
             cells = [
-                *first,
                 *(bulk.new_rows(rows, returning=False) for rows in (links, evidence_links) if rows),
                 *aggregates.recorded(activity, value_ids),
             ]

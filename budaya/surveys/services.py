@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from budaya import bulk, commits, events
+from budaya import bulk, events
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
 from budaya.frameworks.models import CoreValue, FrameworkVersion
@@ -476,8 +476,8 @@ def submit(
     database (concurrent sendings wait for each other's row and add to what it holds), so it is
     not read first. Unanswered items keep what was given and refuse the sending, after the
     transaction has kept it."""
-    with commits.released_early() as first:
-        sent = _send(actor, invitation, points or {}, comment, first)
+    with transaction.atomic():
+        sent = _send(actor, invitation, points or {}, comment)
     if not sent:
         raise ValidationError(_("Answer every question before sending."))
 
@@ -487,7 +487,6 @@ def _send(
     invitation: Invitation | QuerySet[Invitation],
     points: dict[int, int],
     comment: str | None,
-    first: list[bulk.Statement],
 ) -> bool:
     found = (
         invitation
@@ -549,7 +548,6 @@ def _send(
         {"answered": True},
         object_repr=_("Answered: %(title)s") % {"title": survey.title},
         first=[
-            *first,
             counted,
             bulk.insert_statement(response),
             bulk.update_statement(Invitation.objects.filter(pk=row.pk), answered=True, draft={}),

@@ -1007,10 +1007,7 @@ def test_every_page_issues_as_many_queries_for_a_larger_government(client, sites
 # dashboard.0003): no statement of its own (it was a thirteenth until then).
 # On PostgreSQL statements travel together (``bulk.together``): the activity with its link
 # as evidence; its values, its evidence link and the month cells with the chain's lock; the
-# audit entries with the chain's head: 6 there (in production 7: the commit's WAL flush waited
-# for after the locks are released, ``budaya/commits.py``, whose setting joins the second
-# round trip; ``activities/tests/test_durable_commit.py``). SQLite runs one statement per
-# call: 12.
+# audit entries with the chain's head: 6 there. SQLite runs one statement per call: 12.
 RECORDING_QUERIES = {"postgresql": 6, "sqlite": 12}
 
 
