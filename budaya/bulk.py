@@ -125,15 +125,6 @@ def update_statement(queryset: QuerySet[Any], **values: Any) -> Statement:
     return text, parameters
 
 
-def insert_statement(obj: models.Model) -> Statement:
-    """The statement saving the new ``obj`` runs (its primary key given, as a UUID's default
-    gives it), not run: for ``together``."""
-    query = sql.InsertQuery(type(obj))
-    query.insert_values(obj._meta.local_concrete_fields, [obj])
-    ((text, parameters),) = query.get_compiler(connection.alias).as_sql()
-    return text, parameters
-
-
 def insert(
     table: str,
     columns: Sequence[str],

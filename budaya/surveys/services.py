@@ -549,7 +549,7 @@ def _send(
         object_repr=_("Answered: %(title)s") % {"title": survey.title},
         first=[
             counted,
-            bulk.insert_statement(response),
+            bulk.new_rows([response], returning=False),
             bulk.update_statement(Invitation.objects.filter(pk=row.pk), answered=True, draft={}),
         ],
     )
