@@ -41,6 +41,8 @@ import sys
 import tempfile
 import time
 import urllib.parse
+from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,18 +150,6 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         user.role_grants.create(role=Role.EMPLOYEE, government=government, unit=agency)
         user.employee = employee
         user.save(update_fields=["employee"])
-        for number in range(SUBMITS):
-            survey = services.create_survey(
-                actor=admin,
-                government=government,
-                questionnaire=questionnaire,
-                kind="pulse",
-                title=f"Pulse {number}",
-                opens_on=today,
-                closes_on=until,
-                unit=employee.unit,
-            )
-            services.open_survey(actor=admin, survey=survey)
         # The rest of the province (with --governments 25): a whole-government round in
         # progress in every government, 250,000 people invited in all.
         for other in Government.objects.exclude(pk=government.pk).order_by("pk"):
@@ -187,13 +177,36 @@ def surveys(env: dict[str, str]) -> tuple[list[Target], Target, list[tuple[str, 
         closed = Survey.objects.get(government=government, title="Closed round")
     in_progress = Survey.objects.get(government=government, title="Round in progress")
     employee_user = User.objects.get(username=EMPLOYEE)
+    employee = employee_user.employee
+    assert employee is not None
     answerable = Survey.objects.filter(
         government=government,
         status=Survey.Status.OPEN,
-        invitations__employee=employee_user.employee,
+        invitations__employee=employee,
         invitations__answered=False,
         unit__isnull=False,
     ).order_by("pk")
+    # The employee is invited to one small open pulse a request: as many as a run may send,
+    # made again on a kept database (each is answered once).
+    waiting = answerable.count()
+    started = time.perf_counter()
+    first = Survey.objects.filter(government=government).count()
+    for number in range(first, first + SUBMITS - waiting):
+        survey = services.create_survey(
+            actor=admin,
+            government=government,
+            questionnaire=closed.questionnaire,
+            kind="pulse",
+            title=f"Pulse {number}",
+            opens_on=today,
+            closes_on=until,
+            unit=employee.unit,
+        )
+        services.open_survey(actor=admin, survey=survey)
+    if waiting < SUBMITS:
+        print(
+            f"{SUBMITS - waiting} pulses to answer made in {time.perf_counter() - started:.0f} s."
+        )
     paths = [
         reverse("surveys:answer", args=[slug, pk]) for pk in answerable.values_list("pk", flat=True)
     ]
@@ -241,10 +254,11 @@ async def run_posts(
     form: list[tuple[str, str]],
     concurrency: int,
     duration: float,
+    paths: Iterator[str],
 ) -> Result:
-    """Each request submits a different survey (one answer per invitation)."""
+    """Each request submits a different survey (one answer per invitation: ``paths``, shared
+    by the slices of a run)."""
     result = Result(target)
-    paths = iter(target.paths)
     stop_at = time.perf_counter() + duration
 
     async def worker() -> None:
@@ -291,12 +305,25 @@ async def measure(
         await pages.run_load(port, target, session, args.concurrency, args.warmup)
         results.append(await pages.run_load(port, target, session, args.concurrency, args.duration))
         print(f"  {target.name}: {len(results[-1].latencies)} requests", flush=True)
+    # Submitting and the bare view in alternating slices (as bench/pages.py measures the
+    # recording): the machine's speed at a moment weighs on both sides of the ratio alike.
     session = sessions[EMPLOYEE]
-    results.append(await run_posts(port, submit, session, form, args.concurrency, args.duration))
-    again = await pages.run_load(port, bare, session, args.concurrency, args.duration)
-    if again.rps > results[0].rps:
-        results[0] = again
-    return results
+    paths = iter(submit.paths)
+    paired = [
+        Result(replace(bare, name="hello, signed in (alternating)")),
+        Result(replace(submit, name="submit (alternating)")),
+    ]
+    slice_seconds = args.duration / pages.WRITE_SLICES
+    for _ in range(pages.WRITE_SLICES):
+        parts = [
+            await pages.run_load(port, bare, session, args.concurrency, slice_seconds),
+            await run_posts(port, submit, session, form, args.concurrency, slice_seconds, paths),
+        ]
+        for total, part in zip(paired, parts, strict=True):
+            total.latencies += part.latencies
+            total.errors += part.errors
+            total.seconds += part.seconds
+    return [*results, *paired]
 
 
 def _logins(targets: list[Target]) -> list[tuple[str, str]]:
@@ -305,7 +332,7 @@ def _logins(targets: list[Target]) -> list[tuple[str, str]]:
 
 
 def report(results: list[Result]) -> int:
-    bare, *rest = results
+    bare = results[0]
     print()
     print(f"{'page':<32} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'× bare':>7}")
     failed = []
@@ -318,18 +345,20 @@ def report(results: list[Result]) -> int:
         if result.errors:
             failed.append(f"{result.target.name}: {len(result.errors)} errors: {result.errors[0]}")
         if (
-            result is not bare
+            result.target.name != bare.target.name
             and result.target.method == "GET"
+            and not result.target.paths[0].startswith("/bench/")
             and not (result.percentile(95) < P95_TARGET_MS)
         ):
             failed.append(
                 f"{result.target.name}: p95 {result.percentile(95):.0f} ms ≥ {P95_TARGET_MS:.0f} ms"
             )
-    submit = rest[-1]
-    ratio = submit.rps / bare.rps if bare.rps else 0.0
+    alternating_bare, submit = results[-2:]  # the ratio: from the alternating slices
+    ratio = submit.rps / alternating_bare.rps if alternating_bare.rps else 0.0
     if ratio < SUBMIT_RATIO_TARGET:
-        failed.append(f"submitting: {ratio:.0%} of the bare view < 25 %")
-    print(f"\nTarget submitting ≥ 25 % of the signed-in bare view: {ratio:.0%}, "
+        failed.append(f"submitting: {ratio:.1%} of the bare view < 25 %")
+    print(f"\nTarget submitting ≥ 25 % of the signed-in bare view: {ratio:.1%} "
+          f"({submit.rps:.1f} against {alternating_bare.rps:.1f} per second, alternating), "
           f"{'met' if ratio >= SUBMIT_RATIO_TARGET else 'NOT met'}")  # fmt: skip
     for line in failed:
         print("  -", line)
