@@ -7,14 +7,15 @@ whose they are (``submit``); the audit trail records that the person answered, n
 from __future__ import annotations
 
 import datetime
+import functools
 import random
 from collections import defaultdict
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, NamedTuple, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
-from django.db.models import F, JSONField, Q, QuerySet
+from django.db.models import F, Field, Model, Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
@@ -460,15 +461,15 @@ def save_answers(
 def submit(
     *,
     actor: Any,
-    invitation: Invitation | QuerySet[Invitation],
+    invitation: Invitation | Invited,
     points: dict[int, int] | None = None,
     comment: str | None = None,
 ) -> None:
     """Send the answers: a ``Response`` with no person, no time and a random key; the group's
     tally counts them; the invitation only learns that it was answered.
 
-    ``invitation`` is the invitation, or the query that finds it (scoped by the caller: the
-    page's government and the signed-in employee). The answers on the form (``points``,
+    ``invitation`` is the invitation, or what names it on a page (``Invited``: the page's
+    government, its survey and the signed-in employee; none found: ``Invitation.DoesNotExist``). The answers on the form (``points``,
     ``comment``) join those already kept while answering. One transaction (issue 22, Deliver
     8): the invitation is read once, locked with its survey (closing waits, and so does a second
     click), with its tally's items (those the questionnaire had when the survey opened: they
@@ -484,31 +485,19 @@ def submit(
 
 def _send(
     actor: Any,
-    invitation: Invitation | QuerySet[Invitation],
+    invitation: Invitation | Invited,
     points: dict[int, int],
     comment: str | None,
 ) -> bool:
-    found = (
-        invitation
-        if isinstance(invitation, QuerySet)
-        else Invitation.objects.filter(pk=invitation.pk)
-    )
-    # FOR NO KEY UPDATE of the invitation and its survey: closing (FOR UPDATE of the survey)
-    # waits for a sending under way, and a sending after it finds the survey closed.
-    row = (
-        found.select_for_update(of=("self", "survey"), no_key=True)
-        .select_related("survey__questionnaire")
-        .annotate(kept=_kept())
-        .get()
-    )
+    row, kept = _locked(invitation)
     _require_open(row, timezone.localdate())
     survey = row.survey
     questionnaire = survey.questionnaire
     tallies = Tally.objects.filter(survey=survey, cell_id=row.cell_id, relation=row.group)
     # A group of no unit, or a survey opened before the tallies knew their items: the tally
     # read locked, and the questionnaire's (locked) items.
-    tally = None if row.kept else tallies.select_for_update().get()
-    items = list(row.kept if tally is None else tally.counts) or [
+    tally = None if kept else tallies.select_for_update().get()
+    items = list((kept if tally is None else tally.counts) or []) or [
         str(pk) for pk in questionnaire.items.values_list("pk", flat=True)
     ]
     draft = _merge(row.draft, points, comment, set(items), questionnaire)
@@ -556,17 +545,99 @@ def _send(
     return True
 
 
-def _kept() -> RawSQL:
-    """The counts of the invitation's tally, read with it (written out: a ``Subquery`` costs
-    more to build than the statement it saves)."""
-    tally, invitation = Tally._meta.db_table, Invitation._meta.db_table
-    q = connection.ops.quote_name
-    i = q(invitation)
-    sql = (
-        f"SELECT t.counts FROM {q(tally)} t WHERE t.survey_id = {i}.survey_id"  # noqa: S608 - names
-        f" AND t.cell_id = {i}.cell_id AND t.relation = {i}.{q('group')}"
+class Invited(NamedTuple):
+    """An employee's invitation to a survey of a government, as a page names it."""
+
+    slug: str
+    survey_id: int
+    employee_id: int
+
+
+# What a sending reads of the invitation, its survey and questionnaire, and its tally's counts.
+_INVITATION = ("id", "government_id", "survey_id", "cell_id", "group", "answered", "draft")
+_SURVEY = ("government_id", "title", "questionnaire_id", "opens_on", "closes_on", "status")
+_QUESTIONNAIRE = ("scale", "comments")
+
+
+def _locked(invitation: Invitation | Invited) -> tuple[Invitation, list[Any] | None]:
+    """The invitation with its survey and questionnaire, and the counts of its tally (None
+    without one), locked ``FOR NO KEY UPDATE`` with its survey: closing (``FOR UPDATE`` of the
+    survey) waits for a sending under way, and a sending after it finds the survey closed. One
+    statement whose text is made once (``_locked_text``): building it with the ORM on every
+    sending cost more than running it (issue 22, Deliver 8)."""
+    parameters: list[Any] = list(invitation) if isinstance(invitation, Invited) else [invitation.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(_locked_text(connection.vendor, len(parameters) == 1), parameters)
+        found = cursor.fetchone()
+    if found is None:
+        raise Invitation.DoesNotExist
+    values = iter(found)
+    alias = connection.alias
+    row = Invitation.from_db(alias, _INVITATION, _decoded(Invitation, _INVITATION, values))
+    survey_values = _decoded(Survey, _SURVEY, values)
+    survey = Survey.from_db(alias, ("id", *_SURVEY), [row.survey_id, *survey_values])
+    questionnaire_values = _decoded(Questionnaire, _QUESTIONNAIRE, values)
+    survey.questionnaire = Questionnaire.from_db(
+        alias, ("id", *_QUESTIONNAIRE), [survey.questionnaire_id, *questionnaire_values]
     )
-    return RawSQL(sql, [], output_field=JSONField())  # noqa: S611 - fixed text
+    row.survey = survey
+    (kept,) = _decoded(Tally, ("counts",), values)
+    return row, kept
+
+
+def _decoded(model: type[Model], names: tuple[str, ...], values: Iterator[Any]) -> list[Any]:
+    """The next columns of ``values`` as the model's fields read them (SQLite's dates and
+    booleans, JSON)."""
+    out = []
+    for column, converters in _converters(model, names, connection.vendor):
+        value = next(values)
+        for converter in converters:
+            value = converter(value, column, connection)
+        out.append(value)
+    return out
+
+
+def _field(model: type[Model], name: str) -> Field[Any, Any]:
+    return cast(Field, model._meta.get_field(name))  # type: ignore[type-arg]
+
+
+@functools.cache
+def _converters(
+    model: type[Model], names: tuple[str, ...], vendor: str
+) -> list[tuple[Any, list[Any]]]:
+    columns = [_field(model, name).get_col(model._meta.db_table) for name in names]
+    return [(column, column.get_db_converters(connection)) for column in columns]
+
+
+@functools.cache
+def _locked_text(vendor: str, by_id: bool) -> str:
+    q = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return q(model._meta.db_table)
+
+    def columns(alias: str, model: type[Model], names: tuple[str, ...]) -> list[str]:
+        return [f"{alias}.{q(str(_field(model, name).column))}" for name in names]
+
+    selected = [
+        *columns("i", Invitation, _INVITATION),
+        *columns("s", Survey, _SURVEY),
+        *columns("q", Questionnaire, _QUESTIONNAIRE),
+        f"(SELECT t.counts FROM {table(Tally)} t WHERE t.survey_id = i.survey_id"  # noqa: S608
+        f" AND t.cell_id = i.cell_id AND t.relation = i.{q('group')})",
+    ]
+    where = (
+        "i.id = %s"
+        if by_id
+        else f"s.government_id = (SELECT g.id FROM {table(Government)} g"  # noqa: S608
+        " WHERE g.slug = %s) AND i.survey_id = %s AND i.employee_id = %s"
+    )
+    lock = " FOR NO KEY UPDATE OF i, s" if connection.features.has_select_for_update else ""
+    return (
+        f"SELECT {', '.join(selected)} FROM {table(Invitation)} i"  # noqa: S608 - model names
+        f" JOIN {table(Survey)} s ON s.id = i.survey_id"
+        f" JOIN {table(Questionnaire)} q ON q.id = s.questionnaire_id WHERE {where}{lock}"
+    )
 
 
 def _counted(answers: dict[str, Any]) -> RawSQL:

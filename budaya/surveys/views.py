@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -485,20 +484,15 @@ def twibbon(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:me")
 
 
-def _invitations(request: HttpRequest, slug: str, pk: int) -> QuerySet[Invitation]:
-    """The signed-in employee's invitation to survey ``pk`` of the government ``slug`` (as a
-    query: sending reads it once, locked)."""
+def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    """The signed-in employee's invitation to survey ``pk`` of the government ``slug``."""
     employee_id = getattr(request.user, "employee_id", None)
     if employee_id is None:
         raise Http404
-    return Invitation.objects.filter(
-        survey__government__slug=slug, survey_id=pk, employee_id=employee_id
-    )
-
-
-def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
     return get_object_or_404(
-        _invitations(request, slug, pk).select_related("survey__questionnaire", "survey__subject")
+        Invitation.objects.filter(
+            survey__government__slug=slug, survey_id=pk, employee_id=employee_id
+        ).select_related("survey__questionnaire", "survey__subject")
     )
 
 
@@ -519,10 +513,13 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     choice saved as it is made (htmx), so the person can stop and come back. Sending reads and
     writes in one transaction, with no page built (issue 22, Deliver 8)."""
     if request.method == "POST" and request.POST.get("send"):
+        employee_id = getattr(request.user, "employee_id", None)
+        if employee_id is None:
+            raise Http404
         try:
             services.submit(
                 actor=request.user,
-                invitation=_invitations(request, slug, pk),
+                invitation=services.Invited(slug, pk, employee_id),
                 points=_points(request),
                 comment=request.POST.get("comment"),
             )
