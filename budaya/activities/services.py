@@ -109,31 +109,6 @@ def _set_participants(activity: Activity, *, new: bool = False) -> None:
     )
 
 
-def _store_evidence(
-    activity: Activity,
-    data: dict[str, Any],
-    actor: Any,
-    request: HttpRequest | None,
-    stored: list[Evidence],
-    changes: list[audit.Change] | None = None,
-) -> None:
-    """The uploaded files and the link of ``data`` stored as evidence (into ``stored``); their
-    audit entries into ``changes`` when given."""
-    _store_files(activity, data, actor, request, stored, changes)
-    if data.get("link_url"):
-        stored.append(
-            evidence_files.store_link(
-                government=activity.government,
-                unit=activity.unit,
-                url=data["link_url"],
-                title=data.get("link_title") or activity.title,
-                actor=actor,
-                request=request,
-                changes=changes,
-            )
-        )
-
-
 def _store_files(
     activity: Activity,
     data: dict[str, Any],
@@ -171,7 +146,20 @@ def _add_evidence(
     request: HttpRequest | None,
     stored: list[Evidence],
 ) -> None:
-    _store_evidence(activity, data, actor, request, stored)
+    """The uploaded files and the link of ``data`` stored as evidence of ``activity`` (an
+    activity already stored; a new one's: ``create_activity``), each audited on its own."""
+    _store_files(activity, data, actor, request, stored)
+    if data.get("link_url"):
+        stored.append(
+            evidence_files.store_link(
+                government=activity.government,
+                unit=activity.unit,
+                url=data["link_url"],
+                title=data.get("link_title") or activity.title,
+                actor=actor,
+                request=request,
+            )
+        )
     _link_evidence(activity, stored)
 
 
