@@ -320,9 +320,7 @@ async def measure(
             await run_posts(port, submit, session, form, args.concurrency, slice_seconds, paths),
         ]
         for total, part in zip(paired, parts, strict=True):
-            total.latencies += part.latencies
-            total.errors += part.errors
-            total.seconds += part.seconds
+            total.add(part)
     return [*results, *paired]
 
 
