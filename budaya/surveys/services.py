@@ -469,14 +469,14 @@ def submit(
     tally counts them; the invitation only learns that it was answered.
 
     ``invitation`` is the invitation, or what names it on a page (``Invited``: the page's
-    government, its survey and the signed-in employee; none found: ``Invitation.DoesNotExist``). The answers on the form (``points``,
-    ``comment``) join those already kept while answering. One transaction (issue 22, Deliver
-    8): the invitation is read once, locked with its survey (closing waits, and so does a second
-    click), with its tally's items (those the questionnaire had when the survey opened: they
-    never change while it is open); the tally is counted by one ``UPDATE`` that adds in the
-    database (concurrent sendings wait for each other's row and add to what it holds), so it is
-    not read first. Unanswered items keep what was given and refuse the sending, after the
-    transaction has kept it."""
+    government, its survey and the signed-in employee; none found: ``Invitation.DoesNotExist``).
+    The answers on the form (``points``, ``comment``) join those already kept while answering.
+    One transaction (issue 22, Deliver 8): the invitation is read once, locked with its survey
+    (closing waits, and so does a second click), with its tally's items (those the
+    questionnaire had when the survey opened: they never change while it is open); the tally is
+    counted by one ``UPDATE`` that adds in the database (concurrent sendings wait for each
+    other's row and add to what it holds), so it is not read first. Unanswered items keep what
+    was given and refuse the sending, after the transaction has kept it."""
     with transaction.atomic():
         sent = _send(actor, invitation, points or {}, comment)
     if not sent:

@@ -154,6 +154,49 @@ def test_employee_list_searches_filters_and_paginates(admin_client, government, 
     assert "Tidak ada pegawai yang cocok" in empty
 
 
+def test_employee_search_matches_each_way_and_only_its_own_government(
+    admin_client, government, other_government, agency
+):
+    """Name (case and accents aside), position, NIP and NI PPPK prefixes, each a query of the
+    government's rows (``selectors.employees_of``, migration org.0014): the same names, the
+    same position and the same numbers in another government are never found."""
+    other_agency = Unit.objects.create(
+        government=other_government, kind="dinas", code="9", name="Dinas Lain"
+    )
+    for unit, suffix in ((agency, "1"), (other_agency, "2")):
+        Employee.objects.create(
+            government=unit.government,
+            unit=unit,
+            nip=f"19850315201001100{suffix}",
+            name="José Aditya Pratama",
+            sex="L",
+            status="PNS",
+            position_name="Analis Kebijakan Ahli Muda",
+        )
+        Employee.objects.create(
+            government=unit.government,
+            unit=unit,
+            ni_pppk=f"19900101202321200{suffix}",
+            name="Siti Aminah",
+            sex="P",
+            status="PPPK",
+            position_name="Penata Layanan Operasional",
+        )
+    own = list(Employee.objects.filter(government=government).order_by("name"))
+    for typed, expected in (
+        ("jose aditya", own[:1]),
+        ("ANALIS KEBIJAKAN", own[:1]),
+        ("198503152010011", own[:1]),
+        ("1990 0101", own[1:]),
+        ("a", own),
+        ("tidak ada", []),
+    ):
+        page = admin_client.get(url("employee_list", government), {"q": typed}).content.decode()
+        shown = [e for e in own if url("employee_detail", government, e.pk) in page]
+        assert shown == expected, typed
+        assert "Dinas Lain" not in page
+
+
 def test_employee_list_keeps_its_count_and_unit_options_until_a_write(
     admin_client, city_admin, government, agency
 ):
