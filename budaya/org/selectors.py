@@ -105,21 +105,13 @@ def employees_of(
     query = (filters.get("q") or "").strip()
     if query:
         digits = query.replace(" ", "")
-        # Each way of matching a separate query of the government's rows, their union the
-        # search: PostgreSQL then answers each from its index on (government, ...) (migration
-        # 0014), where one OR over the four let it use the indexes on the column alone, which
-        # hold every government's matches (issue 25 item 3: a search among 25 governments
-        # read their 25 × as many names, or every employee of the government one by one).
-        own = Employee.objects.filter(government=government)
-        arms = [
+        employees = employees.filter(
             # Case, accents and invisible characters do not count (issue 23).
-            own.filter(name_search__contains=search_key(query)),
-            own.filter(position_name__icontains=query),
-            own.filter(nip__startswith=digits),
-            own.filter(ni_pppk__startswith=digits),
-        ]
-        found = arms[0].values("pk").union(*(arm.values("pk") for arm in arms[1:]))
-        employees = employees.filter(pk__in=found)
+            Q(name_search__contains=search_key(query))
+            | Q(position_name__icontains=query)
+            | Q(nip__startswith=digits)
+            | Q(ni_pppk__startswith=digits)
+        )
     unit = filters.get("unit")
     if unit:
         employees = employees.filter(unit__path__startswith=unit.path)
