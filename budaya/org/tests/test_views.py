@@ -163,25 +163,17 @@ def test_employee_search_matches_each_way_and_only_its_own_government(
     other_agency = Unit.objects.create(
         government=other_government, kind="dinas", code="9", name="Dinas Lain"
     )
+    people = [
+        {"nip": "19850315201001100", "name": "José Aditya Pratama", "sex": "L", "status": "PNS",
+         "position_name": "Analis Kebijakan Ahli Muda"},
+        {"ni_pppk": "19900101202321200", "name": "Siti Aminah", "sex": "P", "status": "PPPK",
+         "position_name": "Penata Layanan Operasional"},
+    ]  # fmt: skip
     for unit, suffix in ((agency, "1"), (other_agency, "2")):
-        Employee.objects.create(
-            government=unit.government,
-            unit=unit,
-            nip=f"19850315201001100{suffix}",
-            name="José Aditya Pratama",
-            sex="L",
-            status="PNS",
-            position_name="Analis Kebijakan Ahli Muda",
-        )
-        Employee.objects.create(
-            government=unit.government,
-            unit=unit,
-            ni_pppk=f"19900101202321200{suffix}",
-            name="Siti Aminah",
-            sex="P",
-            status="PPPK",
-            position_name="Penata Layanan Operasional",
-        )
+        for person in people:
+            number = "nip" if "nip" in person else "ni_pppk"
+            fields = {**person, number: person[number] + suffix}
+            Employee.objects.create(government=unit.government, unit=unit, **fields)
     own = list(Employee.objects.filter(government=government).order_by("name"))
     for typed, expected in (
         ("jose aditya", own[:1]),
