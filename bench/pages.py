@@ -38,6 +38,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import functools
 import html.parser
 import itertools
 import os
@@ -51,7 +52,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -674,15 +675,26 @@ async def alternating(
         Result(replace(ceiling, name=PAIRED_HELLO)),
         Result(replace(write, name=PAIRED_WRITE)),
     ]
-    for _ in range(WRITE_SLICES):
-        for total, target in zip(totals, (ceiling, write), strict=True):
-            total.add(
-                await run_load(
-                    port, target, sessions[target.user], concurrency, duration / WRITE_SLICES
-                )
-            )
+    await in_slices(
+        totals,
+        [
+            functools.partial(run_load, port, target, sessions[target.user], concurrency)
+            for target in (ceiling, write)
+        ],
+        duration,
+    )
     print(f"  {PAIRED_WRITE}: {len(totals[1].latencies)} requests", flush=True)
     return totals
+
+
+async def in_slices(
+    totals: list[Result], runs: list[Callable[[float], Awaitable[Result]]], duration: float
+) -> None:
+    """Each of ``runs`` (given the seconds it runs) in turn, ``WRITE_SLICES`` times, for
+    ``duration`` seconds in all each; each slice added to its total."""
+    for _ in range(WRITE_SLICES):
+        for total, run in zip(totals, runs, strict=True):
+            total.add(await run(duration / WRITE_SLICES))
 
 
 async def measure_side_by_side(
@@ -722,16 +734,17 @@ async def measure_side_by_side(
             results.append(Result(target))
         # In alternating slices, one side then the other: a moment of the machine's (this VM's
         # speed moves by half within minutes) weighs on both sides of a page's ratio alike.
-        for _ in range(WRITE_SLICES):
-            for (port, site_targets), signed, (_ceiling, results) in zip(
-                sites, sessions, out, strict=True
-            ):
-                target = site_targets[index]
-                results[-1].add(
-                    await run_load(
-                        port, target, signed[target.user], concurrency, duration / WRITE_SLICES
-                    )
+        sides = list(zip(sites, sessions, strict=True))
+        await in_slices(
+            [results[-1] for _ceiling, results in out],
+            [
+                functools.partial(
+                    run_load, port, targets[index], signed[targets[index].user], concurrency
                 )
+                for (port, targets), signed in sides
+            ],
+            duration,
+        )
         print(
             f"  {sites[0][1][index].name}: "
             + " / ".join(str(len(results[-1].latencies)) for _c, results in out)

@@ -35,6 +35,7 @@ import argparse
 import asyncio
 import contextlib
 import datetime
+import functools
 import os
 import shutil
 import sys
@@ -313,14 +314,15 @@ async def measure(
         Result(replace(bare, name="hello, signed in (alternating)")),
         Result(replace(submit, name="submit (alternating)")),
     ]
-    slice_seconds = args.duration / pages.WRITE_SLICES
-    for _ in range(pages.WRITE_SLICES):
-        parts = [
-            await pages.run_load(port, bare, session, args.concurrency, slice_seconds),
-            await run_posts(port, submit, session, form, args.concurrency, slice_seconds, paths),
-        ]
-        for total, part in zip(paired, parts, strict=True):
-            total.add(part)
+    clients = args.concurrency
+    await pages.in_slices(
+        paired,
+        [
+            functools.partial(pages.run_load, port, bare, session, clients),
+            functools.partial(run_posts, port, submit, session, form, clients, paths=paths),
+        ],
+        args.duration,
+    )
     return [*results, *paired]
 
 

@@ -149,13 +149,14 @@ def _add_evidence(
     """The uploaded files and the link of ``data`` stored as evidence of ``activity`` (an
     activity already stored; a new one's: ``create_activity``), each audited on its own."""
     _store_files(activity, data, actor, request, stored)
-    if data.get("link_url"):
+    link = _link_of(activity, data)
+    if link:
         stored.append(
             evidence_files.store_link(
                 government=activity.government,
                 unit=activity.unit,
-                url=data["link_url"],
-                title=data.get("link_title") or activity.title,
+                url=link[0],
+                title=link[1],
                 actor=actor,
                 request=request,
             )
@@ -234,15 +235,19 @@ def create_activity(
     return activity
 
 
-def _new_link(activity: Activity, data: dict[str, Any], actor: Any) -> Evidence | None:
+def _link_of(activity: Activity, data: dict[str, Any]) -> tuple[str, str] | None:
+    """The link of ``data`` as evidence: its address, and its title (the activity's if none)."""
     if not data.get("link_url"):
         return None
+    return data["link_url"], data.get("link_title") or activity.title
+
+
+def _new_link(activity: Activity, data: dict[str, Any], actor: Any) -> Evidence | None:
+    link = _link_of(activity, data)
+    if link is None:
+        return None
     return evidence_files.new_link(
-        government=activity.government,
-        unit=activity.unit,
-        url=data["link_url"],
-        title=data.get("link_title") or activity.title,
-        actor=actor,
+        government=activity.government, unit=activity.unit, url=link[0], title=link[1], actor=actor
     )
 
 

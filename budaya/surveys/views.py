@@ -484,14 +484,22 @@ def twibbon(request: HttpRequest) -> HttpResponse:
     return redirect("surveys:me")
 
 
-def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
-    """The signed-in employee's invitation to survey ``pk`` of the government ``slug``."""
+def _invited(request: HttpRequest, slug: str, pk: int) -> services.Invited:
+    """The signed-in employee's invitation to survey ``pk`` of the government ``slug``, as the
+    page names it (404 for a user who is no employee)."""
     employee_id = getattr(request.user, "employee_id", None)
     if employee_id is None:
         raise Http404
+    return services.Invited(slug, pk, employee_id)
+
+
+def _invitation(request: HttpRequest, slug: str, pk: int) -> Invitation:
+    invited = _invited(request, slug, pk)
     return get_object_or_404(
         Invitation.objects.filter(
-            survey__government__slug=slug, survey_id=pk, employee_id=employee_id
+            survey__government__slug=invited.slug,
+            survey_id=invited.survey_id,
+            employee_id=invited.employee_id,
         ).select_related("survey__questionnaire", "survey__subject")
     )
 
@@ -513,13 +521,11 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     choice saved as it is made (htmx), so the person can stop and come back. Sending reads and
     writes in one transaction, with no page built (issue 22, Deliver 8)."""
     if request.method == "POST" and request.POST.get("send"):
-        employee_id = getattr(request.user, "employee_id", None)
-        if employee_id is None:
-            raise Http404
+        invited = _invited(request, slug, pk)
         try:
             services.submit(
                 actor=request.user,
-                invitation=services.Invited(slug, pk, employee_id),
+                invitation=invited,
                 points=_points(request),
                 comment=request.POST.get("comment"),
             )
