@@ -118,7 +118,9 @@ def main() -> int:
             record()
         profile.disable()
         lines = int(os.environ.get("BENCH_PROFILE_LINES", "60"))  # the profile's longest
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(lines)
+        pstats.Stats(profile).sort_stats(
+            os.environ.get("BENCH_PROFILE_SORT", "cumulative")
+        ).print_stats(lines)
         return 0
 
     def median_ms(work: Any) -> float:

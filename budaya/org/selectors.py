@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
 from budaya.accounts.models import Role
+from budaya.org import search
 from budaya.org.models import Employee, Government, Unit
 from budaya.text import search_key
 
@@ -104,13 +106,10 @@ def employees_of(
     )
     query = (filters.get("q") or "").strip()
     if query:
-        digits = query.replace(" ", "")
+        # Case, accents and invisible characters do not count (issue 23); on PostgreSQL read
+        # from the government's own trigrams (issue 25).
         employees = employees.filter(
-            # Case, accents and invisible characters do not count (issue 23).
-            Q(name_search__contains=search_key(query))
-            | Q(position_name__icontains=query)
-            | Q(nip__startswith=digits)
-            | Q(ni_pppk__startswith=digits)
+            search.matching(connection, government.pk, search_key(query), query)
         )
     unit = filters.get("unit")
     if unit:

@@ -4,6 +4,7 @@ The import runs as in ``make run``: in a background thread of the server, never 
 request; the page follows its progress and reloads when it is done (issue 23)."""
 
 import threading
+import time
 
 import pytest
 from openpyxl import Workbook
@@ -135,13 +136,31 @@ def test_the_unit_tree_then_a_roster_naming_a_missing_unit(
 
 
 def test_a_running_import_is_cancelled_from_its_page(
-    page, sign_in, make_user, government, agency, tmp_path, task_backend
+    page, sign_in, make_user, government, agency, tmp_path, task_backend, monkeypatch
 ):
     """Batalkan asks first, then the import stops at its next batch: nothing written (issue 23)."""
     from budaya.org.models import EmployeeImport, ImportRow
     from budaya.org.tests.test_background import big_roster
 
     task_backend("budaya.tasks.ThreadBackend")
+    # Still running when Batalkan is pressed, however fast the machine: once its first
+    # progress is shown, the dry run waits (at most 30 s) for the cancellation before going on.
+    progress = services._progress
+
+    def slowed(job):
+        report, shown = progress(job), []
+
+        def waiting(rows_done):
+            for _ in range(300 if shown else 0):
+                if EmployeeImport.objects.filter(pk=job.pk, cancel_requested=True).exists():
+                    break
+                time.sleep(0.1)
+            report(rows_done)
+            shown.append(rows_done)
+
+        return waiting
+
+    monkeypatch.setattr(services, "_progress", slowed)
     path = tmp_path / "besar.csv"
     path.write_bytes(big_roster(40_000).read())
     sign_in(make_user("admin.kota", Role.CITY_ADMIN, government))

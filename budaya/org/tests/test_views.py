@@ -157,9 +157,10 @@ def test_employee_list_searches_filters_and_paginates(admin_client, government, 
 def test_employee_search_matches_each_way_and_only_its_own_government(
     admin_client, government, other_government, agency
 ):
-    """Name (case and accents aside), position, NIP and NI PPPK prefixes, each a query of the
-    government's rows (``selectors.employees_of``, migration org.0014): the same names, the
-    same position and the same numbers in another government are never found."""
+    """Name (case and accents aside), position, NIP and NI PPPK prefixes, from the start of a
+    word or within one, each a query of the government's rows (``selectors.employees_of``; on
+    PostgreSQL through its own trigrams, ``budaya.org.search``): the same names, the same
+    position and the same numbers in another government are never found."""
     other_agency = Unit.objects.create(
         government=other_government, kind="dinas", code="9", name="Dinas Lain"
     )
@@ -177,7 +178,12 @@ def test_employee_search_matches_each_way_and_only_its_own_government(
     own = list(Employee.objects.filter(government=government).order_by("name"))
     for typed, expected in (
         ("jose aditya", own[:1]),
+        ("JOSÉ", own[:1]),
+        ("ditya prat", own[:1]),
+        ("siti amin", own[1:]),
+        ("AMINAH", own[1:]),
         ("ANALIS KEBIJAKAN", own[:1]),
+        ("layanan opera", own[1:]),
         ("198503152010011", own[:1]),
         ("1990 0101", own[1:]),
         ("a", own),
