@@ -3,60 +3,42 @@
 A trigram index over every government's names answers "aditya" with the matches of all of them
 (3,077 in a province of 25 against the city's own 176): a government's search then costs more the
 more governments share the database, and the planner falls back to reading the government's whole
-roster. Here each trigram is keyed by its government (``"12:adi"``): a GIN index over
-``budaya_grams(government_id, name_search)`` (and the position) whose posting lists hold one
-government's rows only, asked with ``budaya_like_grams(government_id, pattern)``, the trigrams a
-``LIKE '%pattern%'`` needs (those within the pattern's words; pg_trgm splits the words on both sides
-alike). The LIKE itself stays in the query: the index only narrows the rows it is checked on.
+roster. Here the indexed text carries its government in every trigram: the government's mark, a
+letter of its own (one of 20,992 CJK ideographs, which pg_trgm counts as letters), follows each
+character (``"ad"`` → ``"a一d一"``), so every trigram holds a mark and one government's trigrams
+are never another's. The search asks ``marked(name) LIKE '%' || marked(query) || '%'``, which
+holds exactly when ``name LIKE '%query%'`` does (marking each character keeps and only keeps the
+substrings), from a GIN trigram index over ``marked(name)`` whose posting lists hold one
+government's rows. The plain LIKE stays in the query: a name that itself holds a mark could
+otherwise match out of step.
 
-Without pg_trgm (a role that may not create the extension) both functions return no trigrams, the
-containment always holds and the LIKE alone decides. Made by migration 0014 and again after every
-migrate (the suite's database is made from the models)."""
+Made by migration 0014 and again after every migrate (the suite's database is made from the
+models). Without pg_trgm there is no index and the LIKE alone decides.
+"""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, F, Func, Q, Value
+from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models.functions import Upper
 
-GRAMS = "budaya_grams"
-LIKE_GRAMS = "budaya_like_grams"
-
-
-def _functions(schema: str) -> str:
-    """``schema``: pg_trgm's, so that the functions find ``show_trgm`` whatever the search_path
-    of the session evaluating the index (autovacuum, a restore). chr(31) is in no trigram."""
-    # The names of this module and pg_trgm's schema: no input.
-    return f"""
-CREATE OR REPLACE FUNCTION {GRAMS}(government bigint, value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN pg_catalog.string_to_array(
-    government || ':' || pg_catalog.array_to_string(
-        {schema}.show_trgm(value), pg_catalog.chr(31) || government || ':'),
-    pg_catalog.chr(31));
-CREATE OR REPLACE FUNCTION {LIKE_GRAMS}(government bigint, pattern text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
-RETURN ARRAY(
-    SELECT government || ':' || gram FROM pg_catalog.unnest({schema}.show_trgm(pattern)) AS gram
-    WHERE pg_catalog.strpos(gram, ' ') = 0);
-"""  # noqa: S608
+# The marks: 20,992 ideographs from U+4E00, the government's id modulo their number.
+FIRST_MARK, MARKS = 0x4E00, 20992
 
 
-# Without pg_trgm: no trigrams on either side.
-_FALLBACK = f"""
-CREATE OR REPLACE FUNCTION {GRAMS}(government bigint, value text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN '{{}}'::text[];
-CREATE OR REPLACE FUNCTION {LIKE_GRAMS}(government bigint, pattern text) RETURNS text[]
-LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE RETURN '{{}}'::text[];
-"""
-_INDEXES = [
-    f"CREATE INDEX IF NOT EXISTS employee_name_grams ON org_employee "
-    f"USING gin ({GRAMS}(government_id, name_search))",
-    f"CREATE INDEX IF NOT EXISTS employee_position_grams ON org_employee "
-    f"USING gin ({GRAMS}(government_id, position_name))",
-]
+def _marked_sql(text: str, government: str) -> str:
+    return (
+        f"regexp_replace({text}, '(.)', '\\1' || chr({FIRST_MARK} + "
+        f"({government} %% {MARKS})::integer), 'g')"
+    )
+
+
+_INDEXES = {
+    "employee_name_marked": _marked_sql("name_search", "government_id"),
+    "employee_position_marked": _marked_sql("upper(position_name)", "government_id"),
+}
 # The NIP prefixes, within the government.
 _PREFIX_INDEXES = [
     "CREATE INDEX IF NOT EXISTS employee_nip_prefix ON org_employee "
@@ -64,11 +46,11 @@ _PREFIX_INDEXES = [
     "CREATE INDEX IF NOT EXISTS employee_ni_pppk_prefix ON org_employee "
     "(government_id, ni_pppk varchar_pattern_ops)",
 ]
-INDEX_NAMES = ["employee_name_grams", "employee_position_grams"]
+INDEX_NAMES = list(_INDEXES)
 
 
 def install(connection: Any) -> None:
-    """The functions and indexes, idempotently (PostgreSQL only)."""
+    """The indexes, idempotently (PostgreSQL only)."""
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cursor:
@@ -76,13 +58,16 @@ def install(connection: Any) -> None:
             with transaction.atomic(using=connection.alias):
                 cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         except DatabaseError:
-            pass
-        cursor.execute(
-            "SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'"
-        )
-        row = cursor.fetchone()
-        cursor.execute(_functions(row[0]) if row else _FALLBACK)
-        for statement in [*(_INDEXES if row else []), *_PREFIX_INDEXES]:
+            trigrams = False
+        else:
+            trigrams = True
+        statements = [
+            f"CREATE INDEX IF NOT EXISTS {name} ON org_employee "
+            f"USING gin (({expression.replace('%%', '%')}) gin_trgm_ops)"
+            for name, expression in _INDEXES.items()
+            if trigrams
+        ]
+        for statement in [*statements, *_PREFIX_INDEXES]:
             cursor.execute(statement)
 
 
@@ -97,25 +82,57 @@ def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
         install(connection)
 
 
-# Three ASCII letters or digits in a row: pg_trgm has a trigram within them to look up, in any
-# locale (without one, the containment would read the whole index).
-_WORD = re.compile(r"[A-Za-z0-9]{3}")
+class _Marked(Func):
+    """``text`` with the mark of ``government`` after each character (the indexes' form)."""
+
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (text, text_params), (government, government_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
+        )
+        return _marked_sql(text, government), [*text_params, *government_params]
+
+
+def _marked_contains(column: Any, government_id: int, pattern: Any) -> Q:
+    # The pattern's government a value, not the column: what the index is asked.
+    marked = _Marked(pattern, Value(government_id))
+    return Q(_Contains(_Marked(column, F("government_id")), marked))
 
 
 class _Contains(Func):
-    template = "%(expressions)s"
-    arg_joiner = " @> "
+    """``left LIKE '%' || right || '%'``, ``right`` escaped (Django's ``contains``)."""
+
     output_field = BooleanField()
 
-
-def _grams_contain(column: str, government_id: int, pattern: str) -> Q:
-    return Q(
-        _Contains(
-            Func(F("government_id"), F(column), function=GRAMS),
-            # Values, not the column: what the index is asked (a column here would be a filter).
-            Func(Value(government_id), Value(pattern), function=LIKE_GRAMS),
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+        (left, left_params), (right, right_params) = (
+            compiler.compile(expression) for expression in self.get_source_expressions()
         )
-    )
+        escaped = connection.pattern_esc.format(right)
+        pattern = connection.pattern_ops["contains"].format(escaped)
+        return f"{left} {pattern}", [*left_params, *right_params]
+
+
+def by_name(connection: Any, government_id: int, key: str) -> Q:
+    """The government's employees whose name contains ``key`` (a ``search_key``)."""
+    name = Q(name_search__contains=key)
+    if _marked(connection, key):
+        name &= _marked_contains(F("name_search"), government_id, Value(key))
+    return name
+
+
+def by_position(connection: Any, government_id: int, query: str) -> Q:
+    """The government's employees whose position contains ``query``, in any case."""
+    position = Q(position_name__icontains=query)
+    if _marked(connection, query.strip()):
+        position &= _marked_contains(Upper("position_name"), government_id, Upper(Value(query)))
+    return position
+
+
+def _marked(connection: Any, text: str) -> bool:
+    # Two characters make a marked trigram; from one, pg_trgm would read the whole index.
+    return connection.vendor == "postgresql" and len(text) > 1
 
 
 def matching(connection: Any, government_id: int, key: str, query: str) -> Q:
@@ -123,12 +140,9 @@ def matching(connection: Any, government_id: int, key: str, query: str) -> Q:
     whose position contains ``query`` (any case), or whose NIP or NI PPPK starts with its
     digits."""
     digits = query.replace(" ", "")
-    name = Q(name_search__contains=key)
-    position = Q(position_name__icontains=query)
-    if connection.vendor == "postgresql":
-        # The government's own trigrams narrow the rows first (see the module's docstring).
-        if _WORD.search(key):
-            name &= _grams_contain("name_search", government_id, key)
-        if _WORD.search(query):
-            position &= _grams_contain("position_name", government_id, query)
-    return name | position | Q(nip__startswith=digits) | Q(ni_pppk__startswith=digits)
+    return (
+        by_name(connection, government_id, key)
+        | by_position(connection, government_id, query)
+        | Q(nip__startswith=digits)
+        | Q(ni_pppk__startswith=digits)
+    )

@@ -1,7 +1,7 @@
 """The employee search's trigrams kept per government (issue 25, item 3): the trigram indexes of
 0013 held every government's names, so one government's search read the others' matches. They
-are replaced by GIN indexes over trigrams keyed by government (``budaya.org.search``), and the NIP
-prefix indexes are led by the government."""
+are replaced by trigram indexes over the names marked with their government
+(``budaya.org.search``), and the NIP prefix indexes are led by the government."""
 
 import importlib
 
@@ -32,8 +32,6 @@ def backward(apps, schema_editor):
         return
     for name in [*search.INDEX_NAMES, "employee_nip_prefix", "employee_ni_pppk_prefix"]:
         schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
-    for function in (search.GRAMS, search.LIKE_GRAMS):
-        schema_editor.execute(f"DROP FUNCTION IF EXISTS {function}(bigint, text)")
     importlib.import_module("budaya.org.migrations.0013_employee_list_indexes").create(
         apps, schema_editor
     )
