@@ -87,7 +87,7 @@ class _Marked(Func):
 
     output_field = TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         (text, text_params), (government, government_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
@@ -105,7 +105,7 @@ class _Contains(Func):
 
     output_field = BooleanField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
         (left, left_params), (right, right_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
