@@ -109,9 +109,12 @@ class _Contains(Func):
         (left, left_params), (right, right_params) = (
             compiler.compile(expression) for expression in self.get_source_expressions()
         )
-        escaped = connection.pattern_esc.format(right)
-        pattern = connection.pattern_ops["contains"].format(escaped)
-        return f"{left} {pattern}", [*left_params, *right_params]
+        # As Django's ``contains`` escapes an expression on PostgreSQL (``pattern_esc``).
+        escaped = (
+            f"REPLACE(REPLACE(REPLACE({right}, E'\\\\', E'\\\\\\\\'), "
+            f"E'%%', E'\\\\%%'), E'_', E'\\\\_')"
+        )
+        return f"{left} LIKE '%%' || {escaped} || '%%'", [*left_params, *right_params]
 
 
 def by_name(connection: Any, government_id: int, key: str) -> Q:
