@@ -14,7 +14,7 @@ class OrgConfig(AppConfig):
         from budaya.org.setup import pending_setup
         from budaya.org.todo import pending_imports
 
-        # The employee search's functions and indexes (PostgreSQL), also on a database made
+        # The employee search's indexes (PostgreSQL), also on a database made
         # from the models.
         post_migrate.connect(
             install_after_migrate, sender=self, dispatch_uid="budaya.org.search_indexes"

@@ -13,7 +13,7 @@ government's rows. The plain LIKE stays in the query: a name that itself holds a
 otherwise match out of step.
 
 Made by migration 0014 and again after every migrate (the suite's database is made from the
-models). Without pg_trgm there is no index and the LIKE alone decides.
+models). Without pg_trgm there is no index: both LIKEs are checked on the government's rows.
 """
 
 from __future__ import annotations
