@@ -21,8 +21,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import DatabaseError, transaction
-from django.db.models import BooleanField, F, Func, Q, TextField, Value
+from django.db.models import F, Func, Q, TextField, Value
 from django.db.models.functions import Upper
+from django.db.models.lookups import Contains
 
 # The marks: 20,992 ideographs from U+4E00, the government's id modulo their number.
 FIRST_MARK, MARKS = 0x4E00, 20992
@@ -96,25 +97,7 @@ class _Marked(Func):
 
 def _marked_contains(column: Any, government_id: int, pattern: Any) -> Q:
     # The pattern's government a value, not the column: what the index is asked.
-    marked = _Marked(pattern, Value(government_id))
-    return Q(_Contains(_Marked(column, F("government_id")), marked))
-
-
-class _Contains(Func):
-    """``left LIKE '%' || right || '%'``, ``right`` escaped (Django's ``contains``)."""
-
-    output_field = BooleanField()
-
-    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> Any:
-        (left, left_params), (right, right_params) = (
-            compiler.compile(expression) for expression in self.get_source_expressions()
-        )
-        # As Django's ``contains`` escapes an expression on PostgreSQL (``pattern_esc``).
-        escaped = (
-            f"REPLACE(REPLACE(REPLACE({right}, E'\\\\', E'\\\\\\\\'), "
-            f"E'%%', E'\\\\%%'), E'_', E'\\\\_')"
-        )
-        return f"{left} LIKE '%%' || {escaped} || '%%'", [*left_params, *right_params]
+    return Q(Contains(_Marked(column, F("government_id")), _Marked(pattern, Value(government_id))))
 
 
 def by_name(connection: Any, government_id: int, key: str) -> Q:
