@@ -115,12 +115,20 @@ class Connection:
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
 
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+
+    @property
+    def client_port(self) -> int:
+        assert self.writer is not None
+        return int(self.writer.get_extra_info("sockname")[1])
+
     async def request(
         self, method: str, path: str, headers: dict[str, str], body: bytes = b""
     ) -> tuple[int, dict[str, list[str]], bytes]:
         if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        assert self.reader is not None
+            await self.open()
+        assert self.reader is not None and self.writer is not None
         lines = [f"{method} {path} HTTP/1.1", "Host: 127.0.0.1", "Connection: keep-alive"]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         if body or method == "POST":
@@ -162,6 +170,74 @@ class Connection:
             with contextlib.suppress(Exception):
                 await self.writer.wait_closed()
         self.reader = self.writer = None
+
+
+# gunicorn's master process for each port served (set by ``gunicorn``), whose workers' sockets
+# tell which worker holds a connection; and how many connections were opened again to hold them
+# evenly (printed with the verdicts).
+MASTERS: dict[int, int] = {}
+REOPENED = [0]
+
+
+def workers_of(master: int) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+
+
+def _inodes_by_worker(master: int) -> dict[str, int]:
+    """Socket inode -> the pid of the gunicorn worker that holds it."""
+    owners: dict[str, int] = {}
+    for pid in workers_of(master):
+        with contextlib.suppress(OSError):  # a worker replaced meanwhile
+            for fd in os.scandir(f"/proc/{pid}/fd"):
+                target = os.readlink(fd.path)
+                if target.startswith("socket:["):
+                    owners[target[8:-1]] = pid
+    return owners
+
+
+def _holders(port: int, client_ports: list[int]) -> list[int | None]:
+    """For each client port, the worker that accepted its connection (None: not yet accepted)."""
+    owners = _inodes_by_worker(MASTERS[port])
+    inode_of: dict[int, str] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        local, remote, inode = fields[1], fields[2], fields[9]
+        if int(local.split(":")[1], 16) == port:
+            inode_of[int(remote.split(":")[1], 16)] = inode
+    return [owners.get(inode_of.get(client, "")) for client in client_ports]
+
+
+async def balanced_connections(port: int, count: int) -> list[Connection]:
+    """``count`` open connections held evenly by the server's workers (as the connections of
+    many users are): gunicorn's gthread worker keeps each keep-alive connection it accepted, and
+    four connections left to chance were held 3 : 1 or 4 : 0 by the two workers, one process
+    serving what two should (ss -tnp, 2026-12-06), which moved a page's throughput by half from
+    one slice to the next. Without ``MASTERS[port]`` (no gunicorn of ours), as they come."""
+    connections = [Connection(port) for _ in range(count)]
+    for connection in connections:
+        await connection.open()
+    if port not in MASTERS:
+        return connections
+    share = -(-count // len(workers_of(MASTERS[port])))  # at most this many on one worker
+    deadline = time.monotonic() + 10
+    while True:
+        holders = _holders(port, [c.client_port for c in connections])
+        if None not in holders:
+            held: dict[int | None, int] = {}
+            surplus = []
+            for connection, holder in zip(connections, holders, strict=True):
+                held[holder] = held.get(holder, 0) + 1
+                if held[holder] > share:
+                    surplus.append(connection)
+            if not surplus:
+                return connections
+            for connection in surplus:  # a new connection goes to whichever worker accepts
+                REOPENED[0] += 1
+                await connection.close()
+                await connection.open()
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"the workers of port {port} did not take connections evenly")
+        await asyncio.sleep(0.005)
 
 
 class FormParser(html.parser.HTMLParser):
@@ -298,10 +374,10 @@ async def run_load(
     posts = ActivityPosts(port, session, target) if target.method == "POST" else None
     if posts:
         await posts.prepare()
+    connections = await balanced_connections(port, concurrency)
     stop_at = time.perf_counter() + duration
 
-    async def worker() -> None:
-        connection = Connection(port)
+    async def worker(connection: Connection) -> None:
         try:
             while time.perf_counter() < stop_at:
                 path = next(paths)
@@ -321,7 +397,7 @@ async def run_load(
             await connection.close()
 
     started = time.perf_counter()
-    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    await asyncio.gather(*(worker(connection) for connection in connections))
     result.seconds = time.perf_counter() - started
     return result
 
@@ -469,6 +545,7 @@ def gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -> Iter
         "warning",
     ]
     server = subprocess.Popen(command, env=env, cwd=ROOT, start_new_session=True)
+    MASTERS[port] = server.pid
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -479,8 +556,13 @@ def gunicorn(env: dict[str, str], port: int, workers: int, threads: int) -> Iter
                 if server.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("gunicorn did not start") from None
                 time.sleep(0.2)
+        while len(workers_of(server.pid)) < workers:
+            if time.monotonic() > deadline:
+                raise RuntimeError("gunicorn did not start its workers")
+            time.sleep(0.2)
         yield
     finally:
+        MASTERS.pop(port, None)
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -831,7 +913,8 @@ def report(
     print(
         f"Concurrency {args.concurrency}, {args.duration:.0f} s per page, gunicorn "
         f"{args.workers} workers × {args.threads} threads (gthread), load generator in this "
-        f"process; {platform.platform()}, Python {platform.python_version()}, "
+        f"process, its connections held evenly by the workers ({REOPENED[0]} opened again to "
+        f"balance them); {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs."
     )
     # The write's ratio from the alternating slices where measured (``alternating``), else from
