@@ -108,6 +108,8 @@ def main() -> int:
         record()
     statements = [q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
     print(f"{database}, {government.slug}: one recording issues {len(statements)} statements")
+    if os.environ.get("BENCH_SHOW_SQL"):
+        print("\n\n".join(statements))
     if args.profile:
         import cProfile
         import pstats

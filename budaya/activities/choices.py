@@ -21,7 +21,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.cache import cache
@@ -46,14 +46,27 @@ class Choices:
     units: tuple[Unit, ...]  # active units, in tree order
     forms: tuple[ActivityForm, ...]  # active forms of activity, in the government's order
     values: tuple[CoreValue, ...]  # values of the framework version adopted today
+    # The units under each set of subtrees asked for, as computed the first time (they follow
+    # from ``units`` alone; ``dataclasses.replace`` hands the same dict to every request's copy).
+    subtrees: dict[tuple[str, ...], tuple[Unit, ...]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def units_for(self, user: Any) -> list[Unit]:
         """The units in which ``user`` may record activities (the grants of this request)."""
         scope = user.tenant_scope(LOGGING_ROLES)
         if scope.all_content or self.government.pk in scope.governments:
             return list(self.units)
-        paths = [path for government, path in scope.subtrees if government == self.government.pk]
-        return [unit for unit in self.units if unit.path.startswith(tuple(paths))] if paths else []
+        paths = tuple(
+            sorted(path for government, path in scope.subtrees if government == self.government.pk)
+        )
+        if not paths:
+            return []
+        found = self.subtrees.get(paths)
+        if found is None:
+            found = tuple(unit for unit in self.units if unit.path.startswith(paths))
+            self.subtrees[paths] = found
+        return list(found)
 
 
 def _key(government_id: int, version: int) -> str:

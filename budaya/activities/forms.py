@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.formats import get_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +18,15 @@ from budaya.fragments import KeptSelect
 from budaya.frameworks.models import CoreValue
 from budaya.org.models import Unit
 
+ISO_DATE = "%Y-%m-%d"  # what <input type="date"> sends
+ISO_TIMES = ("%H:%M", "%H:%M:%S")  # and <input type="time">
+
 
 class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
+        super().__init__(attrs, format=ISO_DATE)
 
 
 class TimeInput(forms.TimeInput):
@@ -222,12 +226,6 @@ class ActivityEditForm(forms.ModelForm):
         help_text=_("For example a shared-drive folder (S Tabel 1 column 7)."),
     )
     link_title = forms.CharField(label=_("Title of the link"), required=False, max_length=200)
-    remove_evidence = forms.ModelMultipleChoiceField(
-        queryset=Evidence.objects.none(),
-        required=False,
-        label=_("Remove evidence"),
-        widget=forms.CheckboxSelectMultiple,
-    )
 
     class Meta:
         model = Activity
@@ -293,12 +291,17 @@ class ActivityEditForm(forms.ModelForm):
             self.initial.setdefault("date", timezone.localdate())
             if units:
                 self.initial.setdefault("unit", units[0].pk)
-        if current_evidence:
-            self.fields["remove_evidence"].queryset = Evidence.objects.filter(  # type: ignore[attr-defined]
-                pk__in=[item.pk for item in current_evidence]
+        # The browser's date and time inputs send ISO: tried first, so that a recording does not
+        # fail through the locale's formats before it (issue 25, the hot write).
+        self.fields["date"].input_formats = [ISO_DATE, *get_format("DATE_INPUT_FORMATS")]  # type: ignore[attr-defined]
+        self.fields["time"].input_formats = [*ISO_TIMES, *get_format("TIME_INPUT_FORMATS")]  # type: ignore[attr-defined]
+        if current_evidence:  # editing: a field of its own (a recording copies no queryset)
+            self.fields["remove_evidence"] = forms.ModelMultipleChoiceField(
+                queryset=Evidence.objects.filter(pk__in=[item.pk for item in current_evidence]),
+                required=False,
+                label=_("Remove evidence"),
+                widget=forms.CheckboxSelectMultiple,
             )
-        else:
-            del self.fields["remove_evidence"]
 
     def clean_link_url(self) -> str:
         url = self.cleaned_data.get("link_url") or ""

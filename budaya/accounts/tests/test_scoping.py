@@ -75,3 +75,38 @@ def test_scoped_reads_cost_one_query(world, django_assert_num_queries):
         list(Employee.objects.visible_to(user))
     with django_assert_num_queries(1):
         list(Unit.objects.visible_to(user))
+
+
+def test_the_grants_read_on_every_page_stay_exact_once_prepared(world, make_user):
+    """Issue 25: on PostgreSQL the grants' query is prepared after a few runs on a connection
+    (its planning cost twice its run). A prepared plan caches no rows: a grant given or revoked
+    shows on the next read, and every read is counted like any other query."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from budaya.accounts.models import PREPARE_THRESHOLD, RoleGrant
+
+    user = world.user(Role.UNIT_HEAD)
+    with CaptureQueriesContext(connection) as captured:
+        for _ in range(PREPARE_THRESHOLD + 2):
+            rows = user.read_grants("slug")
+    assert len(captured) == PREPARE_THRESHOLD + 2
+    assert [(role, slug) for role, _g, _path, slug in rows] == [
+        (Role.UNIT_HEAD, world.government.slug)
+    ]
+    if connection.vendor == "postgresql":  # SQLite has no prepared statements to keep
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [statement for (statement,) in cursor.fetchall()]
+        assert any("accounts_rolegrant" in statement for statement in prepared)
+
+    grant = RoleGrant.objects.create(
+        user=user, role=Role.LEADERSHIP, government=world.other_government
+    )
+    rows = user.read_grants("slug")
+    assert {(role, slug) for role, _g, _path, slug in rows} == {
+        (Role.UNIT_HEAD, world.government.slug),
+        (Role.LEADERSHIP, world.other_government.slug),
+    }
+    grant.delete()
+    assert [role for role, *_rest in user.read_grants("slug")] == [Role.UNIT_HEAD]

@@ -171,6 +171,20 @@ def test_editing_adds_a_link_and_removes_evidence_that_nothing_else_uses(
     assert entry.after["title"] == "Twibbon Maret"
 
 
+def test_the_date_is_read_as_the_browser_sends_it_or_as_typed(client, world, serang_rules):
+    """The date input sends ISO (tried first, issue 25); a date typed the Indonesian way, from
+    a browser without a date picker, is read too; a date that is neither is refused."""
+    forms, _t, _a = serang_rules
+    client.force_login(world.user(Role.UNIT_TEAM))
+    url = reverse("activities:create", args=[world.government.slug])
+    for sent, expected in (("2025-03-17", "2025-03-17"), ("18/03/2025", "2025-03-18")):
+        response = client.post(url, _post_data(world, forms, date=sent, time="07.30"))
+        assert response.status_code == 302, sent
+        assert Activity.objects.latest("pk").date.isoformat() == expected
+    response = client.post(url, _post_data(world, forms, date="2025-17-03"))
+    assert response.status_code == 200 and Activity.objects.count() == 2
+
+
 def test_a_bad_link_is_refused(client, world, serang_rules):
     forms, _t, _a = serang_rules
     client.force_login(world.user(Role.UNIT_TEAM))
