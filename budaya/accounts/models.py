@@ -204,11 +204,11 @@ def _grants_cursor() -> Any:
     """The cursor of the grants' query, read on every page and by the hot write. On PostgreSQL
     its parameters are bound by the server, so that psycopg prepares it once a connection has run
     it ``PREPARE_THRESHOLD`` times: planning its four-table join cost the server about twice
-    what running it did (``EXPLAIN ANALYZE``: 0.3–1.6 ms against 0.15–0.25, issue 25). A
-    connection kept for one request only (``DB_CONN_MAX_AGE=0``, behind PgBouncer) never reaches
-    the threshold, so nothing is prepared there. Wrapped as Django wraps its own cursors: the
-    query is counted and logged like any other."""
-    if connection.vendor != "postgresql":
+    what running it did (``EXPLAIN ANALYZE``: 0.3–1.6 ms against 0.15–0.25, issue 25). With
+    connections kept for one request only (``DB_CONN_MAX_AGE=0``, behind PgBouncer in transaction
+    mode) nothing is prepared. Wrapped as Django wraps its own cursors: the query is counted and
+    logged like any other."""
+    if connection.vendor != "postgresql" or not connection.settings_dict["CONN_MAX_AGE"]:
         return connection.cursor()
     import psycopg
 
