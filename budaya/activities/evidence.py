@@ -424,7 +424,7 @@ _URL_VALIDATOR = URLValidator(schemes=LINK_SCHEMES)
 
 @functools.lru_cache(maxsize=64)
 def _valid_url(url: str) -> None:
-    """``URLValidator``, whose expression costs a recording about 0.1 ms: a recording checks its
+    """``URLValidator`` (about 12 µs for an address not seen before): a recording checks its
     link in the form and again as its evidence is made, so the second answer is remembered (a
     refusal raises again, it is never kept)."""
     _URL_VALIDATOR(url)
