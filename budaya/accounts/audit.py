@@ -30,6 +30,7 @@ import datetime
 import functools
 import hashlib
 import hmac
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -198,6 +199,10 @@ def audit_keys() -> AuditKeys:
 SYSTEM_CHAIN = "system"
 
 
+def _chain_key(government: Government) -> str:
+    return f"g{government.pk}"
+
+
 def _lock_chain(government: Government | None, first: Sequence[bulk.Statement] = ()) -> ChainHead:
     """The chain's head, locked: every writer of this chain waits here until the previous one
     commits. ``first``: the caller's statements to run before the lock, in its round trip on
@@ -206,7 +211,7 @@ def _lock_chain(government: Government | None, first: Sequence[bulk.Statement] =
     if not connection.in_atomic_block:
         raise RuntimeError("audit entries must be written inside the writer's transaction.")
     if first and government is not None:
-        key = f"g{government.pk}"
+        key = _chain_key(government)
         q = connection.ops.quote_name
         for_update = " FOR UPDATE" if connection.features.has_select_for_update else ""
         lock = (
@@ -228,7 +233,7 @@ def _lock_chain(government: Government | None, first: Sequence[bulk.Statement] =
         )
     else:
         chain, _created = AuditChain.objects.select_for_update().get_or_create(
-            key=f"g{government.pk}", defaults={"government_id": government.pk}
+            key=_chain_key(government), defaults={"government_id": government.pk}
         )
     return chain
 
@@ -356,34 +361,33 @@ def record_many(
     stored values as ``record`` would give, written with one multi-row INSERT per batch and
     without building a model instance per entry. ``first``: statements to run just before the
     chain's lock (see ``_lock_chain``); the last batch and the chain's head go together too.
+
+    What does not depend on the chain's head (each entry's JSON, its stored values) is encoded
+    before the lock, up to ``batch_size`` entries, so that every other writer of the government
+    waits only for the hashing and the inserts (issue 25: a recording's two entries).
     """
-    chain = _lock_chain(government, first)
     keys = audit_keys()
-    key_id = keys.current
+    key_id, key = keys.current, _chain_key(government)
     # The MAC of each entry: one HMAC over a copy of the keyed state (cheaper than a new key).
     keyed = hmac.new(keys.secrets[key_id], digestmod=hashlib.sha256)
     mac_prefix = f"{key_id}:".encode()
-    at, remote_addr = timezone.now(), _client_address(request)
-    at_hashed = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    remote_addr = _client_address(request)
     signed_in = actor is not None and getattr(actor, "is_authenticated", False)
     actor_id = actor.pk if signed_in else None
     actor_repr = actor.get_username() if signed_in else ""
-    at_stored = connection.ops.adapt_datetimefield_value(at)
     # canonical() of each entry, built from its parts: a dict with sorted keys is encoded as its
     # "key":value pairs in that order, so what every entry shares is encoded once, and before
     # and after once each for the hash and the row alike (verify() recomputes it from the row).
+    # The time, the sequence and the previous hash are known only under the lock: the text is
+    # cut around them.
     encode = _CANONICAL.encode
     after_actor = f',"actor_id":{encode(actor_id)},"actor_repr":{encode(actor_repr)},"after":'
-    after_after = f',"at":{encode(at_hashed)},"before":'
-    after_before = (
-        f',"chain":{encode(chain.key)},"government_id":{encode(government.pk)},"object_id":'
-    )
-    after_type = f',"remote_addr":{encode(remote_addr)},"sequence":'
+    after_before = f',"chain":{encode(key)},"government_id":{encode(government.pk)},"object_id":'
+    after_hash = f'","remote_addr":{encode(remote_addr)},"sequence":'
     shared: dict[str, str] = {}  # actions and kinds, the same for most entries: encoded once
-    written = 0
-    batch: list[tuple[Any, ...]] = []
-    for action, obj, before, after in changes:
-        sequence = chain.length + 1
+
+    def encoded(change: Change) -> tuple[str, str, tuple[Any, ...]]:
+        action, obj, before, after = change
         action = AuditAction(action).value
         kind, object_id, object_repr = object_type(obj), str(obj.pk), str(obj)[:255]
         if (action_json := shared.get(action)) is None:
@@ -391,38 +395,46 @@ def record_many(
         if (kind_json := shared.get(kind)) is None:
             kind_json = shared[kind] = encode(kind)
         before_json, after_json = encode(before), encode(after)
-        text = "".join(
+        to_at = "".join(('{"action":', action_json, after_actor, after_json, ',"at":"'))
+        to_hash = "".join(
             (
-                '{"action":', action_json, after_actor, after_json, after_after,
-                before_json, after_before, encode(object_id), ',"object_repr":',
+                '","before":', before_json, after_before, encode(object_id), ',"object_repr":',
                 encode(object_repr), ',"object_type":', kind_json, ',"previous_hash":"',
-                chain.last_hash, '"', after_type, str(sequence), "}",  # a hash is hex: no escapes
             )
         )  # fmt: skip
+        row = (
+            key,
+            government.pk,
+            actor_id,
+            actor_repr,
+            remote_addr,
+            action,
+            kind,
+            object_id,
+            object_repr,
+            None if before is None else before_json,
+            None if after is None else after_json,
+            key_id,
+        )
+        return to_at, to_hash, row
+
+    pending = map(encoded, changes)
+    ahead = list(itertools.islice(pending, batch_size))
+    chain = _lock_chain(government, first)
+    at = timezone.now()
+    at_hashed = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # a time: no escapes
+    at_stored = connection.ops.adapt_datetimefield_value(at)
+    written = 0
+    batch: list[tuple[Any, ...]] = []
+    for to_at, to_hash, row in itertools.chain(ahead, pending):
+        sequence = chain.length + 1
+        text = "".join(  # a hash is hex: no escapes
+            (to_at, at_hashed, to_hash, chain.last_hash, after_hash, str(sequence), "}")
+        )
         digest = hashlib.sha256(text.encode()).hexdigest()
         signer = keyed.copy()
         signer.update(mac_prefix + digest.encode())
-        batch.append(
-            (
-                chain.key,
-                sequence,
-                government.pk,
-                actor_id,
-                actor_repr,
-                at_stored,
-                remote_addr,
-                action,
-                kind,
-                object_id,
-                object_repr,
-                None if before is None else before_json,
-                None if after is None else after_json,
-                chain.last_hash,
-                digest,
-                key_id,
-                signer.hexdigest(),
-            )
-        )
+        batch.append((*row, at_stored, sequence, chain.last_hash, digest, signer.hexdigest()))
         chain.length, chain.last_hash = sequence, digest
         if len(batch) >= batch_size:
             written += _insert(batch)
@@ -430,13 +442,12 @@ def record_many(
     return written + _insert(batch, then=[_advance_statement(chain)])
 
 
+# The columns of ``record_many``'s rows: those known before the chain's lock, then the rest.
 _INSERT_COLUMNS = (
     "chain",
-    "sequence",
     "government_id",
     "actor_id",
     "actor_repr",
-    "at",
     "remote_addr",
     "action",
     "object_type",
@@ -444,9 +455,11 @@ _INSERT_COLUMNS = (
     "object_repr",
     "before",
     "after",
+    "key_id",
+    "at",
+    "sequence",
     "previous_hash",
     "hash",
-    "key_id",
     "mac",
 )
 
