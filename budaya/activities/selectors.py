@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from budaya.accounts.models import Role
 from budaya.activities import aggregates
@@ -325,27 +326,48 @@ def upcoming(
 # --- Calendar ----------------------------------------------------------------------------------
 
 
+# A day of the calendar shows this many activities at most, then "+ N lainnya" (its day in the
+# activity log): the page's cost is bounded by the days shown, not by how much an agency
+# records (an agency recording dozens a day drew thousands of rows).
+CALENDAR_PER_DAY = 4
+
+
 @dataclass
 class Day:
     date: datetime.date
     in_month: bool
     activities: list[Activity] = field(default_factory=list)
     due: list[Obligation] = field(default_factory=list)
+    more: int = 0  # the day's activities not shown
 
 
 def calendar_weeks(
     user: Any, government: Government, year: int, month: int, unit: Unit | None
 ) -> list[list[Day]]:
-    """The month as weeks (Monday first) with the activities the user sees on each day, and,
-    for one agency, the obligations due on it (daily ones left out)."""
+    """The month as weeks (Monday first) with the first ``CALENDAR_PER_DAY`` activities the
+    user sees on each day (by time) and how many more there are, and, for one agency, the
+    obligations due on it (daily ones left out). Two queries for the activities: the keys of
+    those shown, each row numbered within its day and carrying its day's count (narrow rows:
+    a busy agency's six weeks are thousands), then those rows whole."""
     weeks_dates = calendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
     first, last = weeks_dates[0][0], weeks_dates[-1][-1]
     days = {day: Day(day, day.month == month) for week in weeks_dates for day in week}
-    activities = activities_of(
-        user, government, {"start": first, "end": last, "unit": unit}
-    ).order_by("date", "time", "pk")
-    for activity in activities:
-        days[activity.date].activities.append(activity)
+    by_time = (F("time").asc(nulls_first=True), F("pk"))
+    shown = dict(
+        activities_of(user, government, {"start": first, "end": last, "unit": unit})
+        .annotate(
+            place=Window(RowNumber(), partition_by=F("date"), order_by=by_time),
+            on_day=Window(Count("pk"), partition_by=F("date")),
+        )
+        .filter(place__lte=CALENDAR_PER_DAY)
+        .order_by()
+        .values_list("pk", "on_day")
+    )
+    rows = Activity.objects.filter(pk__in=shown).select_related("unit", "form")
+    for activity in rows.order_by("date", *by_time):
+        day = days[activity.date]
+        day.activities.append(activity)
+        day.more = shown[activity.pk] - len(day.activities)
     if unit is not None:
         for o in obligations_of(government, active_only=True):
             if o.frequency == Obligation.Frequency.WORKING_DAYS:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import openpyxl
 import pytest
@@ -414,3 +415,28 @@ def test_the_calendar_shows_planned_and_done_activities(client, world, serang_ru
     assert "badge ok" in html and "badge warn" in html
     # One agency: the obligation due on the 17th is marked.
     assert "Twibbon tanggal 17" in html
+
+
+def test_a_busy_day_of_the_calendar_shows_four_activities_and_links_the_rest(
+    client, world, serang_rules
+):
+    """A day shows its first four activities by time and "+ N lainnya", the day in the log:
+    the page draws the days shown, not every activity an agency records (issue 25)."""
+    forms, _t, _a = serang_rules
+    busy = datetime.date(2025, 3, 11)
+    for hour in (15, 8, 13, 9, 10, 14):
+        _activity(world, forms, title=f"Apel jam {hour}", date=busy, time=datetime.time(hour))
+    _activity(world, forms, title="Rapat hari lain", date=datetime.date(2025, 3, 12))
+    client.force_login(world.user(Role.UNIT_TEAM))
+    calendar_url = reverse("activities:calendar", args=[world.government.slug])
+    html = client.get(calendar_url, {"month": "2025-03"}).content.decode()
+    cell = html[html.index("Sel 11") : html.index("Rab 12")]
+    assert cell.count('class="badge ok"') == 4 and "+ 2 lainnya" in cell
+    shown = [a.title for a in Activity.objects.filter(date=busy).order_by("time")[:4]]
+    keys = re.findall(r'href="/activities/[^/"]+/(\d+)/"', cell)
+    assert [Activity.objects.get(pk=int(key)).title for key in keys] == shown
+    more = re.search(r'href="([^"]+)" class="more"', cell).group(1).replace("&amp;", "&")
+    listed = client.get(more).content.decode()
+    assert all(f"Apel jam {hour}" in listed for hour in (8, 9, 10, 13, 14, 15))
+    assert "Rapat hari lain" not in listed
+    assert "lainnya" not in html[html.index("Rab 12") : html.index("</table>")]  # quiet days
