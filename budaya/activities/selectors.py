@@ -363,7 +363,8 @@ def calendar_weeks(
         .order_by()
         .values_list("pk", "on_day")
     )
-    rows = Activity.objects.filter(pk__in=shown).select_related("unit", "form")
+    rows = Activity.objects.filter(government=government, pk__in=shown)  # one shard (Citus)
+    rows = rows.select_related("unit", "form")
     for activity in rows.order_by("date", *by_time):
         day = days[activity.date]
         day.activities.append(activity)
