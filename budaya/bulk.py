@@ -11,7 +11,8 @@ slower).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Sequence
+import itertools
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
 import orjson
@@ -29,6 +30,9 @@ def json_value(value: Any) -> str:
 
 # Up to this many rows, PostgreSQL gets a multi-row INSERT instead of a COPY.
 FEW = 20
+
+# Rows per executemany on SQLite when they come from an iterator.
+CHUNK = 1000
 
 # One SQL statement and its parameters.
 Statement = tuple[str, Sequence[Any]]
@@ -128,40 +132,66 @@ def update_statement(queryset: QuerySet[Any], **values: Any) -> Statement:
 def insert(
     table: str,
     columns: Sequence[str],
-    rows: Sequence[Sequence[Any]],
+    rows: Iterable[Sequence[Any]],
     then: Sequence[Statement] = (),
-) -> None:
+) -> int:
     """The rows, in one transaction: a COPY on PostgreSQL; on SQLite one prepared single-row
     INSERT for them all (``executemany``). A multi-row INSERT there would be a new statement for
     each number of rows, and sqlite3 keeps each in its cache, a megabyte or two apiece: memory
     that grew with the number of batches of an import. ``then``: statements run after the rows
-    (in the same round trip as a few rows' INSERT on PostgreSQL, see ``together``)."""
-    if not rows:
-        together(then)
-        return
+    (in the same round trip as a few rows' INSERT on PostgreSQL, see ``together``). Returns the
+    number of rows written.
+
+    ``rows`` may be an iterator: it is consumed as the rows are sent, so that the database
+    server stores the first rows of a COPY while the caller still makes the next ones (issue
+    23: an import's audit entries, hashed one by one, cost the server as much as the hashing
+    costs Python; streamed, the two overlap on two cores instead of following each other)."""
+    if isinstance(rows, Sequence) and len(rows) <= FEW:
+        if not rows:
+            together(then)
+            return 0
+        if connection.vendor == "postgresql":
+            # A few rows (a recording's audit entries, issue 25): one INSERT, one round trip
+            # with what follows it; a COPY takes two.
+            together([_insert_rows(table, columns, rows), *then])
+            return len(rows)
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
-    if connection.vendor == "postgresql" and len(rows) <= FEW:
-        # A few rows (a recording's audit entries, issue 25): one INSERT, one round trip with
-        # what follows it; a COPY takes two.
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        insert_rows = (
-            f"INSERT INTO {quote(table)} ({names}) VALUES "  # noqa: S608
-            + ", ".join([row] * len(rows)),
-            [value for values in rows for value in values],
-        )
-        together([insert_rows, *then])
-        return
+    written = 0
+
+    def counted() -> Iterator[Sequence[Any]]:
+        nonlocal written
+        for values in rows:
+            written += 1
+            yield values
+
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
-                for values in rows:
+                for values in counted():
                     copy.write_row(values)
         else:
             row = "(" + ", ".join(["%s"] * len(columns)) + ")"
             # Identifiers come from the calling code, never from input; every value is a
             # parameter. One transaction for the batch, not one per row; inside the caller's,
             # no savepoint.
+            # In chunks of a known length (Django's query log counts them).
             with transaction.atomic(savepoint=False):
-                cursor.executemany(f"INSERT INTO {quote(table)} ({names}) VALUES {row}", rows)  # noqa: S608
+                for chunk in itertools.batched(counted(), CHUNK, strict=False):
+                    cursor.executemany(
+                        f"INSERT INTO {quote(table)} ({names}) VALUES {row}",  # noqa: S608
+                        chunk,
+                    )
     together(then)
+    return written
+
+
+def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Statement:
+    """One multi-row INSERT of ``rows``."""
+    quote = connection.ops.quote_name
+    row = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    return (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(name) for name in columns)}) VALUES "  # noqa: S608
+        + ", ".join([row] * len(rows)),
+        [value for values in rows for value in values],
+    )

@@ -352,7 +352,6 @@ def record_many(
     request: HttpRequest | None = None,
     *,
     government: Government,
-    batch_size: int = 1000,
     first: Sequence[bulk.Statement] = (),
 ) -> int:
     """Append one entry per (action, obj, before, after) of one government, in bulk.
@@ -362,9 +361,11 @@ def record_many(
     without building a model instance per entry. ``first``: statements to run just before the
     chain's lock (see ``_lock_chain``); the last batch and the chain's head go together too.
 
-    What does not depend on the chain's head (each entry's JSON, its stored values) is encoded
-    before the lock, up to ``batch_size`` entries, so that every other writer of the government
-    waits only for the hashing and the inserts (issue 25: a recording's two entries).
+    A few entries (up to ``bulk.FEW``: a recording's two, issue 25): what does not depend on
+    the chain's head (each entry's JSON, its stored values) is encoded before the lock, so that
+    every other writer of the government waits only for the hashing and the insert. More (an
+    import's thousands, issue 23): each entry is encoded and hashed as it is sent, so that the
+    database server stores the first ones while Python makes the next (``bulk.insert``).
     """
     keys = audit_keys()
     key_id, key = keys.current, _chain_key(government)
@@ -419,27 +420,31 @@ def record_many(
         return to_at, to_hash, row
 
     pending = map(encoded, changes)
-    ahead = list(itertools.islice(pending, batch_size))
+    ahead = list(itertools.islice(pending, bulk.FEW + 1))
     chain = _lock_chain(government, first)
     at = timezone.now()
     at_hashed = at.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # a time: no escapes
     at_stored = connection.ops.adapt_datetimefield_value(at)
-    written = 0
-    batch: list[tuple[Any, ...]] = []
-    for to_at, to_hash, row in itertools.chain(ahead, pending):
-        sequence = chain.length + 1
-        text = "".join(  # a hash is hex: no escapes
-            (to_at, at_hashed, to_hash, chain.last_hash, after_hash, str(sequence), "}")
-        )
-        digest = hashlib.sha256(text.encode()).hexdigest()
-        signer = keyed.copy()
-        signer.update(mac_prefix + digest.encode())
-        batch.append((*row, at_stored, sequence, chain.last_hash, digest, signer.hexdigest()))
-        chain.length, chain.last_hash = sequence, digest
-        if len(batch) >= batch_size:
-            written += _insert(batch)
-            batch = []
-    return written + _insert(batch, then=[_advance_statement(chain)])
+
+    def hashed(entries: Iterable[tuple[str, str, tuple[Any, ...]]]) -> Iterator[tuple[Any, ...]]:
+        for to_at, to_hash, row in entries:
+            sequence, previous = chain.length + 1, chain.last_hash
+            text = "".join(  # a hash is hex: no escapes
+                (to_at, at_hashed, to_hash, previous, after_hash, str(sequence), "}")
+            )
+            digest = hashlib.sha256(text.encode()).hexdigest()
+            signer = keyed.copy()
+            signer.update(mac_prefix + digest.encode())
+            chain.length, chain.last_hash = sequence, digest
+            yield (*row, at_stored, sequence, previous, digest, signer.hexdigest())
+
+    if len(ahead) <= bulk.FEW:  # all of them: with the chain's head in one round trip
+        rows = list(hashed(ahead))
+        return bulk.insert(TABLE, _INSERT_COLUMNS, rows, then=[_advance_statement(chain)])
+    # Many: encoded and hashed as they are sent, the head moved after the last.
+    written = bulk.insert(TABLE, _INSERT_COLUMNS, hashed(itertools.chain(ahead, pending)))
+    bulk.together([_advance_statement(chain)])
+    return written
 
 
 # The columns of ``record_many``'s rows: those known before the chain's lock, then the rest.
@@ -462,11 +467,6 @@ _INSERT_COLUMNS = (
     "hash",
     "mac",
 )
-
-
-def _insert(rows: list[tuple[Any, ...]], then: Sequence[bulk.Statement] = ()) -> int:
-    bulk.insert(TABLE, _INSERT_COLUMNS, rows, then)
-    return len(rows)
 
 
 @dataclass(frozen=True)
