@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import functools
 import itertools
+import queue
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, cast
 
@@ -195,3 +197,68 @@ def _insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
         + ", ".join([row] * len(rows)),
         [value for values in rows for value in values],
     )
+
+
+class Committer:
+    """Batches of rows for one table, each inserted (``insert``) and committed on its own: by a
+    thread with a connection of its own on PostgreSQL, so that the server stores one batch
+    while the caller makes the next; at once in the caller's connection on SQLite (one
+    process: nothing to overlap) and inside a transaction (the thread's connection would not
+    see what the transaction wrote, nor be undone with it).
+
+    For work that is not one transaction and whose rows nothing reads until ``wait`` or the
+    end (issue 23: an import's dry run, whose plan the page shows when it is all there). At most
+    two batches wait for the thread: memory stays bounded when the server is the slower side.
+    An error of the thread is raised in the caller at its next ``insert``, ``wait`` or the end.
+    """
+
+    def __init__(self, table: str, columns: Sequence[str]) -> None:
+        self.table, self.columns = table, columns
+        self._thread: threading.Thread | None = None
+        self._queue: queue.Queue[Sequence[Sequence[Any]] | None] = queue.Queue(maxsize=2)
+        self._error: BaseException | None = None
+
+    def __enter__(self) -> Committer:
+        if connection.vendor == "postgresql" and not connection.in_atomic_block:
+            self._thread = threading.Thread(target=self._run, name="budaya-committer")
+            self._thread.start()
+        return self
+
+    def insert(self, rows: Sequence[Sequence[Any]]) -> None:
+        if self._thread is None:
+            insert(self.table, self.columns, rows)
+            return
+        self._raise()
+        self._queue.put(rows)
+
+    def wait(self) -> None:
+        """Until every batch given so far is committed."""
+        if self._thread is not None:
+            self._queue.join()
+            self._raise()
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if self._thread is None:
+            return
+        self._queue.put(None)
+        self._thread.join()
+        if kind is None:  # else the caller's own error goes on, not the thread's
+            self._raise()
+
+    def _raise(self) -> None:
+        if self._error is not None:
+            raise self._error
+
+    def _run(self) -> None:
+        try:
+            while (rows := self._queue.get()) is not None:
+                try:
+                    if self._error is None:  # after an error the rest is dropped
+                        insert(self.table, self.columns, rows)
+                except BaseException as error:  # raised in the caller
+                    self._error = error
+                finally:
+                    self._queue.task_done()
+            self._queue.task_done()
+        finally:
+            connection.close()  # this thread's own

@@ -683,29 +683,30 @@ PLAN_COLUMNS = (
 
 def write_plan_rows(job: EmployeeImport, rows: Iterable[PlannedRow]) -> None:
     """One INSERT for a batch of the plan."""
+    bulk.insert(ImportRow._meta.db_table, PLAN_COLUMNS, plan_values(job, rows))
+
+
+def plan_values(job: EmployeeImport, rows: Iterable[PlannedRow]) -> list[tuple[Any, ...]]:
+    """The plan's rows as ``PLAN_COLUMNS`` stores them."""
     json_value = bulk.json_value
     empty_list, empty_dict = json_value([]), json_value({})
-    bulk.insert(
-        ImportRow._meta.db_table,
-        PLAN_COLUMNS,
-        [
-            (
-                job.government_id,
-                job.pk,
-                row.outcome,
-                row.key,
-                row.first_row,
-                json_value(row.row_numbers),
-                json_value(row.data) if row.data else empty_dict,
-                json_value(row.differences) if row.differences else empty_dict,
-                json_value(row.reasons) if row.reasons else empty_list,
-                json_value(row.notes) if row.notes else empty_list,
-                json_value(row.cells) if row.cells else empty_list,
-                row.employee_id,
-            )
-            for row in rows
-        ],
-    )
+    return [
+        (
+            job.government_id,
+            job.pk,
+            row.outcome,
+            row.key,
+            row.first_row,
+            json_value(row.row_numbers),
+            json_value(row.data) if row.data else empty_dict,
+            json_value(row.differences) if row.differences else empty_dict,
+            json_value(row.reasons) if row.reasons else empty_list,
+            json_value(row.notes) if row.notes else empty_list,
+            json_value(row.cells) if row.cells else empty_list,
+            row.employee_id,
+        )
+        for row in rows
+    ]
 
 
 @dataclass
@@ -827,7 +828,7 @@ def plan_import(
         for row in pending.values():
             if row.outcome != ImportRow.Outcome.REJECTED:
                 _classify(row, current.get(row.key))
-        write_plan_rows(job, [*pending.values(), *others])
+        plan.insert(plan_values(job, [*pending.values(), *others]))
         pending.clear()
         others.clear()
 
@@ -857,55 +858,59 @@ def plan_import(
             current = {} if registry_empty else _current(government_id, [row.key])
             _classify(row, current.get(row.key))
 
-    for number, cells in rows:
-        if is_blank(cells):
-            continue
-        rows_read += 1
-        if progress and rows_read % 500 == 0:
-            progress(rows_read)
-        why = non_data(cells, columns, key_fields)
-        if why:
-            others.append(skipped_row(number, cells, why))
-            continue
-        result = read_row(number, cells, columns, units, grades)
-        if result.errors:
-            seen.update(_raw_keys(cells, columns))
-            number_cell = _cell(cells, columns, "nip") or _cell(cells, columns, "ni_pppk")
-            others.append(
-                PlannedRow(
-                    outcome=ImportRow.Outcome.REJECTED,
-                    first_row=number,
-                    row_numbers=[number],
-                    # NIP and name as written, for the preview (issue 23)
-                    data={"nip": _text(number_cell), "name": result.data.get("name", "")},
-                    reasons=result.errors,
-                    cells=[_cell_text(cell) for cell in cells],
-                )
-            )
-            continue
-        to_check += result.flagged
-        key = result.key
-        if key in pending:
-            fold(pending[key], result)
-            continue
-        if key in seen:
-            stored = ImportRow.objects.filter(employee_import=job, key=key).first()
-            if stored is not None:
-                fold(stored, result)
-                stored.save()
+    # Each batch of the plan is stored while the next is read (bulk.Committer): the dry run is
+    # not one transaction, and nothing reads the plan before it is whole but a duplicate's row.
+    with bulk.Committer(ImportRow._meta.db_table, PLAN_COLUMNS) as plan:
+        for number, cells in rows:
+            if is_blank(cells):
                 continue
-        seen.add(key)
-        pending[key] = PlannedRow(
-            outcome="",  # classified against the registry when the batch is written
-            key=key,
-            first_row=number,
-            row_numbers=[number],
-            data=result.data,
-            notes=result.notes,
-        )
-        if len(pending) >= PLAN_BATCH:
-            flush()
-    flush()
+            rows_read += 1
+            if progress and rows_read % 500 == 0:
+                progress(rows_read)
+            why = non_data(cells, columns, key_fields)
+            if why:
+                others.append(skipped_row(number, cells, why))
+                continue
+            result = read_row(number, cells, columns, units, grades)
+            if result.errors:
+                seen.update(_raw_keys(cells, columns))
+                number_cell = _cell(cells, columns, "nip") or _cell(cells, columns, "ni_pppk")
+                others.append(
+                    PlannedRow(
+                        outcome=ImportRow.Outcome.REJECTED,
+                        first_row=number,
+                        row_numbers=[number],
+                        # NIP and name as written, for the preview (issue 23)
+                        data={"nip": _text(number_cell), "name": result.data.get("name", "")},
+                        reasons=result.errors,
+                        cells=[_cell_text(cell) for cell in cells],
+                    )
+                )
+                continue
+            to_check += result.flagged
+            key = result.key
+            if key in pending:
+                fold(pending[key], result)
+                continue
+            if key in seen:
+                plan.wait()  # the batches before, where this key's row may be
+                stored = ImportRow.objects.filter(employee_import=job, key=key).first()
+                if stored is not None:
+                    fold(stored, result)
+                    stored.save()
+                    continue
+            seen.add(key)
+            pending[key] = PlannedRow(
+                outcome="",  # classified against the registry when the batch is written
+                key=key,
+                first_row=number,
+                row_numbers=[number],
+                data=result.data,
+                notes=result.notes,
+            )
+            if len(pending) >= PLAN_BATCH:
+                flush()
+        flush()
 
     if job.full_roster:
         _plan_missing(job, seen)

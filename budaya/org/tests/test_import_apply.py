@@ -1,12 +1,18 @@
 """Applying an employee import: confirmed first, all or nothing, idempotent, audited (issue 4)."""
 
+import datetime
+import threading
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
 from openpyxl import Workbook
 
+from budaya import bulk
 from budaya.accounts.audit import snapshot, verify
 from budaya.accounts.models import AuditEntry, Role
-from budaya.org import services
+from budaya.org import importing, services
+from budaya.org.importing import PLAN_BATCH
 from budaya.org.models import Employee, EmployeeImport, ImportRow
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -136,3 +142,55 @@ def test_confirming_twice_or_after_cancelling_is_refused(government, agency, adm
     with pytest.raises(services.ImportStateError):
         services.confirm_employee_import(job, admin)
     assert Employee.objects.count() == 0
+
+
+def test_a_plan_of_several_batches_is_whole_and_finds_a_duplicate_in_an_earlier_batch(
+    government, agency, admin
+):
+    """Issue 23: the dry run stores each batch of its plan while it reads the next (on
+    PostgreSQL from a thread with a connection of its own, ``bulk.Committer``); a row whose
+    employee was planned batches before is merged with that row, which is stored by then."""
+    assert PLAN_BATCH == 1000
+    born = datetime.date(1970, 1, 1)
+    rows = [
+        [
+            f"{born + datetime.timedelta(days=n):%Y%m%d}2010011001",
+            f"Pegawai Uji {n}",
+            "L",
+            "III/a",
+            "",
+            "Pengelola",
+            "Dinas Pendidikan",
+        ]
+        for n in range(2100)
+    ]
+    again = [rows[3][0], "PEGAWAI  UJI 3", *rows[3][2:]]  # the same person, in capitals
+    # Right after the first batch is handed over: its row must be stored before it is looked up.
+    job = run(government, admin, [*rows[:PLAN_BATCH], again, *rows[PLAN_BATCH:]])
+    assert job.status == EmployeeImport.Status.PLANNED, job.error
+    assert job.counts["new"] == 2100 and job.counts["rejected"] == 0
+    assert job.rows.count() == 2100
+    # Header on row 2: the fourth employee is on row 6, the repeat on row 1,003.
+    assert job.report["merged"] == [
+        {"rows": [6, 1003], "key": rows[3][0], "name": "Pegawai Uji 3", "notes": []}
+    ]
+    assert not [t for t in threading.enumerate() if t.name == "budaya-committer"]
+
+    services.confirm_employee_import(job, admin)
+    assert Employee.objects.count() == 2100
+    assert Employee.objects.get(nip=rows[3][0]).name == "Pegawai Uji 3"
+
+
+def test_a_batch_the_database_refuses_fails_the_caller_not_a_thread(government):
+    """``bulk.Committer``: the error of a batch (here a plan row without its outcome) reaches
+    the code that gave it, on either database, and no thread is left."""
+    job = EmployeeImport.objects.create(government=government, original_name="duk.xlsx")
+    orphan = (government.pk, job.pk, None, "k", 1, "[1]", "{}", "{}", "[]", "[]", "[]", None)
+    with (
+        pytest.raises(IntegrityError),
+        bulk.Committer(ImportRow._meta.db_table, importing.PLAN_COLUMNS) as plan,
+    ):
+        plan.insert([orphan])  # refused: outcome may not be empty
+        plan.wait()
+    assert not [t for t in threading.enumerate() if t.name == "budaya-committer"]
+    assert not ImportRow.objects.exists()
