@@ -5,7 +5,8 @@ import threading
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from budaya import bulk
@@ -144,13 +145,9 @@ def test_confirming_twice_or_after_cancelling_is_refused(government, agency, adm
     assert Employee.objects.count() == 0
 
 
-def test_a_plan_of_several_batches_is_whole_and_finds_a_duplicate_in_an_earlier_batch(
-    government, agency, admin
-):
-    """Issue 23: the dry run stores each batch of its plan while it reads the next (on
-    PostgreSQL from a thread with a connection of its own, ``bulk.Committer``); a row whose
-    employee was planned batches before is merged with that row, which is stored by then."""
-    assert PLAN_BATCH == 1000
+def many_rows(count: int) -> list[list[str]]:
+    """``count`` valid rows of distinct employees; the fourth again, in capitals, as a last row
+    (for a repeat that comes batches after its first row)."""
     born = datetime.date(1970, 1, 1)
     rows = [
         [
@@ -162,9 +159,19 @@ def test_a_plan_of_several_batches_is_whole_and_finds_a_duplicate_in_an_earlier_
             "Pengelola",
             "Dinas Pendidikan",
         ]
-        for n in range(2100)
+        for n in range(count)
     ]
-    again = [rows[3][0], "PEGAWAI  UJI 3", *rows[3][2:]]  # the same person, in capitals
+    return [*rows, [rows[3][0], "PEGAWAI  UJI 3", *rows[3][2:]]]
+
+
+def test_a_plan_of_several_batches_is_whole_and_finds_a_duplicate_in_an_earlier_batch(
+    government, agency, admin
+):
+    """Issue 23: the dry run stores each batch of its plan while it reads the next (on
+    PostgreSQL from a thread with a connection of its own, ``bulk.Committer``); a row whose
+    employee was planned batches before is merged with that row, which is stored by then."""
+    assert PLAN_BATCH == 1000
+    *rows, again = many_rows(2100)
     # Right after the first batch is handed over: its row must be stored before it is looked up.
     job = run(government, admin, [*rows[:PLAN_BATCH], again, *rows[PLAN_BATCH:]])
     assert job.status == EmployeeImport.Status.PLANNED, job.error
@@ -194,3 +201,55 @@ def test_a_batch_the_database_refuses_fails_the_caller_not_a_thread(government):
         plan.wait()
     assert not [t for t in threading.enumerate() if t.name == "budaya-committer"]
     assert not ImportRow.objects.exists()
+
+
+def _plan_of(sql: str) -> str:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            return " ".join(str(row[3]) for row in cursor.fetchall())
+        cursor.execute(f"EXPLAIN {sql}")
+        return " ".join(row[0] for row in cursor.fetchall())
+
+
+def test_a_second_import_looks_each_employee_up_by_its_number(government, agency, admin):
+    """A re-import (every month's roster) compares each batch of 1,000 rows with the registry:
+    each number is looked up in its unique index. Ordered by name, SQLite read the government's
+    whole roster by the list's index instead, once per batch, and a second import of 100,000
+    rows took three times the first (docs/performance.md). Likewise a row repeated batches
+    after its first is found by the plan's (import, key) index."""
+    *rows, again = many_rows(2100)
+    first = run(government, admin, rows)
+    services.confirm_employee_import(first, admin)
+    assert Employee.objects.filter(government=government).count() == 2100
+    with connection.cursor() as cursor:  # PostgreSQL's statistics, as autovacuum keeps them
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE org_employee")
+
+    with CaptureQueriesContext(connection) as captured:
+        second = run(government, admin, [*rows[:PLAN_BATCH], again, *rows[PLAN_BATCH:]])
+    assert second.counts["unchanged"] == 2100 and second.counts["new"] == 0
+    lookups = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "org_employee"' in q["sql"] and '"nip" IN (' in q["sql"]
+    ]
+    assert len(lookups) == 4  # one per batch of the file, and the repeat's employee again
+    by_name = "employee_by_name"
+    for sql in lookups:
+        plan = _plan_of(sql)
+        assert by_name not in plan, plan
+        if connection.vendor == "sqlite":
+            assert "employee_nip_per_government" in plan, plan
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ANALYZE org_importrow")
+    repeats = [
+        q["sql"]
+        for q in captured.captured_queries
+        if 'FROM "org_importrow"' in q["sql"] and '"key" = ' in q["sql"]
+    ]
+    assert len(repeats) == 1
+    (by_key,) = [index.name for index in ImportRow._meta.indexes if index.fields[-1] == "key"]
+    assert by_key in _plan_of(repeats[0])
