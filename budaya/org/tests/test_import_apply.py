@@ -203,6 +203,13 @@ def test_a_batch_the_database_refuses_fails_the_caller_not_a_thread(government):
     assert not ImportRow.objects.exists()
 
 
+def _statistics(table: str) -> None:
+    """PostgreSQL's statistics of ``table``, as autovacuum keeps them (SQLite keeps none)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {table}")
+
+
 def _plan_of(sql: str) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -222,9 +229,7 @@ def test_a_second_import_looks_each_employee_up_by_its_number(government, agency
     first = run(government, admin, rows)
     services.confirm_employee_import(first, admin)
     assert Employee.objects.filter(government=government).count() == 2100
-    with connection.cursor() as cursor:  # PostgreSQL's statistics, as autovacuum keeps them
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE org_employee")
+    _statistics("org_employee")
 
     with CaptureQueriesContext(connection) as captured:
         second = run(government, admin, [*rows[:PLAN_BATCH], again, *rows[PLAN_BATCH:]])
@@ -235,16 +240,13 @@ def test_a_second_import_looks_each_employee_up_by_its_number(government, agency
         if 'FROM "org_employee"' in q["sql"] and '"nip" IN (' in q["sql"]
     ]
     assert len(lookups) == 4  # one per batch of the file, and the repeat's employee again
-    by_name = "employee_by_name"
     for sql in lookups:
         plan = _plan_of(sql)
-        assert by_name not in plan, plan
+        assert "employee_by_name" not in plan, plan
         if connection.vendor == "sqlite":
             assert "employee_nip_per_government" in plan, plan
 
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("ANALYZE org_importrow")
+    _statistics("org_importrow")
     repeats = [
         q["sql"]
         for q in captured.captured_queries
