@@ -74,6 +74,16 @@ def test_upload_preview_and_confirm_a_messy_roster(
     expect(page.get_by_text("Maksud Anda “Dinas Pendidikan”?")).to_be_visible()
     assert Employee.objects.count() == 0
 
+    # On a phone each rejected row reads as a card: its reason labelled, within the screen
+    # (in a table it sat in a fourth column, scrolled off to the right).
+    width = page.viewport_size
+    page.set_viewport_size({"width": 360, "height": 740})
+    reason = page.locator("td", has_text="Format kolom NIP sebagai Teks")
+    expect(reason).to_have_attribute("data-label", "Alasan")
+    box = reason.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    page.set_viewport_size(width)
+
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="Konfirmasi dan impor").click()
     expect(page.get_by_role("heading", name="Telah diimpor")).to_be_visible(timeout=30_000)
