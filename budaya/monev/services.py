@@ -1415,7 +1415,8 @@ def acknowledge(
             raise ValidationError({"text": _("Write the direction.")})
         if direction.due_on < today:
             raise ValidationError({"due_on": _("The due date cannot be in the past.")})
-    for report in _city_reports(city, State.FORWARDED):
+    acknowledged = _city_reports(city, State.FORWARDED)
+    for report in acknowledged:
         _move(report, State.ACKNOWLEDGED, actor, request, disposition.strip(), on_city=True)
         aggregates.refresh(report)
     city.acknowledged_by, city.acknowledged_at = actor, timezone.now()
@@ -1456,18 +1457,28 @@ def acknowledge(
         request,
         government=city.government,
     )
-    units = Unit.objects.filter(
-        government=city.government, code__in=city_reports_units(city), parent__isnull=True
-    )
+    context = {"period": city.period.title, "version": city.number, "note": city.disposition}
     notices.step_done(
         kind="monev.city.acknowledged",
         government=city.government,
-        recipients=notices.city_team(city.government) | notices.agency_people(units),
+        recipients=notices.city_team(city.government),
         url=notices.city_url(city),
         key=f"monev.city.acknowledged:{city.pk}",
         actor=actor,
-        context={"period": city.period.title, "version": city.number, "note": city.disposition},
+        context=context,
     )
+    # An agency's people are sent to their own report, acknowledged with it: the city report
+    # is the city team's and the leadership's to open.
+    for report in acknowledged:
+        notices.step_done(
+            kind="monev.city.acknowledged",
+            government=city.government,
+            recipients=notices.agency_people([report.unit]),
+            url=reverse("monev:report", args=[city.government.slug, report.pk]),
+            key=f"monev.city.acknowledged:{city.pk}:{report.unit_id}",
+            actor=actor,
+            context=context,
+        )
     for item in made:
         notices.step_done(
             kind="monev.follow_up.assigned",

@@ -221,6 +221,41 @@ KINDS: dict[str, Kind] = {
             ),
             ("team", "follow_up"),
         ),
+        # Competitions (competitions/services.py): an entry to the organisers, the results to
+        # the entrants and the judges.
+        Kind(
+            "competitions.entry.submitted",
+            _("Competition entry submitted"),
+            _("Entry submitted: {competition}, {team}"),
+            _("{team} submitted its entry to {competition}.\n\nOpen it: {url}"),
+            ("competition", "team"),
+        ),
+        Kind(
+            "competitions.results.published",
+            _("Competition results published"),
+            _("Results published: {competition}"),
+            _("The results of {competition} are published.\n\nOpen them: {url}"),
+            ("competition",),
+        ),
+        # Surveys (surveys/services.py): to the employees asked, when it opens and before it
+        # closes.
+        Kind(
+            "surveys.survey.opened",
+            _("Survey opened"),
+            _("A survey for you: {title}"),
+            _("The survey “{title}” is open until {closes_on}.\n\nAnswer it: {url}"),
+            ("title", "closes_on"),
+        ),
+        Kind(
+            "surveys.survey.reminder",
+            _("Survey closing soon"),
+            _("The survey closes soon: {title}"),
+            _(
+                "The survey “{title}” closes on {closes_on} and waits for your answers.\n\n"
+                "Answer it: {url}"
+            ),
+            ("title", "closes_on"),
+        ),
         Kind(
             "dashboard.leadership_report.ready",
             _("Leadership report ready"),

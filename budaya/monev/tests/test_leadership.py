@@ -10,6 +10,7 @@ import io
 import re
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connection
@@ -25,6 +26,8 @@ from budaya.monev.models import CityState, FollowUp, Period, Report, State, Tran
 from budaya.monev.summary import city_summary
 
 pytestmark = pytest.mark.django_db
+
+User = get_user_model()
 
 
 def _accepted(scene, unit, team, head):
@@ -135,8 +138,20 @@ def test_the_head_returns_to_the_secretary_then_acknowledges_with_directions(
     kinds = [e.kind for e in events]
     assert kinds.count("monev.follow_up.assigned") == 2 and "monev.city.acknowledged" in kinds
     mine = FollowUp.objects.get(unit=scene.agency)
-    assigned = next(e for e in events if e.url.endswith(f"/{mine.pk}/"))
+    assigned = next(
+        e for e in events if e.kind == "monev.follow_up.assigned" and e.url.endswith(f"/{mine.pk}/")
+    )
     assert scene.team.pk in assigned.recipient_ids
+
+    # Everyone told opens what they are sent to: an agency's people their own acknowledged
+    # report, not the city report, which is the city team's and the leadership's (it was a
+    # 403 for them).
+    told = [e for e in events if e.kind == "monev.city.acknowledged"]
+    assert any(scene.team.pk in e.recipient_ids for e in told)
+    for event in events:
+        for user in User.objects.filter(pk__in=event.recipient_ids):
+            client.force_login(user)
+            assert client.get(event.url).status_code == 200, (event.kind, user.username)
 
     # The city page and its document record the chain and the disposition.
     client.force_login(scene.admin)
