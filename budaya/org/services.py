@@ -14,11 +14,11 @@ from django.db import connection, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from budaya import tasks
 from budaya.accounts import audit
-from budaya.accounts.models import AuditAction, AuditChain
+from budaya.accounts.models import AuditAction, AuditChain, AuditEntry
 from budaya.events import rows_changed
 from budaya.files import display_name
 from budaya.org import tasks as org_tasks
@@ -238,6 +238,26 @@ def _chain_length(government_id: int, *, lock: bool = False) -> int:
     return chain.length if chain else 0
 
 
+# What a plan reads of the registry: its employees (and their transfers) and its units.
+REGISTRY = [audit.object_type(model) for model in (Employee, Transfer, Unit)]
+
+
+def _registry_changed(job: EmployeeImport) -> bool:
+    """Whether the registry was written since the plan was made (its audit entries after the
+    plan's place in the chain), under the chain's lock: every writer of the registry takes it.
+    Only the registry counts: in a busy government activities, reports and other imports' own
+    entries are written all day, and each made every plan stale (a unit import needed a second
+    confirmation after another file was merely uploaded)."""
+    _chain_length(job.government_id, lock=True)
+    if job.chain_length is None:
+        return True
+    return AuditEntry.objects.filter(
+        government_id=job.government_id,
+        sequence__gt=job.chain_length,
+        object_type__in=REGISTRY,
+    ).exists()
+
+
 def _fail(job: EmployeeImport, message: str) -> None:
     EmployeeImport.objects.filter(pk=job.pk).update(
         status=EmployeeImport.Status.FAILED, error=message
@@ -317,7 +337,7 @@ def _transition(
     return locked
 
 
-STALE_PLAN = _lazy(
+STALE_PLAN = gettext_lazy(
     "The registry changed after the preview was made. Check this new preview and confirm again."
 )
 
@@ -330,14 +350,11 @@ def confirm_employee_import(
     *,
     background: bool = True,
 ) -> EmployeeImport:
-    stale = _chain_length(job.government_id, lock=True) != job.chain_length
+    stale = _registry_changed(job)
     locked = _transition(job, EmployeeImport.Status.APPLYING, actor, request)
-    # The confirmation's own audit entry is expected; anything else between now and the
-    # write makes the plan stale.
+    # Stale already: the run plans the file again instead of writing.
     EmployeeImport.objects.filter(pk=job.pk).update(
-        rows_done=0,
-        error="",
-        chain_length=None if stale else _chain_length(job.government_id),
+        rows_done=0, error="", chain_length=None if stale else job.chain_length
     )
     _after_commit(org_tasks.apply_employee_import, locked, background)
     return locked
@@ -371,7 +388,7 @@ def cancel_employee_import(
         return locked
 
 
-WORKER_STOPPED = _lazy(
+WORKER_STOPPED = gettext_lazy(
     "The background worker stopped before the import was finished; nothing was written."
 )
 
@@ -482,7 +499,7 @@ def apply_employee_import(import_id: int) -> None:
         try:
             tasks.raise_if_cancelled(job)  # asked while it waited
             with transaction.atomic():
-                if _chain_length(job.government_id, lock=True) != job.chain_length:
+                if _registry_changed(job):
                     raise _StalePlan
                 written = _write_plan(job)
                 _finish_unless_cancelled(

@@ -1,5 +1,6 @@
 """Bahasa Indonesia is the default language: every catalogue must be complete and current."""
 
+import ast
 import gettext
 import re
 import shutil
@@ -44,6 +45,36 @@ def test_every_string_in_the_code_is_translated_to_indonesian(tmp_path):
         if "untranslated" in stats or "fuzzy" in stats:
             incomplete[str(po.relative_to(tmp_path))] = stats.strip()
     assert incomplete == {}
+
+
+# The names makemessages extracts (Django's xgettext keywords, and ``_``).
+EXTRACTED = {
+    "_",
+    "gettext",
+    "gettext_lazy",
+    "gettext_noop",
+    "ngettext",
+    "ngettext_lazy",
+    "pgettext",
+    "pgettext_lazy",
+    "npgettext",
+    "npgettext_lazy",
+}
+
+
+def test_no_translation_function_is_imported_under_a_name_makemessages_skips():
+    # The import's "The registry changed after the preview…" was marked with an alias,
+    # ``gettext_lazy as _lazy``: never extracted, so shown in English on the Indonesian page.
+    aliased = []
+    for path in (ROOT / "budaya").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation":
+                aliased += [
+                    f"{path.relative_to(ROOT)}: {name.name} as {name.asname}"
+                    for name in node.names
+                    if name.name in EXTRACTED and (name.asname or name.name) not in EXTRACTED
+                ]
+    assert aliased == []
 
 
 # --- Django's own strings (issue 20): none reaches a page in English -------------------------

@@ -11,7 +11,7 @@ from openpyxl import Workbook
 
 from budaya import bulk
 from budaya.accounts.audit import snapshot, verify
-from budaya.accounts.models import AuditEntry, Role
+from budaya.accounts.models import AuditChain, AuditEntry, Role
 from budaya.org import importing, services
 from budaya.org.importing import PLAN_BATCH
 from budaya.org.models import Employee, EmployeeImport, ImportRow
@@ -135,6 +135,26 @@ def test_a_registry_changed_since_the_preview_sends_the_import_back(government, 
     assert job.status == EmployeeImport.Status.PLANNED
     assert job.counts["rejected"] == 3
     assert Employee.objects.count() == 0
+
+
+def test_writes_outside_the_registry_leave_the_plan_as_confirmed(government, agency, admin):
+    """In a busy government the audit chain grows all day (activities, reports, other uploads):
+    only a write to the employees or units makes a plan stale. Another file uploaded after the
+    preview sent the import back for a second confirmation, with an English message."""
+    job = run(government, admin, ROWS)
+    other = run(government, admin, ROWS[:1])  # another upload, planned: audited, not registry
+    assert AuditChain.objects.get(key=f"g{government.pk}").length > job.chain_length
+    services.confirm_employee_import(job, admin)
+    job.refresh_from_db()
+    assert job.status == EmployeeImport.Status.APPLIED and job.error == ""
+    assert Employee.objects.count() == 2
+    # The other upload was planned before these employees were written: its plan is stale now,
+    # and it comes back to the preview with the reason in Indonesian.
+    services.confirm_employee_import(other, admin)
+    other.refresh_from_db()
+    assert other.status == EmployeeImport.Status.PLANNED
+    assert other.error.startswith("Data kepegawaian berubah setelah pratinjau dibuat.")
+    assert other.counts["unchanged"] == 1
 
 
 def test_confirming_twice_or_after_cancelling_is_refused(government, agency, admin):
