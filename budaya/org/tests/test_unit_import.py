@@ -7,6 +7,7 @@ from io import BytesIO
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.urls import reverse
 from openpyxl import Workbook
 
 from budaya.accounts.audit import verify
@@ -138,6 +139,17 @@ def test_confirmed_the_tree_is_written_audited_and_a_second_import_changes_nothi
     assert Unit.objects.count() == 7
 
 
+def test_a_list_with_nothing_to_write_is_not_offered_for_confirmation(government, admin, client):
+    # Every row rejected: "Confirm and import" led to "Imported" with nothing written.
+    job = plan(government, admin, [LIST[3], [1, "Seksi Hantu", "", "Bidang Tidak Ada", ""]])
+    assert job.counts["new"] == 0 and job.counts["rejected"] == 1
+    client.force_login(admin)
+    page = client.get(reverse("org:import_detail", args=[government.slug, job.pk])).content
+    page = page.decode()
+    assert "Tidak ada yang akan ditulis" in page and "Konfirmasi dan impor" not in page
+    assert "Batal" in page
+
+
 def test_a_changed_list_renames_and_moves_units_with_history(government, admin):
     services.confirm_employee_import(plan(government, admin), admin)
     moved = [
@@ -200,10 +212,17 @@ def test_codes_made_never_clash():
     assert [codes.next("D1"), codes.next("D1"), codes.next(None)] == ["D1.02", "D1.03", "PD02"]
 
 
-def test_a_list_without_a_recognisable_header_says_what_it_needs(government, admin):
+def test_a_list_without_a_recognisable_header_says_what_it_needs(government, admin, client):
     job = services.start_employee_import(
         government=government, upload=workbook([["Daftar"], ["a", "b"]]), actor=admin, kind="units"
     )
     job.refresh_from_db()
     assert job.status == EmployeeImport.Status.FAILED
     assert "Nama unit" in job.error and "Induk" in job.error
+    # "Upload again" goes back to the unit list's upload, not to the roster's (nor its mapping).
+    client.force_login(admin)
+    page = client.get(reverse("org:import_detail", args=[government.slug, job.pk])).content
+    page = page.decode()
+    assert reverse("org:unit_import_create", args=[government.slug]) in page
+    assert reverse("org:import_create", args=[government.slug]) not in page
+    assert reverse("org:import_mapping", args=[government.slug]) not in page
