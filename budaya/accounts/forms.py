@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -14,6 +14,7 @@ from budaya.accounts import services, throttle
 from budaya.accounts.backends import find_user
 from budaya.accounts.models import UNIT_SCOPED_ROLES, Role, SignInResult, SignInStep, User
 from budaya.org.models import Employee, Government, Unit
+from budaya.org.nip import NIPError, normalise
 
 
 def _lockout_message(seconds: int) -> str:
@@ -168,7 +169,9 @@ class RoleGrantForm(forms.Form):
         self._set_queryset("unit", units.select_related("government"))
         role_field = self.fields["role"]
         assert isinstance(role_field, forms.ChoiceField)
-        role_field.choices = roles
+        # No role chosen for the administrator: the first of the list was the government's
+        # administrator, given to whoever was invited without a second look.
+        role_field.choices = [("", "—"), *roles]
         if governments.count() == 1:
             self.fields["government"].initial = governments.first()
         office_field = self.fields["office"]
@@ -223,10 +226,11 @@ class InviteForm(RoleGrantForm):
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
     email = forms.EmailField(label=_("E-mail address"))
     nip = forms.CharField(
-        label=_("NIP"),
-        max_length=18,
+        label=_("NIP or NI PPPK"),
+        # As people write it, "19911225 201908 2 214": 18 characters cut it short.
+        max_length=40,
         required=False,
-        help_text=_("Links the account to the employee with this NIP in the chosen government."),
+        help_text=_("Links the account to the employee with this number in the chosen government."),
     )
 
     field_order = ["username", "first_name", "last_name", "email", "nip", "role", "government"]
@@ -243,12 +247,22 @@ class InviteForm(RoleGrantForm):
             raise forms.ValidationError(_("An account with this e-mail address exists already."))
         return email
 
+    def clean_nip(self) -> str:
+        try:
+            return normalise(self.cleaned_data["nip"])
+        except NIPError as error:
+            raise forms.ValidationError(str(error)) from error
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         nip, government = cleaned.get("nip"), cleaned.get("government")
         cleaned["employee"] = None
         if nip and government is not None:
-            employee = Employee.objects.filter(government=government, nip=nip).first()
+            employee = (
+                Employee.objects.filter(government=government)
+                .filter(Q(nip=nip) | Q(ni_pppk=nip))
+                .first()
+            )
             if employee is None:
                 self.add_error("nip", _("No employee of this government has this NIP."))
             elif hasattr(employee, "user"):

@@ -270,6 +270,16 @@ class Figure(TenantModel):
         return self.answered / self.invited * 100 if self.invited else None
 
     @property
+    def group(self) -> str:
+        """How pages and exports name the group: its unit, else who answered. A pulse's whole
+        group is everyone asked, not "Anggota" (its members' relation)."""
+        if self.unit_id:
+            return self.unit.name
+        if self.relation == Relation.MEMBER:
+            return str(_("Everyone asked"))
+        return self.get_relation_display()
+
+    @property
     def low_participation(self) -> bool:
         rate = self.participation
         return rate is not None and rate < 60

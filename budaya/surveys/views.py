@@ -201,8 +201,7 @@ def _workbook(user: Any, survey: Survey) -> bytes:
     names = _value_names(figures)
     rows = []
     for figure in figures:
-        group = figure.unit.name if figure.unit else figure.get_relation_display()
-        base = [group, figure.invited, figure.answered]
+        base = [figure.group, figure.invited, figure.answered]
         if not figure.shown:
             rows.append(
                 [
@@ -218,7 +217,7 @@ def _workbook(user: Any, survey: Survey) -> bytes:
             continue
         rows.append([*base, "", figure.index, ""])
         rows.extend(
-            [group, "", "", names.get(value, value), data["index"], ""]
+            [figure.group, "", "", names.get(value, value), data["index"], ""]
             for value, data in figure.values.items()
         )
     header = [_("Group"), _("Invited"), _("Answered"), _("Value"), _("Index"), _("Note")]

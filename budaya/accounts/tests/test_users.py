@@ -118,6 +118,40 @@ def test_invitation_links_the_employee_and_lets_the_user_choose_a_password(
     assert not client.get(link, follow=True).context["validlink"]
 
 
+def test_invitation_reads_the_number_as_people_write_it_and_asks_for_a_role(client, world):
+    from budaya.org.models import Employee
+
+    newcomer = Employee.objects.create(
+        government=world.government,
+        unit=world.agency,
+        nip="199112252019082214",
+        name="Siti Nia",
+        sex="P",
+        status="PNS",
+    )
+    client.force_login(world.user(Role.CITY_ADMIN))
+    form = client.get(reverse("accounts:user_invite")).content.decode()
+    # No role preselected: the first of the list was the government's administrator.
+    assert re.search(r'<select name="role"[^>]*>\s*<option value="" selected>', form)
+    fields = {
+        "username": "siti.nia",
+        "first_name": "Siti",
+        "email": "siti.nia@contoh.go.id",
+        "nip": "19911225 201908 2 214",  # as printed on a decree: cut at 18 characters before
+        "government": world.government.pk,
+        "unit": world.agency.pk,
+    }
+    response = client.post(reverse("accounts:user_invite"), fields)
+    assert (
+        response.status_code == 200
+        and "Bidang ini tidak boleh kosong." in response.content.decode()
+    )
+    assert not User.objects.filter(username="siti.nia").exists()
+    response = client.post(reverse("accounts:user_invite"), {**fields, "role": Role.EMPLOYEE})
+    assert response.status_code == 302
+    assert User.objects.get(username="siti.nia").employee == newcomer
+
+
 def test_invitation_refuses_an_employee_of_another_government(client, world):
     client.force_login(world.user(Role.CITY_ADMIN))
     response = client.post(

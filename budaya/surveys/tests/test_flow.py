@@ -9,12 +9,13 @@ import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from budaya.accounts.models import AuditEntry, Role
 from budaya.org import services as org_services
 from budaya.org.models import Unit
-from budaya.surveys import services
-from budaya.surveys.models import Figure, Invitation, Response, Survey, Tally
+from budaya.surveys import selectors, services
+from budaya.surveys.models import Figure, Invitation, Relation, Response, Survey, Tally
 from budaya.surveys.tests.conftest import employee_user, make_employee, open_survey
 
 pytestmark = pytest.mark.django_db
@@ -143,7 +144,7 @@ def test_k_is_fixed_when_a_survey_opens_and_not_lowered_while_one_is_open(place)
 
 
 def test_the_employee_answers_on_the_page_and_the_administrator_sees_small_groups_hidden(
-    place, client, make_user
+    place, client, make_user, monkeypatch
 ):
     survey = _pulse(place)
     user = employee_user(make_user, place.staff[0])
@@ -170,6 +171,12 @@ def test_the_employee_answers_on_the_page_and_the_administrator_sees_small_group
     assert agency.unit == place.agency and agency.answered == 8
     assert agency.index == 75.0
     assert "<td>75,0</td>" in page.content.decode()  # Indonesian decimals
+    # The change since the previous round in the same decimals, signed: "+12.5" beside "75,0".
+    monkeypatch.setattr(
+        selectors, "previous_indices", lambda *args, **kwargs: {(place.agency.pk, "member"): 62.5}
+    )
+    page = client.get(reverse("surveys:detail", args=[place.government.slug, survey.pk]))
+    assert 'data-label="Perubahan">+12,5</td>' in page.content.decode()
     export = client.get(reverse("surveys:export", args=[place.government.slug, survey.pk]))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
 
@@ -237,3 +244,10 @@ def test_the_kept_export_shows_a_renamed_unit_and_only_the_readers_groups(place,
     org_services.update_unit(place.agency, place.admin)
     client.force_login(place.admin)
     assert set(_export_groups(client, place, survey)) == {"Dinas Kebudayaan", "Bidang Besar"}
+
+
+def test_a_group_without_a_unit_is_named_for_who_answered():
+    # The whole government of a pulse was "Anggota" (its members' relation) on page and export.
+    with translation.override("id"):
+        assert Figure(relation=Relation.MEMBER).group == "Semua yang diminta menjawab"
+        assert Figure(relation=Relation.SUPERIOR).group == "Atasan"
