@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -82,11 +82,19 @@ def pending_teams(user: Any) -> list[PendingItem]:
         if (policies[pk].decider_role if pk in policies else Role.CITY_ADMIN, pk) in grants
     ]
     if deciders:
-        nominations = Designation.objects.filter(
-            government_id__in=deciders, status=Designation.Status.NOMINATED
-        ).count()
-        if nominations:
-            items.append(PendingItem(_("Nominations to decide"), url, nominations, "teams:", 1))
+        # To the nominations of their government's role-model page, not the team list (which
+        # does not show them); one query, as the count was.
+        nominations = (
+            Designation.objects.filter(
+                government_id__in=deciders, status=Designation.Status.NOMINATED
+            )
+            .values_list("government__slug")
+            .annotate(count=Count("pk"))
+            .order_by("government__slug")
+        )
+        for slug, count in nominations:
+            at = reverse("teams:designation_list", args=[slug]) + "#nominations"
+            items.append(PendingItem(_("Nominations to decide"), at, count, "teams:", 1))
     return items
 
 

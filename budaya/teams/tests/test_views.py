@@ -19,6 +19,7 @@ from budaya.teams import decree as decree_module
 from budaya.teams import selectors, services
 from budaya.teams.models import Decree, Designation, Membership, TeamPolicy
 from budaya.teams.tests.conftest import PDF, make_city, person
+from budaya.teams.todo import pending_teams
 
 pytestmark = pytest.mark.django_db
 
@@ -346,7 +347,14 @@ def test_nomination_decision_publication_and_gallery(english, city, city_admin_u
     # The city administrator is not the authority this government set.
     english.force_login(city_admin_user)
     assert english.post(move, {"status": "approved"}).status_code == 403
-    english.force_login(make_user("sekda", Role.LEADERSHIP, city.government))
+    sekda = make_user("sekda", Role.LEADERSHIP, city.government)
+    # The decider's task opens the nominations, not the team list, which does not show them.
+    (task,) = [item for item in pending_teams(sekda) if item.label == "Nominations to decide"]
+    assert task.url == (
+        reverse("teams:designation_list", args=[city.government.slug]) + "#nominations"
+    )
+    english.force_login(sekda)
+    assert 'id="nominations"' in english.get(task.url).content.decode()
     english.post(move, {"status": "published"})
     designation.refresh_from_db()
     assert designation.status == Designation.Status.NOMINATED  # not before approval
