@@ -7,6 +7,7 @@ from typing import Any
 from django import template
 from django.utils.translation import gettext as _
 
+from budaya.frameworks.models import ValueFramework
 from budaya.rulebook.document import Cited, RulebookDocument
 
 register = template.Library()
@@ -28,6 +29,13 @@ def actor_title(code: str, book: RulebookDocument) -> str:
     if code == "city_team_chair":
         return _("chair of the %(team)s") % {"team": words.city_team_name}
     return book.actor_title(code)
+
+
+@register.inclusion_tag("rulebook/framework.html")
+def framework(slug: str) -> dict[str, Any]:
+    """The value framework the regulation sets, by its name and linked (the rulebook holds its
+    identifier, "berakhlak"); the identifier alone when no such framework is loaded."""
+    return {"slug": slug, "framework": ValueFramework.objects.filter(slug=slug).first()}
 
 
 @register.inclusion_tag("rulebook/source.html")

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from budaya.accounts.models import Role
+from budaya.frameworks.models import ValueFramework
 from budaya.rulebook import services
 from budaya.rulebook.models import RulebookVersion
 
@@ -133,3 +134,18 @@ def test_the_menu_shows_the_rulebook_to_every_role(client, government, agency, m
     client.force_login(make_user("pegawai", Role.EMPLOYEE, government, agency))
     page = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("rulebook:mine")}"' in page
+
+
+def test_the_rulebook_names_its_framework_and_says_what_its_codes_are(
+    client, government, agency, make_user
+):
+    # The framework was shown by its identifier ("berakhlak") and an office's code ("head") bare.
+    services.load_shipped(government=government, name="kota-serang")
+    client.force_login(make_user("pegawai", Role.EMPLOYEE, government, agency))
+    url = reverse("rulebook:detail", args=[government.slug])
+    page = client.get(url).content.decode()
+    assert "berakhlak" in page and "belum dimuat di instalasi ini" in page
+    framework = ValueFramework.objects.create(slug="berakhlak", name="BerAKHLAK")
+    page = client.get(url).content.decode()
+    assert f'<a href="{framework.get_absolute_url()}">BerAKHLAK</a>' in page
+    assert "kode di buku aturan <code>head</code>" in page
