@@ -117,6 +117,16 @@ class Evidence(TenantModel):
     def is_link(self) -> bool:
         return self.kind == self.Kind.LINK
 
+    @property
+    def type_label(self) -> str:
+        """What kind of file it is, as people name it ("PDF", not "application/pdf")."""
+        from budaya.activities.evidence import ACCEPTED
+
+        if self.is_link:
+            return str(_("link"))
+        accepted = ACCEPTED.get(self.content_type)
+        return accepted.label if accepted else self.content_type
+
 
 # --- Activity log -------------------------------------------------------------------------------
 

@@ -165,6 +165,8 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def test_documents_are_recognised_by_content(world, data, name, mime):
     evidence = store(world, data, name)
     assert evidence.content_type == mime
+    # Pages name the kind as people do ("PDF"), not by its media type ("application/pdf").
+    assert evidence.type_label == ev.ACCEPTED[mime].label and "/" not in evidence.type_label
     assert not evidence.thumbnail
     assert stored_bytes(evidence) == data
     assert evidence.file.name.endswith("." + ev.ACCEPTED[mime].extension)
