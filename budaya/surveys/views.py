@@ -562,10 +562,19 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 return redirect(f"{request.path}?one=1&at={at}")
     language = get_language()
     draft = invitation.draft
+    # A sending refused for unanswered questions: each is marked, the first one linked.
+    refused = bool(request.method == "POST" and request.POST.get("send"))
     rows = [
-        {"item": item, "text": item.text(language), "chosen": draft.get(str(item.pk))}
-        for item in items
+        {
+            "item": item,
+            "number": number,
+            "text": item.text(language),
+            "chosen": draft.get(str(item.pk)),
+            "missing": refused and not draft.get(str(item.pk)),
+        }
+        for number, item in enumerate(items, 1)
     ]
+    first_missing = next((row for row in rows if row["missing"]), None)
     return render(
         request,
         "surveys/answer.html",
@@ -577,6 +586,7 @@ def answer(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "at": at,
             "count": len(items),
             "done": sum(1 for row in rows if row["chosen"]),
+            "first_missing": first_missing,
             "points": _scale_labels(survey.questionnaire.points),
             "comment": draft.get(services.COMMENT, ""),
             "is_last": at >= len(items) - 1,

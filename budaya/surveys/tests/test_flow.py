@@ -157,6 +157,13 @@ def test_the_employee_answers_on_the_page_and_the_administrator_sees_small_group
     # Saved as the person goes (htmx), then sent.
     saved = client.post(url, {f"item-{items[0].pk}": "4"}, HTTP_HX_REQUEST="true")
     assert saved.status_code == 200
+    # Sent with one answer of four: refused, the other three marked, the first of them linked
+    # (only a banner at the top said so, above a long page).
+    refused = client.post(url, {"send": "1"}).content.decode()
+    assert refused.count('aria-invalid="true"') == 3
+    assert f'href="#question-{items[1].pk}">Pertanyaan 2 adalah yang pertama belum dijawab.' in (
+        refused
+    )
     client.post(url, {f"item-{i.pk}": "4" for i in items} | {"send": "1"})
     assert Invitation.objects.get(survey=survey, employee=place.staff[0]).answered
     _answer_all(survey, place.staff[1:])
