@@ -215,6 +215,14 @@ def test_done_when_walk(chromium, live_server, cycle):
     expect(page.locator("section[aria-labelledby=s-check]")).to_contain_text("Standardise")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Solved")
     _shoot(page, "cycle")
+    # On a phone each action reads as a card: its due date and result on the screen, labelled
+    # (the table showed the action and its owner, the rest scrolled off to the right).
+    page.set_viewport_size({"width": 360, "height": 740})
+    for label in ("Due", "Result"):
+        cell = page.locator(f'.actions-table td[data-label="{label}"]').first
+        box = cell.bounding_box()
+        assert box is not None and box["x"] + box["width"] <= 360, label
+    page.set_viewport_size({"width": 1280, "height": 900})
     # Printed on A4 (about 680 px of content), the action plan's eight columns fit the width.
     page.emulate_media(media="print")
     page.set_viewport_size({"width": 680, "height": 900})
