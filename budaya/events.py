@@ -11,6 +11,7 @@ Senders never import the notifications app: they call ``announce`` with plain da
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +44,14 @@ class Event:
     actor_id: int | None = None
 
 
+def _text(value: Any) -> str:
+    """A value as the notification's text shows it: a date as the product writes dates in
+    numbers ("05-02-2027"), not as ISO ("2027-02-05" beside "5 Februari 2027" on the page)."""
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return value.strftime("%d-%m-%Y")
+    return str(value)
+
+
 def announce(
     *,
     kind: str,
@@ -63,7 +72,7 @@ def announce(
         recipient_ids=recipients,
         url=url,
         key=key,
-        context={name: str(value) for name, value in (context or {}).items()},
+        context={name: _text(value) for name, value in (context or {}).items()},
         actor_id=actor_id,
     )
     transaction.on_commit(lambda: workflow_event.send(sender=Event, event=event))

@@ -405,7 +405,7 @@ def _announce(survey: Survey, employee_ids: list[int], kind: str, actor: Any) ->
         recipient_ids=users.values_list("pk", flat=True),
         url=reverse("surveys:answer", kwargs={"slug": survey.government.slug, "pk": survey.pk}),
         key=f"{kind}:{survey.pk}:{timezone.localdate().isoformat()}",
-        context={"title": survey.title, "closes_on": survey.closes_on.isoformat()},
+        context={"title": survey.title, "closes_on": survey.closes_on},
         actor_id=getattr(actor, "pk", None),
     )
 

@@ -142,6 +142,8 @@ def test_the_head_returns_to_the_secretary_then_acknowledges_with_directions(
         e for e in events if e.kind == "monev.follow_up.assigned" and e.url.endswith(f"/{mine.pk}/")
     )
     assert scene.team.pk in assigned.recipient_ids
+    # Its due date as the product writes dates, not ISO ("tenggat 2027-02-05").
+    assert assigned.context["due"] == f"{due:%d-%m-%Y}"
 
     # Everyone told opens what they are sent to: an agency's people their own acknowledged
     # report, not the city report, which is the city team's and the leadership's (it was a
