@@ -186,6 +186,13 @@ def test_dinas_kesehatan_drafts_its_year_and_the_mayor_directs_two_agencies(page
     other = agencies["DINDIKBUD"]
     due = (timezone.localdate() + datetime.timedelta(days=90)).isoformat()
     page.get_by_label("Disposisi").fill("Perkuat internalisasi nilai budaya kerja.")
+    # A direction without its text or date is refused; the page comes back scrolled to what
+    # needs correcting, not to its top (where nothing said so, 1,100 px above the form).
+    page.locator("select[name='direction-0-unit']").select_option(str(agencies["DINKES"].pk))
+    walk.click(page.get_by_role("button", name="Nyatakan telah diketahui"))
+    summary = page.locator("#acknowledge-form .form-errors")
+    expect(summary).to_be_focused()
+    expect(summary).to_be_in_viewport()
     for index, (unit, text) in enumerate(
         (
             (agencies["DINKES"], "Evaluasi pelaksanaan apel pagi setiap triwulan"),

@@ -20,6 +20,15 @@ document.addEventListener("keydown", function (event) {
     event.preventDefault();
   }
 });
+// A form sent back with errors: its summary is brought into view and focused, wherever the form
+// sits on a long page (the mayor's acknowledgement comes after the whole city report).
+(function () {
+  var errors = document.querySelector(".form-errors[tabindex]");
+  if (errors) {
+    errors.scrollIntoView({ block: "center" });
+    errors.focus({ preventScroll: true });
+  }
+})();
 // The main menu folds behind its button on a phone and stays open on a wider screen
 // (budaya.css shows it there without this where the browser styles ::details-content).
 (function () {
