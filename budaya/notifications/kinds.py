@@ -266,6 +266,25 @@ KINDS: dict[str, Kind] = {
     )
 }
 
+# A step done settles the notifications that asked for it: when it is announced, the unread
+# notifications of these kinds that link to the same page (the same report, problem or
+# follow-up) are marked read, so a head no longer reads "Rencana tindakan menunggu persetujuan
+# Anda" for a plan approved days before.
+SETTLES: dict[str, tuple[str, ...]] = {
+    "monev.report.submitted": ("monev.report.returned",),
+    "monev.report.returned": ("monev.report.submitted",),
+    "monev.report.accepted": ("monev.report.submitted",),
+    "monev.city.forwarded": ("monev.city.consolidated", "monev.city.returned"),
+    "monev.city.returned": ("monev.city.consolidated", "monev.city.forwarded"),
+    "monev.city.acknowledged": ("monev.city.forwarded",),
+    "monev.follow_up.done": ("monev.follow_up.assigned",),
+    "problems.root_cause.directed": ("problems.root_cause.sent",),
+    "problems.plan.submitted": ("problems.plan.returned",),
+    "problems.plan.returned": ("problems.plan.submitted",),
+    "problems.plan.approved": ("problems.plan.submitted",),
+    "problems.report.followed_up": ("problems.report.sent",),
+}
+
 GENERIC = Kind(
     "",
     _("Other events"),

@@ -101,6 +101,7 @@ def receive(sender: Any, event: Event, **kwargs: Any) -> None:
     queued: list[int] = []
     now = timezone.now()
     with transaction.atomic():
+        _settle(government, event, now)
         for user in recipients:
             preference = getattr(user, "notification_preference", None) or Preference(user=user)
             subject, body = compose(kind, own.get(preference.language), preference.language, values)
@@ -133,6 +134,23 @@ def receive(sender: Any, event: Event, **kwargs: Any) -> None:
         transaction.on_commit(lambda: enqueue(queued))
     for pk in event.recipient_ids | ({event.actor_id} if event.actor_id else set()):
         forget_counts(pk)
+
+
+def _settle(government: Government, event: Event, now: datetime.datetime) -> None:
+    """The notifications the event's step answers, read: it is done (``kinds.SETTLES``). A
+    digest reader's that has not gone out yet no longer goes."""
+    asked = kinds.SETTLES.get(event.kind)
+    if not asked:
+        return
+    waiting = Notification.objects.filter(
+        government=government, url=event.url, kind__in=asked, read_at__isnull=True
+    )
+    readers = set(waiting.values_list("recipient_id", flat=True))
+    if readers:
+        waiting.filter(digested_at__isnull=True).update(digested_at=now)
+        waiting.update(read_at=now)
+        for pk in readers:
+            forget_counts(pk)
 
 
 def absolute(url: str) -> str:

@@ -87,3 +87,8 @@ def test_the_dynamic_kinds_are_listed():
         "problems.root_cause.directed",
     ):
         assert code in kinds.KINDS
+
+
+def test_what_a_step_settles_are_kinds_that_exist():
+    for code, asked in kinds.SETTLES.items():
+        assert code in kinds.KINDS and set(asked) <= set(kinds.KINDS), code

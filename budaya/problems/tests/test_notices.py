@@ -13,6 +13,7 @@ from budaya.accounts.models import Role
 from budaya.events import workflow_event
 from budaya.notifications import kinds
 from budaya.notifications import services as notifications
+from budaya.notifications.models import Notification
 from budaya.problems import services
 from budaya.problems.models import ActionPlan
 from budaya.problems.tests.test_services import _problem, _to_submitted
@@ -84,6 +85,18 @@ def test_each_step_is_announced_to_whom_it_goes(
     )
     assert subject == f"Rencana tindakan dikembalikan dengan arahan: {problem.title}"
     assert "Indikator terukur" in body
+    # Each step done settles what asked for it: the head no longer has two unread "waiting for
+    # your approval" of a plan approved since, nor the team its "returned" after sending again.
+    unread = {
+        (n.recipient_id, n.kind)
+        for n in Notification.objects.filter(government=c.government, read_at__isnull=True)
+    }
+    assert unread == {
+        (c.head.pk, "problems.root_cause.sent"),  # no direction was announced in this cycle
+        (c.worker.pk, "problems.plan.approved"),
+        (c.worker.pk, "problems.report.followed_up"),
+    }
+    assert Notification.objects.filter(kind="problems.plan.submitted").count() == 2
 
 
 def test_a_rolled_back_step_announces_nothing(cycle, announced, django_capture_on_commit_callbacks):
