@@ -10,6 +10,8 @@ choice by its label and a foreign key by the name the trail last recorded for th
 
 from __future__ import annotations
 
+import datetime
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -18,6 +20,8 @@ from typing import Any, Protocol
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
@@ -91,7 +95,30 @@ def _shown(
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
+    if isinstance(value, str) and (moment := _moment(value)) is not None:
+        return moment
     return str(value)
+
+
+# A date or a time as ``snapshot`` and the services store them: "2026-12-07",
+# "2026-12-07T05:37:03.458Z", "2026-12-07T05:37:11.874546+00:00".
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?")
+
+
+def _moment(text: str) -> str | None:
+    """An ISO date or time as the trail's own "Waktu" column writes it, in local time (the
+    column showed local time beside these in UTC)."""
+    if not ISO.fullmatch(text):
+        return None
+    try:
+        moment = datetime.datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if len(text) == 10:
+        return date_format(moment.date(), "j M Y")
+    if timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return date_format(moment, "j M Y H:i:s")
 
 
 def _summary(entry: AuditRecord, fields: list[str]) -> str:

@@ -7,8 +7,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone, translation
 
-from budaya.accounts import audit
+from budaya.accounts import audit, audit_words
 from budaya.accounts.models import AuditEntry, Role
 
 pytestmark = pytest.mark.django_db
@@ -73,3 +74,17 @@ def test_the_kept_trail_shows_a_new_entry_at_once(client, world):
     page = client.get(reverse("accounts:audit_list")).content.decode()
     assert "Pegawai Siti Contoh diubah: unit kerja, " in page
     assert '<option value="org.employee">Pegawai</option>' in page
+
+
+def test_a_stored_time_reads_as_the_trail_writes_times():
+    # Stored as ISO in UTC ("2026-12-07T05:37:03.458Z"), shown beside a "Waktu" column in local
+    # time: now in the same local time and words.
+    with translation.override("id"), timezone.override("Asia/Jakarta"):
+        assert audit_words._shown(None, "2026-12-07T05:37:03.458Z", {}) == "7 Des 2026 12:37:03"
+        assert (
+            audit_words._shown(None, "2026-12-07T05:37:11.874546+00:00", {})
+            == "7 Des 2026 12:37:11"
+        )
+        assert audit_words._shown(None, "2026-03-01", {}) == "1 Mar 2026"
+        # Text that only looks like the start of a date stays as written.
+        assert audit_words._shown(None, "2026-03-01 rapat", {}) == "2026-03-01 rapat"
