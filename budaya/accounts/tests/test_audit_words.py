@@ -4,6 +4,9 @@ the stored entry, its hash and the chain stay exactly as written."""
 
 from __future__ import annotations
 
+import io
+
+import openpyxl
 import pytest
 from django.db import transaction
 from django.urls import reverse
@@ -88,3 +91,32 @@ def test_a_stored_time_reads_as_the_trail_writes_times():
         assert audit_words._shown(None, "2026-03-01", {}) == "1 Mar 2026"
         # Text that only looks like the start of a date stays as written.
         assert audit_words._shown(None, "2026-03-01 rapat", {}) == "2026-03-01 rapat"
+
+
+def test_the_trail_downloads_as_the_page_words_it_for_its_own_government_only(
+    client, world, monkeypatch
+):
+    from budaya.accounts import views
+
+    admin = world.user(Role.CITY_ADMIN)
+    _move(world, admin)
+    with transaction.atomic():  # the other government's change: never in this trail
+        audit.record(world.foreign_user, "update", world.foreign_employee, {"name": "x"}, {})
+    client.force_login(admin)
+    page = client.get(reverse("accounts:audit_list"), {"object_type": "org.employee"})
+    assert "format=xlsx" in page.content.decode()
+    response = client.get(
+        reverse("accounts:audit_list"), {"object_type": "org.employee", "format": "xlsx"}
+    )
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Waktu", "Oleh", "Perubahan")
+    assert len(rows) == 2  # the employee's move only: not the agency, not Serang's entry
+    assert rows[1][2].startswith("Pegawai Siti Contoh diubah: unit kerja")
+    assert f"unit kerja: {world.other_agency.name}" in rows[1][4]
+    # More than a download holds: the page says to narrow the filter, and nothing is built.
+    monkeypatch.setattr(views, "AUDIT_EXPORT_LIMIT", 1)
+    refused = client.get(reverse("accounts:audit_list"), {"format": "xlsx"}, follow=True)
+    assert "persempit tanggal atau jenisnya" in refused.content.decode()
+    assert refused.redirect_chain and "format" not in refused.redirect_chain[-1][0]
