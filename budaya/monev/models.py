@@ -452,11 +452,17 @@ class CityReport(TenantModel):
 
     class Meta:
         ordering = ["period", "number"]
+        # How the audit trail names it ("City report CityReport object (6)" on an Indonesian page).
+        verbose_name = _("government report")
+        verbose_name_plural = _("government reports")
         constraints = [
             models.UniqueConstraint(
                 fields=["government", "period", "number"], name="monev_city_report_number"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"v{self.number}"  # its version: the trail reads "Laporan pemerintah daerah v6"
 
     def verify(self) -> bool:
         return hashlib.sha256(self.canonical.encode()).hexdigest() == self.sha256

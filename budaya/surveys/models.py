@@ -66,6 +66,8 @@ class SurveyPolicy(TenantModel):
     )
 
     class Meta:
+        verbose_name = _("survey settings")
+        verbose_name_plural = _("survey settings")
         constraints = [
             models.UniqueConstraint(fields=["government"], name="survey_policy_per_government")
         ]
@@ -80,6 +82,8 @@ class NationalIndex(models.Model):
 
     class Meta:
         ordering = ["-year"]
+        verbose_name = _("national index")
+        verbose_name_plural = _("national indices")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.value}"
@@ -106,6 +110,8 @@ class Questionnaire(TenantModel):
 
     class Meta:
         ordering = ["name", "-number"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
 
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
@@ -178,6 +184,8 @@ class Survey(TenantModel):
 
     class Meta:
         ordering = ["-opens_on", "title"]
+        verbose_name = _("survey")
+        verbose_name_plural = _("surveys")
         indexes = [models.Index(fields=["government", "status", "closes_on"])]
 
     def __str__(self) -> str:
@@ -299,6 +307,8 @@ class Commitment(TenantModel):
     text = models.TextField()
 
     class Meta:
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
         constraints = [
             models.UniqueConstraint(
                 fields=["government", "declaration", "employee"], name="commitment_once"
@@ -318,6 +328,8 @@ class TwibbonConfirmation(TenantModel):
     confirmed_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("twibbon confirmation")
+        verbose_name_plural = _("twibbon confirmations")
         constraints = [
             models.UniqueConstraint(
                 fields=["government", "employee", "month"], name="twibbon_once_a_month"

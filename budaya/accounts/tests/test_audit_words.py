@@ -120,3 +120,19 @@ def test_the_trail_downloads_as_the_page_words_it_for_its_own_government_only(
     refused = client.get(reverse("accounts:audit_list"), {"format": "xlsx"}, follow=True)
     assert "persempit tanggal atau jenisnya" in refused.content.decode()
     assert refused.redirect_chain and "format" not in refused.redirect_chain[-1][0]
+
+
+@pytest.mark.parametrize(
+    ("object_type", "name"),
+    [
+        ("surveys.survey", "Survei"),
+        ("surveys.questionnaire", "Kuesioner"),
+        ("surveys.commitment", "Komitmen"),
+        ("surveys.twibbonconfirmation", "Konfirmasi twibbon"),
+        ("monev.cityreport", "Laporan pemerintah daerah"),
+    ],
+)
+def test_audited_kinds_are_named_in_indonesian(object_type, name):
+    # They read "Survey …" and "City report CityReport object (6)" on the Indonesian trail.
+    with translation.override("id"):
+        assert audit_words.kind_name(object_type) == name

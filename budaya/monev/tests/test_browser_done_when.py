@@ -138,6 +138,13 @@ def test_dinas_kesehatan_drafts_its_year_and_the_mayor_directs_two_agencies(page
     # The unit head approves and sends it up.
     walk.sign_in("kepala.dinkes.serang")
     page.goto(report_url)
+    # Read on a phone, each row is a card: its evidence on the screen under the rulebook's
+    # column heading (the table showed three columns, the rest scrolled off to the right).
+    page.set_viewport_size({"width": 360, "height": 740})
+    evidence = page.locator("table.tabel1 tbody td[data-label='Data Dukung']").first
+    box = evidence.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     walk.click(page.get_by_role("button", name="Setujui"))
     walk.click(page.get_by_role("button", name=re.compile("^Sampaikan ke ")))
     expect(page.get_by_text("Status laporan sekarang: Disampaikan.")).to_be_visible()
