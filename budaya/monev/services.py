@@ -1457,27 +1457,26 @@ def acknowledge(
         request,
         government=city.government,
     )
-    context = {"period": city.period.title, "version": city.number, "note": city.disposition}
-    notices.step_done(
-        kind="monev.city.acknowledged",
-        government=city.government,
-        recipients=notices.city_team(city.government),
-        url=notices.city_url(city),
-        key=f"monev.city.acknowledged:{city.pk}",
-        actor=actor,
-        context=context,
-    )
-    # An agency's people are sent to their own report, acknowledged with it: the city report
-    # is the city team's and the leadership's to open.
-    for report in acknowledged:
+    # The city team is sent to the city report; an agency's people to their own report,
+    # acknowledged with it (the city report is the city team's and the leadership's to open).
+    told = [(notices.city_team(city.government), notices.city_url(city), f"{city.pk}")]
+    told += [
+        (
+            notices.agency_people([report.unit]),
+            reverse("monev:report", args=[city.government.slug, report.pk]),
+            f"{city.pk}:{report.unit_id}",
+        )
+        for report in acknowledged
+    ]
+    for recipients, url, key in told:
         notices.step_done(
             kind="monev.city.acknowledged",
             government=city.government,
-            recipients=notices.agency_people([report.unit]),
-            url=reverse("monev:report", args=[city.government.slug, report.pk]),
-            key=f"monev.city.acknowledged:{city.pk}:{report.unit_id}",
+            recipients=recipients,
+            url=url,
+            key=f"monev.city.acknowledged:{key}",
             actor=actor,
-            context=context,
+            context={"period": city.period.title, "version": city.number, "note": city.disposition},
         )
     for item in made:
         notices.step_done(

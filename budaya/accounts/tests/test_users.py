@@ -67,19 +67,19 @@ def test_system_admin_appoints_city_admins_only(client, world):
     assert response.status_code == 200 and "form-errors" in response.content.decode()
 
 
+def _newcomer(world, nip: str, name: str, sex: str):
+    """An employee of the world's agency without an account yet."""
+    from budaya.org.models import Employee
+
+    return Employee.objects.create(
+        government=world.government, unit=world.agency, nip=nip, name=name, sex=sex, status="PNS"
+    )
+
+
 def test_invitation_links_the_employee_and_lets_the_user_choose_a_password(
     client, world, django_capture_on_commit_callbacks
 ):
-    from budaya.org.models import Employee
-
-    newcomer = Employee.objects.create(
-        government=world.government,
-        unit=world.agency,
-        nip="198001012005011001",
-        name="Agus Baru",
-        sex="L",
-        status="PNS",
-    )
+    newcomer = _newcomer(world, "198001012005011001", "Agus Baru", "L")
     client.force_login(world.user(Role.CITY_ADMIN))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
@@ -119,16 +119,7 @@ def test_invitation_links_the_employee_and_lets_the_user_choose_a_password(
 
 
 def test_invitation_reads_the_number_as_people_write_it_and_asks_for_a_role(client, world):
-    from budaya.org.models import Employee
-
-    newcomer = Employee.objects.create(
-        government=world.government,
-        unit=world.agency,
-        nip="199112252019082214",
-        name="Siti Nia",
-        sex="P",
-        status="PNS",
-    )
+    newcomer = _newcomer(world, "199112252019082214", "Siti Nia", "P")
     client.force_login(world.user(Role.CITY_ADMIN))
     form = client.get(reverse("accounts:user_invite")).content.decode()
     # No role preselected: the first of the list was the government's administrator.
