@@ -281,7 +281,7 @@ class Figure(TenantModel):
     def group(self) -> str:
         """How pages and exports name the group: its unit, else who answered. A pulse's whole
         group is everyone asked, not "Anggota" (its members' relation)."""
-        if self.unit_id:
+        if self.unit_id and self.unit is not None:
             return self.unit.name
         if self.relation == Relation.MEMBER:
             return str(_("Everyone asked"))
