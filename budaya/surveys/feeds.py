@@ -152,7 +152,11 @@ def report_evidence(report: Any, today: datetime.date | None = None) -> dict[str
     today = today or timezone.localdate()
     government, agency, period = report.government, report.unit, report.period
     start, end = period.starts_on, period.ends_on
-    line = participation.participation(government, [agency], start=start, end=end, today=today)[0]
+    # The pulses closed in the period, as listed above them: an open pulse's answers are still
+    # coming, and counted it flagged the agency "under 60 %" by a survey the report did not show.
+    line = participation.participation(
+        government, [agency], start=start, end=end, today=today, closed_only=True
+    )[0]
     return {
         "cited": cited,
         "surveys": agency_surveys(government, agency, start, end),

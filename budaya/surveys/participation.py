@@ -122,12 +122,15 @@ def declaration_of(declarations: dict[int | None, int], agency_id: int) -> int |
     return declarations.get(agency_id, declarations.get(None))
 
 
-def pulses(government: Government, start: datetime.date, end: datetime.date) -> QuerySet[Survey]:
-    """The pulses counted for a window: opened (or opening) within it, open or closed."""
+def pulses(
+    government: Government, start: datetime.date, end: datetime.date, *, closed_only: bool = False
+) -> QuerySet[Survey]:
+    """The pulses counted for a window: opened (or opening) within it, open or closed (closed
+    only: those a report lists, whose answers are all in)."""
     return Survey.objects.filter(
         government=government,
         kind=Survey.Kind.PULSE,
-        status__in=COUNTED,
+        status__in=[Survey.Status.CLOSED] if closed_only else COUNTED,
         opens_on__gte=start,
         opens_on__lte=end,
     )
@@ -148,7 +151,12 @@ class Counts:
 
 
 def counts(
-    government: Government, *, start: datetime.date, end: datetime.date, today: datetime.date
+    government: Government,
+    *,
+    start: datetime.date,
+    end: datetime.date,
+    today: datetime.date,
+    closed_only: bool = False,
 ) -> Counts:
     """The counts, read from the rows (a fixed number of queries, whatever the size)."""
     staff = dict(
@@ -184,7 +192,7 @@ def counts(
     tallies = (
         Tally.objects.filter(
             government=government,
-            survey__in=pulses(government, start, end),
+            survey__in=pulses(government, start, end, closed_only=closed_only),
             relation=Relation.MEMBER,
             cell__isnull=False,
         )
@@ -233,16 +241,20 @@ def participation(
     end: datetime.date,
     today: datetime.date,
     kept: bool = False,
+    closed_only: bool = False,
 ) -> list[Line]:
     """One line per unit of ``units`` (each counted with everything below it): the active
     employees, the commitment signed to their agency's current declaration, this month's
     twibbon, and the pulses of [start, end] answered against invited. ``kept``: from the counts
-    kept per government and version (``kept_counts``), else read now."""
+    kept per government and version (``kept_counts``), else read now. ``closed_only``: only the
+    pulses closed, as a monitoring report lists them."""
     lines = {unit.path: Line(unit) for unit in units}
     if not lines:
         return []
-    read = kept_counts if kept else counts
-    found = read(government, start=start, end=end, today=today)
+    if closed_only:
+        found = counts(government, start=start, end=end, today=today, closed_only=True)
+    else:
+        found = (kept_counts if kept else counts)(government, start=start, end=end, today=today)
 
     def targets(path: str) -> list[Line]:
         return [lines[prefix] for prefix in _prefixes(path) if prefix in lines]

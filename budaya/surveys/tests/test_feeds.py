@@ -73,6 +73,18 @@ def test_the_report_shows_the_agencys_released_indices_where_the_rulebook_names_
     assert "Berorientasi Pelayanan: 75" in text and "Akuntabel: 75" in text
 
 
+def test_the_report_counts_the_pulses_it_lists_not_one_still_open(place):
+    # An open pulse of the period (answers still coming) was counted: "37 of 63, under 60 %"
+    # beside two listed pulses answered 18 of 21 and 19 of 21.
+    report = _report(place, "kota-serang")
+    _pulse(place, "Denyut Maret", answering=9)
+    open_survey(place, scale="agree5", comments=False, kind="pulse", title="Denyut berjalan")
+    evidence = feeds.report_evidence(report)
+    assert evidence is not None
+    assert [survey["title"] for survey in evidence["surveys"]] == ["Denyut Maret"]
+    assert evidence["participation"]["survey"] == [9, 9]
+
+
 def test_an_agency_under_k_answers_shows_participation_and_no_figure(place, client):
     report = _report(place, "kota-serang")
     _pulse(place, "Denyut sepi", answering=3)
