@@ -505,6 +505,14 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "has_maturity": bool(maturity_indicators(report.period)),
             "maturity_top": max((n for n, _t in maturity_indicators(report.period)), default=0),
             "moves": [m for m in moves if m.target != State.RETURNED],
+            # The steps forward that someone else makes, with who: a team reading its draft
+            # saw no button and no word of how the report goes up.
+            "others_moves": [
+                move
+                for move in rules.moves_from(rules.book_of(report.period), report.state)
+                if not (move.on_city or move.returns or move in moves)
+            ],
+            "book": rules.book_of(report.period),
             "can_return": can_return,
             "can_edit": can_edit,
             "versions": report.versions.count(),  # not their content: the page links to them

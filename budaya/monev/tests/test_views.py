@@ -156,3 +156,16 @@ def test_instrument_loaded_from_the_rulebook_extended_and_trimmed(client, scene)
     assert not Question.objects.filter(pk=added.pk).exists()
     client.post(url, {"load": "rulebook"})
     assert Instrument.objects.filter(government=scene.government).count() == 1
+
+
+def test_the_team_reads_who_takes_its_draft_next(client, scene):
+    # A team reading its draft saw no step of its own and no word of how the report goes up.
+    report = services.start_report(scene.period, scene.agency, scene.team)
+    client.force_login(scene.team)
+    page = client.get(reverse("monev:report", args=[scene.government.slug, report.pk]))
+    text = " ".join(page.content.decode().split())
+    assert "Langkah berikutnya: <strong>Setujui</strong>, oleh kepala Perangkat Daerah." in text
+    # The head, who makes that step, gets its button instead.
+    client.force_login(scene.head)
+    page = client.get(reverse("monev:report", args=[scene.government.slug, report.pk]))
+    assert "Langkah berikutnya" not in page.content.decode()
