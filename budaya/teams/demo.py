@@ -43,13 +43,37 @@ KBK_NAMES = {
     "SETDA": "KBK Akhlakul Karimah Setda",
     "RSUD": "KBK Sepenuh Hati",
 }
-# A one-page PDF standing in for a signed scan.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+
+
+def demo_scan(lines: list[str]) -> bytes:
+    """A one-page A4 PDF standing in for a signed scan, saying what it stands for: a whole file
+    (cross-reference table included) that viewers open. The demo's stand-ins were blank pages
+    without one, which some viewers refused."""
+
+    def text(line: str) -> str:
+        escaped = line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+        return escaped.encode("latin-1", "replace").decode("latin-1")
+
+    shown = " T* ".join(f"({text(line)}) Tj" for line in lines)
+    stream = f"BT /F1 13 Tf 18 TL 72 760 Td {shown} ET".encode("latin-1")
+    bodies = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Contents 4 0 R"
+        b"/Resources<</Font<</F1 5 0 R>>>>>>",
+        b"<</Length %d>>stream\n" % len(stream) + stream + b"\nendstream",
+        b"<</Type/Font/Subtype/Type1/BaseFont/Helvetica/Encoding/WinAnsiEncoding>>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(bodies, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(bodies) + 1, xref)
+    return bytes(out)
 
 
 def seed() -> list[str]:
@@ -134,7 +158,14 @@ def _sign(team: Team, number: str, day: datetime.date, head: Employee | None) ->
         **services.decree_defaults(team, Decree.Purpose.ESTABLISH, head),
     )
     services.create_decree(decree)
-    scan = ContentFile(PDF, name=f"sk-{team.pk}.pdf")
+    lines = [
+        "CONTOH DATA DEMO - bukan dokumen resmi",
+        "",
+        f"Pindaian Keputusan Nomor {number}",
+        f"tentang pembentukan {team.name}",
+        f"ditetapkan {day:%d-%m-%Y}",
+    ]
+    scan = ContentFile(demo_scan(lines), name=f"sk-{team.pk}.pdf")
     services.sign_decree(decree, number=number, decided_on=day, upload=scan)
     return decree
 

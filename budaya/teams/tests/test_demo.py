@@ -52,3 +52,16 @@ def test_demo_teams_are_made_once_and_show_each_kind_of_problem():
     assert Team.objects.filter(government=serang, unit__isnull=True).count() == 1
     assert Team.objects.filter(government=serang, kind__code="tim-rb-pd").exists()
     assert Designation.objects.filter(government=serang, status="published").exists()
+
+
+def test_a_demo_decree_scan_is_a_whole_pdf_that_says_it_is_a_sample(settings, tmp_path):
+    from pypdf import PdfReader
+
+    settings.MEDIA_ROOT = tmp_path
+    _seed()
+    decree = Decree.objects.filter(status=Decree.Status.SIGNED, scans__isnull=False).first()
+    assert decree is not None
+    with decree.scans.get().file.open("rb") as stored:
+        reader = PdfReader(io.BytesIO(stored.read()), strict=True)  # a cross-reference table
+    text = reader.pages[0].extract_text()
+    assert "CONTOH DATA DEMO" in text and decree.number in text
