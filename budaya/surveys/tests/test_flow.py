@@ -174,6 +174,14 @@ def test_the_employee_answers_on_the_page_and_the_administrator_sees_small_group
     # 6 answers in the big unit beside 2 in the small one: showing both the agency and the big
     # unit would reveal the two, so the big unit is counted in the agency.
     assert shown == {"Dinas A": True, "Bidang Besar": False}
+    # The hidden group chosen: the page says which group has too few answers, not that the
+    # survey shows nothing (the agency above it does).
+    hidden = next(f for f in page.context["figures"] if not f.shown)
+    chosen = client.get(
+        reverse("surveys:detail", args=[place.government.slug, survey.pk]), {"group": hidden.pk}
+    ).content.decode()
+    assert "Jawaban di “Bidang Besar” terlalu sedikit" in chosen
+    assert "Pilih kelompok lain di atas." in chosen
     agency = page.context["selected"]
     assert agency.unit == place.agency and agency.answered == 8
     assert agency.index == 75.0
