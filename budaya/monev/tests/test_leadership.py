@@ -109,6 +109,13 @@ def test_the_head_returns_to_the_secretary_then_acknowledges_with_directions(
     assert report.state == State.CONSOLIDATED
     services.forward(city, scene.sekda, note="Sudah dilengkapi")
     city.refresh_from_db()
+    # The mayor reads the report before the decision: the form comes after the agency reports,
+    # a link at the top leads to it (the forms came first, a screenful on a phone).
+    client.force_login(scene.mayor)
+    page = client.get(reverse("monev:city", args=[scene.government.slug, city.pk])).content
+    page = page.decode()
+    assert page.index('href="#acknowledge-form"') < page.index("<h2>Laporan Perangkat Daerah</h2>")
+    assert page.index("<h2>Laporan Perangkat Daerah</h2>") < page.index('id="acknowledge-form"')
     due = timezone.localdate() + datetime.timedelta(days=30)
     with pytest.raises(ValidationError):  # a direction is due in the future
         services.acknowledge(
