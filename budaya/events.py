@@ -44,6 +44,25 @@ class Event:
     actor_id: int | None = None
 
 
+# Notifications that asked for something now moot, though nobody is told of it (a survey closed:
+# its "answer this survey"): sent with ``event=Settled`` after the step commits.
+settled = Signal()
+
+
+@dataclass(frozen=True)
+class Settled:
+    government_id: int
+    url: str
+    kinds: tuple[str, ...]
+
+
+def settle(*, government_id: int, url: str, kinds: Iterable[str]) -> None:
+    """The unread notifications of ``kinds`` linking to ``url`` marked read, once the current
+    transaction commits (at once outside one)."""
+    event = Settled(government_id, url, tuple(kinds))
+    transaction.on_commit(lambda: settled.send(sender=Settled, event=event))
+
+
 def _text(value: Any) -> str:
     """A value as the notification's text shows it: a date as the product writes dates in
     numbers ("05-02-2027"), not as ISO ("2027-02-05" beside "5 Februari 2027" on the page)."""

@@ -10,7 +10,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from budaya.events import workflow_event
-        from budaya.notifications.services import receive
+        from budaya.events import settled, workflow_event
+        from budaya.notifications.services import on_settled, receive
 
         workflow_event.connect(receive, dispatch_uid="notifications.receive")
+        settled.connect(on_settled, dispatch_uid="notifications.settled")

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from budaya.accounts import audit
 from budaya.accounts.models import AuditAction, User
-from budaya.events import Event
+from budaya.events import Event, Settled
 from budaya.notifications import kinds, render
 from budaya.notifications.models import Delivery, Email, Notification, Preference, Text
 from budaya.org.models import Government
@@ -137,13 +137,25 @@ def receive(sender: Any, event: Event, **kwargs: Any) -> None:
 
 
 def _settle(government: Government, event: Event, now: datetime.datetime) -> None:
-    """The notifications the event's step answers, read: it is done (``kinds.SETTLES``). A
-    digest reader's that has not gone out yet no longer goes."""
+    """The notifications the event's step answers, read: it is done (``kinds.SETTLES``)."""
     asked = kinds.SETTLES.get(event.kind)
-    if not asked:
-        return
+    if asked:
+        settle_waiting(government.pk, event.url, asked, now)
+
+
+def on_settled(sender: Any, event: Settled, **kwargs: Any) -> None:
+    """``budaya.events.settle``: a step after which notifications are moot (a survey closed)."""
+    with transaction.atomic():
+        settle_waiting(event.government_id, event.url, event.kinds, timezone.now())
+
+
+def settle_waiting(
+    government_id: int, url: str, asked: Iterable[str], now: datetime.datetime
+) -> None:
+    """The unread notifications of ``asked`` linking to ``url``, read; a digest reader's that
+    has not gone out yet no longer goes."""
     waiting = Notification.objects.filter(
-        government=government, url=event.url, kind__in=asked, read_at__isnull=True
+        government_id=government_id, url=url, kind__in=list(asked), read_at__isnull=True
     )
     readers = set(waiting.values_list("recipient_id", flat=True))
     if readers:

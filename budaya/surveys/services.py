@@ -701,6 +701,13 @@ def close_survey(*, actor: Any, survey: Survey) -> int:
     Tally.objects.filter(survey=survey).update(counts={})
     survey.status = Survey.Status.CLOSED
     survey.save(update_fields=["status"])
+    # Its "answer this survey" notifications are moot: read, for everyone at once (never when
+    # one person answers: the moment of answering is recorded nowhere).
+    events.settle(
+        government_id=survey.government_id,
+        url=reverse("surveys:answer", kwargs={"slug": survey.government.slug, "pk": survey.pk}),
+        kinds=("surveys.survey.opened", "surveys.survey.reminder"),
+    )
     audit.record(
         actor,
         AuditAction.UPDATE,

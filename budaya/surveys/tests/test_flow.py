@@ -266,3 +266,23 @@ def test_a_group_without_a_unit_is_named_for_who_answered():
     with translation.override("id"):
         assert Figure(relation=Relation.MEMBER).group == "Semua yang diminta menjawab"
         assert Figure(relation=Relation.SUPERIOR).group == "Atasan"
+
+
+def test_closing_a_survey_settles_its_notifications(
+    place, make_user, django_capture_on_commit_callbacks
+):
+    # "Perlu perhatian Anda: Survei denyut bulan lalu" stayed new for a survey closed weeks ago.
+    from budaya.notifications.models import Notification
+
+    users = [employee_user(make_user, employee) for employee in place.staff[:2]]
+    with django_capture_on_commit_callbacks(execute=True):
+        survey = open_survey(place, scale="agree5", comments=False, kind="pulse", title="Denyut")
+    told = Notification.objects.filter(kind="surveys.survey.opened", recipient__in=users)
+    assert told.count() == 2 and not told.filter(read_at__isnull=False).exists()
+    assert told.first().subject == "Survei untuk Anda: Denyut"
+    _answer_all(survey, place.staff[:1])
+    # Answering settles nothing: a read time would record when the person answered.
+    assert not told.filter(read_at__isnull=False).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_survey(actor=place.admin, survey=survey)
+    assert not told.filter(read_at__isnull=True).exists()
