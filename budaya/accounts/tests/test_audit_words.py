@@ -112,7 +112,8 @@ def test_the_trail_downloads_as_the_page_words_it_for_its_own_government_only(
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:3] == ("Waktu", "Oleh", "Perubahan")
-    assert len(rows) == 2  # the employee's move only: not the agency, not Serang's entry
+    # The employee's move only: not the agency's creation, not the other government's entry.
+    assert len(rows) == 2
     assert rows[1][2].startswith("Pegawai Siti Contoh diubah: unit kerja")
     assert f"unit kerja: {world.other_agency.name}" in rows[1][4]
     # More than a download holds: the page says to narrow the filter, and nothing is built.
