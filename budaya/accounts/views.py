@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -488,7 +489,10 @@ def _audit_workbook(request: HttpRequest, entries: Any, trail: Any, query: str) 
                 "%(count)s entries match: narrow the dates or the kind to at most %(limit)s "
                 "to download them."
             )
-            % {"count": f"{count:,}".replace(",", "."), "limit": "100.000"},
+            % {
+                "count": number_format(count, force_grouping=True),
+                "limit": number_format(AUDIT_EXPORT_LIMIT, force_grouping=True),
+            },
         )
         return redirect(f"{reverse('accounts:audit_list')}?{query}")
 

@@ -491,6 +491,7 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                 can_return=can_return,
             ),
         )
+    book = rules.book_of(report.period)
     return render(
         request,
         "monev/report_detail.html",
@@ -498,10 +499,8 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "government": government,
             "report": report,
             "table": table,
-            "form": rules.book_of(report.period).monev.report_form,
-            "form_cite": rules.book_of(report.period).cite(
-                rules.book_of(report.period).monev.report_form
-            ),
+            "form": book.monev.report_form,
+            "form_cite": book.cite(book.monev.report_form),
             "has_maturity": bool(maturity_indicators(report.period)),
             "maturity_top": max((n for n, _t in maturity_indicators(report.period)), default=0),
             "moves": [m for m in moves if m.target != State.RETURNED],
@@ -509,10 +508,10 @@ def report_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             # saw no button and no word of how the report goes up.
             "others_moves": [
                 move
-                for move in rules.moves_from(rules.book_of(report.period), report.state)
+                for move in rules.moves_from(book, report.state)
                 if not (move.on_city or move.returns or move in moves)
             ],
-            "book": rules.book_of(report.period),
+            "book": book,
             "can_return": can_return,
             "can_edit": can_edit,
             "versions": report.versions.count(),  # not their content: the page links to them
